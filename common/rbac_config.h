@@ -1,0 +1,110 @@
+/*
+ * rbac_config.h - the configuration of DESIGN.md §5, read with libconfig.
+ *
+ * Every key has a default (rbac_config_init). The file may set any key; an
+ * unknown key, a wrong type or an out-of-range value is an error naming the
+ * file, the line and the key. PAM arguments (namespace=, unknown_user=) go
+ * through the same setter as the file, rbac_config_set().
+ */
+#ifndef RBAC_CONFIG_H
+#define RBAC_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#define RBAC_CONFIG_ENV "RBAC_CONFIG"
+#define RBAC_ERRLEN 512
+
+enum rbac_unknown_user {
+	RBAC_UNKNOWN_USER_DENY,
+	RBAC_UNKNOWN_USER_IGNORE,
+};
+
+struct rbac_service_permission {
+	char *service;
+	char *permission;
+};
+
+struct rbac_config {
+	char *path; /* the file it was read from; NULL for defaults only */
+
+	struct {
+		char **uri;            /* required: ldap.uri (string or list) */
+		size_t n_uri;
+		char *base;            /* required: ldap.base */
+		char *user_base;       /* default: ldap.base */
+		char *bind_dn;         /* default: NULL = anonymous */
+		char *bind_password_file; /* default: NULL */
+		double timeout;        /* default 3.0, range [0.1, 300] */
+		bool allow_insecure_bind; /* default false */
+		struct {
+			bool starttls;   /* default false */
+			char *ca_file;   /* default NULL: the system's trust store */
+			bool verify;     /* default true */
+		} tls;
+	} ldap;
+
+	char *namespace_name;   /* required: namespace */
+	char *global_namespace; /* default NULL */
+
+	struct {
+		/* pam.permissions: service -> permission; "default" is separate */
+		struct rbac_service_permission *permissions;
+		size_t n_permissions;
+		char *default_permission; /* default "host.login" */
+		char **exempt_users;      /* default [ "root" ] */
+		size_t n_exempt_users;
+		enum rbac_unknown_user unknown_user; /* default deny */
+		bool messages;            /* default true */
+		long offline_max_age;     /* default 0, range [0, 31536000] */
+	} pam;
+
+	struct {
+		char *group_format;        /* default "rbac-%r" */
+		char *global_group_format; /* default "rbac-global-%r" */
+		unsigned long gid_min;     /* default 900000 */
+		unsigned long gid_max;     /* default 999999 */
+		bool expand_inherited;     /* default true */
+	} nss;
+
+	struct {
+		long stale_after;          /* default 259200, range [60, 31536000] */
+	} cache;
+};
+
+/* Fills cfg with every default; required keys stay NULL. */
+void rbac_config_init(struct rbac_config *cfg);
+void rbac_config_free(struct rbac_config *cfg);
+
+/* The config path: $RBAC_CONFIG through secure_getenv() (so setuid and
+ * setgid programs ignore it), else SYSCONFDIR/rbac.conf. */
+const char *rbac_config_default_path(void);
+
+/* Reads path into cfg (which rbac_config_init() prepared): the file must be
+ * a regular file owned by root and not writable by group or others. On
+ * error returns -1 and writes one line to err, e.g.
+ *   "/etc/rbac.conf:7: ldap.timeout: must be between 0.1 and 300 (got 0)"
+ * cfg then still holds only valid values (defaults where the file failed). */
+int rbac_config_load(const char *path, struct rbac_config *cfg, char *err, size_t errlen);
+/* The same, with the trusted owner given: for tests that do not run as root. */
+int rbac_config_load_owned(const char *path, uid_t owner, struct rbac_config *cfg,
+			   char *err, size_t errlen);
+
+/* Sets one scalar key from a string, with the same checks as the file, e.g.
+ * rbac_config_set(cfg, "namespace", "eng", "argument", err, sizeof err).
+ * `where` prefixes the error ("argument" -> "argument: namespace: ...").
+ * Supports the string, number and boolean keys (not the lists). */
+int rbac_config_set(struct rbac_config *cfg, const char *key, const char *value,
+		    const char *where, char *err, size_t errlen);
+
+/* Checks what no single key can: required keys present, gid_min <= gid_max,
+ * the insecure-bind rule. Returns -1 with a message naming file and key. */
+int rbac_config_validate(const struct rbac_config *cfg, char *err, size_t errlen);
+
+/* The permission a PAM service needs: pam.permissions[service], else
+ * pam.permissions.default. */
+const char *rbac_config_permission_for(const struct rbac_config *cfg, const char *service);
+bool rbac_config_is_exempt(const struct rbac_config *cfg, const char *user);
+
+#endif

@@ -1,0 +1,79 @@
+/*
+ * rbac_decision.h - the decision of DESIGN.md §4 as one pure function.
+ *
+ * Input: what the caller found (exempt list, config and directory health,
+ * namespace, global namespace, account) plus the required permission and
+ * the time; output: the first matching reason of the table and its PAM code.
+ * No I/O: PAM, rbacctl and the tests all call exactly this.
+ */
+#ifndef RBAC_DECISION_H
+#define RBAC_DECISION_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
+
+#include "rbac_model.h"
+
+enum rbac_reason {
+	RBAC_REASON_EXEMPT,
+	RBAC_REASON_CONFIG_ERROR,
+	RBAC_REASON_DIRECTORY_UNAVAILABLE,
+	RBAC_REASON_NO_NAMESPACE,
+	RBAC_REASON_UNKNOWN_USER,
+	RBAC_REASON_DELETED,
+	RBAC_REASON_DISABLED,
+	RBAC_REASON_SUSPENDED,
+	RBAC_REASON_LOCKED,
+	RBAC_REASON_NOT_YET_VALID,
+	RBAC_REASON_EXPIRED,
+	RBAC_REASON_NO_ROLES,
+	RBAC_REASON_NO_PERMISSION,
+	RBAC_REASON_GRANTED,
+	RBAC_REASON_INVALID_ENTRY,
+};
+#define RBAC_REASON_COUNT (RBAC_REASON_INVALID_ENTRY + 1)
+
+struct rbac_decision_input {
+	bool exempt;                          /* user is in pam.exempt_users */
+	bool config_error;                    /* config unreadable or invalid */
+	bool directory_unavailable;           /* no server answered */
+	const struct rbac_namespace *ns;      /* NULL: namespace entry not found */
+	const struct rbac_namespace *global;  /* NULL: none configured or found */
+	const struct rbac_account *account;   /* NULL: no rbacAccount for the user */
+	const char *permission;               /* the service's required permission */
+	time_t now;
+	bool unknown_user_ignore;             /* pam.unknown_user = "ignore" */
+};
+
+struct rbac_decision {
+	enum rbac_reason reason;
+	int pam_code;
+	const char *permission;                /* in->permission */
+	size_t roles_held;                     /* in ns and global together */
+	/* granted: the held role that gives the permission, its namespace, the
+	 * role whose own rbacPermission matched (itself or an inherited one)
+	 * and that pattern. */
+	const struct rbac_namespace *grant_ns;
+	const struct rbac_role *grant_role;
+	const struct rbac_role *grant_source;
+	const char *grant_pattern;
+	/* invalid_entry: the attribute that could not be read. */
+	const char *invalid_attribute;
+};
+
+void rbac_decide(const struct rbac_decision_input *in, struct rbac_decision *out);
+
+/* The reason keyword used in logs, rbacctl, man pages and tests. */
+const char *rbac_reason_name(enum rbac_reason reason);
+/* The PAM result of §4 for a reason. */
+int rbac_reason_pam_code(enum rbac_reason reason, bool unknown_user_ignore);
+/* A sentence for the user who was denied, e.g. "Access denied: your account
+ * is suspended (password reset pending)."; the status reason from the
+ * directory is length-limited and reduced to printable characters. Returns
+ * buf, or NULL for reasons the user is not told about (exempt, granted). */
+const char *rbac_decision_message(const struct rbac_decision *d,
+				  const struct rbac_account *account,
+				  char *buf, size_t bufsz);
+
+#endif

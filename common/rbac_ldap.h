@@ -1,0 +1,57 @@
+/*
+ * rbac_ldap.h - the only place that talks to the directory (libldap).
+ *
+ * Loads a namespace with its roles and an account by uid into the plain
+ * structs of rbac_model.h. Walks ldap.uri itself (libldap only fails over on
+ * a refused connect), bounds every connect and operation by ldap.timeout,
+ * ignores ldap.conf/.ldaprc/LDAP* environment, and never sends a filter
+ * value that did not go through rbac_ldap_escape_filter().
+ */
+#ifndef RBAC_LDAP_H
+#define RBAC_LDAP_H
+
+#include <stddef.h>
+
+#include "rbac_config.h"
+#include "rbac_log.h"
+#include "rbac_model.h"
+
+enum rbac_dir_result {
+	RBAC_DIR_OK = 0,
+	RBAC_DIR_NOT_FOUND = 1,   /* the entry does not exist */
+	RBAC_DIR_UNAVAILABLE = 2, /* no configured server answered in time */
+	RBAC_DIR_ERROR = 3,       /* anything else: bind refused, bad config, OOM */
+};
+
+struct rbac_dir; /* one connection (opened lazily, reopened after fork) */
+
+/* cfg and lg must outlive the handle. Returns NULL when out of memory. */
+struct rbac_dir *rbac_dir_new(const struct rbac_config *cfg, const struct rbac_logger *lg);
+void rbac_dir_free(struct rbac_dir *dir);
+
+/* Loads cn=NAME,ldap.base (objectClass rbacNamespace) and its roles, the
+ * rbacRole entries exactly one level below it, paging past size limits, and
+ * resolves inheritance. When only_member is not NULL, memberUid values other
+ * than it are not kept (a PAM decision needs only the user's own).
+ * NOT_FOUND when the namespace entry does not exist. */
+enum rbac_dir_result rbac_dir_load_namespace(struct rbac_dir *dir, const char *name,
+					     const char *only_member,
+					     struct rbac_namespace *out);
+
+/* Loads the rbacAccount entry under ldap.user_base whose uid equals `uid`
+ * exactly (LDAP matching is case-insensitive, Unix names are not), with the
+ * operational pwdAccountLockedTime. NOT_FOUND when there is none; ERROR
+ * (logged with both DNs) when two entries claim the uid. */
+enum rbac_dir_result rbac_dir_load_account(struct rbac_dir *dir, const char *uid,
+					   struct rbac_account *out);
+
+/* The URI that answered last, or NULL. */
+const char *rbac_dir_current_uri(const struct rbac_dir *dir);
+
+/* Escapes len bytes of value for an RFC 4515 filter (ldap_bv2escaped_filter_value).
+ * Returns a malloc()ed string, or NULL when out of memory or len exceeds
+ * RBAC_LDAP_VALUE_MAX. Embedded NUL bytes are escaped, never truncate. */
+#define RBAC_LDAP_VALUE_MAX 1024
+char *rbac_ldap_escape_filter(const char *value, size_t len);
+
+#endif

@@ -1,0 +1,393 @@
+/*
+ * rbac_model.c - permission matching and effective permissions (DESIGN §4).
+ *
+ * Inheritance is a graph over the roles of one namespace. After
+ * rbac_namespace_resolve() every role holds the indexes of the roles it
+ * inherits through sound edges only: an edge to a missing role or into an
+ * inheritance cycle is dropped (and logged), so every walk below terminates
+ * and the broken path grants nothing.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "rbac_model.h"
+#include "rbac_time.h"
+
+/* ---------------------------------------------------------------- account */
+
+static const char *const status_names[] = {
+	[RBAC_STATUS_ACTIVE] = "active",
+	[RBAC_STATUS_SUSPENDED] = "suspended",
+	[RBAC_STATUS_DISABLED] = "disabled",
+	[RBAC_STATUS_DELETED] = "deleted",
+	[RBAC_STATUS_INVALID] = "invalid",
+};
+
+enum rbac_status rbac_status_parse(const char *value)
+{
+	if (value == NULL)
+		return RBAC_STATUS_ACTIVE;
+	for (int s = RBAC_STATUS_ACTIVE; s < RBAC_STATUS_INVALID; s++) {
+		if (strcasecmp(value, status_names[s]) == 0)
+			return (enum rbac_status)s;
+	}
+	return RBAC_STATUS_INVALID;
+}
+
+const char *rbac_status_name(enum rbac_status status)
+{
+	if ((unsigned)status > RBAC_STATUS_INVALID)
+		return "invalid";
+	return status_names[status];
+}
+
+int rbac_time_bound_set(struct rbac_time_bound *bound, const char *value)
+{
+	free(bound->raw);
+	memset(bound, 0, sizeof(*bound));
+	if (value == NULL)
+		return 0;
+	bound->raw = strdup(value);
+	if (bound->raw == NULL)
+		return -1;
+	bound->present = true;
+	bound->valid = rbac_time_parse(value, &bound->t) == 0;
+	return 0;
+}
+
+void rbac_account_init(struct rbac_account *a)
+{
+	memset(a, 0, sizeof(*a));
+	a->status = RBAC_STATUS_ACTIVE;
+}
+
+void rbac_account_free(struct rbac_account *a)
+{
+	free(a->uid);
+	free(a->dn);
+	free(a->status_raw);
+	free(a->status_reason);
+	free(a->valid_from.raw);
+	free(a->valid_until.raw);
+	free(a->locked_raw);
+	rbac_account_init(a);
+}
+
+/* ------------------------------------------------------------ permissions */
+
+bool rbac_perm_match(const char *pattern, const char *perm)
+{
+	size_t plen;
+
+	if (pattern == NULL || perm == NULL)
+		return false;
+	if (strcmp(pattern, perm) == 0 || strcmp(pattern, "*") == 0)
+		return true;
+	plen = strlen(pattern);
+	if (plen >= 2 && pattern[plen - 2] == '.' && pattern[plen - 1] == '*')
+		return strncmp(pattern, perm, plen - 1) == 0;
+	return false;
+}
+
+bool rbac_perm_list_match(const struct rbac_strlist *patterns, const char *perm,
+			  const char **which)
+{
+	for (size_t i = 0; i < patterns->n; i++) {
+		if (rbac_perm_match(patterns->v[i], perm)) {
+			if (which != NULL)
+				*which = patterns->v[i];
+			return true;
+		}
+	}
+	return false;
+}
+
+/* ------------------------------------------------------ namespace, roles */
+
+void rbac_namespace_init(struct rbac_namespace *ns)
+{
+	memset(ns, 0, sizeof(*ns));
+}
+
+static void role_free(struct rbac_role *r)
+{
+	free(r->name);
+	free(r->dn);
+	rbac_strlist_free(&r->permissions);
+	rbac_strlist_free(&r->restrictions);
+	rbac_strlist_free(&r->inherits);
+	rbac_strlist_free(&r->members);
+	free(r->parents);
+}
+
+void rbac_namespace_free(struct rbac_namespace *ns)
+{
+	for (size_t i = 0; i < ns->n_roles; i++)
+		role_free(&ns->roles[i]);
+	free(ns->roles);
+	free(ns->name);
+	free(ns->dn);
+	rbac_strlist_free(&ns->master);
+	rbac_namespace_init(ns);
+}
+
+struct rbac_role *rbac_namespace_add_role(struct rbac_namespace *ns, const char *name,
+					  const char *dn)
+{
+	struct rbac_role *r;
+
+	if (ns->n_roles == ns->cap_roles) {
+		size_t cap = ns->cap_roles ? ns->cap_roles * 2 : 8;
+		struct rbac_role *roles = reallocarray(ns->roles, cap, sizeof(*roles));
+
+		if (roles == NULL)
+			return NULL;
+		ns->roles = roles;
+		ns->cap_roles = cap;
+	}
+	r = &ns->roles[ns->n_roles];
+	memset(r, 0, sizeof(*r));
+	r->name = strdup(name);
+	r->dn = strdup(dn != NULL ? dn : "");
+	if (r->name == NULL || r->dn == NULL) {
+		role_free(r);
+		return NULL;
+	}
+	ns->n_roles++;
+	ns->resolved = false;
+	return r;
+}
+
+struct rbac_role *rbac_namespace_find_role(const struct rbac_namespace *ns,
+					   const char *name)
+{
+	for (size_t i = 0; i < ns->n_roles; i++) {
+		if (strcasecmp(ns->roles[i].name, name) == 0)
+			return &ns->roles[i];
+	}
+	return NULL;
+}
+
+bool rbac_role_has_member(const struct rbac_role *role, const char *uid)
+{
+	return rbac_strlist_contains(&role->members, uid);
+}
+
+/* ------------------------------------------------------------ inheritance */
+
+/* A breadth-first walk over sound inheritance edges, each role seen once,
+ * so a diamond-shaped hierarchy costs one visit per role, not one per path. */
+struct role_walk {
+	bool *seen;
+	size_t *queue;
+	size_t head;
+	size_t tail;
+};
+
+static int walk_start(struct role_walk *w, const struct rbac_namespace *ns)
+{
+	size_t n = ns->n_roles ? ns->n_roles : 1;
+
+	w->seen = calloc(n, sizeof(*w->seen));
+	w->queue = calloc(n, sizeof(*w->queue));
+	w->head = 0;
+	w->tail = 0;
+	if (w->seen == NULL || w->queue == NULL) {
+		free(w->seen);
+		free(w->queue);
+		return -1;
+	}
+	return 0;
+}
+
+static void walk_push(struct role_walk *w, size_t idx)
+{
+	if (!w->seen[idx]) {
+		w->seen[idx] = true;
+		w->queue[w->tail++] = idx;
+	}
+}
+
+static void walk_push_parents(struct role_walk *w, const struct rbac_role *r)
+{
+	for (size_t i = 0; i < r->n_parents; i++)
+		walk_push(w, r->parents[i]);
+}
+
+static void walk_end(struct role_walk *w)
+{
+	free(w->seen);
+	free(w->queue);
+}
+
+static bool role_index(const struct rbac_namespace *ns, const struct rbac_role *r,
+		       size_t *idx)
+{
+	if (r < ns->roles || r >= ns->roles + ns->n_roles)
+		return false;
+	*idx = (size_t)(r - ns->roles);
+	return true;
+}
+
+/* Every inherited role that exists, by index; the unknown ones are logged. */
+static int role_link_names(struct rbac_namespace *ns, struct rbac_role *r,
+			   const struct rbac_logger *lg)
+{
+	char dn[RBAC_LOG_QUOTE_BUFSZ], name[RBAC_LOG_QUOTE_BUFSZ];
+	int errors = 0;
+
+	free(r->parents);
+	r->n_parents = 0;
+	r->parents = calloc(r->inherits.n ? r->inherits.n : 1, sizeof(*r->parents));
+	if (r->parents == NULL)
+		return -1;
+	for (size_t i = 0; i < r->inherits.n; i++) {
+		struct rbac_role *p = rbac_namespace_find_role(ns, r->inherits.v[i]);
+
+		if (p == NULL) {
+			rbac_log(lg, LOG_ERR,
+				 "directory error: %s inherits \"%s\", which is not a role of "
+				 "this namespace; that inheritance grants nothing",
+				 rbac_log_quote(dn, sizeof(dn), r->dn),
+				 rbac_log_quote(name, sizeof(name), r->inherits.v[i]));
+			errors++;
+			continue;
+		}
+		r->parents[r->n_parents++] = (size_t)(p - ns->roles);
+	}
+	return errors;
+}
+
+/* True when role idx can reach itself through the edges linked so far. */
+static int role_reaches_itself(const struct rbac_namespace *ns, size_t idx)
+{
+	struct role_walk w;
+	bool found = false;
+
+	if (walk_start(&w, ns) != 0)
+		return -1;
+	walk_push_parents(&w, &ns->roles[idx]);
+	while (w.head < w.tail && !found) {
+		size_t cur = w.queue[w.head++];
+
+		found = cur == idx;
+		walk_push_parents(&w, &ns->roles[cur]);
+	}
+	walk_end(&w);
+	return found;
+}
+
+/* Drops every edge that leads into a role on a cycle. */
+static void role_drop_cyclic_edges(struct rbac_namespace *ns, struct rbac_role *r)
+{
+	size_t kept = 0;
+
+	for (size_t i = 0; i < r->n_parents; i++) {
+		if (!ns->roles[r->parents[i]].on_cycle)
+			r->parents[kept++] = r->parents[i];
+	}
+	r->n_parents = kept;
+}
+
+static int namespace_mark_cycles(struct rbac_namespace *ns, const struct rbac_logger *lg)
+{
+	char dn[RBAC_LOG_QUOTE_BUFSZ];
+	int errors = 0;
+
+	for (size_t i = 0; i < ns->n_roles; i++) {
+		int cyclic = role_reaches_itself(ns, i);
+
+		if (cyclic < 0)
+			return -1;
+		ns->roles[i].on_cycle = cyclic;
+		if (cyclic) {
+			rbac_log(lg, LOG_ERR,
+				 "directory error: %s is on an inheritance cycle (rbacInherits); "
+				 "inheriting it grants nothing",
+				 rbac_log_quote(dn, sizeof(dn), ns->roles[i].dn));
+			errors++;
+		}
+	}
+	for (size_t i = 0; i < ns->n_roles; i++)
+		role_drop_cyclic_edges(ns, &ns->roles[i]);
+	return errors;
+}
+
+int rbac_namespace_resolve(struct rbac_namespace *ns, const struct rbac_logger *lg)
+{
+	int errors = 0, e;
+
+	for (size_t i = 0; i < ns->n_roles; i++) {
+		e = role_link_names(ns, &ns->roles[i], lg);
+		if (e < 0)
+			return -1;
+		errors += e;
+	}
+	e = namespace_mark_cycles(ns, lg);
+	if (e < 0)
+		return -1;
+	ns->resolved = true;
+	return errors + e;
+}
+
+const struct rbac_role *rbac_role_grant_source(const struct rbac_namespace *ns,
+					       const struct rbac_role *role,
+					       const char *perm, const char **pattern)
+{
+	const struct rbac_role *source = NULL;
+	struct role_walk w;
+	size_t idx;
+
+	if (!ns->resolved || perm == NULL || !role_index(ns, role, &idx))
+		return NULL;
+	if (ns->has_master && !rbac_perm_list_match(&ns->master, perm, NULL))
+		return NULL;
+	if (walk_start(&w, ns) != 0)
+		return NULL; /* out of memory: grant nothing */
+	walk_push(&w, idx);
+	while (w.head < w.tail && source == NULL) {
+		const struct rbac_role *cur = &ns->roles[w.queue[w.head++]];
+
+		/* A restriction removes the grant from this role and from
+		 * everything it inherits, but only as seen through this role. */
+		if (rbac_perm_list_match(&cur->restrictions, perm, NULL))
+			continue;
+		if (rbac_perm_list_match(&cur->permissions, perm, pattern))
+			source = cur;
+		else
+			walk_push_parents(&w, cur);
+	}
+	walk_end(&w);
+	return source;
+}
+
+bool rbac_role_grants(const struct rbac_namespace *ns, const struct rbac_role *role,
+		      const char *perm)
+{
+	return rbac_role_grant_source(ns, role, perm, NULL) != NULL;
+}
+
+bool rbac_role_inherits(const struct rbac_namespace *ns, const struct rbac_role *x,
+			const struct rbac_role *y)
+{
+	struct role_walk w;
+	size_t xi, yi;
+	bool found = false;
+
+	if (!ns->resolved || !role_index(ns, x, &xi) || !role_index(ns, y, &yi) || xi == yi)
+		return false;
+	if (walk_start(&w, ns) != 0)
+		return false;
+	walk_push_parents(&w, x);
+	while (w.head < w.tail && !found) {
+		size_t cur = w.queue[w.head++];
+
+		found = cur == yi;
+		walk_push_parents(&w, &ns->roles[cur]);
+	}
+	walk_end(&w);
+	return found;
+}

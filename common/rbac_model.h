@@ -1,0 +1,133 @@
+/*
+ * rbac_model.h - the RBAC model as plain structs, and its pure rules
+ * (DESIGN.md §2 and §4): permission matching and effective permissions with
+ * inheritance, restrictions and the namespace's master list.
+ *
+ * Nothing here does I/O: the directory layer (rbac_ldap.c) or a test builds
+ * these structs, rbac_namespace_resolve() links the roles, and the rules
+ * read them.
+ */
+#ifndef RBAC_MODEL_H
+#define RBAC_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
+
+#include "rbac_log.h"
+#include "rbac_strlist.h"
+
+enum rbac_status {
+	RBAC_STATUS_ACTIVE,
+	RBAC_STATUS_SUSPENDED,
+	RBAC_STATUS_DISABLED,
+	RBAC_STATUS_DELETED,
+	RBAC_STATUS_INVALID, /* a value that is none of the four */
+};
+
+/* rbacValidFrom / rbacValidUntil as read from the entry. */
+struct rbac_time_bound {
+	bool present;
+	bool valid;  /* false: present but not a GeneralizedTime we can read */
+	time_t t;    /* when valid */
+	char *raw;   /* the value as read, for messages; NULL when absent */
+};
+
+struct rbac_account {
+	char *uid;
+	char *dn;
+	enum rbac_status status;
+	char *status_raw;    /* rbacAccountStatus as read; NULL when absent */
+	char *status_reason; /* rbacStatusReason; NULL when absent */
+	struct rbac_time_bound valid_from;
+	struct rbac_time_bound valid_until;
+	bool locked;         /* ppolicy pwdAccountLockedTime present */
+	char *locked_raw;    /* its value */
+};
+
+struct rbac_role {
+	char *name; /* cn */
+	char *dn;
+	struct rbac_strlist permissions;  /* rbacPermission */
+	struct rbac_strlist restrictions; /* rbacRestriction */
+	struct rbac_strlist inherits;     /* rbacInherits (role cns) */
+	struct rbac_strlist members;      /* memberUid */
+	bool has_gid;
+	unsigned long gid; /* gidNumber, when has_gid */
+
+	/* Set by rbac_namespace_resolve(). */
+	size_t *parents;   /* indexes of the inherited roles whose path is sound */
+	size_t n_parents;
+	bool on_cycle;     /* the role can reach itself through rbacInherits */
+};
+
+struct rbac_namespace {
+	char *name; /* cn */
+	char *dn;
+	bool has_master;           /* the entry carries a master list */
+	struct rbac_strlist master; /* rbacPermission of the namespace entry */
+	struct rbac_role *roles;
+	size_t n_roles;
+	size_t cap_roles;
+	bool resolved;
+};
+
+/* ---- account ---- */
+
+/* rbacAccountStatus, case-insensitive; NULL (absent) is active. */
+enum rbac_status rbac_status_parse(const char *value);
+const char *rbac_status_name(enum rbac_status status);
+/* Sets bound from a GeneralizedTime value (NULL: absent). Returns -1 only
+ * when out of memory. An unreadable value leaves bound->valid false. */
+int rbac_time_bound_set(struct rbac_time_bound *bound, const char *value);
+void rbac_account_init(struct rbac_account *a);
+void rbac_account_free(struct rbac_account *a);
+
+/* ---- permissions ---- */
+
+/* A pattern P matches permission R when P == R, or P == "*", or P ends in
+ * ".*" and R starts with P minus the "*". Nothing else is a wildcard. */
+bool rbac_perm_match(const char *pattern, const char *perm);
+/* True when any pattern of the list matches perm; *which gets that pattern. */
+bool rbac_perm_list_match(const struct rbac_strlist *patterns, const char *perm,
+			  const char **which);
+
+/* ---- namespace and roles ---- */
+
+void rbac_namespace_init(struct rbac_namespace *ns);
+void rbac_namespace_free(struct rbac_namespace *ns);
+/* Appends an empty role; the pointer stays valid until the next add.
+ * Returns NULL when out of memory. */
+struct rbac_role *rbac_namespace_add_role(struct rbac_namespace *ns, const char *name,
+					  const char *dn);
+/* Role names are LDAP cn values, so they compare case-insensitively. */
+struct rbac_role *rbac_namespace_find_role(const struct rbac_namespace *ns,
+					   const char *name);
+
+/* Links each role to the roles it inherits. An inherited role that does not
+ * exist, or an inheritance cycle, is a directory error: it is logged with the
+ * role's DN, and the broken edge grants nothing (every edge into a role on a
+ * cycle is dropped, so the remaining graph is acyclic). Returns the number
+ * of directory errors found, or -1 when out of memory. */
+int rbac_namespace_resolve(struct rbac_namespace *ns, const struct rbac_logger *lg);
+
+/* Effective permissions of role X, as a predicate on one permission:
+ * (own rbacPermission of X, or an effective grant of a role X inherits)
+ * and not matched by X's own rbacRestriction, and matched by the namespace's
+ * master list when it has one. ns must be resolved. Returns the role whose
+ * own rbacPermission pattern gave the grant (*pattern set), or NULL. */
+const struct rbac_role *rbac_role_grant_source(const struct rbac_namespace *ns,
+					       const struct rbac_role *role,
+					       const char *perm, const char **pattern);
+bool rbac_role_grants(const struct rbac_namespace *ns, const struct rbac_role *role,
+		      const char *perm);
+
+/* memberUid holds uid (exact: Unix names are case-sensitive, and so is
+ * memberUid's caseExactIA5Match). */
+bool rbac_role_has_member(const struct rbac_role *role, const char *uid);
+/* X inherits Y directly or through other roles (sound edges only); a role
+ * does not inherit itself. ns must be resolved. */
+bool rbac_role_inherits(const struct rbac_namespace *ns, const struct rbac_role *x,
+			const struct rbac_role *y);
+
+#endif

@@ -1,0 +1,90 @@
+/*
+ * fixture.c - model builders and a capturing logger for the unit tests.
+ */
+#include "config.h"
+
+#include <check.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "fixture.h"
+
+char fx_log[8192];
+
+static void fx_capture(void *ctx, int priority, const char *message)
+{
+	size_t used = strlen(fx_log);
+
+	snprintf(fx_log + used, sizeof(fx_log) - used, "%s\n", message);
+}
+
+struct rbac_logger fx_logger = { fx_capture, NULL, true };
+
+void fx_log_clear(void)
+{
+	fx_log[0] = '\0';
+}
+
+static void fx_words(struct rbac_strlist *l, const char *words)
+{
+	const char *p = words;
+
+	while (p != NULL && *p != '\0') {
+		size_t len = strcspn(p, " ");
+
+		if (len > 0)
+			ck_assert_int_eq(rbac_strlist_addn(l, p, len), 0);
+		p += len;
+		p += strspn(p, " ");
+	}
+}
+
+void fx_namespace(struct rbac_namespace *ns, const char *name, const char *master)
+{
+	char dn[256];
+
+	rbac_namespace_init(ns);
+	snprintf(dn, sizeof(dn), "cn=%s,ou=rbac,dc=example,dc=org", name);
+	ns->name = strdup(name);
+	ns->dn = strdup(dn);
+	ck_assert_ptr_nonnull(ns->name);
+	ck_assert_ptr_nonnull(ns->dn);
+	fx_words(&ns->master, master);
+	ns->has_master = ns->master.n > 0;
+}
+
+struct rbac_role *fx_role(struct rbac_namespace *ns, const char *name, const char *perms,
+			  const char *restrictions, const char *inherits, const char *members)
+{
+	char dn[256];
+	struct rbac_role *r;
+
+	snprintf(dn, sizeof(dn), "cn=%s,%s", name, ns->dn);
+	r = rbac_namespace_add_role(ns, name, dn);
+	ck_assert_ptr_nonnull(r);
+	fx_words(&r->permissions, perms);
+	fx_words(&r->restrictions, restrictions);
+	fx_words(&r->inherits, inherits);
+	fx_words(&r->members, members);
+	return r;
+}
+
+int fx_resolve(struct rbac_namespace *ns)
+{
+	fx_log_clear();
+	return rbac_namespace_resolve(ns, &fx_logger);
+}
+
+void fx_example_eng(struct rbac_namespace *ns)
+{
+	fx_namespace(ns, "eng",
+		     "host.login host.sudo host.su app.deploy app.logs.read app.restart "
+		     "rbac.roles.manage rbac.users.manage");
+	fx_role(ns, "user", "host.login", NULL, NULL, "heidi bob dave frank");
+	fx_role(ns, "manager", "app.logs.read app.deploy", NULL, "user", "ivan carol");
+	fx_role(ns, "admin", "host.sudo host.su rbac.users.manage", NULL, "manager", "alice");
+	fx_role(ns, "super-admin", "rbac.*", NULL, "admin", "victor");
+	fx_role(ns, "deployer", "app.restart db.admin", "host.sudo host.su", "admin", "judy");
+	fx_role(ns, "contractor", "host.login app.logs.read", NULL, NULL, "erin peggy trent");
+	ck_assert_int_eq(fx_resolve(ns), 0);
+}
