@@ -1,0 +1,1 @@
+# pam_rbac/: included from the top-level Makefile.am (owned by the pam_rbac work)

@@ -1,0 +1,1 @@
+# rbacctl/: included from the top-level Makefile.am (owned by the rbacctl work)

@@ -1,0 +1,445 @@
+# shellcheck shell=bash
+#
+# slapd-harness.sh -- a throwaway slapd for the integration tests.
+#
+# Source it from a test script (bash), then call rbac_slapd_start:
+#
+#   . "$(dirname "$0")/slapd-harness.sh"
+#   rbac_slapd_start                       # loads etc/example/directory.ldif
+#   rbac_ldapsearch -b "$RBAC_TEST_BASE" uid=alice
+#
+# Exit codes follow automake's test harness: 77 (skip) when slapd is not
+# installed -- the only reason to skip -- and 99 (hard error) when the
+# server cannot be set up.
+#
+# API
+#   rbac_slapd_start [LDIF ...]  create a temp dir, load the LDIFs (default:
+#                                etc/example/directory.ldif; they must create
+#                                dc=example,dc=org) plus cn=host-reader, start
+#                                slapd on 127.0.0.1:<free port> and on an ldapi
+#                                socket, export the RBAC_TEST_* variables
+#   rbac_slapd_stop              SIGTERM, wait up to 10 s, then SIGKILL
+#   rbac_slapd_kill              SIGKILL now (a crashed server: port closed)
+#   rbac_slapd_restart           start again, same port, same data
+#   rbac_ldapadd [ARGS]          apply LDIF from stdin as rootdn (ldapmodify -a)
+#   rbac_ldapmodify [ARGS]       apply LDIF from stdin as rootdn
+#   rbac_ldapsearch ARGS         anonymous ldapsearch -x -LLL -o ldif-wrap=no
+#                                against RBAC_TEST_URI
+#   rbac_on_exit CMD             run CMD (eval'd) at exit, before the
+#                                harness's own cleanup; later first
+#   rbac_urlencode STRING        percent-encode for an ldapi:// URL
+#   rbac_slapd_spawn LOG ARGS    run "$RBAC_SLAPD -d stats ARGS" in the
+#                                background, log appended to LOG; sets
+#                                RBAC_SPAWNED_PID (for extra servers, e.g. a
+#                                cn=config one; the caller stops it)
+#   rbac_process_stop PID SIG SECONDS
+#                                send SIG, wait, then SIGKILL
+#
+# Exported after rbac_slapd_start:
+#   RBAC_TEST_DIR RBAC_TEST_URI RBAC_TEST_PORT RBAC_TEST_LDAPI RBAC_TEST_BASE
+#   RBAC_TEST_RBAC_BASE RBAC_TEST_USER_BASE RBAC_TEST_ROOTDN RBAC_TEST_ROOTPW
+#   RBAC_TEST_READER_DN RBAC_TEST_READER_PW
+#   RBAC_SLAPD RBAC_SLAPADD      paths of the server binaries
+# Set when sourced: RBAC_SRCDIR, the absolute top of the source tree (from
+# $srcdir or this file's location; a value already in the environment wins).
+#
+# Cleanup: the harness owns the EXIT trap. An EXIT trap set before it was
+# sourced is kept and run last; after that, do not call "trap ... EXIT"
+# yourself -- register more cleanup with rbac_on_exit instead. slapd is
+# stopped and the temp dir removed however the script ends (also on failure
+# and on SIGTERM). Set RBAC_TEST_KEEP=1 to keep the temp dir for debugging.
+#
+# The LDAP client tools run with LDAPNOINIT=1 so that ldap.conf, ~/.ldaprc
+# and LDAP* variables of whoever runs the tests cannot change what they do.
+
+# ---------------------------------------------------------------------------
+# Source tree
+
+# automake exports $srcdir relative to the build dir; it is the top of the
+# source tree only for a non-recursive Makefile.am, so trust it only when it
+# holds the schema, and otherwise use this file's own location.
+_rbac_find_srcdir() {
+	local here
+	if [[ -n ${srcdir:-} && -f $srcdir/etc/schema/rbac.schema ]]; then
+		(cd "$srcdir" && pwd)
+		return
+	fi
+	here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd) || return 1
+	(cd "$here/../.." && pwd)
+}
+
+RBAC_SRCDIR=${RBAC_SRCDIR:-$(_rbac_find_srcdir)}
+export RBAC_SRCDIR
+
+RBAC_TEST_BASE='dc=example,dc=org'
+RBAC_TEST_RBAC_BASE="ou=rbac,$RBAC_TEST_BASE"
+RBAC_TEST_USER_BASE="ou=people,$RBAC_TEST_BASE"
+RBAC_TEST_ROOTDN="cn=admin,$RBAC_TEST_BASE"
+RBAC_TEST_ROOTPW='secret'
+RBAC_TEST_READER_DN="cn=host-reader,$RBAC_TEST_BASE"
+RBAC_TEST_READER_PW='readerpw'
+export RBAC_TEST_BASE RBAC_TEST_RBAC_BASE RBAC_TEST_USER_BASE \
+	RBAC_TEST_ROOTDN RBAC_TEST_ROOTPW RBAC_TEST_READER_DN RBAC_TEST_READER_PW
+
+_rbac_slapd_pid=''
+_rbac_started=''
+_rbac_exit_cmds=()
+_rbac_exit_trap_installed=''
+
+# ---------------------------------------------------------------------------
+# Small helpers
+
+_rbac_say() {
+	printf '%s\n' "slapd-harness: $*" >&2
+}
+
+# Client tools must ignore ldap.conf, ~/.ldaprc and LDAP* variables.
+_rbac_ldap_tool() {
+	LDAPNOINIT=1 "$@"
+}
+
+# Byte-wise (LC_ALL=C), as URLs encode UTF-8 bytes, not characters.
+rbac_urlencode() {
+	local LC_ALL=C s=$1 out='' c i
+	for ((i = 0; i < ${#s}; i++)); do
+		c=${s:i:1}
+		case $c in
+		[A-Za-z0-9._~-]) out+=$c ;;
+		*) out+=$(printf '%%%02X' "'$c") ;;
+		esac
+	done
+	printf '%s\n' "$out"
+}
+
+# ---------------------------------------------------------------------------
+# Cleanup at exit
+
+rbac_on_exit() {
+	_rbac_install_exit_trap
+	_rbac_exit_cmds+=("$1")
+}
+
+# Keep an EXIT trap the caller set before us: it becomes the first
+# registered command, so it runs last.
+_rbac_install_exit_trap() {
+	local prev
+	[[ -n $_rbac_exit_trap_installed ]] && return
+	prev=$(trap -p EXIT) # "trap -- 'quoted command' EXIT"
+	if [[ -n $prev ]]; then
+		prev=${prev#trap -- }
+		eval "prev=${prev% EXIT}"
+		_rbac_exit_cmds=("$prev")
+	fi
+	trap _rbac_run_exit_cmds EXIT
+	_rbac_exit_trap_installed=1
+}
+
+_rbac_run_exit_cmds() {
+	local status=$? i
+	for ((i = ${#_rbac_exit_cmds[@]} - 1; i >= 0; i--)); do
+		eval "${_rbac_exit_cmds[i]}" || true
+	done
+	return "$status"
+}
+
+# Registered by rbac_slapd_start. On a failing test, show the end of the
+# server's log: it is gone once the temp dir is removed.
+_rbac_cleanup_slapd() {
+	local status=$1
+	_rbac_stop_pid TERM 3 || true
+	[[ -n ${RBAC_TEST_DIR:-} && -d $RBAC_TEST_DIR ]] || return 0
+	if ((status != 0 && status != 77)) && [[ -s $RBAC_TEST_DIR/slapd.log ]]; then
+		_rbac_say "test failed (exit $status); last lines of the slapd log:"
+		tail -n 40 "$RBAC_TEST_DIR/slapd.log" >&2
+	fi
+	if [[ -n ${RBAC_TEST_KEEP:-} ]]; then
+		_rbac_say "keeping $RBAC_TEST_DIR"
+		return 0
+	fi
+	rm -rf -- "$RBAC_TEST_DIR"
+}
+
+# ---------------------------------------------------------------------------
+# Locating the installation
+
+_rbac_find_slapd() {
+	local s
+	for s in "$(command -v slapd 2>/dev/null)" /usr/sbin/slapd /usr/local/sbin/slapd; do
+		if [[ -n $s && -x $s ]]; then
+			printf '%s\n' "$s"
+			return 0
+		fi
+	done
+	return 1
+}
+
+# slapadd is normally a link to slapd in the same directory (sbin is often
+# not in a non-root user's PATH).
+_rbac_find_slapadd() {
+	local s
+	for s in "$(dirname "$1")/slapadd" "$(command -v slapadd 2>/dev/null)"; do
+		if [[ -n $s && -x $s ]]; then
+			printf '%s\n' "$s"
+			return 0
+		fi
+	done
+	return 1
+}
+
+_rbac_first_dir_with() {
+	local file=$1 d
+	shift
+	for d in "$@"; do
+		if [[ -e $d/$file ]]; then
+			printf '%s\n' "$d"
+			return 0
+		fi
+	done
+	printf '%s\n' "$1"
+}
+
+_rbac_require_tools() {
+	local t
+	for t in ldapsearch ldapmodify; do
+		if ! command -v "$t" >/dev/null; then
+			_rbac_say "$t not found (install ldap-utils)"
+			exit 99
+		fi
+	done
+}
+
+# ---------------------------------------------------------------------------
+# Building the server
+
+_rbac_write_slapd_conf() {
+	local dir=$1 schema modules s
+	schema=$(_rbac_first_dir_with core.schema /etc/ldap/schema /etc/openldap/schema)
+	modules=$(_rbac_first_dir_with back_mdb.la /usr/lib/ldap \
+		/usr/lib64/openldap /usr/lib/openldap /usr/libexec/openldap)
+	{
+		for s in core cosine nis inetorgperson; do
+			printf 'include %s/%s.schema\n' "$schema" "$s"
+		done
+		printf 'include %s/etc/schema/rbac.schema\n\n' "$RBAC_SRCDIR"
+		printf 'modulepath %s\n' "$modules"
+		# ppolicy defines pwdAccountLockedTime (slapd 2.5 has no
+		# ppolicy.schema), so it is needed even to load the data.
+		printf 'moduleload back_mdb\nmoduleload ppolicy\n\n'
+		printf 'pidfile %s/slapd.pid\nargsfile %s/slapd.args\n\n' "$dir" "$dir"
+		# No "limits"/"sizelimit": the default of 500 entries stays, so
+		# the client code is tested against it and must page.
+		printf 'database mdb\nsuffix "%s"\n' "$RBAC_TEST_BASE"
+		printf 'rootdn "%s"\nrootpw %s\n' "$RBAC_TEST_ROOTDN" "$RBAC_TEST_ROOTPW"
+		printf 'directory %s/db\nmaxsize 104857600\n\n' "$dir"
+		# Anonymous read is the default deployment; passwords are only
+		# usable for binding.
+		printf 'access to attrs=userPassword\n\tby self read\n'
+		printf '\tby anonymous auth\n\tby * none\n'
+		printf 'access to *\n\tby * read\n\n'
+		printf 'overlay ppolicy\n'
+	} >"$dir/slapd.conf"
+}
+
+# A reader account for the bind tests; not in the example directory, which
+# holds no passwords.
+_rbac_write_reader_ldif() {
+	cat >"$1" <<EOF
+dn: $RBAC_TEST_READER_DN
+objectClass: organizationalRole
+objectClass: simpleSecurityObject
+cn: host-reader
+description: Account the hosts bind as (test only)
+userPassword: $RBAC_TEST_READER_PW
+EOF
+}
+
+_rbac_load_ldifs() {
+	local dir=$1 ldif
+	shift
+	_rbac_write_reader_ldif "$dir/host-reader.ldif"
+	for ldif in "$@" "$dir/host-reader.ldif"; do
+		if ! "$RBAC_SLAPADD" -f "$dir/slapd.conf" -l "$ldif" >>"$dir/slapadd.log" 2>&1; then
+			_rbac_say "slapadd of $ldif failed:"
+			cat "$dir/slapadd.log" >&2
+			exit 99
+		fi
+	done
+}
+
+# ---------------------------------------------------------------------------
+# Running the server
+
+# slapd runs in the foreground (-d) so that its log goes to a file we can
+# show, and disowned so that killing it does not make bash print "Killed".
+# Bash still reaps it, so "kill -0" tells whether it is alive.
+rbac_slapd_spawn() {
+	local log=$1
+	shift
+	# A simple command, not a function: $! must be slapd itself.
+	LDAPNOINIT=1 "$RBAC_SLAPD" -d stats "$@" </dev/null >>"$log" 2>&1 &
+	RBAC_SPAWNED_PID=$!
+	disown "$RBAC_SPAWNED_PID"
+}
+
+_rbac_launch() {
+	rbac_slapd_spawn "$RBAC_TEST_DIR/slapd.log" -f "$RBAC_TEST_DIR/slapd.conf" \
+		-h "ldap://127.0.0.1:$1/ $RBAC_TEST_LDAPI"
+	_rbac_slapd_pid=$RBAC_SPAWNED_PID
+}
+
+_rbac_answers() {
+	_rbac_ldap_tool ldapsearch -x -H "$1" -o nettimeout=1 \
+		-b '' -s base -LLL namingContexts >/dev/null 2>&1
+}
+
+# 0: answering; 1: slapd exited because the port is taken; 2: other failure.
+_rbac_wait_ready() {
+	local port=$1 i
+	for ((i = 0; i < 100; i++)); do
+		if ! kill -0 "$_rbac_slapd_pid" 2>/dev/null; then
+			_rbac_slapd_pid=''
+			tail -n 5 "$RBAC_TEST_DIR/slapd.log" | grep -q 'errno=98' && return 1
+			return 2
+		fi
+		# Alive after answering: the answer was not from a server
+		# that held the port before us.
+		if _rbac_answers "ldap://127.0.0.1:$port" &&
+			kill -0 "$_rbac_slapd_pid" 2>/dev/null; then
+			return 0
+		fi
+		sleep 0.1
+	done
+	_rbac_stop_pid KILL 0
+	return 2
+}
+
+_rbac_start_failed() {
+	_rbac_say "slapd did not start; its log ($RBAC_TEST_DIR/slapd.log):"
+	cat "$RBAC_TEST_DIR/slapd.log" >&2
+	exit 99
+}
+
+_rbac_random_port() {
+	echo $((((RANDOM << 15) | RANDOM) % 41000 + 20000))
+}
+
+# Try random ports until slapd binds one; a taken port is the only
+# failure worth retrying.
+_rbac_start_on_free_port() {
+	local try port rc
+	for ((try = 0; try < 20; try++)); do
+		port=$(_rbac_random_port)
+		_rbac_launch "$port"
+		rc=0
+		_rbac_wait_ready "$port" || rc=$?
+		if ((rc == 0)); then
+			RBAC_TEST_PORT=$port
+			return 0
+		fi
+		((rc == 1)) || _rbac_start_failed
+	done
+	_rbac_say "no free port found in 20 tries"
+	_rbac_start_failed
+}
+
+# Send SIG to PID, wait up to WAIT seconds for it to exit, then SIGKILL it
+# if it is still there.
+rbac_process_stop() {
+	local pid=$1 sig=$2 wait=$3 i
+	kill -s "$sig" "$pid" 2>/dev/null || return 0
+	for ((i = 0; i < wait * 10; i++)); do
+		kill -0 "$pid" 2>/dev/null || return 0
+		sleep 0.1
+	done
+	kill -s KILL "$pid" 2>/dev/null || return 0
+	for ((i = 0; i < 50; i++)); do
+		kill -0 "$pid" 2>/dev/null || return 0
+		sleep 0.1
+	done
+	_rbac_say "process $pid survived SIGKILL"
+	return 1
+}
+
+_rbac_stop_pid() {
+	[[ -n $_rbac_slapd_pid ]] || return 0
+	rbac_process_stop "$_rbac_slapd_pid" "$1" "$2"
+	_rbac_slapd_pid=''
+}
+
+# Sets RBAC_SLAPD and RBAC_SLAPADD, or skips the test.
+_rbac_locate_slapd() {
+	if ! RBAC_SLAPD=$(_rbac_find_slapd); then
+		echo "SKIP: slapd not found (install the slapd package)"
+		exit 77
+	fi
+	if ! RBAC_SLAPADD=$(_rbac_find_slapadd "$RBAC_SLAPD"); then
+		_rbac_say "slapadd not found next to $RBAC_SLAPD"
+		exit 99
+	fi
+	export RBAC_SLAPD RBAC_SLAPADD
+	_rbac_require_tools
+}
+
+# ---------------------------------------------------------------------------
+# Public API
+
+rbac_slapd_start() {
+	if [[ -n $_rbac_started ]]; then
+		_rbac_say "rbac_slapd_start: already started ($RBAC_TEST_DIR)"
+		exit 99
+	fi
+	_rbac_started=1
+	_rbac_locate_slapd
+	(($# > 0)) || set -- "$RBAC_SRCDIR/etc/example/directory.ldif"
+
+	# Short path: the ldapi socket path must fit in sun_path (108 bytes).
+	RBAC_TEST_DIR=$(mktemp -d /tmp/rbac-slapd.XXXXXX) || exit 99
+	# Evaluated inside _rbac_run_exit_cmds, where $status is the exit code.
+	# shellcheck disable=SC2016
+	rbac_on_exit '_rbac_cleanup_slapd "$status"'
+	mkdir "$RBAC_TEST_DIR/db"
+	RBAC_TEST_LDAPI="ldapi://$(rbac_urlencode "$RBAC_TEST_DIR/ldapi")"
+	export RBAC_TEST_DIR RBAC_TEST_LDAPI
+
+	_rbac_write_slapd_conf "$RBAC_TEST_DIR"
+	_rbac_load_ldifs "$RBAC_TEST_DIR" "$@"
+	_rbac_start_on_free_port
+	RBAC_TEST_URI="ldap://127.0.0.1:$RBAC_TEST_PORT"
+	export RBAC_TEST_PORT RBAC_TEST_URI
+}
+
+rbac_slapd_stop() {
+	_rbac_stop_pid TERM 10
+}
+
+rbac_slapd_kill() {
+	_rbac_stop_pid KILL 5
+}
+
+# The ldapi socket left by a killed slapd is removed by slapd itself when
+# nobody answers on it, so a plain start is enough.
+rbac_slapd_restart() {
+	[[ -n $_rbac_started && -n ${RBAC_TEST_PORT:-} ]] || {
+		_rbac_say "rbac_slapd_restart before rbac_slapd_start"
+		exit 99
+	}
+	_rbac_stop_pid TERM 10
+	_rbac_launch "$RBAC_TEST_PORT"
+	_rbac_wait_ready "$RBAC_TEST_PORT" || _rbac_start_failed
+}
+
+rbac_ldapmodify() {
+	local rc=0
+	_rbac_ldap_tool ldapmodify -x -H "$RBAC_TEST_URI" \
+		-D "$RBAC_TEST_ROOTDN" -w "$RBAC_TEST_ROOTPW" "$@" || rc=$?
+	((rc == 0)) || _rbac_say "ldapmodify $* failed (exit $rc)"
+	return "$rc"
+}
+
+rbac_ldapadd() {
+	rbac_ldapmodify -a "$@"
+}
+
+rbac_ldapsearch() {
+	_rbac_ldap_tool ldapsearch -x -LLL -o ldif-wrap=no -H "$RBAC_TEST_URI" "$@"
+}

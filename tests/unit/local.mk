@@ -1,0 +1,38 @@
+# tests/unit/: Check suites of the pure logic
+
+UNIT_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+UNIT_LDADD = common/librbaccore.la $(CHECK_LIBS)
+
+check_PROGRAMS += tests/unit/check_model
+tests_unit_check_model_SOURCES = tests/unit/check_model.c tests/unit/fixture.c tests/unit/fixture.h
+tests_unit_check_model_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_check_model_LDADD = $(UNIT_LDADD)
+
+check_PROGRAMS += tests/unit/check_decision
+tests_unit_check_decision_SOURCES = tests/unit/check_decision.c tests/unit/fixture.c tests/unit/fixture.h
+tests_unit_check_decision_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_check_decision_LDADD = $(UNIT_LDADD)
+
+check_PROGRAMS += tests/unit/check_time
+tests_unit_check_time_SOURCES = tests/unit/check_time.c
+tests_unit_check_time_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_check_time_LDADD = $(UNIT_LDADD)
+
+check_PROGRAMS += tests/unit/check_log
+tests_unit_check_log_SOURCES = tests/unit/check_log.c tests/unit/fixture.c tests/unit/fixture.h
+tests_unit_check_log_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_check_log_LDADD = $(UNIT_LDADD)
+
+check_PROGRAMS += tests/unit/check_config
+tests_unit_check_config_SOURCES = tests/unit/check_config.c
+tests_unit_check_config_CFLAGS = $(UNIT_CFLAGS) $(LIBCONFIG_CFLAGS)
+tests_unit_check_config_LDADD = common/librbacdir.la $(CHECK_LIBS)
+
+check_PROGRAMS += tests/unit/check_escape
+tests_unit_check_escape_SOURCES = tests/unit/check_escape.c
+tests_unit_check_escape_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_check_escape_LDADD = common/librbacdir.la $(CHECK_LIBS)
+
+TESTS += \
+	tests/unit/check_model tests/unit/check_decision tests/unit/check_time \
+	tests/unit/check_log tests/unit/check_config tests/unit/check_escape
