@@ -49,7 +49,10 @@ struct rbac_config {
 	char *global_namespace; /* default NULL */
 
 	struct {
-		/* pam.permissions: service -> permission; "default" is separate */
+		/* pam.permissions: service -> permission. Built in: sshd ->
+		 * host.login, sudo -> host.sudo, su -> host.su; the file
+		 * overrides those services and adds others; its "default"
+		 * member sets default_permission. */
 		struct rbac_service_permission *permissions;
 		size_t n_permissions;
 		char *default_permission; /* default "host.login" */
@@ -85,7 +88,9 @@ const char *rbac_config_default_path(void);
  * a regular file owned by root and not writable by group or others. On
  * error returns -1 and writes one line to err, e.g.
  *   "/etc/rbac.conf:7: ldap.timeout: must be between 0.1 and 300 (got 0)"
- * cfg then still holds only valid values (defaults where the file failed). */
+ * On error cfg is left exactly as it was; on success it is replaced by the
+ * defaults plus the file (whatever was set before the load is dropped), and
+ * ldap.user_base is never NULL (it defaults to ldap.base). */
 int rbac_config_load(const char *path, struct rbac_config *cfg, char *err, size_t errlen);
 /* The same, with the trusted owner given: for tests that do not run as root. */
 int rbac_config_load_owned(const char *path, uid_t owner, struct rbac_config *cfg,

@@ -1,0 +1,239 @@
+/*
+ * rbac_file.c - open a file only when its owner and mode can be trusted.
+ *
+ * Every check runs on the opened descriptor, never on the path: a path
+ * checked with stat() and then opened can be swapped in between.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "rbac_file.h"
+
+/* Reads start with this much room when the size is unknown (st_size 0). */
+#define READ_CHUNK 4096
+
+static void set_error(char *err, size_t errlen, const char *path, const char *problem)
+{
+	if (err != NULL && errlen > 0)
+		snprintf(err, errlen, "%s: %s", path, problem);
+}
+
+static void describe_open_error(int saved_errno, char *buf, size_t buflen)
+{
+	switch (saved_errno) {
+	case ENOENT:
+		snprintf(buf, buflen, "no such file");
+		break;
+	case ELOOP:
+		/* O_NOFOLLOW: the last component is a symbolic link. */
+		snprintf(buf, buflen, "is a symbolic link (refusing to follow it)");
+		break;
+	case EACCES:
+		snprintf(buf, buflen, "permission denied");
+		break;
+	default:
+		snprintf(buf, buflen, "cannot open: %s", strerror(saved_errno));
+		break;
+	}
+}
+
+static void describe_mode(mode_t bad, mode_t mode, char *buf, size_t buflen)
+{
+	const char *what = "has forbidden mode bits";
+
+	if (bad & (S_IWGRP | S_IWOTH))
+		what = "writable by group or others";
+	else if (bad & (S_IRGRP | S_IROTH))
+		what = "readable by group or others";
+	else if (bad & (S_IXGRP | S_IXOTH))
+		what = "executable by group or others";
+	snprintf(buf, buflen, "%s (mode %04o)", what, (unsigned)(mode & 07777));
+}
+
+static void describe_owner(uid_t owner, uid_t actual, char *buf, size_t buflen)
+{
+	if (owner == 0)
+		snprintf(buf, buflen, "not owned by root (owner uid %lu)",
+		         (unsigned long)actual);
+	else
+		snprintf(buf, buflen, "not owned by uid %lu (owner uid %lu)",
+		         (unsigned long)owner, (unsigned long)actual);
+}
+
+/* Returns 0 when st is trustworthy, else an errno value and the reason. */
+static int check_stat(const struct stat *st, uid_t owner, mode_t forbidden, char *buf,
+                      size_t buflen)
+{
+	if (!S_ISREG(st->st_mode)) {
+		snprintf(buf, buflen, "not a regular file");
+		return S_ISDIR(st->st_mode) ? EISDIR : EINVAL;
+	}
+	if (st->st_uid != owner) {
+		describe_owner(owner, st->st_uid, buf, buflen);
+		return EPERM;
+	}
+	if (st->st_mode & forbidden) {
+		describe_mode(st->st_mode & forbidden, st->st_mode, buf, buflen);
+		return EPERM;
+	}
+	return 0;
+}
+
+/*
+ * O_NONBLOCK keeps a FIFO planted at the path from hanging the caller (sshd,
+ * sudo) in open(); it is cleared again once the descriptor is known to be a
+ * regular file.
+ */
+static int open_nofollow(const char *path)
+{
+	return open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK);
+}
+
+static int clear_nonblock(int fd)
+{
+	int flags = fcntl(fd, F_GETFL);
+
+	if (flags < 0)
+		return -1;
+	return fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
+}
+
+int rbac_file_open_trusted(const char *path, uid_t owner, mode_t forbidden, struct stat *st,
+                           char *err, size_t errlen)
+{
+	struct stat local;
+	char problem[128];
+	int saved;
+	int fd;
+
+	if (st == NULL)
+		st = &local;
+	fd = open_nofollow(path);
+	if (fd < 0) {
+		saved = errno;
+		describe_open_error(saved, problem, sizeof(problem));
+		goto fail;
+	}
+	if (fstat(fd, st) < 0) {
+		saved = errno;
+		snprintf(problem, sizeof(problem), "cannot stat: %s", strerror(saved));
+		goto fail;
+	}
+	saved = check_stat(st, owner, forbidden, problem, sizeof(problem));
+	if (saved != 0)
+		goto fail;
+	if (clear_nonblock(fd) < 0) {
+		saved = errno;
+		snprintf(problem, sizeof(problem), "cannot open: %s", strerror(saved));
+		goto fail;
+	}
+	return fd;
+fail:
+	if (fd >= 0)
+		close(fd);
+	set_error(err, errlen, path, problem);
+	errno = saved;
+	return -1;
+}
+
+/* Grows buf to hold at least `need` bytes plus the terminating NUL. */
+static char *grow(char *buf, size_t *cap, size_t need)
+{
+	size_t n = *cap;
+	char *p;
+
+	while (n < need + 1)
+		n = n > SIZE_MAX / 2 ? need + 1 : n * 2;
+	p = realloc(buf, n);
+	if (p != NULL)
+		*cap = n;
+	return p;
+}
+
+/*
+ * Reads until EOF, or stops as soon as more than max bytes have arrived: the
+ * size fstat() gave may be 0 (/proc) or stale, so it only sizes the buffer.
+ * Returns -1 with errno set on a read error, -2 when the file holds more
+ * than max bytes.
+ */
+static int read_bounded(int fd, size_t max, char **bufp, size_t *cap, size_t *len)
+{
+	ssize_t n;
+
+	for (;;) {
+		if (*len == *cap - 1) {
+			char *p = grow(*bufp, cap, *len + 1);
+
+			if (p == NULL)
+				return -1;
+			*bufp = p;
+		}
+		n = read(fd, *bufp + *len, *cap - 1 - *len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		if (n == 0)
+			return 0;
+		*len += (size_t)n;
+		if (*len > max)
+			return -2;
+	}
+}
+
+static size_t initial_capacity(const struct stat *st, size_t max)
+{
+	size_t want = st->st_size > 0 ? (size_t)st->st_size : READ_CHUNK;
+
+	if (want > max)
+		want = max;
+	return want + 2;
+}
+
+char *rbac_file_read_trusted(const char *path, uid_t owner, mode_t forbidden, size_t max,
+                             size_t *len, char *err, size_t errlen)
+{
+	char problem[128];
+	struct stat st;
+	size_t cap, used = 0;
+	char *buf = NULL;
+	int fd, rc;
+
+	fd = rbac_file_open_trusted(path, owner, forbidden, &st, err, errlen);
+	if (fd < 0)
+		return NULL;
+	if (st.st_size > 0 && (uintmax_t)st.st_size > max) {
+		snprintf(problem, sizeof(problem), "too large (%ju bytes, at most %zu)",
+		         (uintmax_t)st.st_size, max);
+		goto fail;
+	}
+	cap = initial_capacity(&st, max);
+	buf = malloc(cap);
+	rc = buf == NULL ? -1 : read_bounded(fd, max, &buf, &cap, &used);
+	if (rc == -2) {
+		snprintf(problem, sizeof(problem), "too large (more than %zu bytes)", max);
+		goto fail;
+	}
+	if (rc < 0) {
+		snprintf(problem, sizeof(problem), "cannot read: %s", strerror(errno));
+		goto fail;
+	}
+	close(fd);
+	buf[used] = '\0';
+	if (len != NULL)
+		*len = used;
+	return buf;
+fail:
+	close(fd);
+	free(buf);
+	set_error(err, errlen, path, problem);
+	return NULL;
+}
