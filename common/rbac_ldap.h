@@ -25,7 +25,12 @@ enum rbac_dir_result {
 
 struct rbac_dir; /* one connection (opened lazily, reopened after fork) */
 
-/* cfg and lg must outlive the handle. Returns NULL when out of memory. */
+/* cfg and lg must outlive the handle; cfg is read when the handle connects,
+ * so later changes take effect only at the next reconnect. A handle is for
+ * one thread at a time. Returns NULL when out of memory.
+ * The load functions initialise `out` themselves and leave it empty on
+ * failure; the caller always frees it (rbac_namespace_free,
+ * rbac_account_free). */
 struct rbac_dir *rbac_dir_new(const struct rbac_config *cfg, const struct rbac_logger *lg);
 void rbac_dir_free(struct rbac_dir *dir);
 

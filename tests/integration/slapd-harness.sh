@@ -226,8 +226,10 @@ _rbac_write_slapd_conf() {
 		# ppolicy.schema), so it is needed even to load the data.
 		printf 'moduleload back_mdb\nmoduleload ppolicy\n\n'
 		printf 'pidfile %s/slapd.pid\nargsfile %s/slapd.args\n\n' "$dir" "$dir"
-		# No "limits"/"sizelimit": the default of 500 entries stays, so
-		# the client code is tested against it and must page.
+		# No "limits"/"sizelimit": slapd's default of 500 entries stays,
+		# as on a fresh server. Paging alone does not get past it (the
+		# paged total, size.prtotal, defaults to the same 500): the reading
+		# account needs a limits line, which directory.test adds.
 		printf 'database mdb\nsuffix "%s"\n' "$RBAC_TEST_BASE"
 		printf 'rootdn "%s"\nrootpw %s\n' "$RBAC_TEST_ROOTDN" "$RBAC_TEST_ROOTPW"
 		printf 'directory %s/db\nmaxsize 104857600\n\n' "$dir"

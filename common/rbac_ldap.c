@@ -1,0 +1,1350 @@
+/*
+ * rbac_ldap.c - the only place that talks to the directory (OpenLDAP libldap).
+ *
+ * One struct rbac_dir holds at most one connection. It is opened lazily by
+ * walking ldap.uri in order, kept between calls, reopened after a fork and
+ * after the server dropped it. Every answer becomes the plain structs of
+ * rbac_model.h before any rule looks at it.
+ *
+ * A handle is used by one thread at a time; callers that share one between
+ * threads must lock around it.
+ */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/types.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <lber.h>
+#include <ldap.h>
+
+#include "rbac_file.h"
+#include "rbac_ldap.h"
+
+/* libldap with GnuTLS trusts nothing unless told: Debian ships the bundle
+ * through TLS_CACERT in ldap.conf, which we do not read (see below). */
+#ifndef RBAC_DEFAULT_CA_FILE
+#define RBAC_DEFAULT_CA_FILE "/etc/ssl/certs/ca-certificates.crt"
+#endif
+
+/* slapd's default size limit; also a page small enough to bound memory. */
+#define RBAC_LDAP_PAGE_SIZE 500
+/* A bind password file is a line, not a document. */
+#define RBAC_PASSWORD_MAX 4096
+/* Entries an account search may return. uid matches case-insensitively, so
+ * "zed", "Zed" and "ZED" all answer a search for any of them; the limit must
+ * leave room for such variants (a limit of 2 would hide the exact entry
+ * behind two others). More than this many is an error, never a guess. */
+#define RBAC_ACCOUNT_MATCH_MAX 16
+/* Longest namespace name accepted; the config loader has the same rule. */
+#define RBAC_NAMESPACE_NAME_MAX 64
+
+struct rbac_dir {
+	const struct rbac_config *cfg;
+	const struct rbac_logger *lg;
+	LDAP *ld;             /* NULL: not connected */
+	pid_t pid;            /* the process that opened ld */
+	const char *last_uri; /* the URI that answered last (points into cfg) */
+};
+
+/* An operation run on a connected handle; *lost is set when the connection
+ * failed under it (server down, timeout) rather than the server answering. */
+typedef enum rbac_dir_result (*dir_op_fn)(struct rbac_dir *dir, void *arg, bool *lost);
+
+#define QBUF(name) char name[RBAC_LOG_QUOTE_BUFSZ]
+#define Q(buf, s)  rbac_log_quote((buf), sizeof(buf), (s))
+
+/* ------------------------------------------------------------------------
+ * Keeping libldap away from ldap.conf, ~/.ldaprc, ./ldaprc and LDAP* variables.
+ *
+ * libldap reads all of them once per process, in ldap_int_initialize(), the
+ * first time any handle is created or any option is read or set; it skips
+ * every file and variable when LDAPNOINIT is in the environment at that
+ * moment (for setuid callers it skips the user's files but still reads
+ * /etc/ldap/ldap.conf). There is no API to ask for this without the
+ * environment, so the first use in the process sets LDAPNOINIT, forces that
+ * initialisation with ldap_get_option(NULL, ...), and removes the variable
+ * again when it was not there before, so a shell that su starts after us
+ * does not inherit it.
+ *
+ * What is and is not safe about that:
+ * - pthread_once makes it happen once even when two threads open handles.
+ * - setenv()/unsetenv() race with getenv() in *other* threads of the host
+ *   process (glibc may move the environment array). sshd, sudo, su and
+ *   rbacctl are single-threaded when they call us; a threaded host should
+ *   create its first handle before starting threads.
+ * - If something else in the process initialised libldap first (another
+ *   PAM or NSS module), the files were already read and this changes
+ *   nothing. That is why every option that matters is also set on each
+ *   handle explicitly (set_handle_options): URI, version, timeouts, deref,
+ *   limits, referrals and all TLS trust settings come from rbac.conf only.
+ */
+static pthread_once_t isolate_once = PTHREAD_ONCE_INIT;
+
+static void isolate_libldap(void)
+{
+	bool had = getenv("LDAPNOINIT") != NULL;
+	int version;
+
+	if (!had && setenv("LDAPNOINIT", "1", 1) != 0)
+		return; /* out of memory: the per-handle options still apply */
+	(void)ldap_get_option(NULL, LDAP_OPT_PROTOCOL_VERSION, &version);
+	if (!had)
+		unsetenv("LDAPNOINIT");
+}
+
+static void ensure_isolated(void)
+{
+	(void)pthread_once(&isolate_once, isolate_libldap);
+}
+
+/* ------------------------------------------------------------------------
+ * SIGPIPE. liblber writes with write(2): a server that closed the
+ * connection makes the next write raise SIGPIPE, which would kill a host
+ * that did not ignore it (su). The signal is blocked around our calls and a
+ * SIGPIPE they raised is consumed before the mask is restored; one that was
+ * already pending for the caller is left alone.
+ */
+struct sigpipe_guard {
+	sigset_t old;
+	bool was_pending;
+};
+
+static void sigpipe_block(struct sigpipe_guard *g)
+{
+	sigset_t set, pending;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGPIPE);
+	pthread_sigmask(SIG_BLOCK, &set, &g->old);
+	g->was_pending = sigpending(&pending) == 0 && sigismember(&pending, SIGPIPE);
+}
+
+static void sigpipe_restore(struct sigpipe_guard *g)
+{
+	static const struct timespec zero = {0, 0};
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGPIPE);
+	if (!g->was_pending)
+		while (sigtimedwait(&set, NULL, &zero) == SIGPIPE)
+			;
+	pthread_sigmask(SIG_SETMASK, &g->old, NULL);
+}
+
+/* ------------------------------------------------------------------------
+ * Small helpers
+ */
+
+static struct timeval seconds_to_timeval(double s)
+{
+	struct timeval tv;
+
+	if (s < 0.001)
+		s = 0.001;
+	tv.tv_sec = (time_t)s;
+	tv.tv_usec = (suseconds_t)((s - (double)tv.tv_sec) * 1e6);
+	return tv;
+}
+
+/* The server-side time limit is in whole seconds: round up, never 0
+ * (which would mean no limit). */
+static int whole_seconds_up(double s)
+{
+	int n = (int)s;
+
+	return (double)n < s || n == 0 ? n + 1 : n;
+}
+
+static double monotonic_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* The server's diagnostic message for the last operation, or "". */
+static const char *diagnostic(LDAP *ld, char *buf, size_t bufsz)
+{
+	char *msg = NULL;
+
+	buf[0] = '\0';
+	if (ld != NULL &&
+	    ldap_get_option(ld, LDAP_OPT_DIAGNOSTIC_MESSAGE, &msg) == LDAP_OPT_SUCCESS &&
+	    msg != NULL) {
+		rbac_log_quote(buf, bufsz, msg);
+		ldap_memfree(msg);
+	}
+	return buf;
+}
+
+/* Results that mean "this server did not answer": try another one. */
+static bool is_unreachable(int rc)
+{
+	return rc == LDAP_SERVER_DOWN || rc == LDAP_TIMEOUT || rc == LDAP_CONNECT_ERROR ||
+	       rc == LDAP_UNAVAILABLE || rc == LDAP_BUSY;
+}
+
+static bool bv_has_nul(const struct berval *bv)
+{
+	return memchr(bv->bv_val, '\0', bv->bv_len) != NULL;
+}
+
+static bool bv_equals(const struct berval *bv, const char *s)
+{
+	size_t len = strlen(s);
+
+	return bv->bv_len == len && memcmp(bv->bv_val, s, len) == 0;
+}
+
+/* A C string from an attribute value meant for display or parsing only:
+ * NUL bytes become '?', so the value can never be cut short into another
+ * valid one. */
+static char *bv_dup_display(const struct berval *bv)
+{
+	char *s = malloc(bv->bv_len + 1);
+	size_t i;
+
+	if (s == NULL)
+		return NULL;
+	for (i = 0; i < bv->bv_len; i++)
+		s[i] = bv->bv_val[i] != '\0' ? bv->bv_val[i] : '?';
+	s[bv->bv_len] = '\0';
+	return s;
+}
+
+char *rbac_ldap_escape_filter(const char *value, size_t len)
+{
+	struct berval in, out = {0, NULL};
+	char *copy;
+
+	if (value == NULL || len > RBAC_LDAP_VALUE_MAX)
+		return NULL;
+	ensure_isolated();
+	in.bv_val = (char *)value;
+	in.bv_len = len;
+	if (ldap_bv2escaped_filter_value(&in, &out) != LDAP_SUCCESS)
+		return NULL;
+	/* libldap returns no buffer at all for an empty value. */
+	copy = strdup(out.bv_val != NULL ? out.bv_val : "");
+	ber_memfree(out.bv_val);
+	return copy;
+}
+
+/* ------------------------------------------------------------------------
+ * DNs. Entry DNs come back as stored in the directory, which need not be
+ * spelled like ldap.base ("CN=eng, ou=RBAC,..."). Both sides are parsed
+ * with ldap_str2dn (which removes escaping and spacing differences) and
+ * compared RDN by RDN, attribute types and values ignoring ASCII case: the
+ * naming attributes of this layout (cn, ou, dc, o) all match case-
+ * insensitively.
+ */
+
+static bool bv_equal_nocase(const struct berval *a, const struct berval *b)
+{
+	size_t i;
+
+	if (a->bv_len != b->bv_len)
+		return false;
+	for (i = 0; i < a->bv_len; i++)
+		if (tolower((unsigned char)a->bv_val[i]) !=
+		    tolower((unsigned char)b->bv_val[i]))
+			return false;
+	return true;
+}
+
+static bool rdn_equal(LDAPRDN a, LDAPRDN b)
+{
+	size_t i;
+
+	for (i = 0; a[i] != NULL && b[i] != NULL; i++) {
+		if (!bv_equal_nocase(&a[i]->la_attr, &b[i]->la_attr) ||
+		    !bv_equal_nocase(&a[i]->la_value, &b[i]->la_value))
+			return false;
+	}
+	return a[i] == NULL && b[i] == NULL;
+}
+
+static size_t dn_depth(LDAPDN dn)
+{
+	size_t n = 0;
+
+	while (dn != NULL && dn[n] != NULL)
+		n++;
+	return n;
+}
+
+/* dn minus its first `skip` RDNs equals base. */
+static bool dn_tail_equals(LDAPDN dn, size_t skip, LDAPDN base)
+{
+	size_t n = dn_depth(dn), nb = dn_depth(base), i;
+
+	if (n != nb + skip)
+		return false;
+	for (i = 0; i < nb; i++)
+		if (!rdn_equal(dn[skip + i], base[i]))
+			return false;
+	return true;
+}
+
+/* The value of the cn AVA of the first RDN, or NULL. */
+static const struct berval *dn_first_cn(LDAPDN dn)
+{
+	static const struct berval cn = {2, (char *)"cn"};
+	size_t i;
+
+	if (dn == NULL || dn[0] == NULL)
+		return NULL;
+	for (i = 0; dn[0][i] != NULL; i++)
+		if (bv_equal_nocase(&dn[0][i]->la_attr, &cn))
+			return &dn[0][i]->la_value;
+	return NULL;
+}
+
+/* ------------------------------------------------------------------------
+ * Connecting
+ */
+
+/* The same rule as rbac_config_validate(): an empty host is libldap's
+ * default, which rbac.conf does not control, so it is not trusted. */
+static bool host_is_loopback(const char *host)
+{
+	struct in6_addr a6;
+	struct in_addr a4;
+
+	if (host == NULL || host[0] == '\0')
+		return false;
+	if (strcasecmp(host, "localhost") == 0)
+		return true;
+	if (inet_pton(AF_INET, host, &a4) == 1)
+		return (ntohl(a4.s_addr) >> 24) == 127;
+	if (inet_pton(AF_INET6, host, &a6) == 1)
+		return IN6_IS_ADDR_LOOPBACK(&a6) ||
+		       (IN6_IS_ADDR_V4MAPPED(&a6) && a6.s6_addr[12] == 127);
+	return false;
+}
+
+/* What the URI is, and whether it may be used for this bind at all. The
+ * config loader checks the same; this is where the password would leave. */
+static bool uri_check(struct rbac_dir *dir, const char *uri, bool *plain_ldap)
+{
+	const struct rbac_config *cfg = dir->cfg;
+	LDAPURLDesc *lud = NULL;
+	bool ok = true;
+	QBUF(q);
+
+	if (strpbrk(uri, " \t\r\n") != NULL || ldap_url_parse(uri, &lud) != LDAP_URL_SUCCESS) {
+		rbac_log(dir->lg, LOG_ERR, "ldap.uri %s: not a single LDAP URI", Q(q, uri));
+		return false;
+	}
+	*plain_ldap = strcasecmp(lud->lud_scheme, "ldap") == 0;
+	if (cfg->ldap.bind_dn != NULL && *plain_ldap && !cfg->ldap.tls.starttls &&
+	    !cfg->ldap.allow_insecure_bind && !host_is_loopback(lud->lud_host)) {
+		rbac_log(dir->lg, LOG_ERR,
+		         "ldap.uri %s: refusing to send the bind password without TLS "
+		         "(use ldaps://, tls.starttls, or ldap.allow_insecure_bind)",
+		         Q(q, uri));
+		ok = false;
+	}
+	ldap_free_urldesc(lud);
+	return ok;
+}
+
+static int set_tls_options(struct rbac_dir *dir, LDAP *ld, const char *uri)
+{
+	const struct rbac_config *cfg = dir->cfg;
+	int reqcert = cfg->ldap.tls.verify ? LDAP_OPT_X_TLS_DEMAND : LDAP_OPT_X_TLS_NEVER;
+	const char *ca =
+	    cfg->ldap.tls.ca_file != NULL ? cfg->ldap.tls.ca_file : RBAC_DEFAULT_CA_FILE;
+	int is_server = 0;
+	QBUF(q);
+
+	if (!cfg->ldap.tls.verify)
+		rbac_log(
+		    dir->lg, LOG_WARNING,
+		    "%s: ldap.tls.verify is false: the server's certificate is not checked",
+		    Q(q, uri));
+	/* Trust only what rbac.conf names. A handle starts from libldap's
+	 * global TLS context, which ldap.conf may have built if someone else in
+	 * this process initialised libldap; NEWCTX below replaces it with one
+	 * made from these options alone. */
+	if (ldap_set_option(ld, LDAP_OPT_X_TLS_REQUIRE_CERT, &reqcert) != LDAP_OPT_SUCCESS ||
+	    ldap_set_option(ld, LDAP_OPT_X_TLS_CACERTDIR, NULL) != LDAP_OPT_SUCCESS ||
+	    ldap_set_option(ld, LDAP_OPT_X_TLS_CACERTFILE, ca) != LDAP_OPT_SUCCESS ||
+	    ldap_set_option(ld, LDAP_OPT_X_TLS_CERTFILE, NULL) != LDAP_OPT_SUCCESS ||
+	    ldap_set_option(ld, LDAP_OPT_X_TLS_KEYFILE, NULL) != LDAP_OPT_SUCCESS)
+		return -1;
+	/* The new context picks the options up; it fails on an unreadable CA. */
+	return ldap_set_option(ld, LDAP_OPT_X_TLS_NEWCTX, &is_server) == LDAP_OPT_SUCCESS ? 0
+	                                                                                  : -1;
+}
+
+static int set_timeouts(LDAP *ld, double seconds)
+{
+	struct timeval tv = seconds_to_timeval(seconds);
+
+	if (ldap_set_option(ld, LDAP_OPT_NETWORK_TIMEOUT, &tv) != LDAP_OPT_SUCCESS ||
+	    ldap_set_option(ld, LDAP_OPT_TIMEOUT, &tv) != LDAP_OPT_SUCCESS)
+		return -1;
+	return 0;
+}
+
+static int set_handle_options(struct rbac_dir *dir, LDAP *ld, const char *uri, bool tls)
+{
+	int version = LDAP_VERSION3;
+	int deref = LDAP_DEREF_NEVER; /* an alias must not lead out of the subtree */
+	int no_limit = 0;
+	int timelimit = whole_seconds_up(dir->cfg->ldap.timeout);
+
+	if (ldap_set_option(ld, LDAP_OPT_PROTOCOL_VERSION, &version) != LDAP_OPT_SUCCESS ||
+	    set_timeouts(ld, dir->cfg->ldap.timeout) != 0 ||
+	    ldap_set_option(ld, LDAP_OPT_REFERRALS, LDAP_OPT_OFF) != LDAP_OPT_SUCCESS ||
+	    ldap_set_option(ld, LDAP_OPT_RESTART, LDAP_OPT_ON) != LDAP_OPT_SUCCESS ||
+	    ldap_set_option(ld, LDAP_OPT_DEREF, &deref) != LDAP_OPT_SUCCESS ||
+	    ldap_set_option(ld, LDAP_OPT_SIZELIMIT, &no_limit) != LDAP_OPT_SUCCESS ||
+	    ldap_set_option(ld, LDAP_OPT_TIMELIMIT, &timelimit) != LDAP_OPT_SUCCESS)
+		return -1;
+	return tls ? set_tls_options(dir, ld, uri) : 0;
+}
+
+/* Gives the remaining part of this URI's time budget to the next step, so
+ * connect + StartTLS + bind together cost at most ldap.timeout per URI. */
+static int budget_apply(LDAP *ld, double deadline)
+{
+	double left = deadline - monotonic_now();
+
+	if (left <= 0)
+		return LDAP_TIMEOUT;
+	return set_timeouts(ld, left) == 0 ? LDAP_SUCCESS : LDAP_LOCAL_ERROR;
+}
+
+/* The bind password, read from a root-owned file nobody else may read, one
+ * trailing newline removed. Returns 0, or -1 (logged). */
+static int read_bind_password(struct rbac_dir *dir, char **pw, size_t *len)
+{
+	const char *path = dir->cfg->ldap.bind_password_file;
+	char err[RBAC_ERRLEN];
+
+	*pw = NULL;
+	*len = 0;
+	if (dir->cfg->ldap.bind_dn == NULL)
+		return 0;
+	if (path == NULL) {
+		rbac_log(dir->lg, LOG_ERR,
+		         "ldap.bind_dn is set but ldap.bind_password_file is not");
+		return -1;
+	}
+	*pw = rbac_file_read_trusted(path, 0, RBAC_FILE_PRIVATE, RBAC_PASSWORD_MAX, len, err,
+	                             sizeof(err));
+	if (*pw == NULL) {
+		rbac_log(dir->lg, LOG_ERR, "ldap.bind_password_file: %s", err);
+		return -1;
+	}
+	if (*len > 0 && (*pw)[*len - 1] == '\n')
+		(*pw)[--*len] = '\0';
+	if (*len == 0) {
+		/* An empty simple bind is an anonymous one (RFC 4513 5.1.2). */
+		rbac_log(dir->lg, LOG_ERR, "%s: the bind password is empty", path);
+		free(*pw);
+		*pw = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+static void wipe_password(char *pw, size_t len)
+{
+	if (pw == NULL)
+		return;
+	explicit_bzero(pw, len);
+	free(pw);
+}
+
+static void log_unreachable(struct rbac_dir *dir, LDAP *ld, const char *uri, const char *what,
+                            int rc)
+{
+	QBUF(q);
+	QBUF(d);
+
+	rbac_log(dir->lg, LOG_WARNING, "%s: %s: %s%s%s", Q(q, uri), what, ldap_err2string(rc),
+	         ld != NULL && diagnostic(ld, d, sizeof(d))[0] != '\0' ? ": " : "", d);
+}
+
+/* StartTLS and bind on a fresh handle, within this URI's budget. */
+static enum rbac_dir_result open_session(struct rbac_dir *dir, LDAP *ld, const char *uri,
+                                         bool starttls, const char *pw, size_t pwlen)
+{
+	const struct rbac_config *cfg = dir->cfg;
+	double deadline = monotonic_now() + cfg->ldap.timeout;
+	/* Anonymous is an empty name and an empty password (RFC 4513 5.1.1);
+	 * libldap would encode a NULL credential as a malformed request. */
+	struct berval cred = {pwlen, pw != NULL ? (char *)pw : (char *)""};
+	int rc;
+	QBUF(q);
+	QBUF(b);
+	QBUF(d);
+
+	if (starttls) {
+		rc = budget_apply(ld, deadline);
+		if (rc == LDAP_SUCCESS)
+			rc = ldap_start_tls_s(ld, NULL, NULL);
+		if (rc != LDAP_SUCCESS) {
+			log_unreachable(dir, ld, uri, "StartTLS failed", rc);
+			return is_unreachable(rc) ? RBAC_DIR_UNAVAILABLE : RBAC_DIR_ERROR;
+		}
+	}
+	/* Anonymous sessions bind too: it proves the server answers before
+	 * this URI is chosen, rather than at the first search. */
+	rc = budget_apply(ld, deadline);
+	if (rc == LDAP_SUCCESS)
+		rc = ldap_sasl_bind_s(ld, cfg->ldap.bind_dn != NULL ? cfg->ldap.bind_dn : "",
+		                      LDAP_SASL_SIMPLE, &cred, NULL, NULL, NULL);
+	if (rc == LDAP_SUCCESS)
+		return set_timeouts(ld, cfg->ldap.timeout) == 0 ? RBAC_DIR_OK : RBAC_DIR_ERROR;
+	if (is_unreachable(rc)) {
+		log_unreachable(dir, ld, uri, "bind failed", rc);
+		return RBAC_DIR_UNAVAILABLE;
+	}
+	rbac_log(dir->lg, LOG_ERR, "%s: bind as %s rejected: %s%s%s", Q(q, uri),
+	         Q(b, cfg->ldap.bind_dn != NULL ? cfg->ldap.bind_dn : "(anonymous)"),
+	         ldap_err2string(rc), diagnostic(ld, d, sizeof(d))[0] != '\0' ? ": " : "", d);
+	return RBAC_DIR_ERROR;
+}
+
+static void unbind(LDAP *ld)
+{
+	if (ld != NULL)
+		ldap_unbind_ext_s(ld, NULL, NULL);
+}
+
+static enum rbac_dir_result try_uri(struct rbac_dir *dir, const char *uri, const char *pw,
+                                    size_t pwlen, LDAP **out)
+{
+	bool plain = false;
+	bool starttls;
+	enum rbac_dir_result res;
+	LDAP *ld = NULL;
+	int rc;
+	QBUF(q);
+
+	if (!uri_check(dir, uri, &plain))
+		return RBAC_DIR_ERROR;
+	starttls = plain && dir->cfg->ldap.tls.starttls;
+	rc = ldap_initialize(&ld, uri);
+	if (rc != LDAP_SUCCESS) {
+		rbac_log(dir->lg, LOG_ERR, "%s: %s", Q(q, uri), ldap_err2string(rc));
+		return RBAC_DIR_ERROR;
+	}
+	if (set_handle_options(dir, ld, uri, !plain || starttls) != 0) {
+		rbac_log(dir->lg, LOG_ERR, "%s: cannot set connection options (TLS CA file?)",
+		         Q(q, uri));
+		unbind(ld);
+		return RBAC_DIR_ERROR;
+	}
+	res = open_session(dir, ld, uri, starttls, pw, pwlen);
+	if (res != RBAC_DIR_OK) {
+		unbind(ld);
+		return res;
+	}
+	*out = ld;
+	return RBAC_DIR_OK;
+}
+
+/* Walks ldap.uri in order. libldap's own list only moves on when a connect
+ * is refused; a server that accepts and stays silent would hang it. */
+static enum rbac_dir_result dir_connect(struct rbac_dir *dir)
+{
+	const struct rbac_config *cfg = dir->cfg;
+	enum rbac_dir_result res = RBAC_DIR_UNAVAILABLE;
+	char *pw = NULL;
+	size_t pwlen = 0, i;
+
+	if (cfg->ldap.n_uri == 0) {
+		rbac_log(dir->lg, LOG_ERR, "ldap.uri is empty");
+		return RBAC_DIR_ERROR;
+	}
+	if (read_bind_password(dir, &pw, &pwlen) != 0)
+		return RBAC_DIR_ERROR;
+	for (i = 0; i < cfg->ldap.n_uri; i++) {
+		res = try_uri(dir, cfg->ldap.uri[i], pw, pwlen, &dir->ld);
+		if (res != RBAC_DIR_UNAVAILABLE)
+			break;
+	}
+	wipe_password(pw, pwlen);
+	if (res == RBAC_DIR_OK) {
+		dir->pid = getpid();
+		dir->last_uri = cfg->ldap.uri[i];
+	} else if (res == RBAC_DIR_UNAVAILABLE) {
+		rbac_log(dir->lg, LOG_ERR, "no directory server answered (%zu URI%s tried)",
+		         cfg->ldap.n_uri, cfg->ldap.n_uri == 1 ? "" : "s");
+	}
+	return res;
+}
+
+/* After fork() the child shares the parent's socket (and TLS session state).
+ * An unbind, a TLS close_notify or a shutdown() sent from the child would end
+ * the parent's session, and libldap has no call that frees a handle without
+ * closing it properly (ldap_destroy() unbinds too). So the descriptor is
+ * first pointed at /dev/null: libldap then "closes" that, and the parent's
+ * connection is untouched. If /dev/null cannot be opened, the handle is
+ * leaked instead: its memory belongs to this child only. */
+static void discard_inherited(struct rbac_dir *dir)
+{
+	int fd = -1, null_fd;
+
+	if (ldap_get_option(dir->ld, LDAP_OPT_DESC, &fd) == LDAP_OPT_SUCCESS && fd >= 0) {
+		null_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+		if (null_fd < 0 || dup3(null_fd, fd, O_CLOEXEC) < 0) {
+			if (null_fd >= 0)
+				close(null_fd);
+			dir->ld = NULL;
+			return;
+		}
+		close(null_fd);
+	}
+	unbind(dir->ld);
+	dir->ld = NULL;
+}
+
+static void drop_connection(struct rbac_dir *dir)
+{
+	if (dir->ld == NULL)
+		return;
+	if (dir->pid != getpid())
+		discard_inherited(dir);
+	else
+		unbind(dir->ld);
+	dir->ld = NULL;
+}
+
+/* Runs op on a connection: the kept one if any, else a new one. When a kept
+ * connection turns out to be dead (the server restarted, or closed it after
+ * its idle timeout), it is dropped and op is retried once on a new one. */
+static enum rbac_dir_result dir_run(struct rbac_dir *dir, dir_op_fn op, void *arg)
+{
+	struct sigpipe_guard guard;
+	enum rbac_dir_result res;
+	bool kept, lost = false;
+	QBUF(q);
+
+	ensure_isolated();
+	sigpipe_block(&guard);
+	if (dir->ld != NULL && dir->pid != getpid())
+		drop_connection(dir);
+	kept = dir->ld != NULL;
+	res = kept ? RBAC_DIR_OK : dir_connect(dir);
+	if (res == RBAC_DIR_OK)
+		res = op(dir, arg, &lost);
+	if (lost) {
+		drop_connection(dir);
+		if (kept) {
+			rbac_log(dir->lg, LOG_INFO, "%s: connection lost, reconnecting",
+			         Q(q, dir->last_uri));
+			lost = false;
+			res = dir_connect(dir);
+			if (res == RBAC_DIR_OK)
+				res = op(dir, arg, &lost);
+			if (lost)
+				drop_connection(dir);
+		}
+	}
+	sigpipe_restore(&guard);
+	return res;
+}
+
+/* ------------------------------------------------------------------------
+ * Handle
+ */
+
+struct rbac_dir *rbac_dir_new(const struct rbac_config *cfg, const struct rbac_logger *lg)
+{
+	struct rbac_dir *dir = calloc(1, sizeof(*dir));
+
+	if (dir == NULL)
+		return NULL;
+	dir->cfg = cfg;
+	dir->lg = lg;
+	return dir;
+}
+
+void rbac_dir_free(struct rbac_dir *dir)
+{
+	struct sigpipe_guard guard;
+
+	if (dir == NULL)
+		return;
+	sigpipe_block(&guard);
+	drop_connection(dir);
+	sigpipe_restore(&guard);
+	free(dir);
+}
+
+const char *rbac_dir_current_uri(const struct rbac_dir *dir)
+{
+	return dir != NULL ? dir->last_uri : NULL;
+}
+
+/* ------------------------------------------------------------------------
+ * Searching
+ */
+
+/* The outcome of one search request: an LDAP result code mapped to ours.
+ * Entries of a partial result are never used. */
+static enum rbac_dir_result search_failed(struct rbac_dir *dir, int rc, const char *base,
+                                          bool *lost)
+{
+	QBUF(q);
+	QBUF(d);
+	QBUF(u);
+
+	if (is_unreachable(rc)) {
+		*lost = true;
+		rbac_log(dir->lg, LOG_WARNING, "%s: search at %s failed: %s",
+		         Q(u, dir->last_uri), Q(q, base), ldap_err2string(rc));
+		return RBAC_DIR_UNAVAILABLE;
+	}
+	if (rc == LDAP_SIZELIMIT_EXCEEDED || rc == LDAP_ADMINLIMIT_EXCEEDED) {
+		rbac_log(dir->lg, LOG_ERR,
+		         "search at %s: %s: the reading account needs a slapd limit such as "
+		         "'limits dn.exact=\"<bind_dn>\" size.prtotal=unlimited'",
+		         Q(q, base), ldap_err2string(rc));
+		return RBAC_DIR_ERROR;
+	}
+	rbac_log(dir->lg, LOG_ERR, "search at %s failed: %s%s%s", Q(q, base),
+	         ldap_err2string(rc), diagnostic(dir->ld, d, sizeof(d))[0] != '\0' ? ": " : "",
+	         d);
+	return RBAC_DIR_ERROR;
+}
+
+/* An RFC 3876 ValuesReturnFilter that keeps one memberUid value, so that a
+ * PAM decision does not transfer every member of every role. slapd 2.5
+ * returns only the values some item of the filter matches and drops every
+ * attribute the filter does not name, so each other attribute we read is
+ * named with a presence item, which keeps all its values (both behaviours
+ * are checked in tests/integration/check_directory.c). The control is not
+ * critical and the values are filtered here anyway: a server without it
+ * just sends more. NULL when the value cannot be expressed (too long). */
+#define RBAC_VRFILTER_KEEP                                                                     \
+	"(objectClass=*)(cn=*)(rbacPermission=*)(rbacRestriction=*)(rbacInherits=*)"           \
+	"(gidNumber=*)"
+
+static LDAPControl *member_filter_control(const char *uid)
+{
+	char *esc = rbac_ldap_escape_filter(uid, strlen(uid));
+	BerElement *ber = NULL;
+	struct berval value = {0, NULL};
+	LDAPControl *ctrl = NULL;
+	char *vrf = NULL;
+
+	if (esc == NULL || asprintf(&vrf, "((memberUid=%s)" RBAC_VRFILTER_KEEP ")", esc) < 0) {
+		vrf = NULL;
+		goto out;
+	}
+	ber = ber_alloc_t(LBER_USE_DER);
+	if (ber == NULL || ldap_put_vrFilter(ber, vrf) == -1 ||
+	    ber_flatten2(ber, &value, 0) == -1)
+		goto out;
+	if (ldap_control_create(LDAP_CONTROL_VALUESRETURNFILTER, 0, &value, 1, &ctrl) !=
+	    LDAP_SUCCESS)
+		ctrl = NULL;
+out:
+	if (ber != NULL)
+		ber_free(ber, 1);
+	free(vrf);
+	free(esc);
+	return ctrl;
+}
+
+/* ------------------------------------------------------------------------
+ * Namespace
+ */
+
+struct ns_query {
+	const char *name;
+	const char *only_member;
+	char *dn;            /* cn=NAME,ldap.base */
+	LDAPDN parsed;       /* dn, parsed */
+	LDAPControl *vrctrl; /* memberUid filter, or NULL */
+	struct rbac_namespace *out;
+	bool found;         /* the namespace entry was seen */
+	bool not_namespace; /* ... but it is not an rbacNamespace */
+};
+
+/* Keep in step with RBAC_VRFILTER_KEEP. */
+static const char *const ns_attrs[] = {
+    "objectClass",  "cn",        "rbacPermission", "rbacRestriction",
+    "rbacInherits", "memberUid", "gidNumber",      NULL};
+
+static bool namespace_name_ok(const char *s)
+{
+	size_t i;
+
+	if (s == NULL || s[0] == '\0' || strlen(s) > RBAC_NAMESPACE_NAME_MAX)
+		return false;
+	for (i = 0; s[i] != '\0'; i++) {
+		char c = s[i];
+		bool alnum =
+		    (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+
+		if (!alnum && (i == 0 || (c != '.' && c != '_' && c != '-')))
+			return false;
+	}
+	return true;
+}
+
+static bool has_object_class(LDAP *ld, LDAPMessage *e, const char *oc)
+{
+	struct berval **v = ldap_get_values_len(ld, e, "objectClass");
+	bool found = false;
+	size_t i;
+
+	for (i = 0; v != NULL && v[i] != NULL && !found; i++)
+		found = v[i]->bv_len == strlen(oc) &&
+		        strncasecmp(v[i]->bv_val, oc, v[i]->bv_len) == 0;
+	ldap_value_free_len(v);
+	return found;
+}
+
+/* Appends the values of attr to l; with `only`, just the values equal to it.
+ * A value holding a NUL byte is skipped: as a C string it would read as a
+ * shorter, different value ("alice\0x" as "alice"). Returns -1 on OOM. */
+static int take_values(struct rbac_dir *dir, LDAPMessage *e, const char *dn, const char *attr,
+                       const char *only, struct rbac_strlist *l)
+{
+	struct berval **v = ldap_get_values_len(dir->ld, e, attr);
+	int rc = 0;
+	size_t i;
+	QBUF(q);
+
+	for (i = 0; v != NULL && v[i] != NULL && rc == 0; i++) {
+		if (bv_has_nul(v[i])) {
+			rbac_log(dir->lg, LOG_ERR,
+			         "%s: a value of %s contains a NUL byte; ignored", Q(q, dn),
+			         attr);
+			continue;
+		}
+		if (only != NULL && !bv_equals(v[i], only))
+			continue;
+		rc = rbac_strlist_addn(l, v[i]->bv_val, v[i]->bv_len);
+	}
+	ldap_value_free_len(v);
+	return rc;
+}
+
+/* gidNumber: an unsigned decimal that fits 32 bits, nothing else. */
+static bool parse_gid(const struct berval *bv, unsigned long *gid)
+{
+	uint64_t v = 0;
+	size_t i;
+
+	if (bv->bv_len == 0 || bv->bv_len > 10)
+		return false;
+	for (i = 0; i < bv->bv_len; i++) {
+		if (bv->bv_val[i] < '0' || bv->bv_val[i] > '9')
+			return false;
+		v = v * 10 + (uint64_t)(bv->bv_val[i] - '0');
+	}
+	if (v > UINT32_MAX)
+		return false;
+	*gid = (unsigned long)v;
+	return true;
+}
+
+static void take_gid(struct rbac_dir *dir, LDAPMessage *e, const char *dn, struct rbac_role *r)
+{
+	struct berval **v = ldap_get_values_len(dir->ld, e, "gidNumber");
+	char val[RBAC_LOG_QUOTE_BUFSZ] = "";
+	QBUF(q);
+
+	if (v != NULL && v[0] != NULL && v[1] == NULL && parse_gid(v[0], &r->gid)) {
+		r->has_gid = true;
+	} else if (v != NULL && v[0] != NULL) {
+		char *s = bv_dup_display(v[0]);
+
+		rbac_log(dir->lg, LOG_ERR,
+		         "%s: gidNumber %s is not a number 0..4294967295; ignored", Q(q, dn),
+		         rbac_log_quote(val, sizeof(val), s != NULL ? s : "?"));
+		free(s);
+	}
+	ldap_value_free_len(v);
+}
+
+static int take_namespace(struct rbac_dir *dir, struct ns_query *q, LDAPMessage *e,
+                          const char *dn, LDAPDN parsed)
+{
+	const struct berval *cn = dn_first_cn(parsed);
+	struct rbac_namespace *ns = q->out;
+	QBUF(b);
+
+	q->found = true;
+	if (!has_object_class(dir->ld, e, "rbacNamespace")) {
+		rbac_log(dir->lg, LOG_ERR, "%s: not an rbacNamespace entry", Q(b, dn));
+		q->not_namespace = true;
+		return 0;
+	}
+	ns->dn = strdup(dn);
+	ns->name = cn != NULL ? strndup(cn->bv_val, cn->bv_len) : strdup(q->name);
+	if (ns->dn == NULL || ns->name == NULL ||
+	    take_values(dir, e, dn, "rbacPermission", NULL, &ns->master) != 0)
+		return -1;
+	ns->has_master = ns->master.n > 0;
+	return 0;
+}
+
+/* The role's name in *name: the cn of its RDN, else its only cn value;
+ * NULL (logged) when it has none or several. Returns -1 on OOM. */
+static int role_name(struct rbac_dir *dir, LDAPMessage *e, const char *dn, LDAPDN parsed,
+                     char **name)
+{
+	const struct berval *cn = dn_first_cn(parsed);
+	struct berval **v = NULL;
+	int rc = 0;
+	QBUF(q);
+
+	*name = NULL;
+	if (cn == NULL) {
+		v = ldap_get_values_len(dir->ld, e, "cn");
+		if (v != NULL && v[0] != NULL && v[1] == NULL)
+			cn = v[0];
+	}
+	if (cn == NULL || cn->bv_len == 0 || bv_has_nul(cn))
+		rbac_log(dir->lg, LOG_ERR, "%s: role without a usable cn; skipped", Q(q, dn));
+	else if ((*name = strndup(cn->bv_val, cn->bv_len)) == NULL)
+		rc = -1;
+	ldap_value_free_len(v);
+	return rc;
+}
+
+static int fill_role(struct rbac_dir *dir, struct ns_query *q, LDAPMessage *e, const char *dn,
+                     struct rbac_role *r)
+{
+	if (take_values(dir, e, dn, "rbacPermission", NULL, &r->permissions) != 0 ||
+	    take_values(dir, e, dn, "rbacRestriction", NULL, &r->restrictions) != 0 ||
+	    take_values(dir, e, dn, "rbacInherits", NULL, &r->inherits) != 0 ||
+	    take_values(dir, e, dn, "memberUid", q->only_member, &r->members) != 0)
+		return -1;
+	take_gid(dir, e, dn, r);
+	return 0;
+}
+
+static int take_role(struct rbac_dir *dir, struct ns_query *q, LDAPMessage *e, const char *dn,
+                     LDAPDN parsed)
+{
+	const struct rbac_role *dup;
+	struct rbac_role *r;
+	char *name;
+	QBUF(a);
+	QBUF(b);
+
+	if (!has_object_class(dir->ld, e, "rbacRole")) {
+		rbac_log(dir->lg, LOG_DEBUG, "%s: not an rbacRole; ignored", Q(a, dn));
+		return 0;
+	}
+	if (role_name(dir, e, dn, parsed, &name) != 0)
+		return -1;
+	if (name == NULL)
+		return 0;
+	dup = rbac_namespace_find_role(q->out, name);
+	if (dup != NULL) {
+		rbac_log(dir->lg, LOG_ERR, "%s: role name already used by %s; skipped",
+		         Q(a, dn), Q(b, dup->dn));
+		free(name);
+		return 0;
+	}
+	r = rbac_namespace_add_role(q->out, name, dn);
+	free(name);
+	return r != NULL ? fill_role(dir, q, e, dn, r) : -1;
+}
+
+/* Sorts one entry of the namespace subtree: the namespace itself, one of
+ * its roles (exactly one level below), or something deeper (ignored). */
+static int take_ns_entry(struct rbac_dir *dir, struct ns_query *q, LDAPMessage *e)
+{
+	char *dn = ldap_get_dn(dir->ld, e);
+	LDAPDN parsed = NULL;
+	int rc = 0;
+	QBUF(a);
+
+	if (dn == NULL)
+		return -1;
+	if (ldap_str2dn(dn, &parsed, LDAP_DN_FORMAT_LDAP) != LDAP_SUCCESS) {
+		rbac_log(dir->lg, LOG_ERR, "%s: unparsable DN; ignored", Q(a, dn));
+	} else if (dn_tail_equals(parsed, 0, q->parsed)) {
+		rc = take_namespace(dir, q, e, dn, parsed);
+	} else if (dn_tail_equals(parsed, 1, q->parsed)) {
+		rc = take_role(dir, q, e, dn, parsed);
+	} else {
+		rbac_log(dir->lg, LOG_DEBUG, "%s: not directly below the namespace; ignored",
+		         Q(a, dn));
+	}
+	ldap_dnfree(parsed);
+	ldap_memfree(dn);
+	return rc;
+}
+
+static int take_ns_page(struct rbac_dir *dir, struct ns_query *q, LDAPMessage *res)
+{
+	LDAPMessage *e;
+
+	for (e = ldap_first_entry(dir->ld, res); e != NULL; e = ldap_next_entry(dir->ld, e))
+		if (take_ns_entry(dir, q, e) != 0)
+			return -1;
+	return 0;
+}
+
+/* The paged-results cookie of a response; empty when this was the last
+ * page (or the server ignored the control, and so sent everything). */
+static int next_cookie(struct rbac_dir *dir, LDAPControl **sctrls, struct berval *cookie)
+{
+	LDAPControl *pr = ldap_control_find(LDAP_CONTROL_PAGEDRESULTS, sctrls, NULL);
+	ber_int_t estimate = 0;
+
+	ber_memfree(cookie->bv_val);
+	cookie->bv_val = NULL;
+	cookie->bv_len = 0;
+	if (pr == NULL)
+		return 0;
+	return ldap_parse_pageresponse_control(dir->ld, pr, &estimate, cookie) == LDAP_SUCCESS
+	           ? 0
+	           : -1;
+}
+
+/* One page: send the request with the cookie, take its entries, and leave
+ * the next cookie in *cookie. */
+static enum rbac_dir_result ns_page(struct rbac_dir *dir, struct ns_query *q,
+                                    struct berval *cookie, bool *lost)
+{
+	LDAPControl *ctrls[3] = {NULL, NULL, NULL};
+	LDAPControl **sctrls = NULL;
+	LDAPMessage *res = NULL;
+	enum rbac_dir_result out = RBAC_DIR_ERROR;
+	int rc, err;
+
+	if (ldap_create_page_control(dir->ld, RBAC_LDAP_PAGE_SIZE, cookie, 0, &ctrls[0]) !=
+	    LDAP_SUCCESS)
+		return RBAC_DIR_ERROR;
+	ctrls[1] = q->vrctrl;
+	rc = ldap_search_ext_s(dir->ld, q->dn, LDAP_SCOPE_SUBTREE,
+	                       "(|(objectClass=rbacNamespace)(objectClass=rbacRole))",
+	                       (char **)ns_attrs, 0, ctrls, NULL, NULL, LDAP_NO_LIMIT, &res);
+	if (res != NULL &&
+	    ldap_parse_result(dir->ld, res, &err, NULL, NULL, NULL, &sctrls, 0) == LDAP_SUCCESS)
+		rc = err;
+	if (rc == LDAP_NO_SUCH_OBJECT)
+		out = RBAC_DIR_NOT_FOUND;
+	else if (rc != LDAP_SUCCESS)
+		out = search_failed(dir, rc, q->dn, lost);
+	else if (take_ns_page(dir, q, res) == 0 && next_cookie(dir, sctrls, cookie) == 0)
+		out = RBAC_DIR_OK;
+	ldap_controls_free(sctrls);
+	ldap_control_free(ctrls[0]);
+	ldap_msgfree(res);
+	return out;
+}
+
+static enum rbac_dir_result ns_search(struct rbac_dir *dir, void *arg, bool *lost)
+{
+	struct ns_query *q = arg;
+	struct berval cookie = {0, NULL};
+	enum rbac_dir_result res;
+
+	/* A retry after a lost connection starts from nothing. */
+	rbac_namespace_free(q->out);
+	rbac_namespace_init(q->out);
+	q->found = q->not_namespace = false;
+	do {
+		res = ns_page(dir, q, &cookie, lost);
+	} while (res == RBAC_DIR_OK && cookie.bv_len > 0);
+	ber_memfree(cookie.bv_val);
+	return res;
+}
+
+/* The namespace's DN and its parsed form; ERROR (logged) for a bad name or
+ * an unparsable ldap.base. */
+static enum rbac_dir_result ns_query_init(struct rbac_dir *dir, struct ns_query *q,
+                                          const char *name)
+{
+	QBUF(a);
+
+	if (!namespace_name_ok(name)) {
+		rbac_log(dir->lg, LOG_ERR,
+		         "namespace name %s: only letters, digits, '.', '_' "
+		         "and '-' may be used, starting with a letter or digit",
+		         Q(a, name));
+		return RBAC_DIR_ERROR;
+	}
+	if (dir->cfg->ldap.base == NULL) {
+		rbac_log(dir->lg, LOG_ERR, "ldap.base is not set");
+		return RBAC_DIR_ERROR;
+	}
+	if (asprintf(&q->dn, "cn=%s,%s", name, dir->cfg->ldap.base) < 0) {
+		q->dn = NULL;
+		return RBAC_DIR_ERROR;
+	}
+	if (ldap_str2dn(q->dn, &q->parsed, LDAP_DN_FORMAT_LDAP) != LDAP_SUCCESS) {
+		rbac_log(dir->lg, LOG_ERR, "ldap.base %s: not a valid DN",
+		         Q(a, dir->cfg->ldap.base));
+		return RBAC_DIR_ERROR;
+	}
+	return RBAC_DIR_OK;
+}
+
+static enum rbac_dir_result ns_finish(struct rbac_dir *dir, struct ns_query *q)
+{
+	QBUF(a);
+
+	if (!q->found || q->not_namespace) {
+		if (!q->found)
+			rbac_log(dir->lg, LOG_DEBUG, "%s: no such rbacNamespace entry",
+			         Q(a, q->dn));
+		return RBAC_DIR_NOT_FOUND;
+	}
+	if (rbac_namespace_resolve(q->out, dir->lg) < 0)
+		return RBAC_DIR_ERROR;
+	return RBAC_DIR_OK;
+}
+
+enum rbac_dir_result rbac_dir_load_namespace(struct rbac_dir *dir, const char *name,
+                                             const char *only_member,
+                                             struct rbac_namespace *out)
+{
+	struct ns_query q;
+	enum rbac_dir_result res;
+
+	rbac_namespace_init(out);
+	memset(&q, 0, sizeof(q));
+	q.name = name;
+	q.only_member = only_member;
+	q.out = out;
+	res = ns_query_init(dir, &q, name);
+	if (res == RBAC_DIR_OK && only_member != NULL)
+		q.vrctrl = member_filter_control(only_member);
+	if (res == RBAC_DIR_OK)
+		res = dir_run(dir, ns_search, &q);
+	if (res == RBAC_DIR_OK)
+		res = ns_finish(dir, &q);
+	if (res != RBAC_DIR_OK) {
+		rbac_namespace_free(out);
+		rbac_namespace_init(out);
+	}
+	ldap_control_free(q.vrctrl);
+	ldap_dnfree(q.parsed);
+	free(q.dn);
+	return res;
+}
+
+/* ------------------------------------------------------------------------
+ * Account
+ */
+
+struct account_query {
+	const char *uid;
+	char *filter;
+	struct rbac_account *out;
+};
+
+static const char *const account_attrs[] = {"uid", "rbacAccountStatus", "rbacValidFrom",
+                                            "rbacValidUntil", "rbacStatusReason",
+                                            /* operational: only returned when named */
+                                            "pwdAccountLockedTime", NULL};
+
+static bool entry_has_uid(LDAP *ld, LDAPMessage *e, const char *uid)
+{
+	struct berval **v = ldap_get_values_len(ld, e, "uid");
+	bool found = false;
+	size_t i;
+
+	for (i = 0; v != NULL && v[i] != NULL && !found; i++)
+		found = bv_equals(v[i], uid);
+	ldap_value_free_len(v);
+	return found;
+}
+
+/* The first value of a single-valued attribute, for display or parsing
+ * (NUL bytes shown as '?'), in *out (NULL when absent). Several values
+ * where the schema allows one make *several true. Returns -1 on OOM. */
+static int take_single(LDAP *ld, LDAPMessage *e, const char *attr, char **out, bool *several)
+{
+	struct berval **v = ldap_get_values_len(ld, e, attr);
+	int rc = 0;
+
+	*out = NULL;
+	if (several != NULL)
+		*several = v != NULL && v[0] != NULL && v[1] != NULL;
+	if (v != NULL && v[0] != NULL && (*out = bv_dup_display(v[0])) == NULL)
+		rc = -1;
+	ldap_value_free_len(v);
+	return rc;
+}
+
+static int take_time(struct rbac_dir *dir, LDAPMessage *e, const char *attr,
+                     struct rbac_time_bound *bound)
+{
+	bool several = false;
+	char *value;
+	int rc;
+
+	if (take_single(dir->ld, e, attr, &value, &several) != 0)
+		return -1;
+	rc = rbac_time_bound_set(bound, value);
+	if (several)
+		bound->valid = false; /* which one would we believe? */
+	free(value);
+	return rc;
+}
+
+static int take_status(struct rbac_dir *dir, LDAPMessage *e, struct rbac_account *a)
+{
+	bool several = false;
+
+	if (take_single(dir->ld, e, "rbacAccountStatus", &a->status_raw, &several) != 0)
+		return -1;
+	a->status = several ? RBAC_STATUS_INVALID : rbac_status_parse(a->status_raw);
+	return 0;
+}
+
+static int fill_account(struct rbac_dir *dir, struct account_query *q, LDAPMessage *e,
+                        const char *dn)
+{
+	struct rbac_account *a = q->out;
+
+	a->uid = strdup(q->uid);
+	a->dn = strdup(dn);
+	if (a->uid == NULL || a->dn == NULL || take_status(dir, e, a) != 0 ||
+	    take_single(dir->ld, e, "rbacStatusReason", &a->status_reason, NULL) != 0 ||
+	    take_time(dir, e, "rbacValidFrom", &a->valid_from) != 0 ||
+	    take_time(dir, e, "rbacValidUntil", &a->valid_until) != 0 ||
+	    take_single(dir->ld, e, "pwdAccountLockedTime", &a->locked_raw, NULL) != 0)
+		return -1;
+	a->locked = a->locked_raw != NULL;
+	return 0;
+}
+
+static void log_duplicate(struct rbac_dir *dir, const char *uid, LDAPMessage *e1,
+                          LDAPMessage *e2)
+{
+	char *dn1 = ldap_get_dn(dir->ld, e1), *dn2 = ldap_get_dn(dir->ld, e2);
+	QBUF(a);
+	QBUF(b);
+	QBUF(u);
+
+	rbac_log(dir->lg, LOG_ERR, "uid %s is claimed by two entries: %s and %s", Q(u, uid),
+	         Q(a, dn1), Q(b, dn2));
+	ldap_memfree(dn1);
+	ldap_memfree(dn2);
+}
+
+/* Walks the answer: exactly one entry whose uid equals the asked one,
+ * byte for byte, is the account; two are an error, never a choice. */
+static enum rbac_dir_result take_account(struct rbac_dir *dir, struct account_query *q,
+                                         LDAPMessage *res, bool truncated)
+{
+	LDAPMessage *e, *match = NULL;
+	enum rbac_dir_result out;
+	char *dn;
+	QBUF(a);
+	QBUF(u);
+
+	for (e = ldap_first_entry(dir->ld, res); e != NULL; e = ldap_next_entry(dir->ld, e)) {
+		if (!entry_has_uid(dir->ld, e, q->uid))
+			continue;
+		if (match != NULL) {
+			log_duplicate(dir, q->uid, match, e);
+			return RBAC_DIR_ERROR;
+		}
+		match = e;
+	}
+	if (truncated) {
+		/* More entries match case-insensitively than were returned:
+		 * the exact one, or a second one, may be among those we did not
+		 * see. */
+		rbac_log(dir->lg, LOG_ERR, "uid %s: more than %d entries match under %s",
+		         Q(u, q->uid), RBAC_ACCOUNT_MATCH_MAX, Q(a, dir->cfg->ldap.user_base));
+		return RBAC_DIR_ERROR;
+	}
+	if (match == NULL)
+		return RBAC_DIR_NOT_FOUND;
+	dn = ldap_get_dn(dir->ld, match);
+	out = dn != NULL && fill_account(dir, q, match, dn) == 0 ? RBAC_DIR_OK : RBAC_DIR_ERROR;
+	ldap_memfree(dn);
+	return out;
+}
+
+static enum rbac_dir_result account_search(struct rbac_dir *dir, void *arg, bool *lost)
+{
+	struct account_query *q = arg;
+	LDAPMessage *res = NULL;
+	enum rbac_dir_result out;
+	int rc;
+
+	rbac_account_free(q->out);
+	rbac_account_init(q->out);
+	rc = ldap_search_ext_s(dir->ld, dir->cfg->ldap.user_base, LDAP_SCOPE_SUBTREE, q->filter,
+	                       (char **)account_attrs, 0, NULL, NULL, NULL,
+	                       RBAC_ACCOUNT_MATCH_MAX, &res);
+	if (rc == LDAP_SUCCESS || rc == LDAP_SIZELIMIT_EXCEEDED)
+		out = take_account(dir, q, res, rc == LDAP_SIZELIMIT_EXCEEDED);
+	else
+		out = search_failed(dir, rc, dir->cfg->ldap.user_base, lost);
+	ldap_msgfree(res);
+	return out;
+}
+
+static enum rbac_dir_result account_query_init(struct rbac_dir *dir, struct account_query *q,
+                                               const char *uid)
+{
+	size_t len = uid != NULL ? strlen(uid) : 0;
+	char *esc;
+	QBUF(u);
+
+	if (len == 0)
+		return RBAC_DIR_NOT_FOUND;
+	if (len > RBAC_LDAP_VALUE_MAX) {
+		rbac_log(dir->lg, LOG_ERR, "uid %s: too long (%zu bytes)", Q(u, uid), len);
+		return RBAC_DIR_ERROR;
+	}
+	if (dir->cfg->ldap.user_base == NULL) {
+		rbac_log(dir->lg, LOG_ERR, "ldap.user_base is not set");
+		return RBAC_DIR_ERROR;
+	}
+	esc = rbac_ldap_escape_filter(uid, len);
+	if (esc == NULL)
+		return RBAC_DIR_ERROR;
+	if (asprintf(&q->filter, "(&(objectClass=rbacAccount)(uid=%s))", esc) < 0)
+		q->filter = NULL;
+	free(esc);
+	return q->filter != NULL ? RBAC_DIR_OK : RBAC_DIR_ERROR;
+}
+
+enum rbac_dir_result rbac_dir_load_account(struct rbac_dir *dir, const char *uid,
+                                           struct rbac_account *out)
+{
+	struct account_query q = {uid, NULL, out};
+	enum rbac_dir_result res;
+
+	rbac_account_init(out);
+	res = account_query_init(dir, &q, uid);
+	if (res == RBAC_DIR_OK)
+		res = dir_run(dir, account_search, &q);
+	if (res != RBAC_DIR_OK) {
+		rbac_account_free(out);
+		rbac_account_init(out);
+	}
+	free(q.filter);
+	return res;
+}
