@@ -19,7 +19,8 @@ fi
 
 DEPS=(build-essential autoconf automake libtool pkg-config
 	libconfig-dev libldap2-dev libpam0g-dev check
-	slapd ldap-utils valgrind)
+	slapd ldap-utils valgrind
+	openssh-server openssh-client sudo)
 
 install_deps() {
 	export DEBIAN_FRONTEND=noninteractive

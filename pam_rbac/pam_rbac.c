@@ -1,0 +1,503 @@
+/*
+ * pam_rbac.c - PAM account module: may this user use this service on this
+ * host? (DESIGN.md §4 and §6)
+ *
+ * The module only gathers facts -- the user, the service, the config, what
+ * the directory says -- and hands them to rbac_decide(), the one copy of
+ * the rules. It then writes one key=value line to the log, tells a denied
+ * user why, and returns the PAM code of the decision.
+ */
+#include "config.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <time.h>
+
+#define PAM_SM_ACCOUNT
+#include <security/pam_ext.h>
+#include <security/pam_modules.h>
+
+#include "rbac_config.h"
+#include "rbac_decision.h"
+#include "rbac_ldap.h"
+#include "rbac_log.h"
+#include "rbac_model.h"
+
+/* A Unix user name longer than this cannot be one of ours (useradd allows
+ * 32 bytes; LDAP uids are short too); longer ones are not even looked up. */
+#define USER_NAME_MAX  256
+#define PERMISSION_MAX 255
+#define MESSAGE_MAX    512
+
+/* ---- options: defaults, then config=, then argv through the same setters */
+
+struct options {
+	struct rbac_config cfg;
+	bool config_ok;		/* false: rule 2, config_error */
+	bool debug;		/* pass LOG_DEBUG lines to syslog */
+	bool quiet;		/* never tell the user */
+	const char *permission; /* permission=, overrides pam.permissions */
+	const char *config_path;
+	struct rbac_logger lg;
+};
+
+static void log_to_pam(void *ctx, int priority, const char *message)
+{
+	pam_syslog((pam_handle_t *)ctx, priority, "%s", message);
+}
+
+static bool valid_permission(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n > PERMISSION_MAX)
+		return false;
+	for (; *s != '\0'; s++)
+		if ((unsigned char)*s <= 0x20 || (unsigned char)*s == 0x7f)
+			return false;
+	return true;
+}
+
+/* The config file: the last config= wins, else RBAC_CONFIG/SYSCONFDIR. On
+ * failure the struct keeps every default, so root stays exempt. */
+static void load_config(struct options *o, int argc, const char **argv)
+{
+	const char *path = rbac_config_default_path();
+	char err[RBAC_ERRLEN];
+	int i;
+
+	for (i = 0; i < argc; i++)
+		if (strncmp(argv[i], "config=", 7) == 0)
+			path = argv[i] + 7;
+	o->config_path = path;
+	if (rbac_config_load(path, &o->cfg, err, sizeof(err)) < 0) {
+		rbac_log(&o->lg, LOG_ERR, "%s", err);
+		o->config_ok = false;
+	}
+}
+
+/* One argument; returns -1 when its value is wrong (a config error). */
+static int parse_arg(struct options *o, const char *arg)
+{
+	char err[RBAC_ERRLEN];
+	char q[RBAC_LOG_QUOTE_BUFSZ];
+	int rc = 0;
+
+	if (strcmp(arg, "debug") == 0 || strncmp(arg, "config=", 7) == 0)
+		return 0; /* handled before the file was read */
+	if (strcmp(arg, "quiet") == 0) {
+		o->quiet = true;
+	} else if (strncmp(arg, "namespace=", 10) == 0) {
+		rc = rbac_config_set(&o->cfg, "namespace", arg + 10, "argument", err,
+				     sizeof(err));
+	} else if (strncmp(arg, "unknown_user=", 13) == 0) {
+		rc = rbac_config_set(&o->cfg, "pam.unknown_user", arg + 13, "argument", err,
+				     sizeof(err));
+	} else if (strncmp(arg, "permission=", 11) == 0) {
+		o->permission = arg + 11;
+		if (!valid_permission(o->permission)) {
+			snprintf(err, sizeof(err),
+				 "argument: permission: not a permission (got \"%s\")",
+				 rbac_log_quote(q, sizeof(q), o->permission));
+			rc = -1;
+		}
+	} else {
+		rbac_log(&o->lg, LOG_ERR, "unknown argument ignored: \"%s\"",
+			 rbac_log_quote(q, sizeof(q), arg));
+	}
+	if (rc < 0)
+		rbac_log(&o->lg, LOG_ERR, "%s", err);
+	return rc;
+}
+
+/* With `debug`: what the module will go by, to explain a surprise. */
+static void log_options(const struct options *o)
+{
+	char q[RBAC_LOG_QUOTE_BUFSZ];
+
+	rbac_log(&o->lg, LOG_DEBUG,
+		 "options: config=\"%s\" valid=%s namespace=%s global_namespace=%s "
+		 "unknown_user=%s messages=%s quiet=%s permission=%s",
+		 rbac_log_quote(q, sizeof(q), o->config_path), o->config_ok ? "yes" : "no",
+		 o->cfg.namespace_name != NULL ? o->cfg.namespace_name : "(none)",
+		 o->cfg.global_namespace != NULL ? o->cfg.global_namespace : "(none)",
+		 o->cfg.pam.unknown_user == RBAC_UNKNOWN_USER_IGNORE ? "ignore" : "deny",
+		 o->cfg.pam.messages ? "yes" : "no", o->quiet ? "yes" : "no",
+		 o->permission != NULL ? o->permission : "(service map)");
+}
+
+static void parse_options(pam_handle_t *pamh, struct options *o, int argc, const char **argv)
+{
+	char err[RBAC_ERRLEN];
+	int i;
+
+	memset(o, 0, sizeof(*o));
+	rbac_config_init(&o->cfg);
+	o->config_ok = true;
+	o->lg.fn = log_to_pam;
+	o->lg.ctx = pamh;
+	for (i = 0; i < argc; i++)
+		if (strcmp(argv[i], "debug") == 0)
+			o->lg.debug = o->debug = true;
+	load_config(o, argc, argv);
+	for (i = 0; i < argc; i++)
+		if (parse_arg(o, argv[i]) < 0)
+			o->config_ok = false;
+	/* An argument may break a rule across keys (namespace = global). */
+	if (o->config_ok && rbac_config_validate(&o->cfg, err, sizeof(err)) < 0) {
+		rbac_log(&o->lg, LOG_ERR, "%s", err);
+		o->config_ok = false;
+	}
+	log_options(o);
+}
+
+/* ---- the request ---- */
+
+struct request {
+	const char *user;
+	const char *service;
+	const char *rhost;
+	const char *permission;
+};
+
+static const char *pam_string_item(pam_handle_t *pamh, int type)
+{
+	const void *item = NULL;
+
+	if (pam_get_item(pamh, type, &item) != PAM_SUCCESS)
+		return NULL;
+	return item;
+}
+
+/* Length of the UTF-8 sequence starting at s, or 0 when it is not one
+ * (overlong forms, surrogates and values above U+10FFFF included). */
+static size_t utf8_sequence(const unsigned char *s)
+{
+	uint32_t cp;
+	size_t n, i;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		n = 2, cp = s[0] & 0x1f;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		n = 3, cp = s[0] & 0x0f;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		n = 4, cp = s[0] & 0x07;
+	else
+		return 0;
+	for (i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (s[i] & 0x3f);
+	}
+	if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) || cp > 0x10ffff ||
+	    (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return n;
+}
+
+/* A name that no directory uid can equal: empty, too long, control
+ * characters, or not UTF-8 (LDAP strings are UTF-8). Such a name is an
+ * unknown user and never reaches a search filter. */
+static bool plausible_user_name(const char *name)
+{
+	const unsigned char *s = (const unsigned char *)name;
+	size_t n;
+
+	if (name == NULL || *name == '\0' || strnlen(name, USER_NAME_MAX + 1) > USER_NAME_MAX)
+		return false;
+	while (*s != '\0') {
+		if (*s < 0x20 || *s == 0x7f)
+			return false;
+		n = utf8_sequence(s);
+		if (n == 0)
+			return false;
+		s += n;
+	}
+	return true;
+}
+
+/* ---- what the directory says ---- */
+
+struct lookup {
+	struct rbac_dir *dir;
+	struct rbac_namespace ns, global;
+	struct rbac_account account;
+	bool have_ns, have_global, have_account;
+	bool unavailable;	/* rule 3 */
+	bool ambiguous_account; /* two entries claim the uid: invalid_entry */
+	bool name_rejected;	/* plausible_user_name() said no */
+};
+
+static void lookup_init(struct lookup *lk)
+{
+	memset(lk, 0, sizeof(*lk));
+	rbac_namespace_init(&lk->ns);
+	rbac_namespace_init(&lk->global);
+	rbac_account_init(&lk->account);
+}
+
+static void lookup_free(struct lookup *lk)
+{
+	rbac_namespace_free(&lk->ns);
+	rbac_namespace_free(&lk->global);
+	rbac_account_free(&lk->account);
+	rbac_dir_free(lk->dir);
+}
+
+/* NOT_FOUND: no_namespace. ERROR (bind refused, unreadable password file,
+ * a malformed namespace entry) is logged by the directory layer where it
+ * happened; the host cannot get an answer, so it counts as unavailable. */
+static int load_host_namespace(struct options *o, struct lookup *lk, const char *user)
+{
+	enum rbac_dir_result r;
+
+	r = rbac_dir_load_namespace(lk->dir, o->cfg.namespace_name, user, &lk->ns);
+	lk->have_ns = r == RBAC_DIR_OK;
+	lk->unavailable = r == RBAC_DIR_UNAVAILABLE || r == RBAC_DIR_ERROR;
+	return r == RBAC_DIR_OK ? 0 : -1;
+}
+
+/* The connection already answered the namespace search, so an ERROR here
+ * is about the data: two entries claim the uid (logged with both DNs). */
+static int load_account(struct lookup *lk, const char *user)
+{
+	enum rbac_dir_result r = rbac_dir_load_account(lk->dir, user, &lk->account);
+
+	lk->have_account = r == RBAC_DIR_OK;
+	lk->unavailable = r == RBAC_DIR_UNAVAILABLE;
+	lk->ambiguous_account = r == RBAC_DIR_ERROR;
+	return r == RBAC_DIR_OK ? 0 : -1;
+}
+
+/* A configured global namespace that is missing is a directory mistake
+ * that must not lock everybody out: logged, and decided without it. */
+static void load_global_namespace(struct options *o, struct lookup *lk, const char *user)
+{
+	char q[RBAC_LOG_QUOTE_BUFSZ];
+	enum rbac_dir_result r;
+
+	if (o->cfg.global_namespace == NULL)
+		return;
+	r = rbac_dir_load_namespace(lk->dir, o->cfg.global_namespace, user, &lk->global);
+	lk->have_global = r == RBAC_DIR_OK;
+	if (r == RBAC_DIR_NOT_FOUND)
+		rbac_log(&o->lg, LOG_ERR,
+			 "global namespace \"%s\" not found under %s; deciding without it",
+			 rbac_log_quote(q, sizeof(q), o->cfg.global_namespace),
+			 o->cfg.ldap.base);
+	else if (r != RBAC_DIR_OK)
+		lk->unavailable = true;
+}
+
+/* At most one connection and three searches: namespace, account, global. */
+static void consult_directory(struct options *o, struct lookup *lk, const char *user)
+{
+	if (!plausible_user_name(user)) {
+		lk->name_rejected = true;
+		return;
+	}
+	lk->dir = rbac_dir_new(&o->cfg, &o->lg);
+	if (lk->dir == NULL) {
+		rbac_log(&o->lg, LOG_CRIT, "out of memory");
+		lk->unavailable = true;
+		return;
+	}
+	if (load_host_namespace(o, lk, user) < 0 || load_account(lk, user) < 0)
+		return;
+	load_global_namespace(o, lk, user);
+}
+
+/* ---- the decision ---- */
+
+static void decide(const struct options *o, const struct request *rq, const struct lookup *lk,
+		   bool exempt, struct rbac_decision *d)
+{
+	struct rbac_decision_input in;
+
+	memset(&in, 0, sizeof(in));
+	in.exempt = exempt;
+	in.config_error = !o->config_ok;
+	in.directory_unavailable = lk->unavailable;
+	/* A rejected name is decided at rule 5 without a search, so the
+	 * namespace stands in as present: the answer is unknown_user. */
+	in.ns = lk->have_ns || lk->name_rejected ? &lk->ns : NULL;
+	in.global = lk->have_global ? &lk->global : NULL;
+	in.account = lk->have_account ? &lk->account : NULL;
+	in.permission = rq->permission;
+	in.now = time(NULL);
+	in.unknown_user_ignore = o->cfg.pam.unknown_user == RBAC_UNKNOWN_USER_IGNORE;
+	rbac_decide(&in, d);
+	/* rbac_decide() has no input for an account the directory holds twice;
+	 * it reached rule 5 and stopped at unknown_user, which would let
+	 * unknown_user=ignore wave the user through. It is a directory error. */
+	if (lk->ambiguous_account && d->reason == RBAC_REASON_UNKNOWN_USER) {
+		d->reason = RBAC_REASON_INVALID_ENTRY;
+		d->pam_code = rbac_reason_pam_code(d->reason, false);
+		d->invalid_attribute = "uid";
+	}
+}
+
+/* ---- the log line and the user's message ---- */
+
+/* An untrusted value for a key=value line: escaped by rbac_log_quote, and
+ * in double quotes when it holds a space, '=', an escape or is empty, so a
+ * user name cannot add or change fields. */
+static const char *field(char *buf, size_t bufsz, const char *value)
+{
+	char q[RBAC_LOG_QUOTE_BUFSZ];
+
+	rbac_log_quote(q, sizeof(q), value != NULL ? value : "");
+	if (q[0] == '\0' || strpbrk(q, " =\\") != NULL)
+		snprintf(buf, bufsz, "\"%s\"", q);
+	else
+		snprintf(buf, bufsz, "%s", q);
+	return buf;
+}
+
+#define FIELD_BUFSZ (RBAC_LOG_QUOTE_BUFSZ + 2)
+
+static const char *decision_word(int pam_code)
+{
+	if (pam_code == PAM_SUCCESS)
+		return "allow";
+	if (pam_code == PAM_IGNORE)
+		return "ignore";
+	return "deny";
+}
+
+static int decision_priority(enum rbac_reason reason)
+{
+	switch (reason) {
+	case RBAC_REASON_EXEMPT:
+	case RBAC_REASON_GRANTED:
+		return LOG_INFO;
+	case RBAC_REASON_CONFIG_ERROR:
+	case RBAC_REASON_DIRECTORY_UNAVAILABLE:
+	case RBAC_REASON_NO_NAMESPACE:
+	case RBAC_REASON_INVALID_ENTRY:
+		return LOG_ERR;
+	default:
+		return LOG_NOTICE;
+	}
+}
+
+/* The fields after the fixed ones: what explains this particular outcome. */
+static void decision_details(const struct rbac_decision *d, const struct lookup *lk, char *buf,
+			     size_t bufsz)
+{
+	char a[FIELD_BUFSZ], b[FIELD_BUFSZ];
+
+	buf[0] = '\0';
+	if (d->reason == RBAC_REASON_GRANTED && d->grant_ns != NULL && d->grant_role != NULL)
+		snprintf(buf, bufsz, " role=%s/%s", field(a, sizeof(a), d->grant_ns->name),
+			 field(b, sizeof(b), d->grant_role->name));
+	else if (d->reason == RBAC_REASON_INVALID_ENTRY && d->invalid_attribute != NULL)
+		snprintf(buf, bufsz, " attribute=%s", d->invalid_attribute);
+	else if (lk->name_rejected)
+		snprintf(buf, bufsz, " detail=invalid_user_name");
+	else if ((d->reason == RBAC_REASON_SUSPENDED || d->reason == RBAC_REASON_DISABLED) &&
+		 lk->account.status_reason != NULL)
+		snprintf(buf, bufsz, " status_reason=%s",
+			 field(a, sizeof(a), lk->account.status_reason));
+	else if (d->reason == RBAC_REASON_EXPIRED && lk->account.valid_until.raw != NULL)
+		snprintf(buf, bufsz, " valid_until=%s",
+			 field(a, sizeof(a), lk->account.valid_until.raw));
+	else if (d->reason == RBAC_REASON_NOT_YET_VALID && lk->account.valid_from.raw != NULL)
+		snprintf(buf, bufsz, " valid_from=%s",
+			 field(a, sizeof(a), lk->account.valid_from.raw));
+}
+
+static void log_decision(pam_handle_t *pamh, const struct options *o, const struct request *rq,
+			 const struct lookup *lk, const struct rbac_decision *d)
+{
+	char user[FIELD_BUFSZ], ns[FIELD_BUFSZ], svc[FIELD_BUFSZ], perm[FIELD_BUFSZ],
+	    rhost[FIELD_BUFSZ];
+	char details[2 * FIELD_BUFSZ + 16];
+
+	decision_details(d, lk, details, sizeof(details));
+	pam_syslog(
+	    pamh, decision_priority(d->reason),
+	    "decision=%s reason=%s user=%s namespace=%s service=%s permission=%s rhost=%s%s",
+	    decision_word(d->pam_code), rbac_reason_name(d->reason),
+	    field(user, sizeof(user), rq->user), field(ns, sizeof(ns), o->cfg.namespace_name),
+	    field(svc, sizeof(svc), rq->service), field(perm, sizeof(perm), rq->permission),
+	    field(rhost, sizeof(rhost), rq->rhost), details);
+}
+
+static void tell_user(pam_handle_t *pamh, int flags, const struct options *o,
+		      const struct lookup *lk, const struct rbac_decision *d)
+{
+	char msg[MESSAGE_MAX];
+
+	if (o->quiet || !o->cfg.pam.messages || (flags & PAM_SILENT))
+		return;
+	if (rbac_decision_message(d, lk->have_account ? &lk->account : NULL, msg,
+				  sizeof(msg)) == NULL)
+		return;
+	/* The application may have no conversation; the log has the reason. */
+	(void)pam_error(pamh, "%s", msg);
+}
+
+/* ---- entry points ---- */
+
+PAM_EXTERN int pam_sm_acct_mgmt(pam_handle_t *pamh, int flags, int argc, const char **argv)
+{
+	struct options o;
+	struct request rq;
+	struct lookup lk;
+	struct rbac_decision d;
+	bool exempt;
+
+	parse_options(pamh, &o, argc, argv);
+	lookup_init(&lk);
+	rq.user = pam_string_item(pamh, PAM_USER);
+	rq.service = pam_string_item(pamh, PAM_SERVICE);
+	rq.rhost = pam_string_item(pamh, PAM_RHOST);
+	rq.permission = o.permission != NULL ? o.permission
+					     : rbac_config_permission_for(&o.cfg, rq.service);
+	/* sudo passes PAM_SILENT to the account phase: this shows it. */
+	rbac_log(&o.lg, LOG_DEBUG, "flags=0x%x%s", (unsigned)flags,
+		 (flags & PAM_SILENT) ? " (PAM_SILENT: the user is told nothing)" : "");
+	exempt = rq.user != NULL && rbac_config_is_exempt(&o.cfg, rq.user);
+	if (!exempt && o.config_ok)
+		consult_directory(&o, &lk, rq.user);
+	decide(&o, &rq, &lk, exempt, &d);
+	log_decision(pamh, &o, &rq, &lk, &d);
+	if (d.pam_code != PAM_SUCCESS && d.pam_code != PAM_IGNORE)
+		tell_user(pamh, flags, &o, &lk, &d);
+	lookup_free(&lk);
+	rbac_config_free(&o.cfg);
+	return d.pam_code;
+}
+
+/* An account module only; in any other stack it steps aside. */
+PAM_EXTERN int pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc, const char **argv)
+{
+	return PAM_IGNORE;
+}
+
+PAM_EXTERN int pam_sm_setcred(pam_handle_t *pamh, int flags, int argc, const char **argv)
+{
+	return PAM_IGNORE;
+}
+
+PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, const char **argv)
+{
+	return PAM_IGNORE;
+}
+
+PAM_EXTERN int pam_sm_close_session(pam_handle_t *pamh, int flags, int argc, const char **argv)
+{
+	return PAM_IGNORE;
+}
+
+PAM_EXTERN int pam_sm_chauthtok(pam_handle_t *pamh, int flags, int argc, const char **argv)
+{
+	return PAM_IGNORE;
+}

@@ -1,0 +1,165 @@
+/*
+ * check_pam_acct.c - runs the real libpam account phase for one user and
+ * prints what an application would see, for the pam*.test scripts.
+ *
+ *   check_pam_acct [-s] [-r RHOST] [-n] [-b COMMAND] CONFDIR SERVICE USER
+ *
+ * pam_start_confdir() reads CONFDIR/SERVICE, a service file the test
+ * wrote, so the module under test is loaded from the build tree and no
+ * file of the machine is involved. Output, one item per line:
+ *
+ *   error=TEXT    a PAM_ERROR_MSG the module sent through the conversation
+ *   info=TEXT     a PAM_TEXT_INFO
+ *   rc=NAME       the result of pam_acct_mgmt() (PAM_SUCCESS, PAM_PERM_DENIED...)
+ *   elapsed=SECS  how long pam_acct_mgmt() took
+ *
+ * -s passes PAM_SILENT, -r sets PAM_RHOST, -n starts without a user
+ * (PAM_USER unset), -b runs COMMAND (sh -c) after a first pam_acct_mgmt()
+ * and then calls it again on the same handle: a directory change must take
+ * effect at the next call, in the same process, with nothing restarted.
+ * Exit status: 0 when the calls were made, 2 usage, 3 libpam setup failed.
+ */
+#include "config.h"
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <security/pam_appl.h>
+
+struct code_name {
+	int code;
+	const char *name;
+};
+
+static const struct code_name code_names[] = {
+    {PAM_SUCCESS, "PAM_SUCCESS"},
+    {PAM_PERM_DENIED, "PAM_PERM_DENIED"},
+    {PAM_USER_UNKNOWN, "PAM_USER_UNKNOWN"},
+    {PAM_ACCT_EXPIRED, "PAM_ACCT_EXPIRED"},
+    {PAM_AUTHINFO_UNAVAIL, "PAM_AUTHINFO_UNAVAIL"},
+    {PAM_SERVICE_ERR, "PAM_SERVICE_ERR"},
+    {PAM_IGNORE, "PAM_IGNORE"},
+    {PAM_AUTH_ERR, "PAM_AUTH_ERR"},
+    {PAM_NEW_AUTHTOK_REQD, "PAM_NEW_AUTHTOK_REQD"},
+    {PAM_SYSTEM_ERR, "PAM_SYSTEM_ERR"},
+    {PAM_BUF_ERR, "PAM_BUF_ERR"},
+    {PAM_CONV_ERR, "PAM_CONV_ERR"},
+    {PAM_ABORT, "PAM_ABORT"},
+    {PAM_MODULE_UNKNOWN, "PAM_MODULE_UNKNOWN"},
+    {PAM_OPEN_ERR, "PAM_OPEN_ERR"},
+    {PAM_SYMBOL_ERR, "PAM_SYMBOL_ERR"},
+};
+
+static void print_code(int rc)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(code_names) / sizeof(code_names[0]); i++)
+		if (code_names[i].code == rc) {
+			printf("rc=%s\n", code_names[i].name);
+			return;
+		}
+	printf("rc=%d\n", rc);
+}
+
+/* Records messages; a module that prompts is a failure of the test. */
+static int conversation(int n, const struct pam_message **msg, struct pam_response **resp,
+			void *data)
+{
+	int i;
+
+	*resp = NULL;
+	for (i = 0; i < n; i++) {
+		switch (msg[i]->msg_style) {
+		case PAM_ERROR_MSG:
+			printf("error=%s\n", msg[i]->msg);
+			break;
+		case PAM_TEXT_INFO:
+			printf("info=%s\n", msg[i]->msg);
+			break;
+		default:
+			printf("prompt=%s\n", msg[i]->msg);
+			return PAM_CONV_ERR;
+		}
+	}
+	fflush(stdout);
+	return PAM_SUCCESS;
+}
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void account_phase(pam_handle_t *pamh, int flags)
+{
+	double start = now();
+	int rc = pam_acct_mgmt(pamh, flags);
+
+	print_code(rc);
+	printf("elapsed=%.3f\n", now() - start);
+	fflush(stdout);
+}
+
+static int usage(void)
+{
+	fprintf(stderr, "usage: check_pam_acct [-s] [-r RHOST] [-n] [-b COMMAND] "
+			"CONFDIR SERVICE USER\n");
+	return 2;
+}
+
+int main(int argc, char **argv)
+{
+	struct pam_conv conv = {conversation, NULL};
+	const char *rhost = NULL, *between = NULL;
+	pam_handle_t *pamh = NULL;
+	bool no_user = false;
+	int flags = 0, opt, rc;
+
+	while ((opt = getopt(argc, argv, "sr:nb:")) != -1) {
+		switch (opt) {
+		case 's':
+			flags |= PAM_SILENT;
+			break;
+		case 'r':
+			rhost = optarg;
+			break;
+		case 'n':
+			no_user = true;
+			break;
+		case 'b':
+			between = optarg;
+			break;
+		default:
+			return usage();
+		}
+	}
+	if (argc - optind != 3)
+		return usage();
+	rc = pam_start_confdir(argv[optind + 1], no_user ? NULL : argv[optind + 2], &conv,
+			       argv[optind], &pamh);
+	if (rc != PAM_SUCCESS) {
+		fprintf(stderr, "pam_start_confdir: %s\n", pam_strerror(NULL, rc));
+		return 3;
+	}
+	if (rhost != NULL && pam_set_item(pamh, PAM_RHOST, rhost) != PAM_SUCCESS) {
+		fprintf(stderr, "pam_set_item(PAM_RHOST) failed\n");
+		pam_end(pamh, PAM_SYSTEM_ERR);
+		return 3;
+	}
+	account_phase(pamh, flags);
+	if (between != NULL) {
+		if (system(between) != 0)
+			fprintf(stderr, "check_pam_acct: command failed: %s\n", between);
+		account_phase(pamh, flags);
+	}
+	pam_end(pamh, PAM_SUCCESS);
+	return 0;
+}

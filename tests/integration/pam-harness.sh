@@ -1,0 +1,219 @@
+# shellcheck shell=bash
+#
+# pam-harness.sh -- helpers for the pam*.test scripts: pam_rbac.so through
+# the real libpam (tests/integration/check_pam_acct, pam_start_confdir)
+# against the throwaway slapd, with every syslog line captured.
+#
+#   . "$here/pam-harness.sh"
+#   pam_harness_start "$@"     # root + namespace + syslog + slapd + config
+#   pam_call sshd alice        # sets PAM_RC, PAM_ERRORS, PAM_INFOS,
+#                              # PAM_ELAPSED, PAM_LOG (the pam_rbac lines)
+#   expect_call NAME SERVICE USER RC REASON [MESSAGE]
+#
+# Service files are written into $PAM_CONFDIR by pam_service; rbac.conf
+# files by pam_write_conf. Both are root-owned and not group/world-writable,
+# as the module demands. The driver runs under $RBAC_PAM_WRAPPER when set
+# (e.g. valgrind).
+
+_pam_here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=SCRIPTDIR/slapd-harness.sh
+. "$_pam_here/slapd-harness.sh"
+# shellcheck source=SCRIPTDIR/../system/ns-harness.sh
+. "$_pam_here/../system/ns-harness.sh"
+
+PAM_FAILURES=0
+PAM_CHECKS=0
+
+pass() {
+	PAM_CHECKS=$((PAM_CHECKS + 1))
+	echo "PASS: $*"
+}
+
+fail() {
+	PAM_CHECKS=$((PAM_CHECKS + 1))
+	PAM_FAILURES=$((PAM_FAILURES + 1))
+	echo "FAIL: $*"
+}
+
+section() {
+	printf '\n== %s\n' "$*"
+}
+
+check() { # check WHAT EXPECTED ACTUAL
+	if [[ $2 == "$3" ]]; then
+		pass "$1"
+	else
+		fail "$1: expected [$2], got [$3]"
+	fi
+}
+
+pam_harness_finish() {
+	echo
+	echo "$PAM_CHECKS checks, $PAM_FAILURES failed"
+	((PAM_FAILURES == 0))
+}
+
+_pam_locate() {
+	PAM_MODULE=${abs_top_builddir:-}/pam_rbac/.libs/pam_rbac.so
+	PAM_DRIVER=${abs_top_builddir:-}/tests/integration/check_pam_acct
+	if [[ ! -f $PAM_MODULE || ! -x $PAM_DRIVER ]]; then
+		echo "pam-harness: $PAM_MODULE or $PAM_DRIVER not built" >&2
+		exit 99
+	fi
+	# An ASan module needs the ASan runtime loaded first: the driver is
+	# built with it too, so only programs of the system (sshd, sudo)
+	# cannot load it.
+	PAM_ASAN=''
+	if nm -D "$PAM_MODULE" 2>/dev/null | grep -q __asan_; then
+		PAM_ASAN=1
+	fi
+}
+
+# pam_write_conf FILE [URI...]: a config for the example directory; more
+# lines can be appended by the caller.
+pam_write_conf() {
+	local file=$1 uris='' u
+	shift
+	(($# > 0)) || set -- "$RBAC_TEST_URI"
+	for u in "$@"; do
+		uris+="${uris:+, }\"$u\""
+	done
+	cat >"$file" <<EOF
+ldap = {
+  uri = [ $uris ];
+  base = "$RBAC_TEST_RBAC_BASE";
+  user_base = "$RBAC_TEST_USER_BASE";
+  timeout = ${PAM_TIMEOUT:-2.0};
+};
+namespace = "eng";
+global_namespace = "global";
+EOF
+	chmod 0644 "$file"
+}
+
+# pam_service NAME LINE...: a service file in the test's PAM config dir;
+# "MODULE" in a line stands for the module under test.
+pam_service() {
+	local name=$1 line
+	shift
+	: >"$PAM_CONFDIR/$name"
+	for line in "$@"; do
+		printf '%s\n' "${line//MODULE/$PAM_MODULE}" >>"$PAM_CONFDIR/$name"
+	done
+}
+
+# The usual stack: pam_rbac alone and required, so libpam returns its code.
+pam_service_required() {
+	local name=$1
+	shift
+	pam_service "$name" "account required MODULE $*"
+}
+
+# PAM_SUCCESS from this stack means pam_rbac returned PAM_IGNORE: libpam
+# turns a lone PAM_IGNORE into PAM_PERM_DENIED, so it cannot be seen
+# through a one-line stack.
+pam_service_ignore_probe() {
+	local name=$1
+	shift
+	pam_service "$name" "account [ignore=1 default=bad] MODULE $*" \
+		"account requisite pam_deny.so" "account required pam_permit.so"
+}
+
+pam_harness_start() {
+	rbac_ns_enter "$@"
+	_pam_locate
+	rbac_syslog_start
+	rbac_slapd_start
+	PAM_CONFDIR=$RBAC_NS_TMP/pam.d
+	mkdir -p "$PAM_CONFDIR"
+	# libpam logs an error for every handle when "other" is missing.
+	pam_service other "account required pam_deny.so"
+	PAM_CONF=$RBAC_NS_TMP/rbac.conf
+	pam_write_conf "$PAM_CONF"
+	export PAM_CONFDIR PAM_CONF
+}
+
+# pam_call [DRIVER-OPTIONS] SERVICE USER
+pam_call() {
+	local before out opts=("${@:1:$#-2}")
+	before=$(rbac_syslog_count)
+	out=$(${RBAC_PAM_WRAPPER:-} "$PAM_DRIVER" "${opts[@]}" "$PAM_CONFDIR" "${@: -2}" \
+		2>"$RBAC_NS_TMP/driver.err")
+	PAM_STATUS=$?
+	PAM_OUT=$out
+	PAM_RC=$(sed -n 's/^rc=//p' <<<"$out" | tail -n 1)
+	PAM_ERRORS=$(sed -n 's/^error=//p' <<<"$out")
+	PAM_INFOS=$(sed -n 's/^info=//p' <<<"$out")
+	PAM_ELAPSED=$(sed -n 's/^elapsed=//p' <<<"$out" | tail -n 1)
+	# Every call makes at least one decision line; wait for it.
+	rbac_syslog_wait_lines "$before" || true
+	sleep 0.05
+	PAM_LOG=$(rbac_syslog_since "$before" 'pam_rbac(')
+	# The module must never write to stdout/stderr, and under valgrind
+	# any finding makes the driver exit 97 with the report on stderr.
+	if ((PAM_STATUS != 0)) || [[ -s $RBAC_NS_TMP/driver.err ]]; then
+		fail "driver ${*: -2:1} ${*: -1}: exit $PAM_STATUS, stderr: $(cat "$RBAC_NS_TMP/driver.err")"
+	fi
+	if grep -qv '^\(rc\|error\|info\|elapsed\)=' <<<"$out"; then
+		fail "driver ${*: -2:1} ${*: -1}: unexpected output: $out"
+	fi
+}
+
+# The decision line of the last call, from "decision=" on.
+pam_decision_line() {
+	grep -a 'decision=' <<<"$PAM_LOG" | tail -n 1 | sed 's/^.*): decision=/decision=/'
+}
+
+# kv_parse LINE: fills the associative array KV from a key=value line whose
+# values are bare or in double quotes. Fails on anything else, or when a
+# key repeats: a forged field would show up as one of those.
+declare -gA KV
+kv_parse() {
+	local s=$1 re_q='^([a-z_]+)="([^"]*)"( (.*))?$' re_b='^([a-z_]+)=([^ "]*)( (.*))?$'
+	KV=()
+	while [[ -n $s ]]; do
+		if [[ $s =~ $re_q ]] || [[ $s =~ $re_b ]]; then
+			[[ -z ${KV[${BASH_REMATCH[1]}]+x} ]] || return 1
+			KV[${BASH_REMATCH[1]}]=${BASH_REMATCH[2]}
+			s=${BASH_REMATCH[4]}
+		else
+			return 1
+		fi
+	done
+}
+
+# expect_log NAME KEY=VALUE...: the last call logged exactly one decision
+# line, and it parses with these fields.
+expect_log() {
+	local name=$1 kv line n
+	shift
+	n=$(grep -ac 'decision=' <<<"$PAM_LOG")
+	if [[ $n != 1 ]]; then
+		fail "$name: $n decision lines in the log: $PAM_LOG"
+		return
+	fi
+	line=$(pam_decision_line)
+	if ! kv_parse "$line"; then
+		fail "$name: log line does not parse as key=value: $line"
+		return
+	fi
+	for kv in "$@"; do
+		if [[ ${KV[${kv%%=*}]-(absent)} != "${kv#*=}" ]]; then
+			fail "$name: log ${kv%%=*}: expected [${kv#*=}], got [${KV[${kv%%=*}]-(absent)}] in: $line"
+			return
+		fi
+	done
+	pass "$name: log $*"
+}
+
+# expect_call NAME RC REASON MESSAGE [DRIVER-OPTIONS] SERVICE USER
+#   MESSAGE: the exact error text shown to the user, or "-" for none.
+expect_call() {
+	local name=$1 rc=$2 reason=$3 msg=$4
+	shift 4
+	pam_call "$@"
+	check "$name: rc" "$rc" "$PAM_RC"
+	[[ $msg == - ]] && msg=''
+	check "$name: message" "$msg" "$PAM_ERRORS"
+	expect_log "$name" "reason=$reason"
+}
