@@ -84,8 +84,8 @@ static enum rbac_reason account_state_reason(const struct rbac_account *a,
 	}
 }
 
-/* Rules 10-11; a window the module cannot read never grants. */
-static enum rbac_reason validity_reason(const struct rbac_account *a, time_t now,
+/* A window value that is present but unreadable never grants. */
+static enum rbac_reason window_readable(const struct rbac_account *a,
 					const char **invalid_attribute)
 {
 	if (a->valid_from.present && !a->valid_from.valid) {
@@ -96,6 +96,17 @@ static enum rbac_reason validity_reason(const struct rbac_account *a, time_t now
 		*invalid_attribute = "rbacValidUntil";
 		return RBAC_REASON_INVALID_ENTRY;
 	}
+	return RBAC_REASON_GRANTED;
+}
+
+/* Rules 10-11. */
+static enum rbac_reason validity_reason(const struct rbac_account *a, time_t now,
+					const char **invalid_attribute)
+{
+	enum rbac_reason r = window_readable(a, invalid_attribute);
+
+	if (r != RBAC_REASON_GRANTED)
+		return r;
 	if (a->valid_from.present && now < a->valid_from.t)
 		return RBAC_REASON_NOT_YET_VALID;
 	if (a->valid_until.present && now > a->valid_until.t)
@@ -142,6 +153,10 @@ static enum rbac_reason decide_reason(const struct rbac_decision_input *in,
 		return RBAC_REASON_DIRECTORY_UNAVAILABLE;
 	if (in->ns == NULL)
 		return RBAC_REASON_NO_NAMESPACE;
+	if (in->account_ambiguous) {
+		out->invalid_attribute = "uid";
+		return RBAC_REASON_INVALID_ENTRY;
+	}
 	if (in->account == NULL || in->account->uid == NULL)
 		return RBAC_REASON_UNKNOWN_USER;
 	r = account_state_reason(in->account, &out->invalid_attribute);
@@ -157,6 +172,19 @@ static enum rbac_reason decide_reason(const struct rbac_decision_input *in,
 	if (out->grant_role == NULL)
 		return RBAC_REASON_NO_PERMISSION;
 	return RBAC_REASON_GRANTED;
+}
+
+enum rbac_reason rbac_account_standing(const struct rbac_account *a,
+				       const char **invalid_attribute)
+{
+	enum rbac_reason r;
+
+	if (a == NULL || a->uid == NULL)
+		return RBAC_REASON_UNKNOWN_USER;
+	r = account_state_reason(a, invalid_attribute);
+	if (r != RBAC_REASON_GRANTED)
+		return r;
+	return window_readable(a, invalid_attribute);
 }
 
 void rbac_decide(const struct rbac_decision_input *in, struct rbac_decision *out)

@@ -41,6 +41,8 @@ struct rbac_decision_input {
 	const struct rbac_namespace *ns;      /* NULL: namespace entry not found */
 	const struct rbac_namespace *global;  /* NULL: none configured or found */
 	const struct rbac_account *account;   /* NULL: no rbacAccount for the user */
+	bool account_ambiguous;               /* several rbacAccount entries claim the
+					       * uid: a directory error, never a guess */
 	const char *permission;               /* the service's required permission */
 	time_t now;
 	bool unknown_user_ignore;             /* pam.unknown_user = "ignore" */
@@ -63,6 +65,15 @@ struct rbac_decision {
 };
 
 void rbac_decide(const struct rbac_decision_input *in, struct rbac_decision *out);
+
+/* Rules 5-9 of the table for one account, plus the readability of its
+ * validity window, without comparing the window to any time: GRANTED when
+ * only rules 10-11 (the window) remain to be checked, else the reason the
+ * account can hold nothing (unknown_user, deleted, disabled, suspended,
+ * locked, invalid_entry with *invalid_attribute set). The snapshot writer
+ * uses it and stores the window, which the reader checks at lookup time. */
+enum rbac_reason rbac_account_standing(const struct rbac_account *account,
+				       const char **invalid_attribute);
 
 /* The reason keyword used in logs, rbacctl, man pages and tests. */
 const char *rbac_reason_name(enum rbac_reason reason);

@@ -332,15 +332,8 @@ static void decide(const struct options *o, const struct request *rq, const stru
 	in.permission = rq->permission;
 	in.now = time(NULL);
 	in.unknown_user_ignore = o->cfg.pam.unknown_user == RBAC_UNKNOWN_USER_IGNORE;
+	in.account_ambiguous = lk->ambiguous_account;
 	rbac_decide(&in, d);
-	/* rbac_decide() has no input for an account the directory holds twice;
-	 * it reached rule 5 and stopped at unknown_user, which would let
-	 * unknown_user=ignore wave the user through. It is a directory error. */
-	if (lk->ambiguous_account && d->reason == RBAC_REASON_UNKNOWN_USER) {
-		d->reason = RBAC_REASON_INVALID_ENTRY;
-		d->pam_code = rbac_reason_pam_code(d->reason, false);
-		d->invalid_attribute = "uid";
-	}
 }
 
 /* ---- the log line and the user's message ---- */

@@ -56,6 +56,7 @@ struct row {
 	int pam;
 };
 
+/* clang-format off */
 static const struct row rows[] = {
 	/* 1-4: before any account is looked at; earlier rows win */
 	{ "exempt beats a broken config", true, true, true, true, true, false, "root", NULL,
@@ -141,11 +142,12 @@ static const struct row rows[] = {
 	  "suspended", "garbage", NULL, false, "host.login", RBAC_REASON_SUSPENDED,
 	  PAM_PERM_DENIED },
 };
+/* clang-format on */
 
 START_TEST(test_row)
 {
 	const struct row *r = &rows[_i];
-	struct rbac_decision_input in = { 0 };
+	struct rbac_decision_input in = {0};
 	struct rbac_decision d;
 	struct rbac_account a;
 
@@ -172,7 +174,7 @@ END_TEST
 static void decide_for(const char *uid, const char *perm, struct rbac_account *a,
 		       struct rbac_decision *d)
 {
-	struct rbac_decision_input in = { 0 };
+	struct rbac_decision_input in = {0};
 
 	account(a, uid, NULL, NULL, NULL, false);
 	in.ns = &eng;
@@ -211,7 +213,7 @@ END_TEST
 
 START_TEST(test_no_global_namespace)
 {
-	struct rbac_decision_input in = { 0 };
+	struct rbac_decision_input in = {0};
 	struct rbac_decision d;
 	struct rbac_account a;
 
@@ -228,7 +230,7 @@ END_TEST
 
 START_TEST(test_invalid_attribute_named)
 {
-	struct rbac_decision_input in = { 0 };
+	struct rbac_decision_input in = {0};
 	struct rbac_decision d;
 	struct rbac_account a;
 
@@ -246,18 +248,41 @@ START_TEST(test_invalid_attribute_named)
 }
 END_TEST
 
+/* Two entries claim the uid: never a guess, and never waved through by
+ * unknown_user = ignore. */
+START_TEST(test_ambiguous_account)
+{
+	struct rbac_decision_input in = { 0 };
+	struct rbac_decision d;
+
+	in.ns = &eng;
+	in.account_ambiguous = true;
+	in.unknown_user_ignore = true;
+	in.permission = "host.login";
+	rbac_decide(&in, &d);
+	ck_assert_int_eq(d.reason, RBAC_REASON_INVALID_ENTRY);
+	ck_assert_int_eq(d.pam_code, PAM_PERM_DENIED);
+	ck_assert_str_eq(d.invalid_attribute, "uid");
+	in.directory_unavailable = true; /* earlier rows still win */
+	rbac_decide(&in, &d);
+	ck_assert_int_eq(d.reason, RBAC_REASON_DIRECTORY_UNAVAILABLE);
+}
+END_TEST
+
 START_TEST(test_reason_keywords)
 {
 	static const char *const want[RBAC_REASON_COUNT] = {
-		"exempt", "config_error", "directory_unavailable", "no_namespace",
-		"unknown_user", "deleted", "disabled", "suspended", "locked",
-		"not_yet_valid", "expired", "no_roles", "no_permission", "granted",
-		"invalid_entry",
+	    "exempt",	     "config_error", "directory_unavailable",
+	    "no_namespace",  "unknown_user", "deleted",
+	    "disabled",	     "suspended",    "locked",
+	    "not_yet_valid", "expired",	     "no_roles",
+	    "no_permission", "granted",	     "invalid_entry",
 	};
 
 	for (int r = 0; r < RBAC_REASON_COUNT; r++)
 		ck_assert_str_eq(rbac_reason_name((enum rbac_reason)r), want[r]);
-	ck_assert_str_eq(rbac_reason_name((enum rbac_reason)RBAC_REASON_COUNT), "invalid_reason");
+	ck_assert_str_eq(rbac_reason_name((enum rbac_reason)RBAC_REASON_COUNT),
+			 "invalid_reason");
 	ck_assert_int_eq(rbac_reason_pam_code((enum rbac_reason)99, false), PAM_PERM_DENIED);
 }
 END_TEST
@@ -265,7 +290,7 @@ END_TEST
 static const char *message_for(enum rbac_reason reason, const char *perm,
 			       const struct rbac_account *a, char *buf, size_t bufsz)
 {
-	struct rbac_decision d = { 0 };
+	struct rbac_decision d = {0};
 
 	d.reason = reason;
 	d.permission = perm;
@@ -285,9 +310,9 @@ START_TEST(test_messages)
 			 "Access denied: your access starts on 2099-01-01 00:00 UTC.");
 	ck_assert_str_eq(message_for(RBAC_REASON_EXPIRED, NULL, &a, buf, sizeof(buf)),
 			 "Access denied: your access expired on 2025-01-01 00:00 UTC.");
-	ck_assert_str_eq(message_for(RBAC_REASON_NO_PERMISSION, "host.sudo", &a, buf,
-				     sizeof(buf)),
-			 "Access denied: your roles do not grant host.sudo on this host.");
+	ck_assert_str_eq(
+	    message_for(RBAC_REASON_NO_PERMISSION, "host.sudo", &a, buf, sizeof(buf)),
+	    "Access denied: your roles do not grant host.sudo on this host.");
 	ck_assert_str_eq(message_for(RBAC_REASON_DISABLED, NULL, &a, buf, sizeof(buf)),
 			 "Access denied: your account is disabled.");
 	ck_assert_str_eq(message_for(RBAC_REASON_LOCKED, NULL, &a, buf, sizeof(buf)),
@@ -298,8 +323,8 @@ START_TEST(test_messages)
 	ck_assert_ptr_null(message_for(RBAC_REASON_EXEMPT, NULL, &a, buf, sizeof(buf)));
 	for (int r = RBAC_REASON_CONFIG_ERROR; r < RBAC_REASON_COUNT; r++) {
 		if (r != RBAC_REASON_GRANTED)
-			ck_assert_ptr_nonnull(message_for((enum rbac_reason)r, "p", &a, buf,
-							  sizeof(buf)));
+			ck_assert_ptr_nonnull(
+			    message_for((enum rbac_reason)r, "p", &a, buf, sizeof(buf)));
 	}
 	rbac_account_free(&a);
 }
@@ -341,6 +366,7 @@ static Suite *decision_suite(void)
 	tcase_add_test(tc, test_grant_explains_itself);
 	tcase_add_test(tc, test_no_global_namespace);
 	tcase_add_test(tc, test_invalid_attribute_named);
+	tcase_add_test(tc, test_ambiguous_account);
 	tcase_add_test(tc, test_reason_keywords);
 	tcase_add_test(tc, test_messages);
 	tcase_add_test(tc, test_message_sanitises_status_reason);

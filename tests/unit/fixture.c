@@ -18,7 +18,7 @@ static void fx_capture(void *ctx, int priority, const char *message)
 	snprintf(fx_log + used, sizeof(fx_log) - used, "%s\n", message);
 }
 
-struct rbac_logger fx_logger = { fx_capture, NULL, true };
+struct rbac_logger fx_logger = {fx_capture, NULL, true};
 
 void fx_log_clear(void)
 {
