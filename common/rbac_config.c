@@ -36,11 +36,11 @@
 
 /* A real config is a few kilobytes; the cap bounds what root's PAM stack parses. */
 #define CONFIG_MAX_SIZE (1024 * 1024)
-#define URI_MAX         16
-#define NAMESPACE_MAX   64
-#define USER_NAME_MAX   255
-#define PERMISSION_MAX  255
-#define KEY_PATH_MAX    128
+#define URI_MAX		16
+#define NAMESPACE_MAX	64
+#define USER_NAME_MAX	255
+#define PERMISSION_MAX	255
+#define KEY_PATH_MAX	128
 
 enum value_type {
 	V_GROUP,
@@ -72,16 +72,16 @@ struct config_key;
 
 /* Setters write only the problem into msg; the caller adds where and key. */
 typedef int key_setter(struct rbac_config *cfg, const struct config_key *k,
-                       const struct value *v, char *msg, size_t msglen);
+		       const struct value *v, char *msg, size_t msglen);
 typedef int string_check(const char *s, char *msg, size_t msglen);
 /* Lists and maps exist only in the file and report their own errors. */
 typedef int key_loader(struct rbac_config *cfg, const struct config_key *k,
-                       const config_setting_t *s, const struct load_ctx *lc);
+		       const config_setting_t *s, const struct load_ctx *lc);
 
 struct config_key {
 	const char *name;
 	enum value_type type;
-	size_t offset;       /* the field in struct rbac_config */
+	size_t offset;	     /* the field in struct rbac_config */
 	key_setter *set;     /* scalars */
 	string_check *check; /* strings */
 	double min, max;     /* numbers */
@@ -156,10 +156,10 @@ static int put_error(char *err, size_t errlen, const char *fmt, ...)
 }
 
 static int file_error(const struct load_ctx *lc, const config_setting_t *s, const char *key,
-                      const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+		      const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
 static int file_error(const struct load_ctx *lc, const config_setting_t *s, const char *key,
-                      const char *fmt, ...)
+		      const char *fmt, ...)
 {
 	char msg[RBAC_ERRLEN];
 	va_list ap;
@@ -168,7 +168,7 @@ static int file_error(const struct load_ctx *lc, const config_setting_t *s, cons
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	return put_error(lc->err, lc->errlen, "%s:%u: %s: %s", lc->path,
-	                 (unsigned)config_setting_source_line(s), key, msg);
+			 (unsigned)config_setting_source_line(s), key, msg);
 }
 
 /* Config values end up in syslog: quote them like any untrusted string. */
@@ -236,7 +236,7 @@ static int check_absolute_path(const char *s, char *msg, size_t msglen)
 
 	if (s[0] != '/')
 		return put_error(msg, msglen, "must be an absolute path (got \"%s\")",
-		                 quoted(q, s));
+				 quoted(q, s));
 	return 0;
 }
 
@@ -259,10 +259,10 @@ static int check_namespace_name(const char *s, char *msg, size_t msglen)
 	if (i > 0 && s[i] == '\0' && i <= NAMESPACE_MAX)
 		return 0;
 	return put_error(msg, msglen,
-	                 "invalid name \"%s\" (use 1 to %d letters, digits, '.', '_' or '-', "
-	                 "starting with a letter or digit: the name becomes part of an LDAP DN "
-	                 "and of group names)",
-	                 quoted(q, s), NAMESPACE_MAX);
+			 "invalid name \"%s\" (use 1 to %d letters, digits, '.', '_' or '-', "
+			 "starting with a letter or digit: the name becomes part of an LDAP DN "
+			 "and of group names)",
+			 quoted(q, s), NAMESPACE_MAX);
 }
 
 static int check_format_escapes(const char *s, bool *has_role, char *msg, size_t msglen)
@@ -299,7 +299,7 @@ static int check_group_format(const char *s, char *msg, size_t msglen)
 		return -1;
 	if (!has_role)
 		return put_error(msg, msglen, "must contain %%r, the role name (got \"%s\")",
-		                 quoted(q, s));
+				 quoted(q, s));
 	return 0;
 }
 
@@ -310,9 +310,9 @@ static int check_user_name(const char *s, char *msg, size_t msglen)
 	if (*s == '\0' || strlen(s) > USER_NAME_MAX || has_space_or_control(s) ||
 	    strpbrk(s, "/:") != NULL)
 		return put_error(msg, msglen,
-		                 "invalid user name \"%s\" (1 to %d bytes, without '/', ':', "
-		                 "spaces or control characters)",
-		                 quoted(q, s), USER_NAME_MAX);
+				 "invalid user name \"%s\" (1 to %d bytes, without '/', ':', "
+				 "spaces or control characters)",
+				 quoted(q, s), USER_NAME_MAX);
 	return 0;
 }
 
@@ -322,9 +322,9 @@ static int check_permission(const char *s, char *msg, size_t msglen)
 
 	if (*s == '\0' || strlen(s) > PERMISSION_MAX || has_space_or_control(s))
 		return put_error(msg, msglen,
-		                 "invalid permission \"%s\" (1 to %d bytes, without spaces or "
-		                 "control characters)",
-		                 quoted(q, s), PERMISSION_MAX);
+				 "invalid permission \"%s\" (1 to %d bytes, without spaces or "
+				 "control characters)",
+				 quoted(q, s), PERMISSION_MAX);
 	return 0;
 }
 
@@ -354,8 +354,8 @@ static int check_uri(const char *s, char *msg, size_t msglen)
 		return put_error(msg, msglen, "must not be empty");
 	if (!uri_scheme_allowed(s))
 		return put_error(msg, msglen,
-		                 "\"%s\" does not start with ldap://, ldaps:// or ldapi://",
-		                 quoted(q, s));
+				 "\"%s\" does not start with ldap://, ldaps:// or ldapi://",
+				 quoted(q, s));
 	if (has_space_or_control(s) || !uri_parses(s))
 		return put_error(msg, msglen, "\"%s\" is not a valid LDAP URI", quoted(q, s));
 	return 0;
@@ -380,7 +380,7 @@ static int replace_string(char **dst, const char *s, char *msg, size_t msglen)
 }
 
 static int set_string(struct rbac_config *cfg, const struct config_key *k,
-                      const struct value *v, char *msg, size_t msglen)
+		      const struct value *v, char *msg, size_t msglen)
 {
 	string_check *check = k->check != NULL ? k->check : check_nonempty;
 
@@ -390,18 +390,18 @@ static int set_string(struct rbac_config *cfg, const struct config_key *k,
 }
 
 static int set_bool(struct rbac_config *cfg, const struct config_key *k, const struct value *v,
-                    char *msg, size_t msglen)
+		    char *msg, size_t msglen)
 {
 	*(bool *)field_of(cfg, k) = v->b;
 	return 0;
 }
 
 static int set_double(struct rbac_config *cfg, const struct config_key *k,
-                      const struct value *v, char *msg, size_t msglen)
+		      const struct value *v, char *msg, size_t msglen)
 {
 	if (!(v->d >= k->min && v->d <= k->max))
 		return put_error(msg, msglen, "must be between %g and %g (got %g)", k->min,
-		                 k->max, v->d);
+				 k->max, v->d);
 	*(double *)field_of(cfg, k) = v->d;
 	return 0;
 }
@@ -410,12 +410,12 @@ static int check_int_range(const struct config_key *k, long long i, char *msg, s
 {
 	if (i < (long long)k->min || i > (long long)k->max)
 		return put_error(msg, msglen, "must be between %lld and %lld (got %lld)",
-		                 (long long)k->min, (long long)k->max, i);
+				 (long long)k->min, (long long)k->max, i);
 	return 0;
 }
 
 static int set_long(struct rbac_config *cfg, const struct config_key *k, const struct value *v,
-                    char *msg, size_t msglen)
+		    char *msg, size_t msglen)
 {
 	if (check_int_range(k, v->i, msg, msglen) < 0)
 		return -1;
@@ -424,7 +424,7 @@ static int set_long(struct rbac_config *cfg, const struct config_key *k, const s
 }
 
 static int set_ulong(struct rbac_config *cfg, const struct config_key *k, const struct value *v,
-                     char *msg, size_t msglen)
+		     char *msg, size_t msglen)
 {
 	if (check_int_range(k, v->i, msg, msglen) < 0)
 		return -1;
@@ -433,7 +433,7 @@ static int set_ulong(struct rbac_config *cfg, const struct config_key *k, const 
 }
 
 static int set_unknown_user(struct rbac_config *cfg, const struct config_key *k,
-                            const struct value *v, char *msg, size_t msglen)
+			    const struct value *v, char *msg, size_t msglen)
 {
 	char q[RBAC_LOG_QUOTE_BUFSZ];
 
@@ -443,7 +443,7 @@ static int set_unknown_user(struct rbac_config *cfg, const struct config_key *k,
 		cfg->pam.unknown_user = RBAC_UNKNOWN_USER_IGNORE;
 	else
 		return put_error(msg, msglen, "must be \"deny\" or \"ignore\" (got \"%s\")",
-		                 quoted(q, v->s));
+				 quoted(q, v->s));
 	return 0;
 }
 
@@ -483,7 +483,7 @@ static const char *expected_type(enum value_type type)
 /* ---- pam.permissions ---- */
 
 static struct rbac_service_permission *find_service(struct rbac_config *cfg,
-                                                    const char *service)
+						    const char *service)
 {
 	size_t i;
 
@@ -523,7 +523,7 @@ static int put_service(struct rbac_config *cfg, const char *service, const char 
 
 	if (strcmp(service, "default") == 0)
 		return replace_string(&cfg->pam.default_permission, permission, msg,
-		                      sizeof(msg));
+				      sizeof(msg));
 	p = find_service(cfg, service);
 	if (p == NULL)
 		return append_service(cfg, service, permission);
@@ -548,7 +548,7 @@ static int init_defaults(struct rbac_config *cfg)
 	cfg->pam.n_exempt_users = 1;
 	for (i = 0; i < sizeof(default_permissions) / sizeof(default_permissions[0]); i++)
 		if (append_service(cfg, default_permissions[i].service,
-		                   default_permissions[i].permission) < 0)
+				   default_permissions[i].permission) < 0)
 			return -1;
 	return 0;
 }
@@ -648,7 +648,7 @@ static int value_from_string(const struct config_key *k, const char *s, struct v
 }
 
 int rbac_config_set(struct rbac_config *cfg, const char *key, const char *value,
-                    const char *where, char *err, size_t errlen)
+		    const char *where, char *err, size_t errlen)
 {
 	const struct config_key *k = find_key(key != NULL ? key : "");
 	char q[RBAC_LOG_QUOTE_BUFSZ];
@@ -661,12 +661,12 @@ int rbac_config_set(struct rbac_config *cfg, const char *key, const char *value,
 		return put_error(err, errlen, "%s: %s: unknown key", where, quoted(q, key));
 	if (k->set == NULL)
 		return put_error(err, errlen, "%s: %s: can only be set in the config file",
-		                 where, k->name);
+				 where, k->name);
 	if (value == NULL)
 		return put_error(err, errlen, "%s: %s: missing value", where, k->name);
 	if (value_from_string(k, value, &v) < 0)
 		return put_error(err, errlen, "%s: %s: %s (got \"%s\")", where, k->name,
-		                 expected_type(k->type), quoted(q, value));
+				 expected_type(k->type), quoted(q, value));
 	if (k->set(cfg, k, &v, msg, sizeof(msg)) < 0)
 		return put_error(err, errlen, "%s: %s: %s", where, k->name, msg);
 	return 0;
@@ -675,7 +675,7 @@ int rbac_config_set(struct rbac_config *cfg, const char *key, const char *value,
 /* ---- the file ---- */
 
 static int value_from_setting(const struct config_key *k, const config_setting_t *s,
-                              struct value *v)
+			      struct value *v)
 {
 	int type = config_setting_type(s);
 
@@ -695,7 +695,7 @@ static int value_from_setting(const struct config_key *k, const config_setting_t
 }
 
 static int load_scalar(struct rbac_config *cfg, const struct config_key *k,
-                       const config_setting_t *s, const struct load_ctx *lc)
+		       const config_setting_t *s, const struct load_ctx *lc)
 {
 	char msg[RBAC_ERRLEN];
 	struct value v;
@@ -709,8 +709,8 @@ static int load_scalar(struct rbac_config *cfg, const struct config_key *k,
 
 /* Collects a list or array of strings, each passing check, into out. */
 static int load_strings(const struct config_key *k, const config_setting_t *s,
-                        string_check *check, const struct load_ctx *lc,
-                        struct rbac_strlist *out)
+			string_check *check, const struct load_ctx *lc,
+			struct rbac_strlist *out)
 {
 	char msg[RBAC_ERRLEN];
 	int i, n;
@@ -733,7 +733,7 @@ static int load_strings(const struct config_key *k, const config_setting_t *s,
 }
 
 static int load_uri_list(const struct config_key *k, const config_setting_t *s,
-                         const struct load_ctx *lc, struct rbac_strlist *out)
+			 const struct load_ctx *lc, struct rbac_strlist *out)
 {
 	char msg[RBAC_ERRLEN];
 	const char *str = config_setting_get_string(s);
@@ -748,7 +748,7 @@ static int load_uri_list(const struct config_key *k, const config_setting_t *s,
 }
 
 static int load_uris(struct rbac_config *cfg, const struct config_key *k,
-                     const config_setting_t *s, const struct load_ctx *lc)
+		     const config_setting_t *s, const struct load_ctx *lc)
 {
 	struct rbac_strlist uris = RBAC_STRLIST_INIT;
 
@@ -756,7 +756,7 @@ static int load_uris(struct rbac_config *cfg, const struct config_key *k,
 		goto fail;
 	if (uris.n < 1 || uris.n > URI_MAX) {
 		file_error(lc, s, k->name, "must list between 1 and %d URIs (got %zu)", URI_MAX,
-		           uris.n);
+			   uris.n);
 		goto fail;
 	}
 	free_strv(cfg->ldap.uri, cfg->ldap.n_uri);
@@ -769,7 +769,7 @@ fail:
 }
 
 static int load_exempt_users(struct rbac_config *cfg, const struct config_key *k,
-                             const config_setting_t *s, const struct load_ctx *lc)
+			     const config_setting_t *s, const struct load_ctx *lc)
 {
 	struct rbac_strlist users = RBAC_STRLIST_INIT;
 
@@ -784,7 +784,7 @@ static int load_exempt_users(struct rbac_config *cfg, const struct config_key *k
 }
 
 static int load_permissions(struct rbac_config *cfg, const struct config_key *k,
-                            const config_setting_t *s, const struct load_ctx *lc)
+			    const config_setting_t *s, const struct load_ctx *lc)
 {
 	char key[KEY_PATH_MAX], msg[RBAC_ERRLEN];
 	int i, n;
@@ -808,10 +808,10 @@ static int load_permissions(struct rbac_config *cfg, const struct config_key *k,
 }
 
 static int load_group(struct rbac_config *cfg, const config_setting_t *group,
-                      const char *prefix, const struct load_ctx *lc);
+		      const char *prefix, const struct load_ctx *lc);
 
 static int load_setting(struct rbac_config *cfg, const struct config_key *k,
-                        const config_setting_t *s, const struct load_ctx *lc)
+			const config_setting_t *s, const struct load_ctx *lc)
 {
 	if (k->type == V_GROUP) {
 		if (!config_setting_is_group(s))
@@ -824,7 +824,7 @@ static int load_setting(struct rbac_config *cfg, const struct config_key *k,
 }
 
 static int load_group(struct rbac_config *cfg, const config_setting_t *group,
-                      const char *prefix, const struct load_ctx *lc)
+		      const char *prefix, const struct load_ctx *lc)
 {
 	char key[KEY_PATH_MAX];
 	int i, n = config_setting_length(group);
@@ -934,10 +934,10 @@ static int scan_number(struct scanner *sc, const char *text, const struct load_c
 	if (integer_fits(sc, start))
 		return 0;
 	return put_error(lc->err, lc->errlen,
-	                 "%s:%u: integer %.*s does not fit in 32 bits: libconfig needs it "
-	                 "written with an L suffix (%.*sL)",
-	                 lc->path, sc->line, (int)(sc->p - start), start, (int)(sc->p - start),
-	                 start);
+			 "%s:%u: integer %.*s does not fit in 32 bits: libconfig needs it "
+			 "written with an L suffix (%.*sL)",
+			 lc->path, sc->line, (int)(sc->p - start), start, (int)(sc->p - start),
+			 start);
 }
 
 static int scan_text(const char *text, const struct load_ctx *lc)
@@ -953,9 +953,9 @@ static int scan_text(const char *text, const struct load_ctx *lc)
 			skip_block_comment(&sc);
 		else if (strncmp(sc.p, "@include", 8) == 0)
 			return put_error(lc->err, lc->errlen,
-			                 "%s:%u: @include is not allowed (an included file "
-			                 "would escape the owner and mode checks)",
-			                 lc->path, sc.line);
+					 "%s:%u: @include is not allowed (an included file "
+					 "would escape the owner and mode checks)",
+					 lc->path, sc.line);
 		else if (isalpha((unsigned char)*sc.p) || *sc.p == '*')
 			while (word_char(*sc.p))
 				sc.p++;
@@ -980,10 +980,10 @@ static int parse_text(struct rbac_config *cfg, const char *text, const struct lo
 		/* libconfig's most common text is "syntax error" itself. */
 		if (what == NULL || strcmp(what, "syntax error") == 0)
 			rc = put_error(lc->err, lc->errlen, "%s:%d: syntax error", lc->path,
-			               config_error_line(&lib));
+				       config_error_line(&lib));
 		else
 			rc = put_error(lc->err, lc->errlen, "%s:%d: syntax error (%s)",
-			               lc->path, config_error_line(&lib), what);
+				       lc->path, config_error_line(&lib), what);
 	} else {
 		rc = load_group(cfg, config_root_setting(&lib), NULL, lc);
 	}
@@ -993,7 +993,7 @@ static int parse_text(struct rbac_config *cfg, const char *text, const struct lo
 
 /* The text is read from the descriptor that passed the owner and mode checks. */
 static int read_file(struct rbac_config *cfg, const char *path, uid_t owner, char *err,
-                     size_t errlen)
+		     size_t errlen)
 {
 	struct load_ctx lc = {path, err, errlen};
 	size_t len;
@@ -1001,7 +1001,7 @@ static int read_file(struct rbac_config *cfg, const char *path, uid_t owner, cha
 	int rc;
 
 	text = rbac_file_read_trusted(path, owner, RBAC_FILE_NO_WRITE_OTHERS, CONFIG_MAX_SIZE,
-	                              &len, err, errlen);
+				      &len, err, errlen);
 	if (text == NULL)
 		return -1;
 	if (strlen(text) != len)
@@ -1015,7 +1015,7 @@ static int read_file(struct rbac_config *cfg, const char *path, uid_t owner, cha
 }
 
 int rbac_config_load_owned(const char *path, uid_t owner, struct rbac_config *cfg, char *err,
-                           size_t errlen)
+			   size_t errlen)
 {
 	struct rbac_config tmp;
 
@@ -1086,7 +1086,7 @@ static int find_insecure_uri(const struct rbac_config *cfg, char *host, size_t h
 			bool has_host = lud->lud_host != NULL && lud->lud_host[0] != '\0';
 
 			insecure = strcasecmp(lud->lud_scheme, "ldap") == 0 &&
-			           !(has_host && host_is_loopback(lud->lud_host));
+				   !(has_host && host_is_loopback(lud->lud_host));
 			if (has_host)
 				rbac_log_quote(host, hostlen, lud->lud_host);
 			else
@@ -1102,7 +1102,7 @@ static int find_insecure_uri(const struct rbac_config *cfg, char *host, size_t h
 }
 
 static int check_insecure_bind(const struct rbac_config *cfg, const char *file, char *err,
-                               size_t errlen)
+			       size_t errlen)
 {
 	char host[RBAC_LOG_QUOTE_BUFSZ];
 
@@ -1120,7 +1120,7 @@ static int check_insecure_bind(const struct rbac_config *cfg, const char *file, 
 }
 
 static int check_required(const struct rbac_config *cfg, const char *file, char *err,
-                          size_t errlen)
+			  size_t errlen)
 {
 	const char *missing = NULL;
 
@@ -1141,7 +1141,7 @@ static int check_required(const struct rbac_config *cfg, const char *file, char 
 }
 
 static int check_bind_pair(const struct rbac_config *cfg, const char *file, char *err,
-                           size_t errlen)
+			   size_t errlen)
 {
 	if (cfg->ldap.bind_dn != NULL && cfg->ldap.bind_password_file == NULL)
 		return put_error(
@@ -1157,15 +1157,15 @@ static int check_bind_pair(const struct rbac_config *cfg, const char *file, char
 /* Without %n, equal formats give a host role and a global role of the same
  * name one group name: the snapshot writer would have to drop one of them. */
 static int check_group_formats_differ(const struct rbac_config *cfg, const char *file,
-                                      char *err, size_t errlen)
+				      char *err, size_t errlen)
 {
 	if (strcmp(cfg->nss.group_format, cfg->nss.global_group_format) != 0 ||
 	    strstr(cfg->nss.group_format, "%n") != NULL)
 		return 0;
 	return put_error(err, errlen,
-	                 "%s: nss.global_group_format: must differ from nss.group_format "
-	                 "(or contain %%n)",
-	                 file);
+			 "%s: nss.global_group_format: must differ from nss.group_format "
+			 "(or contain %%n)",
+			 file);
 }
 
 int rbac_config_validate(const struct rbac_config *cfg, char *err, size_t errlen)
@@ -1182,7 +1182,7 @@ int rbac_config_validate(const struct rbac_config *cfg, char *err, size_t errlen
 	if (cfg->global_namespace != NULL &&
 	    strcmp(cfg->global_namespace, cfg->namespace_name) == 0)
 		return put_error(err, errlen,
-		                 "%s: global_namespace: must differ from namespace", file);
+				 "%s: global_namespace: must differ from namespace", file);
 	if (check_group_formats_differ(cfg, file, err, errlen) < 0)
 		return -1;
 	if (check_bind_pair(cfg, file, err, errlen) < 0)

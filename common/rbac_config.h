@@ -14,7 +14,7 @@
 #include <sys/types.h>
 
 #define RBAC_CONFIG_ENV "RBAC_CONFIG"
-#define RBAC_ERRLEN 512
+#define RBAC_ERRLEN	512
 
 enum rbac_unknown_user {
 	RBAC_UNKNOWN_USER_DENY,
@@ -30,22 +30,22 @@ struct rbac_config {
 	char *path; /* the file it was read from; NULL for defaults only */
 
 	struct {
-		char **uri;            /* required: ldap.uri (string or list) */
+		char **uri; /* required: ldap.uri (string or list) */
 		size_t n_uri;
-		char *base;            /* required: ldap.base */
-		char *user_base;       /* default: ldap.base */
-		char *bind_dn;         /* default: NULL = anonymous */
+		char *base;		  /* required: ldap.base */
+		char *user_base;	  /* default: ldap.base */
+		char *bind_dn;		  /* default: NULL = anonymous */
 		char *bind_password_file; /* default: NULL */
-		double timeout;        /* default 3.0, range [0.1, 300] */
+		double timeout;		  /* default 3.0, range [0.1, 300] */
 		bool allow_insecure_bind; /* default false */
 		struct {
-			bool starttls;   /* default false */
-			char *ca_file;   /* default NULL: the system's trust store */
-			bool verify;     /* default true */
+			bool starttls; /* default false */
+			char *ca_file; /* default NULL: the system's trust store */
+			bool verify;   /* default true */
 		} tls;
 	} ldap;
 
-	char *namespace_name;   /* required: namespace */
+	char *namespace_name;	/* required: namespace */
 	char *global_namespace; /* default NULL */
 
 	struct {
@@ -56,23 +56,23 @@ struct rbac_config {
 		struct rbac_service_permission *permissions;
 		size_t n_permissions;
 		char *default_permission; /* default "host.login" */
-		char **exempt_users;      /* default [ "root" ] */
+		char **exempt_users;	  /* default [ "root" ] */
 		size_t n_exempt_users;
 		enum rbac_unknown_user unknown_user; /* default deny */
-		bool messages;            /* default true */
-		long offline_max_age;     /* default 0, range [0, 31536000] */
+		bool messages;			     /* default true */
+		long offline_max_age;		     /* default 0, range [0, 31536000] */
 	} pam;
 
 	struct {
-		char *group_format;        /* default "rbac-%r" */
+		char *group_format;	   /* default "rbac-%r" */
 		char *global_group_format; /* default "rbac-global-%r" */
-		unsigned long gid_min;     /* default 900000 */
-		unsigned long gid_max;     /* default 999999 */
-		bool expand_inherited;     /* default true */
+		unsigned long gid_min;	   /* default 900000 */
+		unsigned long gid_max;	   /* default 999999 */
+		bool expand_inherited;	   /* default true */
 	} nss;
 
 	struct {
-		long stale_after;          /* default 259200, range [60, 31536000] */
+		long stale_after; /* default 259200, range [60, 31536000] */
 	} cache;
 };
 
@@ -93,8 +93,8 @@ const char *rbac_config_default_path(void);
  * ldap.user_base is never NULL (it defaults to ldap.base). */
 int rbac_config_load(const char *path, struct rbac_config *cfg, char *err, size_t errlen);
 /* The same, with the trusted owner given: for tests that do not run as root. */
-int rbac_config_load_owned(const char *path, uid_t owner, struct rbac_config *cfg,
-			   char *err, size_t errlen);
+int rbac_config_load_owned(const char *path, uid_t owner, struct rbac_config *cfg, char *err,
+			   size_t errlen);
 
 /* Sets one scalar key from a string, with the same checks as the file, e.g.
  * rbac_config_set(cfg, "namespace", "eng", "argument", err, sizeof err).

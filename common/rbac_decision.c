@@ -14,39 +14,39 @@
 #include "rbac_decision.h"
 
 static const char *const reason_names[RBAC_REASON_COUNT] = {
-	[RBAC_REASON_EXEMPT] = "exempt",
-	[RBAC_REASON_CONFIG_ERROR] = "config_error",
-	[RBAC_REASON_DIRECTORY_UNAVAILABLE] = "directory_unavailable",
-	[RBAC_REASON_NO_NAMESPACE] = "no_namespace",
-	[RBAC_REASON_UNKNOWN_USER] = "unknown_user",
-	[RBAC_REASON_DELETED] = "deleted",
-	[RBAC_REASON_DISABLED] = "disabled",
-	[RBAC_REASON_SUSPENDED] = "suspended",
-	[RBAC_REASON_LOCKED] = "locked",
-	[RBAC_REASON_NOT_YET_VALID] = "not_yet_valid",
-	[RBAC_REASON_EXPIRED] = "expired",
-	[RBAC_REASON_NO_ROLES] = "no_roles",
-	[RBAC_REASON_NO_PERMISSION] = "no_permission",
-	[RBAC_REASON_GRANTED] = "granted",
-	[RBAC_REASON_INVALID_ENTRY] = "invalid_entry",
+    [RBAC_REASON_EXEMPT] = "exempt",
+    [RBAC_REASON_CONFIG_ERROR] = "config_error",
+    [RBAC_REASON_DIRECTORY_UNAVAILABLE] = "directory_unavailable",
+    [RBAC_REASON_NO_NAMESPACE] = "no_namespace",
+    [RBAC_REASON_UNKNOWN_USER] = "unknown_user",
+    [RBAC_REASON_DELETED] = "deleted",
+    [RBAC_REASON_DISABLED] = "disabled",
+    [RBAC_REASON_SUSPENDED] = "suspended",
+    [RBAC_REASON_LOCKED] = "locked",
+    [RBAC_REASON_NOT_YET_VALID] = "not_yet_valid",
+    [RBAC_REASON_EXPIRED] = "expired",
+    [RBAC_REASON_NO_ROLES] = "no_roles",
+    [RBAC_REASON_NO_PERMISSION] = "no_permission",
+    [RBAC_REASON_GRANTED] = "granted",
+    [RBAC_REASON_INVALID_ENTRY] = "invalid_entry",
 };
 
 static const int reason_pam_codes[RBAC_REASON_COUNT] = {
-	[RBAC_REASON_EXEMPT] = PAM_IGNORE,
-	[RBAC_REASON_CONFIG_ERROR] = PAM_SERVICE_ERR,
-	[RBAC_REASON_DIRECTORY_UNAVAILABLE] = PAM_AUTHINFO_UNAVAIL,
-	[RBAC_REASON_NO_NAMESPACE] = PAM_SERVICE_ERR,
-	[RBAC_REASON_UNKNOWN_USER] = PAM_USER_UNKNOWN,
-	[RBAC_REASON_DELETED] = PAM_USER_UNKNOWN,
-	[RBAC_REASON_DISABLED] = PAM_PERM_DENIED,
-	[RBAC_REASON_SUSPENDED] = PAM_PERM_DENIED,
-	[RBAC_REASON_LOCKED] = PAM_PERM_DENIED,
-	[RBAC_REASON_NOT_YET_VALID] = PAM_PERM_DENIED,
-	[RBAC_REASON_EXPIRED] = PAM_ACCT_EXPIRED,
-	[RBAC_REASON_NO_ROLES] = PAM_PERM_DENIED,
-	[RBAC_REASON_NO_PERMISSION] = PAM_PERM_DENIED,
-	[RBAC_REASON_GRANTED] = PAM_SUCCESS,
-	[RBAC_REASON_INVALID_ENTRY] = PAM_PERM_DENIED,
+    [RBAC_REASON_EXEMPT] = PAM_IGNORE,
+    [RBAC_REASON_CONFIG_ERROR] = PAM_SERVICE_ERR,
+    [RBAC_REASON_DIRECTORY_UNAVAILABLE] = PAM_AUTHINFO_UNAVAIL,
+    [RBAC_REASON_NO_NAMESPACE] = PAM_SERVICE_ERR,
+    [RBAC_REASON_UNKNOWN_USER] = PAM_USER_UNKNOWN,
+    [RBAC_REASON_DELETED] = PAM_USER_UNKNOWN,
+    [RBAC_REASON_DISABLED] = PAM_PERM_DENIED,
+    [RBAC_REASON_SUSPENDED] = PAM_PERM_DENIED,
+    [RBAC_REASON_LOCKED] = PAM_PERM_DENIED,
+    [RBAC_REASON_NOT_YET_VALID] = PAM_PERM_DENIED,
+    [RBAC_REASON_EXPIRED] = PAM_ACCT_EXPIRED,
+    [RBAC_REASON_NO_ROLES] = PAM_PERM_DENIED,
+    [RBAC_REASON_NO_PERMISSION] = PAM_PERM_DENIED,
+    [RBAC_REASON_GRANTED] = PAM_SUCCESS,
+    [RBAC_REASON_INVALID_ENTRY] = PAM_PERM_DENIED,
 };
 
 const char *rbac_reason_name(enum rbac_reason reason)
@@ -115,8 +115,8 @@ static enum rbac_reason validity_reason(const struct rbac_account *a, time_t now
 }
 
 /* Rules 12-13 for one namespace: counts held roles, records a grant. */
-static void namespace_grant(const struct rbac_namespace *ns, const char *uid,
-			    const char *perm, struct rbac_decision *out)
+static void namespace_grant(const struct rbac_namespace *ns, const char *uid, const char *perm,
+			    struct rbac_decision *out)
 {
 	if (ns == NULL)
 		return;
@@ -196,24 +196,23 @@ void rbac_decide(const struct rbac_decision_input *in, struct rbac_decision *out
 }
 
 static const char *const reason_messages[RBAC_REASON_COUNT] = {
-	[RBAC_REASON_CONFIG_ERROR] = "Access denied: the access control configuration of this "
-				     "host is broken; contact an administrator.",
-	[RBAC_REASON_DIRECTORY_UNAVAILABLE] = "Access denied: the access directory cannot be "
-					      "reached; try again later.",
-	[RBAC_REASON_NO_NAMESPACE] = "Access denied: this host's namespace is missing from the "
-				     "directory; contact an administrator.",
-	[RBAC_REASON_UNKNOWN_USER] = "Access denied: you have no account in the access directory.",
-	[RBAC_REASON_DELETED] = "Access denied: your account has been deleted.",
-	[RBAC_REASON_DISABLED] = "Access denied: your account is disabled.",
-	[RBAC_REASON_LOCKED] = "Access denied: your account is locked.",
-	[RBAC_REASON_NO_ROLES] = "Access denied: you hold no role on this host.",
-	[RBAC_REASON_INVALID_ENTRY] = "Access denied: your directory entry cannot be read; "
-				      "contact an administrator.",
+    [RBAC_REASON_CONFIG_ERROR] = "Access denied: the access control configuration of this "
+				 "host is broken; contact an administrator.",
+    [RBAC_REASON_DIRECTORY_UNAVAILABLE] = "Access denied: the access directory cannot be "
+					  "reached; try again later.",
+    [RBAC_REASON_NO_NAMESPACE] = "Access denied: this host's namespace is missing from the "
+				 "directory; contact an administrator.",
+    [RBAC_REASON_UNKNOWN_USER] = "Access denied: you have no account in the access directory.",
+    [RBAC_REASON_DELETED] = "Access denied: your account has been deleted.",
+    [RBAC_REASON_DISABLED] = "Access denied: your account is disabled.",
+    [RBAC_REASON_LOCKED] = "Access denied: your account is locked.",
+    [RBAC_REASON_NO_ROLES] = "Access denied: you hold no role on this host.",
+    [RBAC_REASON_INVALID_ENTRY] = "Access denied: your directory entry cannot be read; "
+				  "contact an administrator.",
 };
 
 /* The sentence of a reason that needs nothing from the entry. */
-static const char *fixed_message(enum rbac_reason reason, char *buf,
-					       size_t bufsz)
+static const char *fixed_message(enum rbac_reason reason, char *buf, size_t bufsz)
 {
 	if ((unsigned)reason >= RBAC_REASON_COUNT || reason_messages[reason] == NULL)
 		return NULL;
@@ -260,8 +259,8 @@ static const char *suspended_message(const struct rbac_account *a, char *buf, si
 	return buf;
 }
 
-const char *rbac_decision_message(const struct rbac_decision *d,
-				  const struct rbac_account *a, char *buf, size_t bufsz)
+const char *rbac_decision_message(const struct rbac_decision *d, const struct rbac_account *a,
+				  char *buf, size_t bufsz)
 {
 	char when[64];
 

@@ -35,24 +35,24 @@ enum rbac_reason {
 #define RBAC_REASON_COUNT (RBAC_REASON_INVALID_ENTRY + 1)
 
 struct rbac_decision_input {
-	bool exempt;                          /* user is in pam.exempt_users */
-	bool config_error;                    /* config unreadable or invalid */
-	bool directory_unavailable;           /* no server answered */
-	const struct rbac_namespace *ns;      /* NULL: namespace entry not found */
-	const struct rbac_namespace *global;  /* NULL: none configured or found */
-	const struct rbac_account *account;   /* NULL: no rbacAccount for the user */
-	bool account_ambiguous;               /* several rbacAccount entries claim the
-					       * uid: a directory error, never a guess */
-	const char *permission;               /* the service's required permission */
+	bool exempt;			     /* user is in pam.exempt_users */
+	bool config_error;		     /* config unreadable or invalid */
+	bool directory_unavailable;	     /* no server answered */
+	const struct rbac_namespace *ns;     /* NULL: namespace entry not found */
+	const struct rbac_namespace *global; /* NULL: none configured or found */
+	const struct rbac_account *account;  /* NULL: no rbacAccount for the user */
+	bool account_ambiguous;		     /* several rbacAccount entries claim the
+					      * uid: a directory error, never a guess */
+	const char *permission;		     /* the service's required permission */
 	time_t now;
-	bool unknown_user_ignore;             /* pam.unknown_user = "ignore" */
+	bool unknown_user_ignore; /* pam.unknown_user = "ignore" */
 };
 
 struct rbac_decision {
 	enum rbac_reason reason;
 	int pam_code;
-	const char *permission;                /* in->permission */
-	size_t roles_held;                     /* in ns and global together */
+	const char *permission; /* in->permission */
+	size_t roles_held;	/* in ns and global together */
 	/* granted: the held role that gives the permission, its namespace, the
 	 * role whose own rbacPermission matched (itself or an inherited one)
 	 * and that pattern. */
@@ -84,7 +84,6 @@ int rbac_reason_pam_code(enum rbac_reason reason, bool unknown_user_ignore);
  * directory is length-limited and reduced to printable characters. Returns
  * buf, or NULL for reasons the user is not told about (exempt, granted). */
 const char *rbac_decision_message(const struct rbac_decision *d,
-				  const struct rbac_account *account,
-				  char *buf, size_t bufsz);
+				  const struct rbac_account *account, char *buf, size_t bufsz);
 
 #endif

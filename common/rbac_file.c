@@ -62,15 +62,15 @@ static void describe_owner(uid_t owner, uid_t actual, char *buf, size_t buflen)
 {
 	if (owner == 0)
 		snprintf(buf, buflen, "not owned by root (owner uid %lu)",
-		         (unsigned long)actual);
+			 (unsigned long)actual);
 	else
 		snprintf(buf, buflen, "not owned by uid %lu (owner uid %lu)",
-		         (unsigned long)owner, (unsigned long)actual);
+			 (unsigned long)owner, (unsigned long)actual);
 }
 
 /* Returns 0 when st is trustworthy, else an errno value and the reason. */
 static int check_stat(const struct stat *st, uid_t owner, mode_t forbidden, char *buf,
-                      size_t buflen)
+		      size_t buflen)
 {
 	if (!S_ISREG(st->st_mode)) {
 		snprintf(buf, buflen, "not a regular file");
@@ -107,7 +107,7 @@ static int clear_nonblock(int fd)
 }
 
 int rbac_file_open_trusted(const char *path, uid_t owner, mode_t forbidden, struct stat *st,
-                           char *err, size_t errlen)
+			   char *err, size_t errlen)
 {
 	struct stat local;
 	char problem[128];
@@ -199,7 +199,7 @@ static size_t initial_capacity(const struct stat *st, size_t max)
 }
 
 char *rbac_file_read_trusted(const char *path, uid_t owner, mode_t forbidden, size_t max,
-                             size_t *len, char *err, size_t errlen)
+			     size_t *len, char *err, size_t errlen)
 {
 	char problem[128];
 	struct stat st;
@@ -212,7 +212,7 @@ char *rbac_file_read_trusted(const char *path, uid_t owner, mode_t forbidden, si
 		return NULL;
 	if (st.st_size > 0 && (uintmax_t)st.st_size > max) {
 		snprintf(problem, sizeof(problem), "too large (%ju bytes, at most %zu)",
-		         (uintmax_t)st.st_size, max);
+			 (uintmax_t)st.st_size, max);
 		goto fail;
 	}
 	cap = initial_capacity(&st, max);

@@ -55,8 +55,8 @@
 struct rbac_dir {
 	const struct rbac_config *cfg;
 	const struct rbac_logger *lg;
-	LDAP *ld;             /* NULL: not connected */
-	pid_t pid;            /* the process that opened ld */
+	LDAP *ld;	      /* NULL: not connected */
+	pid_t pid;	      /* the process that opened ld */
 	const char *last_uri; /* the URI that answered last (points into cfg) */
 };
 
@@ -356,9 +356,9 @@ static bool uri_check(struct rbac_dir *dir, const char *uri, bool *plain_ldap)
 	if (cfg->ldap.bind_dn != NULL && *plain_ldap && !cfg->ldap.tls.starttls &&
 	    !cfg->ldap.allow_insecure_bind && !host_is_loopback(lud->lud_host)) {
 		rbac_log(dir->lg, LOG_ERR,
-		         "ldap.uri %s: refusing to send the bind password without TLS "
-		         "(use ldaps://, tls.starttls, or ldap.allow_insecure_bind)",
-		         Q(q, uri));
+			 "ldap.uri %s: refusing to send the bind password without TLS "
+			 "(use ldaps://, tls.starttls, or ldap.allow_insecure_bind)",
+			 Q(q, uri));
 		ok = false;
 	}
 	ldap_free_urldesc(lud);
@@ -391,7 +391,7 @@ static int set_tls_options(struct rbac_dir *dir, LDAP *ld, const char *uri)
 		return -1;
 	/* The new context picks the options up; it fails on an unreadable CA. */
 	return ldap_set_option(ld, LDAP_OPT_X_TLS_NEWCTX, &is_server) == LDAP_OPT_SUCCESS ? 0
-	                                                                                  : -1;
+											  : -1;
 }
 
 static int set_timeouts(LDAP *ld, double seconds)
@@ -446,11 +446,11 @@ static int read_bind_password(struct rbac_dir *dir, char **pw, size_t *len)
 		return 0;
 	if (path == NULL) {
 		rbac_log(dir->lg, LOG_ERR,
-		         "ldap.bind_dn is set but ldap.bind_password_file is not");
+			 "ldap.bind_dn is set but ldap.bind_password_file is not");
 		return -1;
 	}
 	*pw = rbac_file_read_trusted(path, 0, RBAC_FILE_PRIVATE, RBAC_PASSWORD_MAX, len, err,
-	                             sizeof(err));
+				     sizeof(err));
 	if (*pw == NULL) {
 		rbac_log(dir->lg, LOG_ERR, "ldap.bind_password_file: %s", err);
 		return -1;
@@ -476,18 +476,18 @@ static void wipe_password(char *pw, size_t len)
 }
 
 static void log_unreachable(struct rbac_dir *dir, LDAP *ld, const char *uri, const char *what,
-                            int rc)
+			    int rc)
 {
 	QBUF(q);
 	QBUF(d);
 
 	rbac_log(dir->lg, LOG_WARNING, "%s: %s: %s%s%s", Q(q, uri), what, ldap_err2string(rc),
-	         ld != NULL && diagnostic(ld, d, sizeof(d))[0] != '\0' ? ": " : "", d);
+		 ld != NULL && diagnostic(ld, d, sizeof(d))[0] != '\0' ? ": " : "", d);
 }
 
 /* StartTLS and bind on a fresh handle, within this URI's budget. */
 static enum rbac_dir_result open_session(struct rbac_dir *dir, LDAP *ld, const char *uri,
-                                         bool starttls, const char *pw, size_t pwlen)
+					 bool starttls, const char *pw, size_t pwlen)
 {
 	const struct rbac_config *cfg = dir->cfg;
 	double deadline = monotonic_now() + cfg->ldap.timeout;
@@ -513,7 +513,7 @@ static enum rbac_dir_result open_session(struct rbac_dir *dir, LDAP *ld, const c
 	rc = budget_apply(ld, deadline);
 	if (rc == LDAP_SUCCESS)
 		rc = ldap_sasl_bind_s(ld, cfg->ldap.bind_dn != NULL ? cfg->ldap.bind_dn : "",
-		                      LDAP_SASL_SIMPLE, &cred, NULL, NULL, NULL);
+				      LDAP_SASL_SIMPLE, &cred, NULL, NULL, NULL);
 	if (rc == LDAP_SUCCESS)
 		return set_timeouts(ld, cfg->ldap.timeout) == 0 ? RBAC_DIR_OK : RBAC_DIR_ERROR;
 	if (is_unreachable(rc)) {
@@ -521,8 +521,8 @@ static enum rbac_dir_result open_session(struct rbac_dir *dir, LDAP *ld, const c
 		return RBAC_DIR_UNAVAILABLE;
 	}
 	rbac_log(dir->lg, LOG_ERR, "%s: bind as %s rejected: %s%s%s", Q(q, uri),
-	         Q(b, cfg->ldap.bind_dn != NULL ? cfg->ldap.bind_dn : "(anonymous)"),
-	         ldap_err2string(rc), diagnostic(ld, d, sizeof(d))[0] != '\0' ? ": " : "", d);
+		 Q(b, cfg->ldap.bind_dn != NULL ? cfg->ldap.bind_dn : "(anonymous)"),
+		 ldap_err2string(rc), diagnostic(ld, d, sizeof(d))[0] != '\0' ? ": " : "", d);
 	return RBAC_DIR_ERROR;
 }
 
@@ -533,7 +533,7 @@ static void unbind(LDAP *ld)
 }
 
 static enum rbac_dir_result try_uri(struct rbac_dir *dir, const char *uri, const char *pw,
-                                    size_t pwlen, LDAP **out)
+				    size_t pwlen, LDAP **out)
 {
 	bool plain = false;
 	bool starttls;
@@ -552,7 +552,7 @@ static enum rbac_dir_result try_uri(struct rbac_dir *dir, const char *uri, const
 	}
 	if (set_handle_options(dir, ld, uri, !plain || starttls) != 0) {
 		rbac_log(dir->lg, LOG_ERR, "%s: cannot set connection options (TLS CA file?)",
-		         Q(q, uri));
+			 Q(q, uri));
 		unbind(ld);
 		return RBAC_DIR_ERROR;
 	}
@@ -591,7 +591,7 @@ static enum rbac_dir_result dir_connect(struct rbac_dir *dir)
 		dir->last_uri = cfg->ldap.uri[i];
 	} else if (res == RBAC_DIR_UNAVAILABLE) {
 		rbac_log(dir->lg, LOG_ERR, "no directory server answered (%zu URI%s tried)",
-		         cfg->ldap.n_uri, cfg->ldap.n_uri == 1 ? "" : "s");
+			 cfg->ldap.n_uri, cfg->ldap.n_uri == 1 ? "" : "s");
 	}
 	return res;
 }
@@ -654,7 +654,7 @@ static enum rbac_dir_result dir_run(struct rbac_dir *dir, dir_op_fn op, void *ar
 		drop_connection(dir);
 		if (kept) {
 			rbac_log(dir->lg, LOG_INFO, "%s: connection lost, reconnecting",
-			         Q(q, dir->last_uri));
+				 Q(q, dir->last_uri));
 			lost = false;
 			res = dir_connect(dir);
 			if (res == RBAC_DIR_OK)
@@ -706,7 +706,7 @@ const char *rbac_dir_current_uri(const struct rbac_dir *dir)
 /* The outcome of one search request: an LDAP result code mapped to ours.
  * Entries of a partial result are never used. */
 static enum rbac_dir_result search_failed(struct rbac_dir *dir, int rc, const char *base,
-                                          bool *lost)
+					  bool *lost)
 {
 	QBUF(q);
 	QBUF(d);
@@ -715,19 +715,19 @@ static enum rbac_dir_result search_failed(struct rbac_dir *dir, int rc, const ch
 	if (is_unreachable(rc)) {
 		*lost = true;
 		rbac_log(dir->lg, LOG_WARNING, "%s: search at %s failed: %s",
-		         Q(u, dir->last_uri), Q(q, base), ldap_err2string(rc));
+			 Q(u, dir->last_uri), Q(q, base), ldap_err2string(rc));
 		return RBAC_DIR_UNAVAILABLE;
 	}
 	if (rc == LDAP_SIZELIMIT_EXCEEDED || rc == LDAP_ADMINLIMIT_EXCEEDED) {
 		rbac_log(dir->lg, LOG_ERR,
-		         "search at %s: %s: the reading account needs a slapd limit such as "
-		         "'limits dn.exact=\"<bind_dn>\" size.prtotal=unlimited'",
-		         Q(q, base), ldap_err2string(rc));
+			 "search at %s: %s: the reading account needs a slapd limit such as "
+			 "'limits dn.exact=\"<bind_dn>\" size.prtotal=unlimited'",
+			 Q(q, base), ldap_err2string(rc));
 		return RBAC_DIR_ERROR;
 	}
 	rbac_log(dir->lg, LOG_ERR, "search at %s failed: %s%s%s", Q(q, base),
-	         ldap_err2string(rc), diagnostic(dir->ld, d, sizeof(d))[0] != '\0' ? ": " : "",
-	         d);
+		 ldap_err2string(rc), diagnostic(dir->ld, d, sizeof(d))[0] != '\0' ? ": " : "",
+		 d);
 	return RBAC_DIR_ERROR;
 }
 
@@ -777,18 +777,18 @@ out:
 struct ns_query {
 	const char *name;
 	const char *only_member;
-	char *dn;            /* cn=NAME,ldap.base */
-	LDAPDN parsed;       /* dn, parsed */
+	char *dn;	     /* cn=NAME,ldap.base */
+	LDAPDN parsed;	     /* dn, parsed */
 	LDAPControl *vrctrl; /* memberUid filter, or NULL */
 	struct rbac_namespace *out;
-	bool found;         /* the namespace entry was seen */
+	bool found;	    /* the namespace entry was seen */
 	bool not_namespace; /* ... but it is not an rbacNamespace */
 };
 
 /* Keep in step with RBAC_VRFILTER_KEEP. */
 static const char *const ns_attrs[] = {
-    "objectClass",  "cn",        "rbacPermission", "rbacRestriction",
-    "rbacInherits", "memberUid", "gidNumber",      NULL};
+    "objectClass",  "cn",	 "rbacPermission", "rbacRestriction",
+    "rbacInherits", "memberUid", "gidNumber",	   NULL};
 
 static bool namespace_name_ok(const char *s)
 {
@@ -815,7 +815,7 @@ static bool has_object_class(LDAP *ld, LDAPMessage *e, const char *oc)
 
 	for (i = 0; v != NULL && v[i] != NULL && !found; i++)
 		found = v[i]->bv_len == strlen(oc) &&
-		        strncasecmp(v[i]->bv_val, oc, v[i]->bv_len) == 0;
+			strncasecmp(v[i]->bv_val, oc, v[i]->bv_len) == 0;
 	ldap_value_free_len(v);
 	return found;
 }
@@ -824,7 +824,7 @@ static bool has_object_class(LDAP *ld, LDAPMessage *e, const char *oc)
  * A value holding a NUL byte is skipped: as a C string it would read as a
  * shorter, different value ("alice\0x" as "alice"). Returns -1 on OOM. */
 static int take_values(struct rbac_dir *dir, LDAPMessage *e, const char *dn, const char *attr,
-                       const char *only, struct rbac_strlist *l)
+		       const char *only, struct rbac_strlist *l)
 {
 	struct berval **v = ldap_get_values_len(dir->ld, e, attr);
 	int rc = 0;
@@ -834,8 +834,8 @@ static int take_values(struct rbac_dir *dir, LDAPMessage *e, const char *dn, con
 	for (i = 0; v != NULL && v[i] != NULL && rc == 0; i++) {
 		if (bv_has_nul(v[i])) {
 			rbac_log(dir->lg, LOG_ERR,
-			         "%s: a value of %s contains a NUL byte; ignored", Q(q, dn),
-			         attr);
+				 "%s: a value of %s contains a NUL byte; ignored", Q(q, dn),
+				 attr);
 			continue;
 		}
 		if (only != NULL && !bv_equals(v[i], only))
@@ -877,15 +877,15 @@ static void take_gid(struct rbac_dir *dir, LDAPMessage *e, const char *dn, struc
 		char *s = bv_dup_display(v[0]);
 
 		rbac_log(dir->lg, LOG_ERR,
-		         "%s: gidNumber %s is not a number 0..4294967295; ignored", Q(q, dn),
-		         rbac_log_quote(val, sizeof(val), s != NULL ? s : "?"));
+			 "%s: gidNumber %s is not a number 0..4294967295; ignored", Q(q, dn),
+			 rbac_log_quote(val, sizeof(val), s != NULL ? s : "?"));
 		free(s);
 	}
 	ldap_value_free_len(v);
 }
 
 static int take_namespace(struct rbac_dir *dir, struct ns_query *q, LDAPMessage *e,
-                          const char *dn, LDAPDN parsed)
+			  const char *dn, LDAPDN parsed)
 {
 	const struct berval *cn = dn_first_cn(parsed);
 	struct rbac_namespace *ns = q->out;
@@ -909,7 +909,7 @@ static int take_namespace(struct rbac_dir *dir, struct ns_query *q, LDAPMessage 
 /* The role's name in *name: the cn of its RDN, else its only cn value;
  * NULL (logged) when it has none or several. Returns -1 on OOM. */
 static int role_name(struct rbac_dir *dir, LDAPMessage *e, const char *dn, LDAPDN parsed,
-                     char **name)
+		     char **name)
 {
 	const struct berval *cn = dn_first_cn(parsed);
 	struct berval **v = NULL;
@@ -931,7 +931,7 @@ static int role_name(struct rbac_dir *dir, LDAPMessage *e, const char *dn, LDAPD
 }
 
 static int fill_role(struct rbac_dir *dir, struct ns_query *q, LDAPMessage *e, const char *dn,
-                     struct rbac_role *r)
+		     struct rbac_role *r)
 {
 	if (take_values(dir, e, dn, "rbacPermission", NULL, &r->permissions) != 0 ||
 	    take_values(dir, e, dn, "rbacRestriction", NULL, &r->restrictions) != 0 ||
@@ -943,7 +943,7 @@ static int fill_role(struct rbac_dir *dir, struct ns_query *q, LDAPMessage *e, c
 }
 
 static int take_role(struct rbac_dir *dir, struct ns_query *q, LDAPMessage *e, const char *dn,
-                     LDAPDN parsed)
+		     LDAPDN parsed)
 {
 	const struct rbac_role *dup;
 	struct rbac_role *r;
@@ -962,7 +962,7 @@ static int take_role(struct rbac_dir *dir, struct ns_query *q, LDAPMessage *e, c
 	dup = rbac_namespace_find_role(q->out, name);
 	if (dup != NULL) {
 		rbac_log(dir->lg, LOG_ERR, "%s: role name already used by %s; skipped",
-		         Q(a, dn), Q(b, dup->dn));
+			 Q(a, dn), Q(b, dup->dn));
 		free(name);
 		return 0;
 	}
@@ -990,7 +990,7 @@ static int take_ns_entry(struct rbac_dir *dir, struct ns_query *q, LDAPMessage *
 		rc = take_role(dir, q, e, dn, parsed);
 	} else {
 		rbac_log(dir->lg, LOG_DEBUG, "%s: not directly below the namespace; ignored",
-		         Q(a, dn));
+			 Q(a, dn));
 	}
 	ldap_dnfree(parsed);
 	ldap_memfree(dn);
@@ -1020,14 +1020,14 @@ static int next_cookie(struct rbac_dir *dir, LDAPControl **sctrls, struct berval
 	if (pr == NULL)
 		return 0;
 	return ldap_parse_pageresponse_control(dir->ld, pr, &estimate, cookie) == LDAP_SUCCESS
-	           ? 0
-	           : -1;
+		   ? 0
+		   : -1;
 }
 
 /* One page: send the request with the cookie, take its entries, and leave
  * the next cookie in *cookie. */
 static enum rbac_dir_result ns_page(struct rbac_dir *dir, struct ns_query *q,
-                                    struct berval *cookie, bool *lost)
+				    struct berval *cookie, bool *lost)
 {
 	LDAPControl *ctrls[3] = {NULL, NULL, NULL};
 	LDAPControl **sctrls = NULL;
@@ -1040,8 +1040,8 @@ static enum rbac_dir_result ns_page(struct rbac_dir *dir, struct ns_query *q,
 		return RBAC_DIR_ERROR;
 	ctrls[1] = q->vrctrl;
 	rc = ldap_search_ext_s(dir->ld, q->dn, LDAP_SCOPE_SUBTREE,
-	                       "(|(objectClass=rbacNamespace)(objectClass=rbacRole))",
-	                       (char **)ns_attrs, 0, ctrls, NULL, NULL, LDAP_NO_LIMIT, &res);
+			       "(|(objectClass=rbacNamespace)(objectClass=rbacRole))",
+			       (char **)ns_attrs, 0, ctrls, NULL, NULL, LDAP_NO_LIMIT, &res);
 	if (res != NULL &&
 	    ldap_parse_result(dir->ld, res, &err, NULL, NULL, NULL, &sctrls, 0) == LDAP_SUCCESS)
 		rc = err;
@@ -1077,15 +1077,15 @@ static enum rbac_dir_result ns_search(struct rbac_dir *dir, void *arg, bool *los
 /* The namespace's DN and its parsed form; ERROR (logged) for a bad name or
  * an unparsable ldap.base. */
 static enum rbac_dir_result ns_query_init(struct rbac_dir *dir, struct ns_query *q,
-                                          const char *name)
+					  const char *name)
 {
 	QBUF(a);
 
 	if (!namespace_name_ok(name)) {
 		rbac_log(dir->lg, LOG_ERR,
-		         "namespace name %s: only letters, digits, '.', '_' "
-		         "and '-' may be used, starting with a letter or digit",
-		         Q(a, name));
+			 "namespace name %s: only letters, digits, '.', '_' "
+			 "and '-' may be used, starting with a letter or digit",
+			 Q(a, name));
 		return RBAC_DIR_ERROR;
 	}
 	if (dir->cfg->ldap.base == NULL) {
@@ -1098,7 +1098,7 @@ static enum rbac_dir_result ns_query_init(struct rbac_dir *dir, struct ns_query 
 	}
 	if (ldap_str2dn(q->dn, &q->parsed, LDAP_DN_FORMAT_LDAP) != LDAP_SUCCESS) {
 		rbac_log(dir->lg, LOG_ERR, "ldap.base %s: not a valid DN",
-		         Q(a, dir->cfg->ldap.base));
+			 Q(a, dir->cfg->ldap.base));
 		return RBAC_DIR_ERROR;
 	}
 	return RBAC_DIR_OK;
@@ -1111,7 +1111,7 @@ static enum rbac_dir_result ns_finish(struct rbac_dir *dir, struct ns_query *q)
 	if (!q->found || q->not_namespace) {
 		if (!q->found)
 			rbac_log(dir->lg, LOG_DEBUG, "%s: no such rbacNamespace entry",
-			         Q(a, q->dn));
+				 Q(a, q->dn));
 		return RBAC_DIR_NOT_FOUND;
 	}
 	if (rbac_namespace_resolve(q->out, dir->lg) < 0)
@@ -1120,8 +1120,8 @@ static enum rbac_dir_result ns_finish(struct rbac_dir *dir, struct ns_query *q)
 }
 
 enum rbac_dir_result rbac_dir_load_namespace(struct rbac_dir *dir, const char *name,
-                                             const char *only_member,
-                                             struct rbac_namespace *out)
+					     const char *only_member,
+					     struct rbac_namespace *out)
 {
 	struct ns_query q;
 	enum rbac_dir_result res;
@@ -1159,9 +1159,9 @@ struct account_query {
 };
 
 static const char *const account_attrs[] = {"uid", "rbacAccountStatus", "rbacValidFrom",
-                                            "rbacValidUntil", "rbacStatusReason",
-                                            /* operational: only returned when named */
-                                            "pwdAccountLockedTime", NULL};
+					    "rbacValidUntil", "rbacStatusReason",
+					    /* operational: only returned when named */
+					    "pwdAccountLockedTime", NULL};
 
 static bool entry_has_uid(LDAP *ld, LDAPMessage *e, const char *uid)
 {
@@ -1193,7 +1193,7 @@ static int take_single(LDAP *ld, LDAPMessage *e, const char *attr, char **out, b
 }
 
 static int take_time(struct rbac_dir *dir, LDAPMessage *e, const char *attr,
-                     struct rbac_time_bound *bound)
+		     struct rbac_time_bound *bound)
 {
 	bool several = false;
 	char *value;
@@ -1219,7 +1219,7 @@ static int take_status(struct rbac_dir *dir, LDAPMessage *e, struct rbac_account
 }
 
 static int fill_account(struct rbac_dir *dir, struct account_query *q, LDAPMessage *e,
-                        const char *dn)
+			const char *dn)
 {
 	struct rbac_account *a = q->out;
 
@@ -1236,7 +1236,7 @@ static int fill_account(struct rbac_dir *dir, struct account_query *q, LDAPMessa
 }
 
 static void log_duplicate(struct rbac_dir *dir, const char *uid, LDAPMessage *e1,
-                          LDAPMessage *e2)
+			  LDAPMessage *e2)
 {
 	char *dn1 = ldap_get_dn(dir->ld, e1), *dn2 = ldap_get_dn(dir->ld, e2);
 	QBUF(a);
@@ -1244,7 +1244,7 @@ static void log_duplicate(struct rbac_dir *dir, const char *uid, LDAPMessage *e1
 	QBUF(u);
 
 	rbac_log(dir->lg, LOG_ERR, "uid %s is claimed by two entries: %s and %s", Q(u, uid),
-	         Q(a, dn1), Q(b, dn2));
+		 Q(a, dn1), Q(b, dn2));
 	ldap_memfree(dn1);
 	ldap_memfree(dn2);
 }
@@ -1252,7 +1252,7 @@ static void log_duplicate(struct rbac_dir *dir, const char *uid, LDAPMessage *e1
 /* Walks the answer: exactly one entry whose uid equals the asked one,
  * byte for byte, is the account; two are an error, never a choice. */
 static enum rbac_dir_result take_account(struct rbac_dir *dir, struct account_query *q,
-                                         LDAPMessage *res, bool truncated)
+					 LDAPMessage *res, bool truncated)
 {
 	LDAPMessage *e, *match = NULL;
 	enum rbac_dir_result out;
@@ -1274,7 +1274,7 @@ static enum rbac_dir_result take_account(struct rbac_dir *dir, struct account_qu
 		 * the exact one, or a second one, may be among those we did not
 		 * see. */
 		rbac_log(dir->lg, LOG_ERR, "uid %s: more than %d entries match under %s",
-		         Q(u, q->uid), RBAC_ACCOUNT_MATCH_MAX, Q(a, dir->cfg->ldap.user_base));
+			 Q(u, q->uid), RBAC_ACCOUNT_MATCH_MAX, Q(a, dir->cfg->ldap.user_base));
 		return RBAC_DIR_ERROR;
 	}
 	if (match == NULL)
@@ -1295,8 +1295,8 @@ static enum rbac_dir_result account_search(struct rbac_dir *dir, void *arg, bool
 	rbac_account_free(q->out);
 	rbac_account_init(q->out);
 	rc = ldap_search_ext_s(dir->ld, dir->cfg->ldap.user_base, LDAP_SCOPE_SUBTREE, q->filter,
-	                       (char **)account_attrs, 0, NULL, NULL, NULL,
-	                       RBAC_ACCOUNT_MATCH_MAX, &res);
+			       (char **)account_attrs, 0, NULL, NULL, NULL,
+			       RBAC_ACCOUNT_MATCH_MAX, &res);
 	if (rc == LDAP_SUCCESS || rc == LDAP_SIZELIMIT_EXCEEDED)
 		out = take_account(dir, q, res, rc == LDAP_SIZELIMIT_EXCEEDED);
 	else
@@ -1306,7 +1306,7 @@ static enum rbac_dir_result account_search(struct rbac_dir *dir, void *arg, bool
 }
 
 static enum rbac_dir_result account_query_init(struct rbac_dir *dir, struct account_query *q,
-                                               const char *uid)
+					       const char *uid)
 {
 	size_t len = uid != NULL ? strlen(uid) : 0;
 	char *esc;
@@ -1332,7 +1332,7 @@ static enum rbac_dir_result account_query_init(struct rbac_dir *dir, struct acco
 }
 
 enum rbac_dir_result rbac_dir_load_account(struct rbac_dir *dir, const char *uid,
-                                           struct rbac_account *out)
+					   struct rbac_account *out)
 {
 	struct account_query q = {uid, NULL, out};
 	enum rbac_dir_result res;
@@ -1347,4 +1347,144 @@ enum rbac_dir_result rbac_dir_load_account(struct rbac_dir *dir, const char *uid
 	}
 	free(q.filter);
 	return res;
+}
+
+/* ------------------------------------------------------------------------
+ * Every account (rbacctl refresh): one paged search, not one per user
+ */
+
+struct accounts_query {
+	struct rbac_account *v;
+	size_t n, cap;
+};
+
+void rbac_accounts_free(struct rbac_account *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		rbac_account_free(&v[i]);
+	free(v);
+}
+
+static struct rbac_account *accounts_next(struct accounts_query *q)
+{
+	if (q->n == q->cap) {
+		size_t cap = q->cap ? q->cap * 2 : 64;
+		struct rbac_account *v = reallocarray(q->v, cap, sizeof(*v));
+
+		if (v == NULL)
+			return NULL;
+		q->v = v;
+		q->cap = cap;
+	}
+	rbac_account_init(&q->v[q->n]);
+	return &q->v[q->n];
+}
+
+/* One account per uid value: uid is multi-valued, and the entry answers to
+ * each of its values exactly as rbac_dir_load_account would find it. */
+static int take_bulk_entry(struct rbac_dir *dir, struct accounts_query *q, LDAPMessage *e)
+{
+	struct berval **v = ldap_get_values_len(dir->ld, e, "uid");
+	char *dn = ldap_get_dn(dir->ld, e);
+	int rc = dn != NULL ? 0 : -1;
+	size_t i;
+	QBUF(a);
+
+	for (i = 0; rc == 0 && v != NULL && v[i] != NULL; i++) {
+		struct account_query aq = {NULL, NULL, accounts_next(q)};
+		char *uid;
+
+		if (bv_has_nul(v[i]) || v[i]->bv_len == 0) {
+			rbac_log(dir->lg, LOG_ERR,
+				 "%s: an empty uid or one with a NUL byte; ignored", Q(a, dn));
+			continue;
+		}
+		uid = strndup(v[i]->bv_val, v[i]->bv_len);
+		aq.uid = uid;
+		if (uid == NULL || aq.out == NULL || fill_account(dir, &aq, e, dn) != 0) {
+			if (aq.out != NULL)
+				rbac_account_free(aq.out);
+			rc = -1;
+		} else {
+			q->n++;
+		}
+		free(uid);
+	}
+	ldap_value_free_len(v);
+	ldap_memfree(dn);
+	return rc;
+}
+
+static enum rbac_dir_result accounts_page(struct rbac_dir *dir, struct accounts_query *q,
+					  struct berval *cookie, bool *lost)
+{
+	const char *base = dir->cfg->ldap.user_base;
+	LDAPControl *ctrls[2] = {NULL, NULL};
+	LDAPControl **sctrls = NULL;
+	LDAPMessage *res = NULL, *e;
+	enum rbac_dir_result out = RBAC_DIR_ERROR;
+	int rc, err, taken = 0;
+
+	if (ldap_create_page_control(dir->ld, RBAC_LDAP_PAGE_SIZE, cookie, 0, &ctrls[0]) !=
+	    LDAP_SUCCESS)
+		return RBAC_DIR_ERROR;
+	rc = ldap_search_ext_s(dir->ld, base, LDAP_SCOPE_SUBTREE, "(objectClass=rbacAccount)",
+			       (char **)account_attrs, 0, ctrls, NULL, NULL, LDAP_NO_LIMIT,
+			       &res);
+	if (res != NULL &&
+	    ldap_parse_result(dir->ld, res, &err, NULL, NULL, NULL, &sctrls, 0) == LDAP_SUCCESS)
+		rc = err;
+	if (rc != LDAP_SUCCESS) {
+		out = search_failed(dir, rc, base, lost);
+	} else {
+		for (e = ldap_first_entry(dir->ld, res); e != NULL && taken == 0;
+		     e = ldap_next_entry(dir->ld, e))
+			taken = take_bulk_entry(dir, q, e);
+		if (taken == 0 && next_cookie(dir, sctrls, cookie) == 0)
+			out = RBAC_DIR_OK;
+	}
+	ldap_controls_free(sctrls);
+	ldap_control_free(ctrls[0]);
+	ldap_msgfree(res);
+	return out;
+}
+
+static enum rbac_dir_result accounts_search(struct rbac_dir *dir, void *arg, bool *lost)
+{
+	struct accounts_query *q = arg;
+	struct berval cookie = {0, NULL};
+	enum rbac_dir_result res;
+
+	/* A retry after a lost connection starts from nothing. */
+	rbac_accounts_free(q->v, q->n);
+	memset(q, 0, sizeof(*q));
+	do {
+		res = accounts_page(dir, q, &cookie, lost);
+	} while (res == RBAC_DIR_OK && cookie.bv_len > 0);
+	ber_memfree(cookie.bv_val);
+	return res;
+}
+
+enum rbac_dir_result rbac_dir_load_accounts(struct rbac_dir *dir, struct rbac_account **out,
+					    size_t *n)
+{
+	struct accounts_query q = {NULL, 0, 0};
+	enum rbac_dir_result res;
+
+	*out = NULL;
+	*n = 0;
+	if (dir->cfg->ldap.user_base == NULL) {
+		rbac_log(dir->lg, LOG_ERR, "ldap.user_base is not set");
+		return RBAC_DIR_ERROR;
+	}
+	res = dir_run(dir, accounts_search, &q);
+	if (res != RBAC_DIR_OK) {
+		rbac_accounts_free(q.v, q.n);
+		return res;
+	}
+	*out = q.v;
+	*n = q.n;
+	return RBAC_DIR_OK;
 }

@@ -18,9 +18,9 @@
 
 enum rbac_dir_result {
 	RBAC_DIR_OK = 0,
-	RBAC_DIR_NOT_FOUND = 1,   /* the entry does not exist */
+	RBAC_DIR_NOT_FOUND = 1,	  /* the entry does not exist */
 	RBAC_DIR_UNAVAILABLE = 2, /* no configured server answered in time */
-	RBAC_DIR_ERROR = 3,       /* anything else: bind refused, bad config, OOM */
+	RBAC_DIR_ERROR = 3,	  /* anything else: bind refused, bad config, OOM */
 };
 
 struct rbac_dir; /* one connection (opened lazily, reopened after fork) */
@@ -49,6 +49,16 @@ enum rbac_dir_result rbac_dir_load_namespace(struct rbac_dir *dir, const char *n
  * (logged with both DNs) when two entries claim the uid. */
 enum rbac_dir_result rbac_dir_load_account(struct rbac_dir *dir, const char *uid,
 					   struct rbac_account *out);
+
+/* Loads every rbacAccount entry under ldap.user_base (subtree) in one
+ * search, paged (RFC 2696) past server size limits, into a malloc()ed array
+ * of *n accounts, one per uid value of each entry. For rbacctl refresh,
+ * which needs all of them. A uid claimed by two entries appears twice: the
+ * caller decides (the snapshot writer uses neither). Free the result with
+ * rbac_accounts_free(). */
+enum rbac_dir_result rbac_dir_load_accounts(struct rbac_dir *dir, struct rbac_account **out,
+					    size_t *n);
+void rbac_accounts_free(struct rbac_account *v, size_t n);
 
 /* The URI that answered last, or NULL. */
 const char *rbac_dir_current_uri(const struct rbac_dir *dir);

@@ -68,7 +68,7 @@ const char *rbac_log_quote(char *buf, size_t bufsz, const char *s)
 void rbac_log_stderr(void *ctx, int priority, const char *message)
 {
 	const char *prog = ctx != NULL ? (const char *)ctx : "rbac";
-	const char *level = priority <= LOG_ERR ? "error: "
+	const char *level = priority <= LOG_ERR	      ? "error: "
 			    : priority == LOG_WARNING ? "warning: "
 						      : "";
 

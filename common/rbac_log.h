@@ -22,14 +22,14 @@
 typedef void (*rbac_log_fn)(void *ctx, int priority, const char *message);
 
 struct rbac_logger {
-	rbac_log_fn fn;   /* NULL: discard everything */
-	void *ctx;        /* handed back to fn */
-	bool debug;       /* pass LOG_DEBUG messages on */
+	rbac_log_fn fn; /* NULL: discard everything */
+	void *ctx;	/* handed back to fn */
+	bool debug;	/* pass LOG_DEBUG messages on */
 };
 
 /* Formats and hands one line to lg->fn. lg may be NULL. */
 void rbac_log(const struct rbac_logger *lg, int priority, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 /* Makes an untrusted string safe for one log line: at most
  * RBAC_LOG_UNTRUSTED_MAX bytes of it, bytes outside printable ASCII, the

@@ -9,6 +9,7 @@
  */
 #include "config.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -19,11 +20,9 @@
 /* ---------------------------------------------------------------- account */
 
 static const char *const status_names[] = {
-	[RBAC_STATUS_ACTIVE] = "active",
-	[RBAC_STATUS_SUSPENDED] = "suspended",
-	[RBAC_STATUS_DISABLED] = "disabled",
-	[RBAC_STATUS_DELETED] = "deleted",
-	[RBAC_STATUS_INVALID] = "invalid",
+    [RBAC_STATUS_ACTIVE] = "active",	 [RBAC_STATUS_SUSPENDED] = "suspended",
+    [RBAC_STATUS_DISABLED] = "disabled", [RBAC_STATUS_DELETED] = "deleted",
+    [RBAC_STATUS_INVALID] = "invalid",
 };
 
 enum rbac_status rbac_status_parse(const char *value)
@@ -74,6 +73,56 @@ void rbac_account_free(struct rbac_account *a)
 	free(a->valid_until.raw);
 	free(a->locked_raw);
 	rbac_account_init(a);
+}
+
+/* Length of the UTF-8 sequence starting at s, or 0 when it is not one
+ * (overlong forms, surrogates and values above U+10FFFF included). */
+static size_t utf8_sequence(const unsigned char *s)
+{
+	uint32_t cp;
+	size_t n, i;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		n = 2, cp = s[0] & 0x1f;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		n = 3, cp = s[0] & 0x0f;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		n = 4, cp = s[0] & 0x07;
+	else
+		return 0;
+	for (i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (s[i] & 0x3f);
+	}
+	if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) || cp > 0x10ffff ||
+	    (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return n;
+}
+
+/* A name that no directory uid can equal: empty, too long, control
+ * characters, or not UTF-8 (LDAP strings are UTF-8). Such a name is an
+ * unknown user and never reaches a search filter. */
+bool rbac_user_name_plausible(const char *name)
+{
+	const unsigned char *s = (const unsigned char *)name;
+	size_t n;
+
+	if (name == NULL || *name == '\0' ||
+	    strnlen(name, RBAC_LOGIN_NAME_MAX + 1) > RBAC_LOGIN_NAME_MAX)
+		return false;
+	while (*s != '\0') {
+		if (*s < 0x20 || *s == 0x7f)
+			return false;
+		n = utf8_sequence(s);
+		if (n == 0)
+			return false;
+		s += n;
+	}
+	return true;
 }
 
 /* ------------------------------------------------------------ permissions */
@@ -161,8 +210,7 @@ struct rbac_role *rbac_namespace_add_role(struct rbac_namespace *ns, const char 
 	return r;
 }
 
-struct rbac_role *rbac_namespace_find_role(const struct rbac_namespace *ns,
-					   const char *name)
+struct rbac_role *rbac_namespace_find_role(const struct rbac_namespace *ns, const char *name)
 {
 	for (size_t i = 0; i < ns->n_roles; i++) {
 		if (strcasecmp(ns->roles[i].name, name) == 0)
@@ -223,8 +271,7 @@ static void walk_end(struct role_walk *w)
 	free(w->queue);
 }
 
-static bool role_index(const struct rbac_namespace *ns, const struct rbac_role *r,
-		       size_t *idx)
+static bool role_index(const struct rbac_namespace *ns, const struct rbac_role *r, size_t *idx)
 {
 	if (r < ns->roles || r >= ns->roles + ns->n_roles)
 		return false;
@@ -304,10 +351,11 @@ static int namespace_mark_cycles(struct rbac_namespace *ns, const struct rbac_lo
 			return -1;
 		ns->roles[i].on_cycle = cyclic;
 		if (cyclic) {
-			rbac_log(lg, LOG_ERR,
-				 "directory error: %s is on an inheritance cycle (rbacInherits); "
-				 "inheriting it grants nothing",
-				 rbac_log_quote(dn, sizeof(dn), ns->roles[i].dn));
+			rbac_log(
+			    lg, LOG_ERR,
+			    "directory error: %s is on an inheritance cycle (rbacInherits); "
+			    "inheriting it grants nothing",
+			    rbac_log_quote(dn, sizeof(dn), ns->roles[i].dn));
 			errors++;
 		}
 	}
@@ -334,8 +382,8 @@ int rbac_namespace_resolve(struct rbac_namespace *ns, const struct rbac_logger *
 }
 
 const struct rbac_role *rbac_role_grant_source(const struct rbac_namespace *ns,
-					       const struct rbac_role *role,
-					       const char *perm, const char **pattern)
+					       const struct rbac_role *role, const char *perm,
+					       const char **pattern)
 {
 	const struct rbac_role *source = NULL;
 	struct role_walk w;
@@ -390,4 +438,97 @@ bool rbac_role_inherits(const struct rbac_namespace *ns, const struct rbac_role 
 	}
 	walk_end(&w);
 	return found;
+}
+
+/* ---------------------------------------------------------- explanations */
+
+/* The first role reachable from idx (itself included) whose own
+ * rbacPermission matches perm, ignoring restrictions and the master list:
+ * what would grant perm if nothing removed it. */
+static const struct rbac_role *would_grant(const struct rbac_namespace *ns, size_t idx,
+					   const char *perm, const char **pattern)
+{
+	const struct rbac_role *source = NULL;
+	struct role_walk w;
+
+	if (walk_start(&w, ns) != 0)
+		return NULL;
+	walk_push(&w, idx);
+	while (w.head < w.tail && source == NULL) {
+		const struct rbac_role *cur = &ns->roles[w.queue[w.head++]];
+
+		if (rbac_perm_list_match(&cur->permissions, perm, pattern))
+			source = cur;
+		else
+			walk_push_parents(&w, cur);
+	}
+	walk_end(&w);
+	return source;
+}
+
+/* A role whose rbacInherits names more roles than it has sound edges to,
+ * or that sits on a cycle, lost part of its inheritance. */
+static bool role_lost_edges(const struct rbac_role *r)
+{
+	return r->on_cycle || r->n_parents < r->inherits.n;
+}
+
+/* Walks like rbac_role_grant_source() and stops at the first restriction
+ * that hides a grant; also notes the first role with dropped edges. */
+static void find_restriction(const struct rbac_namespace *ns, size_t idx, const char *perm,
+			     struct rbac_denial_info *out)
+{
+	struct role_walk w;
+
+	if (walk_start(&w, ns) != 0)
+		return;
+	walk_push(&w, idx);
+	while (w.head < w.tail) {
+		size_t ci = w.queue[w.head++];
+		const struct rbac_role *cur = &ns->roles[ci];
+		const char *restriction = NULL;
+
+		if (out->broken == NULL && role_lost_edges(cur))
+			out->broken = cur;
+		if (rbac_perm_list_match(&cur->restrictions, perm, &restriction)) {
+			if (out->restricted_by == NULL &&
+			    would_grant(ns, ci, perm, NULL) != NULL) {
+				out->restricted_by = cur;
+				out->restriction = restriction;
+			}
+			continue;
+		}
+		walk_push_parents(&w, cur);
+	}
+	walk_end(&w);
+}
+
+enum rbac_denial rbac_role_explain(const struct rbac_namespace *ns,
+				   const struct rbac_role *role, const char *perm,
+				   struct rbac_denial_info *out)
+{
+	size_t idx;
+
+	memset(out, 0, sizeof(*out));
+	out->why = RBAC_DENIAL_MISSING;
+	if (!ns->resolved || perm == NULL || !role_index(ns, role, &idx))
+		return out->why;
+	out->source = rbac_role_grant_source(ns, role, perm, &out->pattern);
+	if (out->source != NULL)
+		return out->why = RBAC_DENIAL_NONE;
+	out->source = would_grant(ns, idx, perm, &out->pattern);
+	find_restriction(ns, idx, perm, out);
+	if (ns->has_master && !rbac_perm_list_match(&ns->master, perm, NULL))
+		out->why = RBAC_DENIAL_MASTER;
+	else if (out->restricted_by != NULL)
+		out->why = RBAC_DENIAL_RESTRICTION;
+	if (out->why != RBAC_DENIAL_RESTRICTION) {
+		out->restricted_by = NULL;
+		out->restriction = NULL;
+	}
+	if (out->why == RBAC_DENIAL_MISSING) {
+		out->source = NULL;
+		out->pattern = NULL;
+	}
+	return out->why;
 }

@@ -28,9 +28,9 @@ enum rbac_status {
 /* rbacValidFrom / rbacValidUntil as read from the entry. */
 struct rbac_time_bound {
 	bool present;
-	bool valid;  /* false: present but not a GeneralizedTime we can read */
-	time_t t;    /* when valid */
-	char *raw;   /* the value as read, for messages; NULL when absent */
+	bool valid; /* false: present but not a GeneralizedTime we can read */
+	time_t t;   /* when valid */
+	char *raw;  /* the value as read, for messages; NULL when absent */
 };
 
 struct rbac_account {
@@ -41,8 +41,8 @@ struct rbac_account {
 	char *status_reason; /* rbacStatusReason; NULL when absent */
 	struct rbac_time_bound valid_from;
 	struct rbac_time_bound valid_until;
-	bool locked;         /* ppolicy pwdAccountLockedTime present */
-	char *locked_raw;    /* its value */
+	bool locked;	  /* ppolicy pwdAccountLockedTime present */
+	char *locked_raw; /* its value */
 };
 
 struct rbac_role {
@@ -50,21 +50,21 @@ struct rbac_role {
 	char *dn;
 	struct rbac_strlist permissions;  /* rbacPermission */
 	struct rbac_strlist restrictions; /* rbacRestriction */
-	struct rbac_strlist inherits;     /* rbacInherits (role cns) */
-	struct rbac_strlist members;      /* memberUid */
+	struct rbac_strlist inherits;	  /* rbacInherits (role cns) */
+	struct rbac_strlist members;	  /* memberUid */
 	bool has_gid;
 	unsigned long gid; /* gidNumber, when has_gid */
 
 	/* Set by rbac_namespace_resolve(). */
-	size_t *parents;   /* indexes of the inherited roles whose path is sound */
+	size_t *parents; /* indexes of the inherited roles whose path is sound */
 	size_t n_parents;
-	bool on_cycle;     /* the role can reach itself through rbacInherits */
+	bool on_cycle; /* the role can reach itself through rbacInherits */
 };
 
 struct rbac_namespace {
 	char *name; /* cn */
 	char *dn;
-	bool has_master;           /* the entry carries a master list */
+	bool has_master;	    /* the entry carries a master list */
 	struct rbac_strlist master; /* rbacPermission of the namespace entry */
 	struct rbac_role *roles;
 	size_t n_roles;
@@ -80,6 +80,12 @@ const char *rbac_status_name(enum rbac_status status);
 /* Sets bound from a GeneralizedTime value (NULL: absent). Returns -1 only
  * when out of memory. An unreadable value leaves bound->valid false. */
 int rbac_time_bound_set(struct rbac_time_bound *bound, const char *value);
+/* Longest login name looked up; a longer one cannot be ours. */
+#define RBAC_LOGIN_NAME_MAX 256
+/* False for a name that no directory uid can equal: empty, longer than
+ * RBAC_LOGIN_NAME_MAX, control characters, or not UTF-8 (LDAP strings are
+ * UTF-8). Such a name is an unknown user and never reaches a search. */
+bool rbac_user_name_plausible(const char *name);
 void rbac_account_init(struct rbac_account *a);
 void rbac_account_free(struct rbac_account *a);
 
@@ -101,8 +107,7 @@ void rbac_namespace_free(struct rbac_namespace *ns);
 struct rbac_role *rbac_namespace_add_role(struct rbac_namespace *ns, const char *name,
 					  const char *dn);
 /* Role names are LDAP cn values, so they compare case-insensitively. */
-struct rbac_role *rbac_namespace_find_role(const struct rbac_namespace *ns,
-					   const char *name);
+struct rbac_role *rbac_namespace_find_role(const struct rbac_namespace *ns, const char *name);
 
 /* Links each role to the roles it inherits. An inherited role that does not
  * exist, or an inheritance cycle, is a directory error: it is logged with the
@@ -117,10 +122,42 @@ int rbac_namespace_resolve(struct rbac_namespace *ns, const struct rbac_logger *
  * master list when it has one. ns must be resolved. Returns the role whose
  * own rbacPermission pattern gave the grant (*pattern set), or NULL. */
 const struct rbac_role *rbac_role_grant_source(const struct rbac_namespace *ns,
-					       const struct rbac_role *role,
-					       const char *perm, const char **pattern);
+					       const struct rbac_role *role, const char *perm,
+					       const char **pattern);
 bool rbac_role_grants(const struct rbac_namespace *ns, const struct rbac_role *role,
 		      const char *perm);
+
+/* Why a role does not grant a permission (rbacctl's "why not"). */
+enum rbac_denial {
+	RBAC_DENIAL_NONE,	 /* it is granted (source and pattern set) */
+	RBAC_DENIAL_MASTER,	 /* the namespace's master list does not admit it */
+	RBAC_DENIAL_RESTRICTION, /* every path to a grant crosses an rbacRestriction */
+	RBAC_DENIAL_MISSING,	 /* neither the role nor one it inherits grants it */
+};
+
+struct rbac_denial_info {
+	enum rbac_denial why;
+	/* NONE: the granting role and pattern. MASTER, RESTRICTION: the role
+	 * whose own rbacPermission would grant it but for the master list or
+	 * the restriction, and that pattern (NULL for MASTER when none would). */
+	const struct rbac_role *source;
+	const char *pattern;
+	/* RESTRICTION: the nearest role (the role itself or one it inherits)
+	 * whose rbacRestriction removed the grant, and that pattern. */
+	const struct rbac_role *restricted_by;
+	const char *restriction;
+	/* Any outcome but NONE: the nearest role of the walk (the role itself
+	 * included) with an rbacInherits edge that was dropped as missing or
+	 * cyclic, or NULL; a grant behind that edge would not count. */
+	const struct rbac_role *broken;
+};
+
+/* Explains rbac_role_grant_source(): fills out and returns out->why. The
+ * master list is reported first, as it limits everything after it. ns must
+ * be resolved; an unresolved namespace or a foreign role is MISSING. */
+enum rbac_denial rbac_role_explain(const struct rbac_namespace *ns,
+				   const struct rbac_role *role, const char *perm,
+				   struct rbac_denial_info *out);
 
 /* memberUid holds uid (exact: Unix names are case-sensitive, and so is
  * memberUid's caseExactIA5Match). */

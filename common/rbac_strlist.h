@@ -13,7 +13,10 @@ struct rbac_strlist {
 	size_t cap;
 };
 
-#define RBAC_STRLIST_INIT { NULL, 0, 0 }
+#define RBAC_STRLIST_INIT                                                                      \
+	{                                                                                      \
+		NULL, 0, 0                                                                     \
+	}
 
 /* Appends a copy of s. Returns 0, or -1 when out of memory (list unchanged). */
 int rbac_strlist_add(struct rbac_strlist *l, const char *s);

@@ -73,9 +73,8 @@ static int read_zone(const char **p, long *offset)
 
 static int fields_in_range(const struct tm *tm)
 {
-	return tm->tm_year >= 1970 && tm->tm_mon >= 1 && tm->tm_mon <= 12 &&
-	       tm->tm_mday >= 1 && tm->tm_mday <= 31 && tm->tm_hour <= 23 &&
-	       tm->tm_min <= 59 && tm->tm_sec <= 60;
+	return tm->tm_year >= 1970 && tm->tm_mon >= 1 && tm->tm_mon <= 12 && tm->tm_mday >= 1 &&
+	       tm->tm_mday <= 31 && tm->tm_hour <= 23 && tm->tm_min <= 59 && tm->tm_sec <= 60;
 }
 
 int rbac_time_parse(const char *s, time_t *out)

@@ -85,7 +85,7 @@ static const char *env(const char *name)
 	const char *v = getenv(name);
 
 	ck_assert_msg(v != NULL && *v != '\0', "%s is not set: run this through directory.test",
-	              name);
+		      name);
 	return v;
 }
 
@@ -206,11 +206,11 @@ static void ldapmodify(const char *ldif)
 	char *cmd = NULL;
 
 	ck_assert_int_gt(asprintf(&cmd,
-	                          "LDAPNOINIT=1 ldapmodify -x -H '%s' -D '%s' -w '%s' -f '%s' "
-	                          ">/dev/null",
-	                          env("RBAC_TEST_URI"), env("RBAC_TEST_ROOTDN"),
-	                          env("RBAC_TEST_ROOTPW"), path),
-	                 0);
+				  "LDAPNOINIT=1 ldapmodify -x -H '%s' -D '%s' -w '%s' -f '%s' "
+				  ">/dev/null",
+				  env("RBAC_TEST_URI"), env("RBAC_TEST_ROOTDN"),
+				  env("RBAC_TEST_ROOTPW"), path),
+			 0);
 	ck_assert_int_eq(system(cmd), 0);
 	free(cmd);
 	unlink(path);
@@ -256,7 +256,7 @@ static void expect_list(const char *what, const struct rbac_strlist *l, const ch
 	for (w = strtok_r(copy, " ", &save); w != NULL; w = strtok_r(NULL, " ", &save), i++) {
 		ck_assert_msg(i < l->n, "%s: missing %s", what, w);
 		ck_assert_msg(strcmp(l->v[i], w) == 0, "%s[%zu]: %s, want %s", what, i, l->v[i],
-		              w);
+			      w);
 	}
 	ck_assert_msg(i == l->n, "%s: %zu values, want %zu", what, l->n, i);
 	free(copy);
@@ -272,8 +272,8 @@ static const struct rbac_role *role(const struct rbac_namespace *ns, const char 
 
 /* gid < 0: no gidNumber. */
 static void expect_role(const struct rbac_namespace *ns, const char *name, const char *perms,
-                        const char *restrictions, const char *inherits, const char *members,
-                        long long gid)
+			const char *restrictions, const char *inherits, const char *members,
+			long long gid)
 {
 	const struct rbac_role *r = role(ns, name);
 	char dn[256];
@@ -297,19 +297,19 @@ static void expect_eng_roles(const struct rbac_namespace *ns, bool all_members)
 	ck_assert_uint_eq(ns->n_roles, 7);
 	expect_role(ns, "user", "host.login", "", "", m ? "bob dave frank heidi" : "", 900001);
 	expect_role(ns, "manager", "app.logs.read app.deploy", "", "user",
-	            m ? "carol ivan" : "", 900005);
+		    m ? "carol ivan" : "", 900005);
 	expect_role(ns, "admin", "host.sudo host.su rbac.users.manage", "", "manager",
-	            m ? "alice" : "", 900010);
+		    m ? "alice" : "", 900010);
 	expect_role(ns, "super-admin", "rbac.*", "", "admin", m ? "victor" : "", 900020);
 	expect_role(ns, "deployer", "db.admin", "host.sudo host.su", "admin", m ? "judy" : "",
-	            -1);
+		    -1);
 	expect_role(ns, "contractor", "host.login app.logs.read", "", "",
-	            m ? "erin peggy trent" : "", 900040);
+		    m ? "erin peggy trent" : "", 900040);
 	expect_role(ns, "auditor", "app.logs.read", "", "", "", 900050);
 }
 
 static enum rbac_dir_result load_ns(const char *name, const char *only,
-                                    struct rbac_namespace *ns)
+				    struct rbac_namespace *ns)
 {
 	return rbac_dir_load_namespace(dir, name, only, ns);
 }
@@ -329,8 +329,8 @@ START_TEST(test_load_eng)
 	ck_assert_str_eq(ns.name, "eng");
 	ck_assert(ns.has_master);
 	expect_list("master", &ns.master,
-	            "host.login host.sudo host.su app.deploy app.logs.read rbac.roles.manage "
-	            "rbac.users.manage");
+		    "host.login host.sudo host.su app.deploy app.logs.read rbac.roles.manage "
+		    "rbac.users.manage");
 	expect_eng_roles(&ns, true);
 	ck_assert(ns.resolved);
 	rbac_namespace_free(&ns);
@@ -414,7 +414,7 @@ START_TEST(test_bad_namespace_names)
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		log_clear();
 		ck_assert_msg(load_ns(bad[i], NULL, &ns) == RBAC_DIR_ERROR, "accepted \"%s\"",
-		              bad[i]);
+			      bad[i]);
 		expect_log("namespace name");
 		ck_assert_uint_eq(ns.n_roles, 0);
 	}
@@ -441,7 +441,7 @@ END_TEST
 
 /* Every role of b is the role of a except for its members. */
 static void expect_same_but_members(const struct rbac_namespace *a,
-                                    const struct rbac_namespace *b)
+				    const struct rbac_namespace *b)
 {
 	ck_assert_uint_eq(a->n_roles, b->n_roles);
 	ck_assert_uint_eq(a->master.n, b->master.n);
@@ -478,13 +478,13 @@ START_TEST(test_only_member)
 
 	/* memberUid is exact: no case folding, no wildcard */
 	static const char *const none[] = {"nobody", "Alice", "*", "a*", "alice)(memberUid=*",
-	                                   "alice ", ""};
+					   "alice ", ""};
 	for (size_t k = 0; k < sizeof(none) / sizeof(none[0]); k++) {
 		ck_assert_int_eq(load_ns("eng", none[k], &one), RBAC_DIR_OK);
 		expect_same_but_members(&all, &one);
 		for (size_t i = 0; i < one.n_roles; i++)
 			ck_assert_msg(one.roles[i].members.n == 0, "%s: member kept for \"%s\"",
-			              one.roles[i].name, none[k]);
+				      one.roles[i].name, none[k]);
 		rbac_namespace_free(&one);
 	}
 	rbac_namespace_free(&all);
@@ -526,10 +526,10 @@ static int vr_search(LDAP *ld, const char *vrf, LDAPMessage **res)
 	ck_assert_int_ne(ldap_put_vrFilter(ber, vrf), -1);
 	ck_assert_int_ne(ber_flatten2(ber, &bv, 0), -1);
 	ck_assert_int_eq(ldap_control_create(LDAP_CONTROL_VALUESRETURNFILTER, 1, &bv, 1, &ctrl),
-	                 LDAP_SUCCESS);
+			 LDAP_SUCCESS);
 	ctrls[0] = ctrl;
 	rc = ldap_search_ext_s(ld, "cn=user," ENG_DN, LDAP_SCOPE_BASE, "(objectClass=*)", attrs,
-	                       0, ctrls, NULL, NULL, 0, res);
+			       0, ctrls, NULL, NULL, 0, res);
 	ldap_control_free(ctrl);
 	ber_free(ber, 1);
 	return rc;
@@ -670,12 +670,12 @@ START_TEST(test_changes_seen_without_caching)
 	had_before = rbac_strlist_contains(&role(&ns, "auditor")->permissions, "host.login");
 	rbac_namespace_free(&ns);
 	ldapmodify("dn: cn=auditor," ENG_DN "\nchangetype: modify\nadd: rbacPermission\n"
-	           "rbacPermission: host.login\n");
+		   "rbacPermission: host.login\n");
 	ck_assert_int_eq(load_ns("eng", NULL, &ns), RBAC_DIR_OK);
 	has_after = rbac_strlist_contains(&role(&ns, "auditor")->permissions, "host.login");
 	rbac_namespace_free(&ns);
 	ldapmodify("dn: cn=auditor," ENG_DN "\nchangetype: modify\ndelete: rbacPermission\n"
-	           "rbacPermission: host.login\n");
+		   "rbacPermission: host.login\n");
 	ck_assert(!had_before);
 	ck_assert(has_after);
 }
@@ -831,7 +831,7 @@ START_TEST(test_account_hostile_uids)
 
 	for (size_t i = 0; i < sizeof(hostile) / sizeof(hostile[0]); i++) {
 		ck_assert_msg(load_acct(hostile[i], &a) == RBAC_DIR_NOT_FOUND,
-		              "uid #%zu was not NOT_FOUND", i);
+			      "uid #%zu was not NOT_FOUND", i);
 		ck_assert_ptr_null(a.dn);
 	}
 	ck_assert_int_eq(load_acct(NULL, &a), RBAC_DIR_NOT_FOUND);
@@ -905,12 +905,12 @@ START_TEST(test_account_changes_seen)
 	before = a.status;
 	rbac_account_free(&a);
 	ldapmodify("dn: uid=bob,ou=people,dc=example,dc=org\nchangetype: modify\n"
-	           "replace: rbacAccountStatus\nrbacAccountStatus: active\n");
+		   "replace: rbacAccountStatus\nrbacAccountStatus: active\n");
 	ck_assert_int_eq(load_acct("bob", &a), RBAC_DIR_OK);
 	after = a.status;
 	rbac_account_free(&a);
 	ldapmodify("dn: uid=bob,ou=people,dc=example,dc=org\nchangetype: modify\n"
-	           "replace: rbacAccountStatus\nrbacAccountStatus: suspended\n");
+		   "replace: rbacAccountStatus\nrbacAccountStatus: suspended\n");
 	ck_assert_int_eq(before, RBAC_STATUS_SUSPENDED);
 	ck_assert_int_eq(after, RBAC_STATUS_ACTIVE);
 }
@@ -929,10 +929,10 @@ START_TEST(test_config_file)
 
 	rbac_config_init(&file_cfg);
 	ck_assert_msg(rbac_config_load(env("RBAC_TEST_CONF"), &file_cfg, err, sizeof(err)) == 0,
-	              "%s", err);
+		      "%s", err);
 	d = rbac_dir_new(&file_cfg, &lg);
 	ck_assert_int_eq(rbac_dir_load_namespace(d, file_cfg.namespace_name, NULL, &ns),
-	                 RBAC_DIR_OK);
+			 RBAC_DIR_OK);
 	expect_eng_roles(&ns, true);
 	rbac_namespace_free(&ns);
 	rbac_dir_free(d);
@@ -1087,15 +1087,15 @@ START_TEST(test_bind_password_file_refused)
 {
 	if (geteuid() != 0)
 		return;
-	expect_refused_password_file("readerpw\n", 0644, 0);     /* readable by all */
-	expect_refused_password_file("readerpw\n", 0640, 0);     /* by the group */
+	expect_refused_password_file("readerpw\n", 0644, 0);	 /* readable by all */
+	expect_refused_password_file("readerpw\n", 0640, 0);	 /* by the group */
 	expect_refused_password_file("readerpw\n", 0600, 65534); /* not root's */
-	expect_refused_password_file("\n", 0600, 0);             /* empty: anonymous */
+	expect_refused_password_file("\n", 0600, 0);		 /* empty: anonymous */
 	expect_refused_password_file("", 0600, 0);
 	/* and a missing one */
 	set_string(&cfg.ldap.bind_password_file, "/nonexistent/rbac.secret");
 	ck_assert_int_eq(rbac_dir_load_account(dir, "alice", &(struct rbac_account){0}),
-	                 RBAC_DIR_ERROR);
+			 RBAC_DIR_ERROR);
 }
 END_TEST
 
@@ -1216,7 +1216,7 @@ START_TEST(test_fork)
 	ck_assert_int_ge(pid, 0);
 	if (pid == 0) {
 		int ok = rbac_dir_load_namespace(dir, "eng", "alice", &ns) == RBAC_DIR_OK &&
-		         ns.n_roles == 7;
+			 ns.n_roles == 7;
 
 		rbac_namespace_free(&ns);
 		rbac_dir_free(dir);
@@ -1251,9 +1251,9 @@ static void write_hostile_files(const char *dir_path, const char *closed)
 		f = fopen(path, "w");
 		ck_assert_ptr_nonnull(f);
 		fprintf(f,
-		        "URI %s\nBASE dc=evil,dc=org\nSIZELIMIT 1\nTIMELIMIT 1\n"
-		        "DEREF always\nNETWORK_TIMEOUT 1\nTLS_REQCERT never\n",
-		        closed);
+			"URI %s\nBASE dc=evil,dc=org\nSIZELIMIT 1\nTIMELIMIT 1\n"
+			"DEREF always\nNETWORK_TIMEOUT 1\nTLS_REQCERT never\n",
+			closed);
 		fclose(f);
 	}
 }

@@ -23,7 +23,7 @@
 
 #define URI_LINE  "  uri = \"ldaps://ldap.example.org\";\n"
 #define BASE_LINE "  base = \"ou=rbac,dc=example,dc=org\";\n"
-#define NS_LINE   "namespace = \"eng\";\n"
+#define NS_LINE	  "namespace = \"eng\";\n"
 /* Four lines: whatever follows LDAP_OK NS_LINE starts on line 6. */
 #define LDAP_OK "ldap = {\n" URI_LINE BASE_LINE "};\n"
 #define MINIMAL LDAP_OK NS_LINE
@@ -80,8 +80,8 @@ static void make_tmpdir(void)
 	const char *base = getenv("TMPDIR");
 
 	ck_assert_int_lt(snprintf(tmpdir, sizeof(tmpdir), "%s/check_config.XXXXXX",
-	                          base != NULL && *base != '\0' ? base : "/tmp"),
-	                 (int)sizeof(tmpdir));
+				  base != NULL && *base != '\0' ? base : "/tmp"),
+			 (int)sizeof(tmpdir));
 	ck_assert_ptr_nonnull(mkdtemp(tmpdir));
 }
 
@@ -404,17 +404,17 @@ START_TEST(test_uri_string_and_list)
 	ck_assert_str_eq(cfg.ldap.uri[0], "ldaps://ldap.example.org");
 	ck_assert_int_eq(
 	    load_text("ldap = {\n"
-	              "  uri = [ \"ldaps://a.example.org\", \"LDAPS://b.example.org:1636\" "
-	              "];\n" BASE_LINE "};\n" NS_LINE,
-	              &cfg, err, sizeof(err)),
+		      "  uri = [ \"ldaps://a.example.org\", \"LDAPS://b.example.org:1636\" "
+		      "];\n" BASE_LINE "};\n" NS_LINE,
+		      &cfg, err, sizeof(err)),
 	    0);
 	ck_assert_uint_eq(cfg.ldap.n_uri, 2);
 	ck_assert_str_eq(cfg.ldap.uri[0], "ldaps://a.example.org");
 	ck_assert_str_eq(cfg.ldap.uri[1], "LDAPS://b.example.org:1636");
 	ck_assert_int_eq(load_text("ldap = {\n"
-	                           "  uri = ( \"ldapi:///\" );\n" BASE_LINE "};\n" NS_LINE,
-	                           &cfg, err, sizeof(err)),
-	                 0);
+				   "  uri = ( \"ldapi:///\" );\n" BASE_LINE "};\n" NS_LINE,
+				   &cfg, err, sizeof(err)),
+			 0);
 	ck_assert_uint_eq(cfg.ldap.n_uri, 1);
 	rbac_config_free(&cfg);
 }
@@ -429,7 +429,7 @@ static char *uri_list(int n)
 	off = (size_t)snprintf(text, sizeof(text), "ldap = {\n  uri = [");
 	for (i = 0; i < n; i++)
 		off += (size_t)snprintf(text + off, sizeof(text) - off,
-		                        "%s\"ldaps://l%d.example.org\"", i > 0 ? ", " : " ", i);
+					"%s\"ldaps://l%d.example.org\"", i > 0 ? ", " : " ", i);
 	snprintf(text + off, sizeof(text) - off, " ];\n" BASE_LINE "};\n" NS_LINE);
 	return text;
 }
@@ -438,7 +438,7 @@ START_TEST(test_uri_count)
 {
 	check_loads(uri_list(16));
 	check_load_error(uri_list(17),
-	                 ":2: ldap.uri: must list between 1 and 16 URIs (got 17)");
+			 ":2: ldap.uri: must list between 1 and 16 URIs (got 17)");
 }
 END_TEST
 
@@ -535,7 +535,7 @@ static const struct bad_case bad_files[] = {
     {LDAP_OK "namespace = \"eng,dc=evil\";\n",
      ":5: namespace: invalid name \"eng,dc=evil\"" NS_RULE},
     {LDAP_OK "namespace = "
-             "\"a1234567890123456789012345678901234567890123456789012345678901234\";\n",
+	     "\"a1234567890123456789012345678901234567890123456789012345678901234\";\n",
      ":5: namespace: invalid name "
      "\"a1234567890123456789012345678901234567890123456789012345678901234\"" NS_RULE},
     {MINIMAL "global_namespace = \"eng/x\";\n",
@@ -656,17 +656,17 @@ START_TEST(test_error_keeps_old_config)
 	ck_assert_ptr_nonnull(good_path);
 	/* fails late: every key parses, then validation refuses it */
 	ck_assert_int_eq(load_text("ldap = {\n  uri = \"ldap://other.example.org\";\n"
-	                           "  base = \"dc=other\";\n" BIND_LINES "};\n"
-	                           "namespace = \"other\";\n"
-	                           "pam = { exempt_users = [ \"nobody\" ]; };\n",
-	                           &cfg, err, sizeof(err)),
-	                 -1);
+				   "  base = \"dc=other\";\n" BIND_LINES "};\n"
+				   "namespace = \"other\";\n"
+				   "pam = { exempt_users = [ \"nobody\" ]; };\n",
+				   &cfg, err, sizeof(err)),
+			 -1);
 	ck_assert_ptr_nonnull(strstr(err, "refusing to send a bind password"));
 	/* fails early, in the middle of the ldap group */
 	ck_assert_int_eq(load_text("ldap = {\n  uri = \"ldaps://x.example.org\";\n"
-	                           "  timeout = 0;\n};\n",
-	                           &cfg, err, sizeof(err)),
-	                 -1);
+				   "  timeout = 0;\n};\n",
+				   &cfg, err, sizeof(err)),
+			 -1);
 	ck_assert_int_eq(
 	    rbac_config_load_owned(tmp_path("missing.conf"), getuid(), &cfg, err, sizeof(err)),
 	    -1);
@@ -748,7 +748,7 @@ START_TEST(test_big_file)
 	strcpy(text + limit, "\n");
 	ck_assert_int_eq(load_text(text, &cfg, err, sizeof(err)), -1);
 	snprintf(expect, sizeof(expect), "%s: too large (1048577 bytes, at most 1048576)",
-	         tmp_path("rbac.conf"));
+		 tmp_path("rbac.conf"));
 	ck_assert_str_eq(err, expect);
 	ck_assert_uint_eq(cfg.pam.n_exempt_users, n_users + 1);
 	free(text);
@@ -771,7 +771,7 @@ START_TEST(test_huge_value)
 	rbac_config_init(&cfg);
 	ck_assert_int_eq(load_text(text, &cfg, err, sizeof(err)), -1);
 	snprintf(prefix, sizeof(prefix), "%s:5: namespace: invalid name \"aaaa",
-	         tmp_path("rbac.conf"));
+		 tmp_path("rbac.conf"));
 	ck_assert_msg(strncmp(err, prefix, strlen(prefix)) == 0, "%s", err);
 	ck_assert_uint_lt(strlen(err), RBAC_ERRLEN);
 	ck_assert_ptr_null(strchr(err, '\n'));
@@ -822,14 +822,14 @@ static void check_path_error(const char *path, const char *suffix)
 START_TEST(test_group_writable_refused)
 {
 	check_path_error(write_file("rbac.conf", MINIMAL, 0664),
-	                 ": writable by group or others (mode 0664)");
+			 ": writable by group or others (mode 0664)");
 }
 END_TEST
 
 START_TEST(test_world_writable_refused)
 {
 	check_path_error(write_file("rbac.conf", MINIMAL, 0646),
-	                 ": writable by group or others (mode 0646)");
+			 ": writable by group or others (mode 0646)");
 }
 END_TEST
 
@@ -840,8 +840,8 @@ START_TEST(test_readable_config_accepted)
 
 	rbac_config_init(&cfg);
 	ck_assert_msg(rbac_config_load_owned(write_file("rbac.conf", MINIMAL, 0444), getuid(),
-	                                     &cfg, err, sizeof(err)) == 0,
-	              "%s", err);
+					     &cfg, err, sizeof(err)) == 0,
+		      "%s", err);
 	rbac_config_free(&cfg);
 }
 END_TEST
@@ -890,7 +890,7 @@ START_TEST(test_wrong_owner)
 	rbac_config_init(&cfg);
 	ck_assert_int_eq(rbac_config_load_owned(path, other, &cfg, err, sizeof(err)), -1);
 	snprintf(expect, sizeof(expect), "%s: not owned by uid %lu (owner uid %lu)", path,
-	         (unsigned long)other, (unsigned long)getuid());
+		 (unsigned long)other, (unsigned long)getuid());
 	ck_assert_str_eq(err, expect);
 	rbac_config_free(&cfg);
 }
@@ -956,7 +956,7 @@ START_TEST(test_set_good)
 	    rbac_config_set(&cfg, "nss.gid_max", "4294967294", "x", err, sizeof(err)), 0);
 	ck_assert_uint_eq(cfg.nss.gid_max, 4294967294UL);
 	ck_assert_int_eq(rbac_config_set(&cfg, "pam.messages", "false", "x", err, sizeof(err)),
-	                 0);
+			 0);
 	ck_assert(!cfg.pam.messages);
 	ck_assert_int_eq(
 	    rbac_config_set(&cfg, "ldap.tls.starttls", "TRUE", "x", err, sizeof(err)), 0);
@@ -971,28 +971,28 @@ END_TEST
 START_TEST(test_set_bad)
 {
 	check_set_error("namespace", "e ng",
-	                "argument: namespace: invalid name \"e ng\"" NS_RULE);
+			"argument: namespace: invalid name \"e ng\"" NS_RULE);
 	check_set_error(
 	    "pam.unknown_user", "maybe",
 	    "argument: pam.unknown_user: must be \"deny\" or \"ignore\" (got \"maybe\")");
 	check_set_error("ldap.timeout", "0",
-	                "argument: ldap.timeout: must be between 0.1 and 300 (got 0)");
+			"argument: ldap.timeout: must be between 0.1 and 300 (got 0)");
 	check_set_error("ldap.timeout", "abc",
-	                "argument: ldap.timeout: expected a number (got \"abc\")");
+			"argument: ldap.timeout: expected a number (got \"abc\")");
 	check_set_error("ldap.timeout", "",
-	                "argument: ldap.timeout: expected a number (got \"\")");
+			"argument: ldap.timeout: expected a number (got \"\")");
 	check_set_error("ldap.timeout", "nan",
-	                "argument: ldap.timeout: expected a number (got \"nan\")");
+			"argument: ldap.timeout: expected a number (got \"nan\")");
 	check_set_error("nss.gid_min", "1.5",
-	                "argument: nss.gid_min: expected an integer (got \"1.5\")");
+			"argument: nss.gid_min: expected an integer (got \"1.5\")");
 	check_set_error("nss.gid_min", "0",
-	                "argument: nss.gid_min: must be between 1 and 4294967294 (got 0)");
+			"argument: nss.gid_min: must be between 1 and 4294967294 (got 0)");
 	check_set_error("pam.messages", "maybe",
-	                "argument: pam.messages: expected true or false (got \"maybe\")");
+			"argument: pam.messages: expected true or false (got \"maybe\")");
 	check_set_error("ldap.uri", "ldaps://x.example.org",
-	                "argument: ldap.uri: can only be set in the config file");
+			"argument: ldap.uri: can only be set in the config file");
 	check_set_error("pam.exempt_users", "root",
-	                "argument: pam.exempt_users: can only be set in the config file");
+			"argument: pam.exempt_users: can only be set in the config file");
 	check_set_error("ldap", "x", "argument: ldap: can only be set in the config file");
 	check_set_error("nope", "x", "argument: nope: unknown key");
 	check_set_error("unknown_user", "deny", "argument: unknown_user: unknown key");
@@ -1048,9 +1048,9 @@ START_TEST(test_permission_for)
 	ck_assert_str_eq(rbac_config_permission_for(&cfg, "cron"), "host.login");
 	ck_assert_str_eq(rbac_config_permission_for(&cfg, NULL), "host.login");
 	ck_assert_int_eq(load_text(MINIMAL "pam = { permissions = { sudo = \"host.admin\"; "
-	                                   "default = \"host.other\"; }; };\n",
-	                           &cfg, err, sizeof(err)),
-	                 0);
+					   "default = \"host.other\"; }; };\n",
+				   &cfg, err, sizeof(err)),
+			 0);
 	ck_assert_str_eq(rbac_config_permission_for(&cfg, "sudo"), "host.admin");
 	ck_assert_str_eq(rbac_config_permission_for(&cfg, "sshd"), "host.login");
 	ck_assert_str_eq(rbac_config_permission_for(&cfg, "su"), "host.su");
@@ -1073,10 +1073,10 @@ START_TEST(test_is_exempt)
 	ck_assert(!rbac_config_is_exempt(&cfg, ""));
 	ck_assert(!rbac_config_is_exempt(&cfg, NULL));
 	ck_assert_int_eq(load_text(MINIMAL
-	                           "pam = { exempt_users = [ \"admin\", \"break.glass\" ]; "
-	                           "};\n",
-	                           &cfg, err, sizeof(err)),
-	                 0);
+				   "pam = { exempt_users = [ \"admin\", \"break.glass\" ]; "
+				   "};\n",
+				   &cfg, err, sizeof(err)),
+			 0);
 	ck_assert(!rbac_config_is_exempt(&cfg, "root"));
 	ck_assert(rbac_config_is_exempt(&cfg, "admin"));
 	ck_assert(rbac_config_is_exempt(&cfg, "break.glass"));
@@ -1126,17 +1126,17 @@ static void check_read_error(const char *path, mode_t forbidden, size_t max, con
 START_TEST(test_secret_modes)
 {
 	check_read_error(write_file("s1", "pw\n", 0640), RBAC_FILE_PRIVATE, 64,
-	                 ": readable by group or others (mode 0640)");
+			 ": readable by group or others (mode 0640)");
 	check_read_error(write_file("s2", "pw\n", 0604), RBAC_FILE_PRIVATE, 64,
-	                 ": readable by group or others (mode 0604)");
+			 ": readable by group or others (mode 0604)");
 	check_read_error(write_file("s3", "pw\n", 0610), RBAC_FILE_PRIVATE, 64,
-	                 ": executable by group or others (mode 0610)");
+			 ": executable by group or others (mode 0610)");
 	check_read_error(write_file("s4", "pw\n", 0620), RBAC_FILE_PRIVATE, 64,
-	                 ": writable by group or others (mode 0620)");
+			 ": writable by group or others (mode 0620)");
 	check_read_error(write_file("s5", "pw\n", 0660), RBAC_FILE_PRIVATE, 64,
-	                 ": writable by group or others (mode 0660)");
+			 ": writable by group or others (mode 0660)");
 	check_read_error(write_file("s6", "pw\n", 04600), S_ISUID, 64,
-	                 ": has forbidden mode bits (mode 4600)");
+			 ": has forbidden mode bits (mode 4600)");
 }
 END_TEST
 
@@ -1147,13 +1147,13 @@ START_TEST(test_secret_private_accepted)
 	char *s;
 
 	s = rbac_file_read_trusted(write_file("secret", "s3cret\n", 0600), getuid(),
-	                           RBAC_FILE_PRIVATE, 64, &len, err, sizeof(err));
+				   RBAC_FILE_PRIVATE, 64, &len, err, sizeof(err));
 	ck_assert_msg(s != NULL, "%s", err);
 	ck_assert_str_eq(s, "s3cret\n");
 	ck_assert_uint_eq(len, 7);
 	free(s);
 	s = rbac_file_read_trusted(write_file("secret0400", "x", 0400), getuid(),
-	                           RBAC_FILE_PRIVATE, 64, NULL, err, sizeof(err));
+				   RBAC_FILE_PRIVATE, 64, NULL, err, sizeof(err));
 	ck_assert_msg(s != NULL, "%s", err);
 	free(s);
 }
@@ -1169,13 +1169,13 @@ START_TEST(test_read_max_size)
 	check_read_error(path, RBAC_FILE_PRIVATE, 9, ": too large (10 bytes, at most 9)");
 	check_read_error(path, RBAC_FILE_PRIVATE, 0, ": too large (10 bytes, at most 0)");
 	s = rbac_file_read_trusted(path, getuid(), RBAC_FILE_PRIVATE, 10, &len, err,
-	                           sizeof(err));
+				   sizeof(err));
 	ck_assert_msg(s != NULL, "%s", err);
 	ck_assert_str_eq(s, "0123456789");
 	ck_assert_uint_eq(len, 10);
 	free(s);
 	s = rbac_file_read_trusted(write_file("empty", "", 0600), getuid(), RBAC_FILE_PRIVATE,
-	                           0, &len, err, sizeof(err));
+				   0, &len, err, sizeof(err));
 	ck_assert_msg(s != NULL, "%s", err);
 	ck_assert_str_eq(s, "");
 	ck_assert_uint_eq(len, 0);
@@ -1193,13 +1193,13 @@ START_TEST(test_read_unknown_size)
 
 	ck_assert_int_eq(stat("/proc/self/status", &st), 0);
 	s = rbac_file_read_trusted("/proc/self/status", st.st_uid, 0, 1 << 20, &len, err,
-	                           sizeof(err));
+				   sizeof(err));
 	ck_assert_msg(s != NULL, "%s", err);
 	ck_assert_uint_gt(len, 0);
 	ck_assert_uint_eq(strlen(s), len);
 	free(s);
 	s = rbac_file_read_trusted("/proc/self/status", st.st_uid, 0, 8, &len, err,
-	                           sizeof(err));
+				   sizeof(err));
 	ck_assert_ptr_null(s);
 	ck_assert_str_eq(err, "/proc/self/status: too large (more than 8 bytes)");
 }
@@ -1213,7 +1213,7 @@ START_TEST(test_open_trusted_descriptor)
 	int fd, flags;
 
 	fd = rbac_file_open_trusted(path, getuid(), RBAC_FILE_NO_WRITE_OTHERS, &st, err,
-	                            sizeof(err));
+				    sizeof(err));
 	ck_assert_msg(fd >= 0, "%s", err);
 	ck_assert(S_ISREG(st.st_mode));
 	ck_assert_int_eq(st.st_size, 1);
@@ -1224,7 +1224,7 @@ START_TEST(test_open_trusted_descriptor)
 	close(fd);
 	/* st may be NULL */
 	fd = rbac_file_open_trusted(path, getuid(), RBAC_FILE_NO_WRITE_OTHERS, NULL, err,
-	                            sizeof(err));
+				    sizeof(err));
 	ck_assert_int_ge(fd, 0);
 	close(fd);
 	fd = rbac_file_open_trusted(tmp_path("none"), getuid(), 0, NULL, err, sizeof(err));
@@ -1255,7 +1255,7 @@ static Suite *config_suite(void)
 	tcase_add_test(tc, test_uri_count);
 	tcase_add_test(tc, test_scanner_skips_strings_and_comments);
 	tcase_add_loop_test(tc, test_bad_file, 0,
-	                    (int)(sizeof(bad_files) / sizeof(bad_files[0])));
+			    (int)(sizeof(bad_files) / sizeof(bad_files[0])));
 	tcase_add_loop_test(
 	    tc, test_insecure_bind_allowed, 0,
 	    (int)(sizeof(insecure_bind_allowed) / sizeof(insecure_bind_allowed[0])));
@@ -1283,7 +1283,7 @@ static Suite *config_suite(void)
 		tcase_add_test(tc, test_root_refuses_foreign_owner);
 	else
 		fprintf(stderr,
-		        "check_config: not root, skipping test_root_refuses_foreign_owner\n");
+			"check_config: not root, skipping test_root_refuses_foreign_owner\n");
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("set");

@@ -252,7 +252,7 @@ END_TEST
  * unknown_user = ignore. */
 START_TEST(test_ambiguous_account)
 {
-	struct rbac_decision_input in = { 0 };
+	struct rbac_decision_input in = {0};
 	struct rbac_decision d;
 
 	in.ns = &eng;

@@ -16,7 +16,8 @@ START_TEST(test_quote_plain)
 	char buf[RBAC_LOG_QUOTE_BUFSZ];
 
 	ck_assert_str_eq(rbac_log_quote(buf, sizeof(buf), "alice"), "alice");
-	ck_assert_str_eq(rbac_log_quote(buf, sizeof(buf), "cn=admin,cn=eng"), "cn=admin,cn=eng");
+	ck_assert_str_eq(rbac_log_quote(buf, sizeof(buf), "cn=admin,cn=eng"),
+			 "cn=admin,cn=eng");
 	ck_assert_str_eq(rbac_log_quote(buf, sizeof(buf), ""), "");
 	ck_assert_str_eq(rbac_log_quote(buf, sizeof(buf), NULL), "(null)");
 }

@@ -15,6 +15,7 @@
 
 /* ---- matching ---- */
 
+/* clang-format off */
 static const struct {
 	const char *pattern, *perm;
 	bool match;
@@ -41,12 +42,14 @@ static const struct {
 	{ "", "host.login", false },
 	{ ".*", ".x", true },
 };
+/* clang-format on */
 
 START_TEST(test_perm_match)
 {
-	ck_assert_msg(rbac_perm_match(matches[_i].pattern, matches[_i].perm) == matches[_i].match,
-		      "match(\"%s\", \"%s\") should be %d", matches[_i].pattern, matches[_i].perm,
-		      matches[_i].match);
+	ck_assert_msg(rbac_perm_match(matches[_i].pattern, matches[_i].perm) ==
+			  matches[_i].match,
+		      "match(\"%s\", \"%s\") should be %d", matches[_i].pattern,
+		      matches[_i].perm, matches[_i].match);
 }
 END_TEST
 
@@ -73,6 +76,30 @@ START_TEST(test_perm_list_match_reports_pattern)
 END_TEST
 
 /* ---- account fields ---- */
+
+START_TEST(test_user_name_plausible)
+{
+	char big[RBAC_LOGIN_NAME_MAX + 2];
+
+	ck_assert(rbac_user_name_plausible("alice"));
+	ck_assert(rbac_user_name_plausible("j.doe-2_x$"));
+	ck_assert(rbac_user_name_plausible("Zo\xc3\xab")); /* UTF-8 */
+	ck_assert(!rbac_user_name_plausible(NULL));
+	ck_assert(!rbac_user_name_plausible(""));
+	ck_assert(!rbac_user_name_plausible("ali\nce"));
+	ck_assert(!rbac_user_name_plausible("ali\x7f"));
+	ck_assert(!rbac_user_name_plausible("\xff\xfe"));	  /* not UTF-8 */
+	ck_assert(!rbac_user_name_plausible("\xc0\xaf"));	  /* overlong '/' */
+	ck_assert(!rbac_user_name_plausible("\xed\xa0\x80"));	  /* surrogate */
+	ck_assert(!rbac_user_name_plausible("\xf4\x90\x80\x80")); /* > U+10FFFF */
+	ck_assert(!rbac_user_name_plausible("\xe2\x82"));	  /* cut short */
+	memset(big, 'a', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	ck_assert(!rbac_user_name_plausible(big));
+	big[RBAC_LOGIN_NAME_MAX] = '\0';
+	ck_assert(rbac_user_name_plausible(big));
+}
+END_TEST
 
 START_TEST(test_status_parse)
 {
@@ -172,12 +199,12 @@ END_TEST
 
 START_TEST(test_custom_role_base_plus_extra_minus_restrictions)
 {
-	ck_assert(grants("deployer", "host.login"));  /* from the base chain */
+	ck_assert(grants("deployer", "host.login")); /* from the base chain */
 	ck_assert(grants("deployer", "app.deploy"));
 	ck_assert(grants("deployer", "app.restart")); /* extra */
 	ck_assert(!grants("deployer", "host.sudo"));  /* restricted */
 	ck_assert(!grants("deployer", "host.su"));
-	ck_assert(grants("admin", "host.sudo"));      /* the base role is unchanged */
+	ck_assert(grants("admin", "host.sudo")); /* the base role is unchanged */
 }
 END_TEST
 
@@ -433,6 +460,136 @@ START_TEST(test_find_role)
 }
 END_TEST
 
+/* ---- explanations: why a role does (not) grant a permission ---- */
+
+static enum rbac_denial explain(const char *role, const char *perm, struct rbac_denial_info *d)
+{
+	const struct rbac_role *r = rbac_namespace_find_role(&eng, role);
+
+	ck_assert_msg(r != NULL, "no role %s", role);
+	return rbac_role_explain(&eng, r, perm, d);
+}
+
+START_TEST(test_explain_granted_names_source)
+{
+	struct rbac_denial_info d;
+
+	ck_assert_int_eq(explain("super-admin", "host.sudo", &d), RBAC_DENIAL_NONE);
+	ck_assert_int_eq(d.why, RBAC_DENIAL_NONE);
+	ck_assert_str_eq(d.source->name, "admin");
+	ck_assert_str_eq(d.pattern, "host.sudo");
+	ck_assert_ptr_null(d.restricted_by);
+}
+END_TEST
+
+START_TEST(test_explain_restriction_names_role_and_hidden_grant)
+{
+	struct rbac_denial_info d;
+
+	ck_assert_int_eq(explain("deployer", "host.sudo", &d), RBAC_DENIAL_RESTRICTION);
+	ck_assert_str_eq(d.restricted_by->name, "deployer");
+	ck_assert_str_eq(d.restriction, "host.sudo");
+	ck_assert_str_eq(d.source->name, "admin");
+	ck_assert_str_eq(d.pattern, "host.sudo");
+	ck_assert_ptr_null(d.broken);
+}
+END_TEST
+
+START_TEST(test_explain_restriction_of_an_inherited_role)
+{
+	struct rbac_denial_info d;
+	struct rbac_role *r;
+
+	/* team inherits deployer: deployer's restriction hides admin's grant
+	 * on team's only path to it */
+	fx_role(&eng, "team", "app.logs.read", NULL, "deployer", NULL);
+	ck_assert_int_eq(fx_resolve(&eng), 0);
+	r = rbac_namespace_find_role(&eng, "team");
+	ck_assert_int_eq(rbac_role_explain(&eng, r, "host.su", &d), RBAC_DENIAL_RESTRICTION);
+	ck_assert_str_eq(d.restricted_by->name, "deployer");
+	ck_assert_str_eq(d.restriction, "host.su");
+	ck_assert_str_eq(d.source->name, "admin");
+}
+END_TEST
+
+START_TEST(test_explain_master_list_first)
+{
+	struct rbac_denial_info d;
+
+	/* deployer grants db.admin itself; the master list does not admit it */
+	ck_assert_int_eq(explain("deployer", "db.admin", &d), RBAC_DENIAL_MASTER);
+	ck_assert_str_eq(d.source->name, "deployer");
+	ck_assert_str_eq(d.pattern, "db.admin");
+	ck_assert_ptr_null(d.restricted_by);
+	/* nobody grants it and the list does not admit it: still the list */
+	ck_assert_int_eq(explain("user", "db.read", &d), RBAC_DENIAL_MASTER);
+	ck_assert_ptr_null(d.source);
+}
+END_TEST
+
+START_TEST(test_explain_missing)
+{
+	struct rbac_denial_info d;
+
+	ck_assert_int_eq(explain("manager", "host.sudo", &d), RBAC_DENIAL_MISSING);
+	ck_assert_ptr_null(d.source);
+	ck_assert_ptr_null(d.pattern);
+	ck_assert_ptr_null(d.restricted_by);
+	ck_assert_ptr_null(d.broken);
+}
+END_TEST
+
+START_TEST(test_explain_restriction_without_grant_is_missing)
+{
+	struct rbac_namespace ns;
+	struct rbac_role *r;
+	struct rbac_denial_info d;
+
+	fx_namespace(&ns, "t", NULL);
+	r = fx_role(&ns, "r", "host.login", "host.sudo", NULL, NULL);
+	ck_assert_int_eq(fx_resolve(&ns), 0);
+	ck_assert_int_eq(rbac_role_explain(&ns, r, "host.sudo", &d), RBAC_DENIAL_MISSING);
+	ck_assert_ptr_null(d.restricted_by);
+	rbac_namespace_free(&ns);
+}
+END_TEST
+
+START_TEST(test_explain_notes_broken_inheritance)
+{
+	struct rbac_namespace ns;
+	struct rbac_role *r;
+	struct rbac_denial_info d;
+
+	fx_namespace(&ns, "t", NULL);
+	fx_role(&ns, "base", "host.login", NULL, "ghost", NULL);
+	fx_role(&ns, "top", NULL, NULL, "base", NULL);
+	ck_assert_int_eq(fx_resolve(&ns), 1);
+	r = rbac_namespace_find_role(&ns, "top");
+	ck_assert_int_eq(rbac_role_explain(&ns, r, "host.sudo", &d), RBAC_DENIAL_MISSING);
+	ck_assert_ptr_nonnull(d.broken);
+	ck_assert_str_eq(d.broken->name, "base");
+	ck_assert_int_eq(rbac_role_explain(&ns, r, "host.login", &d), RBAC_DENIAL_NONE);
+	ck_assert_ptr_null(d.broken);
+	rbac_namespace_free(&ns);
+}
+END_TEST
+
+START_TEST(test_explain_unresolved_or_foreign)
+{
+	struct rbac_namespace ns;
+	struct rbac_role *r;
+	struct rbac_denial_info d;
+
+	fx_namespace(&ns, "t", NULL);
+	r = fx_role(&ns, "r", "host.login", NULL, NULL, NULL);
+	ck_assert_int_eq(rbac_role_explain(&ns, r, "host.login", &d), RBAC_DENIAL_MISSING);
+	ck_assert_int_eq(fx_resolve(&ns), 0);
+	ck_assert_int_eq(rbac_role_explain(&eng, r, "host.login", &d), RBAC_DENIAL_MISSING);
+	ck_assert_int_eq(rbac_role_explain(&ns, r, NULL, &d), RBAC_DENIAL_MISSING);
+	rbac_namespace_free(&ns);
+}
+END_TEST
+
 static Suite *model_suite(void)
 {
 	Suite *s = suite_create("model");
@@ -441,6 +598,7 @@ static Suite *model_suite(void)
 	tcase_add_loop_test(tc, test_perm_match, 0, sizeof(matches) / sizeof(matches[0]));
 	tcase_add_test(tc, test_perm_match_null);
 	tcase_add_test(tc, test_perm_list_match_reports_pattern);
+	tcase_add_test(tc, test_user_name_plausible);
 	tcase_add_test(tc, test_status_parse);
 	tcase_add_test(tc, test_time_bound);
 	suite_add_tcase(s, tc);
@@ -464,6 +622,14 @@ static Suite *model_suite(void)
 	tcase_add_test(tc, test_inherits_relation);
 	tcase_add_test(tc, test_membership_is_exact);
 	tcase_add_test(tc, test_find_role);
+	tcase_add_test(tc, test_explain_granted_names_source);
+	tcase_add_test(tc, test_explain_restriction_names_role_and_hidden_grant);
+	tcase_add_test(tc, test_explain_restriction_of_an_inherited_role);
+	tcase_add_test(tc, test_explain_master_list_first);
+	tcase_add_test(tc, test_explain_missing);
+	tcase_add_test(tc, test_explain_restriction_without_grant_is_missing);
+	tcase_add_test(tc, test_explain_notes_broken_inheritance);
+	tcase_add_test(tc, test_explain_unresolved_or_foreign);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -9,6 +9,7 @@
 
 #include "rbac_time.h"
 
+/* clang-format off */
 static const struct {
 	const char *text;
 	time_t expect;

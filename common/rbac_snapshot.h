@@ -1,0 +1,219 @@
+/*
+ * rbac_snapshot.h - the local snapshot of DESIGN.md §8: groups.db (read by
+ * libnss_rbac) and accounts.db (for pam_rbac's offline mode).
+ *
+ * A snapshot is one binary, versioned, mmap-able file. Every integer is
+ * little-endian; every string is a byte range of the string section that is
+ * followed by a NUL and holds none.
+ *
+ *   offset size  header field
+ *   0      8     magic: "RBACGRPS" (groups.db) or "RBACACCT" (accounts.db)
+ *   8      4     version (RBAC_SNAPSHOT_VERSION)
+ *   12     4     header size (RBAC_SNAPSHOT_HEADER_SIZE)
+ *   16     8     file size: the file holds exactly this many bytes
+ *   24     8     checksum: FNV-1a 64 of the whole file, these 8 bytes as zero
+ *   32     8     generation (previous snapshot's + 1)
+ *   40     8     written at (signed seconds since the epoch)
+ *   48     8     stale after (seconds, > 0): ignored once now is later than
+ *                written at + stale after
+ *   56     4+4   namespace: string offset, length
+ *   64     8x8   section table: { u32 offset, u32 count } for sections 0-7
+ *
+ * Sections of groups.db (entries of `count` records each; unused ones 0,0):
+ *   0 strings      count bytes
+ *   1 groups       24-byte records: name off, name len, gid, first member,
+ *                  member count, flags (RBAC_SNAPSHOT_GROUP_GLOBAL)
+ *   2 name index   u32 group numbers, sorted by name (strcmp), no duplicates
+ *   3 gid index    u32 group numbers, sorted by gid, no duplicates
+ *   4 members      u32 user numbers; each group's range is sorted, unique
+ *   5 users        32-byte records sorted by name: name off, name len,
+ *                  valid from (s64, INT64_MIN: none), valid until (s64,
+ *                  INT64_MAX: none), first group, group count
+ *   6 user groups  u32 group numbers; each user's range is sorted, unique,
+ *                  and agrees with the members section both ways
+ *
+ * Sections of accounts.db:
+ *   0 strings
+ *   1 accounts     56-byte records sorted by uid: uid off, uid len, status
+ *                  (enum rbac_status), flags (RBAC_SNAPSHOT_ACCOUNT_*),
+ *                  valid from (s64), valid until (s64), reason off, reason
+ *                  len, first role, role count, first permission, count
+ *   2 string refs  8-byte records: string off, len ("namespace/role" for
+ *                  held roles; permission names for granted permissions)
+ *
+ * rbac_snapshot_parse() checks everything once (sizes, every offset and
+ * length against the file, sort orders, cross references, checksum,
+ * staleness), so the lookups after it are plain binary searches.
+ */
+#ifndef RBAC_SNAPSHOT_H
+#define RBAC_SNAPSHOT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <time.h>
+
+#define RBAC_SNAPSHOT_VERSION	  1
+#define RBAC_SNAPSHOT_HEADER_SIZE 128
+#define RBAC_SNAPSHOT_SECTIONS	  8
+/* Files larger than this are refused (offsets are 32 bits). */
+#define RBAC_SNAPSHOT_MAX_SIZE	    (1024UL * 1024 * 1024)
+
+#define RBAC_SNAPSHOT_GROUPS_FILE   "groups.db"
+#define RBAC_SNAPSHOT_ACCOUNTS_FILE "accounts.db"
+/* The path libnss_rbac reads unless RBAC_SNAPSHOT says otherwise. */
+#define RBAC_SNAPSHOT_ENV "RBAC_SNAPSHOT"
+
+enum rbac_snapshot_kind {
+	RBAC_SNAPSHOT_GROUPS,
+	RBAC_SNAPSHOT_ACCOUNTS,
+};
+
+enum rbac_snapshot_error {
+	RBAC_SNAPSHOT_OK = 0,
+	RBAC_SNAPSHOT_E_FILE,	  /* cannot open, wrong owner or mode, not regular */
+	RBAC_SNAPSHOT_E_SIZE,	  /* shorter than its header says, or too large */
+	RBAC_SNAPSHOT_E_MAGIC,	  /* not a snapshot of this kind */
+	RBAC_SNAPSHOT_E_VERSION,  /* a version this reader does not know */
+	RBAC_SNAPSHOT_E_CHECKSUM, /* the content does not match its checksum */
+	RBAC_SNAPSHOT_E_LAYOUT,	  /* an offset, length or count outside the file */
+	RBAC_SNAPSHOT_E_CONTENT,  /* unsorted index, bad string, dangling reference */
+	RBAC_SNAPSHOT_E_STALE,	  /* older than written at + stale after */
+	RBAC_SNAPSHOT_E_NOMEM,
+};
+
+#define RBAC_SNAPSHOT_GROUP_GLOBAL     0x1u /* a role of the global namespace */
+
+#define RBAC_SNAPSHOT_ACCOUNT_LOCKED   0x1u  /* ppolicy lock */
+#define RBAC_SNAPSHOT_ACCOUNT_FROM     0x2u  /* valid from present */
+#define RBAC_SNAPSHOT_ACCOUNT_UNTIL    0x4u  /* valid until present */
+#define RBAC_SNAPSHOT_ACCOUNT_BAD_TIME 0x8u  /* a window value was unreadable */
+#define RBAC_SNAPSHOT_ACCOUNT_REASON   0x10u /* a status reason is present */
+#define RBAC_SNAPSHOT_ACCOUNT_FLAGS    0x1fu
+
+/* A parsed snapshot: pointers into the caller's buffer, which must stay
+ * mapped while it is used. */
+struct rbac_snapshot {
+	const unsigned char *data;
+	size_t size;
+	enum rbac_snapshot_kind kind;
+	uint64_t generation;
+	int64_t written_at;
+	int64_t stale_after;
+	const char *namespace_name;
+	struct {
+		uint32_t offset, count;
+	} sec[RBAC_SNAPSHOT_SECTIONS];
+};
+
+struct rbac_snapshot_group {
+	uint32_t index; /* group number, in enumeration order */
+	const char *name;
+	uint32_t gid;
+	uint32_t flags;
+	uint32_t first_member, n_members;
+};
+
+struct rbac_snapshot_user {
+	uint32_t index;
+	const char *name;
+	int64_t valid_from, valid_until;
+	uint32_t first_group, n_groups;
+};
+
+struct rbac_snapshot_account {
+	const char *uid;
+	uint32_t status; /* enum rbac_status */
+	uint32_t flags;
+	int64_t valid_from, valid_until;
+	const char *reason; /* NULL when absent */
+	uint32_t first_role, n_roles;
+	uint32_t first_perm, n_perms;
+};
+
+const char *rbac_snapshot_strerror(enum rbac_snapshot_error e);
+
+/* FNV-1a 64 of len bytes, continuing from h (start with RBAC_FNV64_INIT). */
+#define RBAC_FNV64_INIT 0xcbf29ce484222325ULL
+uint64_t rbac_fnv1a64(uint64_t h, const void *data, size_t len);
+/* The checksum of a whole snapshot image (the checksum field read as 0). */
+uint64_t rbac_snapshot_checksum(const void *data, size_t len);
+
+/* Checks the image of len bytes completely; on success s describes it.
+ * The staleness check uses now. */
+enum rbac_snapshot_error rbac_snapshot_parse(struct rbac_snapshot *s, const void *data,
+					     size_t len, enum rbac_snapshot_kind kind,
+					     time_t now);
+/* now <= written at + stale after. */
+bool rbac_snapshot_fresh(const struct rbac_snapshot *s, time_t now);
+
+/* ---- groups.db ---- */
+
+uint32_t rbac_snapshot_group_count(const struct rbac_snapshot *s);
+/* Group number i (0 <= i < count), in enumeration order. */
+void rbac_snapshot_group_at(const struct rbac_snapshot *s, uint32_t i,
+			    struct rbac_snapshot_group *g);
+bool rbac_snapshot_group_by_name(const struct rbac_snapshot *s, const char *name,
+				 struct rbac_snapshot_group *g);
+bool rbac_snapshot_group_by_gid(const struct rbac_snapshot *s, uint32_t gid,
+				struct rbac_snapshot_group *g);
+/* The j-th stored member of g (j < g->n_members). */
+void rbac_snapshot_member_at(const struct rbac_snapshot *s, const struct rbac_snapshot_group *g,
+			     uint32_t j, struct rbac_snapshot_user *u);
+bool rbac_snapshot_user_by_name(const struct rbac_snapshot *s, const char *name,
+				struct rbac_snapshot_user *u);
+/* The j-th group of u (j < u->n_groups). */
+void rbac_snapshot_user_group_at(const struct rbac_snapshot *s,
+				 const struct rbac_snapshot_user *u, uint32_t j,
+				 struct rbac_snapshot_group *g);
+/* The validity window holds now: valid_from <= now <= valid_until. */
+bool rbac_snapshot_user_current(const struct rbac_snapshot_user *u, time_t now);
+
+/* ---- accounts.db ---- */
+
+uint32_t rbac_snapshot_account_count(const struct rbac_snapshot *s);
+/* Account i (0 <= i < count), in uid order. */
+void rbac_snapshot_account_at(const struct rbac_snapshot *s, uint32_t i,
+			      struct rbac_snapshot_account *a);
+bool rbac_snapshot_account_by_uid(const struct rbac_snapshot *s, const char *uid,
+				  struct rbac_snapshot_account *a);
+/* The j-th held role ("namespace/role") or granted permission of a. */
+const char *rbac_snapshot_account_role(const struct rbac_snapshot *s,
+				       const struct rbac_snapshot_account *a, uint32_t j);
+const char *rbac_snapshot_account_perm(const struct rbac_snapshot *s,
+				       const struct rbac_snapshot_account *a, uint32_t j);
+
+/* ---- a snapshot file, mapped ---- */
+
+/* The identity of an opened file, to notice a replaced or changed one
+ * (rename, rewrite, chmod and chown each change one of these). */
+struct rbac_snapshot_id {
+	bool valid;
+	dev_t dev;
+	ino_t ino;
+	off_t size;
+	struct timespec mtime, ctime;
+};
+
+struct rbac_snapshot_file {
+	void *map; /* NULL: nothing usable is open */
+	size_t map_size;
+	struct rbac_snapshot_id id;
+	struct rbac_snapshot snap;
+};
+
+/* Opens path (O_CLOEXEC, no symlink), refuses a file not owned by `owner`
+ * or writable by group or others, maps it read-only and parses it. On error
+ * nothing stays mapped and err (if errlen > 0) says why, naming the path;
+ * f->id is still set when the file was opened but its content refused, so
+ * a caller can skip re-checking the same bad file (rbac_snapshot_same). */
+enum rbac_snapshot_error rbac_snapshot_open(struct rbac_snapshot_file *f, const char *path,
+					    enum rbac_snapshot_kind kind, uid_t owner,
+					    time_t now, char *err, size_t errlen);
+void rbac_snapshot_close(struct rbac_snapshot_file *f);
+/* True when path still names the very file of id, unchanged (same device,
+ * inode, size, mtime and ctime). One stat(2). */
+bool rbac_snapshot_same(const struct rbac_snapshot_id *id, const char *path);
+
+#endif

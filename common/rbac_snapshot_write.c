@@ -1,0 +1,1031 @@
+/*
+ * rbac_snapshot_write.c - groups.db and accounts.db from the model, and the
+ * atomic write of a file. The layout is described in rbac_snapshot.h; the
+ * rules for names, gids and members in rbac_snapshot_write.h.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "rbac_decision.h"
+#include "rbac_snapshot_write.h"
+
+#define GROUPS_SECTIONS	  7
+#define ACCOUNTS_SECTIONS 3
+
+/* ------------------------------------------------------ growable buffer */
+
+struct wbuf {
+	unsigned char *p;
+	size_t len, cap;
+	bool oom;
+};
+
+static void wb_put(struct wbuf *b, const void *data, size_t len)
+{
+	if (b->oom || len == 0)
+		return;
+	if (len > b->cap - b->len) {
+		size_t cap = b->cap ? b->cap : 256;
+		unsigned char *p;
+
+		while (cap - b->len < len)
+			cap *= 2;
+		p = realloc(b->p, cap);
+		if (p == NULL) {
+			b->oom = true;
+			return;
+		}
+		b->p = p;
+		b->cap = cap;
+	}
+	memcpy(b->p + b->len, data, len);
+	b->len += len;
+}
+
+static void wb_u32(struct wbuf *b, uint32_t v)
+{
+	unsigned char x[4] = {(unsigned char)v, (unsigned char)(v >> 8),
+			      (unsigned char)(v >> 16), (unsigned char)(v >> 24)};
+
+	wb_put(b, x, sizeof(x));
+}
+
+static void wb_u64(struct wbuf *b, uint64_t v)
+{
+	wb_u32(b, (uint32_t)v);
+	wb_u32(b, (uint32_t)(v >> 32));
+}
+
+static void wb_s64(struct wbuf *b, int64_t v)
+{
+	uint64_t u;
+
+	memcpy(&u, &v, sizeof(u));
+	wb_u64(b, u);
+}
+
+static void wb_align(struct wbuf *b, size_t align)
+{
+	static const unsigned char zero[8];
+
+	wb_put(b, zero, (align - b->len % align) % align);
+}
+
+/* Appends s and its NUL to a strings section; sets *off and *len. */
+static void wb_string(struct wbuf *b, const char *s, uint32_t *off, uint32_t *len)
+{
+	*off = (uint32_t)b->len;
+	*len = (uint32_t)strlen(s);
+	wb_put(b, s, strlen(s) + 1);
+}
+
+static void wb_free(struct wbuf *b)
+{
+	free(b->p);
+	memset(b, 0, sizeof(*b));
+}
+
+static void put32_at(unsigned char *p, uint32_t v)
+{
+	p[0] = (unsigned char)v;
+	p[1] = (unsigned char)(v >> 8);
+	p[2] = (unsigned char)(v >> 16);
+	p[3] = (unsigned char)(v >> 24);
+}
+
+static void put64_at(unsigned char *p, uint64_t v)
+{
+	put32_at(p, (uint32_t)v);
+	put32_at(p + 4, (uint32_t)(v >> 32));
+}
+
+void rbac_snapshot_image_free(struct rbac_snapshot_image *img)
+{
+	free(img->data);
+	memset(img, 0, sizeof(*img));
+}
+
+/* --------------------------------------------------------------- naming */
+
+bool rbac_group_name_valid(const char *name)
+{
+	size_t n = strlen(name);
+
+	if (n == 0 || n > RBAC_GROUP_NAME_MAX)
+		return false;
+	if (name[n - 1] == '$')
+		n--;
+	if (n == 0 || !((name[0] >= 'a' && name[0] <= 'z') || name[0] == '_'))
+		return false;
+	for (size_t i = 1; i < n; i++) {
+		char c = name[i];
+
+		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-'))
+			return false;
+	}
+	return true;
+}
+
+bool rbac_user_name_valid(const char *name)
+{
+	size_t n = strlen(name);
+
+	if (n == 0 || n > RBAC_USER_NAME_MAX || name[0] == '-')
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)name[i];
+
+		if (c <= 0x20 || c == 0x7f || c == ':' || c == ',')
+			return false;
+	}
+	return true;
+}
+
+static int append(char *buf, size_t bufsz, size_t *at, const char *s, size_t len)
+{
+	if (len >= bufsz - *at)
+		return -1;
+	memcpy(buf + *at, s, len);
+	*at += len;
+	buf[*at] = '\0';
+	return 0;
+}
+
+static int expand_percent(char c, const char *ns, const char *role, char *buf, size_t bufsz,
+			  size_t *at)
+{
+	switch (c) {
+	case 'r':
+		return append(buf, bufsz, at, role, strlen(role));
+	case 'n':
+		return append(buf, bufsz, at, ns, strlen(ns));
+	case '%':
+		return append(buf, bufsz, at, "%", 1);
+	default:
+		return -1;
+	}
+}
+
+int rbac_group_name_format(const char *fmt, const char *ns, const char *role, char *buf,
+			   size_t bufsz)
+{
+	size_t at = 0;
+
+	if (bufsz == 0)
+		return -1;
+	buf[0] = '\0';
+	for (const char *p = fmt; *p != '\0'; p++) {
+		int rc = *p == '%' ? expand_percent(*++p, ns, role, buf, bufsz, &at)
+				   : append(buf, bufsz, &at, p, 1);
+
+		if (rc != 0)
+			return -1;
+	}
+	return 0;
+}
+
+uint32_t rbac_group_gid(const char *ns, const struct rbac_role *role, unsigned long gid_min,
+			unsigned long gid_max)
+{
+	uint64_t h;
+
+	if (role->has_gid && role->gid >= gid_min && role->gid <= gid_max)
+		return (uint32_t)role->gid;
+	h = rbac_fnv1a64(RBAC_FNV64_INIT, ns, strlen(ns));
+	h = rbac_fnv1a64(h, "/", 1);
+	h = rbac_fnv1a64(h, role->name, strlen(role->name));
+	return (uint32_t)(gid_min + h % ((uint64_t)gid_max - gid_min + 1));
+}
+
+/* ------------------------------------------------------------- accounts */
+
+/* The accounts sorted by uid; a uid claimed by two entries is unusable. */
+struct account_table {
+	const struct rbac_account **v;
+	bool *usable; /* may be a group member */
+	size_t n;
+};
+
+static int cmp_account_uid(const void *a, const void *b)
+{
+	const struct rbac_account *x = *(const struct rbac_account *const *)a;
+	const struct rbac_account *y = *(const struct rbac_account *const *)b;
+
+	return strcmp(x->uid, y->uid);
+}
+
+static bool account_usable(const struct rbac_account *a, const struct rbac_logger *lg)
+{
+	char q[RBAC_LOG_QUOTE_BUFSZ], dn[RBAC_LOG_QUOTE_BUFSZ];
+	const char *attr = "";
+	enum rbac_reason r = rbac_account_standing(a, &attr);
+
+	if (r == RBAC_REASON_INVALID_ENTRY) {
+		rbac_log(lg, LOG_WARNING,
+			 "directory error: %s: unreadable %s; not a member of "
+			 "any group",
+			 rbac_log_quote(dn, sizeof(dn), a->dn), attr);
+		return false;
+	}
+	if (r != RBAC_REASON_GRANTED) {
+		rbac_log(lg, LOG_DEBUG, "user \"%s\" is %s: not a member of any group",
+			 rbac_log_quote(q, sizeof(q), a->uid), rbac_reason_name(r));
+		return false;
+	}
+	if (!rbac_user_name_valid(a->uid)) {
+		rbac_log(lg, LOG_WARNING,
+			 "%s: uid \"%s\" cannot appear in a group file; "
+			 "not a member of any group",
+			 rbac_log_quote(dn, sizeof(dn), a->dn),
+			 rbac_log_quote(q, sizeof(q), a->uid));
+		return false;
+	}
+	return true;
+}
+
+/* Marks both entries of a duplicated uid unusable, and logs it. */
+static void mark_duplicates(struct account_table *t, const struct rbac_logger *lg)
+{
+	char q[RBAC_LOG_QUOTE_BUFSZ], a[RBAC_LOG_QUOTE_BUFSZ], b[RBAC_LOG_QUOTE_BUFSZ];
+
+	for (size_t i = 1; i < t->n; i++) {
+		if (strcmp(t->v[i - 1]->uid, t->v[i]->uid) != 0)
+			continue;
+		rbac_log(lg, LOG_WARNING,
+			 "directory error: uid \"%s\" is claimed by %s and %s; "
+			 "neither is used",
+			 rbac_log_quote(q, sizeof(q), t->v[i]->uid),
+			 rbac_log_quote(a, sizeof(a), t->v[i - 1]->dn),
+			 rbac_log_quote(b, sizeof(b), t->v[i]->dn));
+		t->usable[i - 1] = t->usable[i] = false;
+	}
+}
+
+static int account_table_init(struct account_table *t, const struct rbac_snapshot_model *m,
+			      const struct rbac_logger *lg)
+{
+	size_t n = 0;
+
+	t->v = calloc(m->n_accounts + 1, sizeof(*t->v));
+	t->usable = calloc(m->n_accounts + 1, sizeof(*t->usable));
+	if (t->v == NULL || t->usable == NULL)
+		return -1;
+	for (size_t i = 0; i < m->n_accounts; i++) {
+		if (m->accounts[i].uid != NULL)
+			t->v[n++] = &m->accounts[i];
+	}
+	t->n = n;
+	qsort(t->v, n, sizeof(*t->v), cmp_account_uid);
+	for (size_t i = 0; i < n; i++)
+		t->usable[i] = account_usable(t->v[i], lg);
+	mark_duplicates(t, lg);
+	return 0;
+}
+
+static void account_table_free(struct account_table *t)
+{
+	free(t->v);
+	free(t->usable);
+}
+
+/* Index of uid in the table, or -1. */
+static long account_find(const struct account_table *t, const char *uid)
+{
+	size_t lo = 0, hi = t->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(uid, t->v[mid]->uid);
+
+		if (c == 0)
+			return (long)mid;
+		if (c > 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return -1;
+}
+
+/* ------------------------------------------------------------ the groups */
+
+struct wgroup {
+	char name[RBAC_GROUP_NAME_MAX + 1];
+	uint32_t gid;
+	uint32_t flags;
+	size_t *members; /* account table indexes, ascending */
+	size_t n_members;
+};
+
+struct group_builder {
+	const struct rbac_snapshot_options *o;
+	const struct rbac_logger *lg;
+	struct account_table accounts;
+	bool *mark; /* per account: already a member of the group being built */
+	struct wgroup *groups;
+	size_t n_groups, cap_groups;
+	size_t skipped;
+};
+
+static int cmp_role_name(const void *a, const void *b, void *ctx)
+{
+	const struct rbac_namespace *ns = ctx;
+
+	return strcmp(ns->roles[*(const size_t *)a].name, ns->roles[*(const size_t *)b].name);
+}
+
+/* The role indexes of ns in name order. */
+static size_t *roles_in_order(const struct rbac_namespace *ns)
+{
+	size_t *order = calloc(ns->n_roles + 1, sizeof(*order));
+
+	if (order == NULL)
+		return NULL;
+	for (size_t i = 0; i < ns->n_roles; i++)
+		order[i] = i;
+	qsort_r(order, ns->n_roles, sizeof(*order), cmp_role_name, (void *)ns);
+	return order;
+}
+
+static const struct wgroup *group_clash(const struct group_builder *b, const char *name,
+					uint32_t gid)
+{
+	for (size_t i = 0; i < b->n_groups; i++) {
+		if (strcmp(b->groups[i].name, name) == 0 || b->groups[i].gid == gid)
+			return &b->groups[i];
+	}
+	return NULL;
+}
+
+/* The group name of a role, or false (logged) when it cannot be one. */
+static bool role_group_name(struct group_builder *b, const struct rbac_namespace *ns,
+			    const struct rbac_role *r, const char *fmt, char *name)
+{
+	char dn[RBAC_LOG_QUOTE_BUFSZ], q[RBAC_LOG_QUOTE_BUFSZ];
+	char buf[RBAC_GROUP_NAME_MAX * 8];
+
+	if (rbac_group_name_format(fmt, ns->name, r->name, buf, sizeof(buf)) == 0 &&
+	    rbac_group_name_valid(buf)) {
+		memcpy(name, buf, strlen(buf) + 1);
+		return true;
+	}
+	rbac_log(b->lg, LOG_WARNING,
+		 "%s: \"%s\" is not a valid group name (lowercase letters, "
+		 "digits, '_' and '-', at most %d characters); role skipped",
+		 rbac_log_quote(dn, sizeof(dn), r->dn), rbac_log_quote(q, sizeof(q), buf),
+		 RBAC_GROUP_NAME_MAX);
+	return false;
+}
+
+static bool role_clashes(struct group_builder *b, const struct rbac_role *r, const char *name,
+			 uint32_t gid)
+{
+	char dn[RBAC_LOG_QUOTE_BUFSZ];
+	const struct wgroup *other = group_clash(b, name, gid);
+
+	if (other == NULL)
+		return false;
+	if (strcmp(other->name, name) == 0)
+		rbac_log(b->lg, LOG_WARNING, "%s: group name %s is already taken; role skipped",
+			 rbac_log_quote(dn, sizeof(dn), r->dn), name);
+	else
+		rbac_log(b->lg, LOG_WARNING,
+			 "%s: gid %lu of group %s is already taken by group "
+			 "%s; role skipped",
+			 rbac_log_quote(dn, sizeof(dn), r->dn), (unsigned long)gid, name,
+			 other->name);
+	return true;
+}
+
+static int add_member(struct group_builder *b, struct wgroup *g, const char *uid, size_t *cap)
+{
+	long idx = account_find(&b->accounts, uid);
+
+	if (idx < 0 || !b->accounts.usable[idx] || b->mark[idx])
+		return 0;
+	if (g->n_members == *cap) {
+		size_t ncap = *cap ? *cap * 2 : 16;
+		size_t *p = reallocarray(g->members, ncap, sizeof(*p));
+
+		if (p == NULL)
+			return -1;
+		g->members = p;
+		*cap = ncap;
+	}
+	b->mark[idx] = true;
+	g->members[g->n_members++] = (size_t)idx;
+	return 0;
+}
+
+static int cmp_size(const void *a, const void *b)
+{
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Holders of y, and with expand_inherited holders of roles inheriting y. */
+static int collect_members(struct group_builder *b, const struct rbac_namespace *ns,
+			   const struct rbac_role *y, struct wgroup *g)
+{
+	size_t cap = 0;
+
+	for (size_t i = 0; i < ns->n_roles; i++) {
+		const struct rbac_role *x = &ns->roles[i];
+
+		if (x != y && !(b->o->expand_inherited && rbac_role_inherits(ns, x, y)))
+			continue;
+		for (size_t j = 0; j < x->members.n; j++) {
+			if (add_member(b, g, x->members.v[j], &cap) != 0)
+				return -1;
+		}
+	}
+	for (size_t i = 0; i < g->n_members; i++)
+		b->mark[g->members[i]] = false;
+	if (g->n_members > 1)
+		qsort(g->members, g->n_members, sizeof(*g->members), cmp_size);
+	return 0;
+}
+
+static struct wgroup *new_group(struct group_builder *b)
+{
+	if (b->n_groups == b->cap_groups) {
+		size_t cap = b->cap_groups ? b->cap_groups * 2 : 16;
+		struct wgroup *p = reallocarray(b->groups, cap, sizeof(*p));
+
+		if (p == NULL)
+			return NULL;
+		b->groups = p;
+		b->cap_groups = cap;
+	}
+	memset(&b->groups[b->n_groups], 0, sizeof(b->groups[0]));
+	return &b->groups[b->n_groups];
+}
+
+static int add_role(struct group_builder *b, const struct rbac_namespace *ns,
+		    const struct rbac_role *r, const char *fmt, uint32_t flags)
+{
+	char name[RBAC_GROUP_NAME_MAX + 1];
+	uint32_t gid = rbac_group_gid(ns->name, r, b->o->gid_min, b->o->gid_max);
+	struct wgroup *g;
+
+	if (!role_group_name(b, ns, r, fmt, name) || role_clashes(b, r, name, gid)) {
+		b->skipped++;
+		return 0;
+	}
+	g = new_group(b);
+	if (g == NULL)
+		return -1;
+	memcpy(g->name, name, sizeof(name));
+	g->gid = gid;
+	g->flags = flags;
+	if (collect_members(b, ns, r, g) != 0) {
+		free(g->members);
+		return -1;
+	}
+	b->n_groups++;
+	return 0;
+}
+
+static int add_namespace(struct group_builder *b, const struct rbac_namespace *ns,
+			 const char *fmt, uint32_t flags)
+{
+	size_t *order;
+	int rc = 0;
+
+	if (ns == NULL)
+		return 0;
+	order = roles_in_order(ns);
+	if (order == NULL)
+		return -1;
+	for (size_t i = 0; i < ns->n_roles && rc == 0; i++)
+		rc = add_role(b, ns, &ns->roles[order[i]], fmt, flags);
+	free(order);
+	return rc;
+}
+
+static void group_builder_free(struct group_builder *b)
+{
+	for (size_t i = 0; i < b->n_groups; i++)
+		free(b->groups[i].members);
+	free(b->groups);
+	free(b->mark);
+	account_table_free(&b->accounts);
+}
+
+/* ------------------------------------------------------------- assembly */
+
+struct sections {
+	struct wbuf sec[RBAC_SNAPSHOT_SECTIONS];
+	uint32_t count[RBAC_SNAPSHOT_SECTIONS];
+	uint32_t ns_off, ns_len;
+};
+
+static void sections_free(struct sections *s)
+{
+	for (int i = 0; i < RBAC_SNAPSHOT_SECTIONS; i++)
+		wb_free(&s->sec[i]);
+}
+
+static void put_header(struct wbuf *out, const char *magic, const struct sections *s,
+		       const struct rbac_snapshot_options *o)
+{
+	wb_put(out, magic, 8);
+	wb_u32(out, RBAC_SNAPSHOT_VERSION);
+	wb_u32(out, RBAC_SNAPSHOT_HEADER_SIZE);
+	wb_u64(out, 0); /* file size, patched */
+	wb_u64(out, 0); /* checksum, patched */
+	wb_u64(out, o->generation);
+	wb_s64(out, (int64_t)o->now);
+	wb_s64(out, (int64_t)o->stale_after);
+	wb_u32(out, s->ns_off);
+	wb_u32(out, s->ns_len);
+	for (int i = 0; i < RBAC_SNAPSHOT_SECTIONS; i++) {
+		wb_u32(out, 0); /* offset, patched */
+		wb_u32(out, s->count[i]);
+	}
+}
+
+/* Sections 0-6 of groups.db and 0-2 of accounts.db have a place in the
+ * file even when empty; the others are 0,0. */
+static bool section_used(const char *magic, int i)
+{
+	return i < (strcmp(magic, "RBACGRPS") == 0 ? GROUPS_SECTIONS : ACCOUNTS_SECTIONS);
+}
+
+/* Header, then each section aligned to 8 bytes. */
+static int assemble(const char *magic, struct sections *s,
+		    const struct rbac_snapshot_options *o, const struct rbac_logger *lg,
+		    struct rbac_snapshot_image *img)
+{
+	struct wbuf out = {0};
+
+	put_header(&out, magic, s, o);
+	for (int i = 0; i < RBAC_SNAPSHOT_SECTIONS; i++) {
+		if (s->sec[i].oom)
+			out.oom = true;
+		if (s->sec[i].len == 0 && s->count[i] == 0 && !section_used(magic, i))
+			continue;
+		wb_align(&out, 8);
+		if (!out.oom)
+			put32_at(out.p + 64 + 8 * i, (uint32_t)out.len);
+		wb_put(&out, s->sec[i].p, s->sec[i].len);
+	}
+	if (out.oom || out.len > RBAC_SNAPSHOT_MAX_SIZE) {
+		rbac_log(lg, LOG_ERR, "snapshot: %s", out.oom ? "out of memory" : "too large");
+		wb_free(&out);
+		return -1;
+	}
+	put64_at(out.p + 16, out.len);
+	put64_at(out.p + 24, rbac_snapshot_checksum(out.p, out.len));
+	img->data = out.p;
+	img->len = out.len;
+	return 0;
+}
+
+static int cmp_group_name(const void *a, const void *b, void *ctx)
+{
+	const struct wgroup *g = ctx;
+
+	return strcmp(g[*(const uint32_t *)a].name, g[*(const uint32_t *)b].name);
+}
+
+static int cmp_group_gid(const void *a, const void *b, void *ctx)
+{
+	const struct wgroup *g = ctx;
+	uint32_t x = g[*(const uint32_t *)a].gid, y = g[*(const uint32_t *)b].gid;
+
+	return x < y ? -1 : x > y;
+}
+
+static int put_index(struct wbuf *w, const struct group_builder *b,
+		     int (*cmp)(const void *, const void *, void *))
+{
+	uint32_t *idx = calloc(b->n_groups + 1, sizeof(*idx));
+
+	if (idx == NULL)
+		return -1;
+	for (size_t i = 0; i < b->n_groups; i++)
+		idx[i] = (uint32_t)i;
+	qsort_r(idx, b->n_groups, sizeof(*idx), cmp, b->groups);
+	for (size_t i = 0; i < b->n_groups; i++)
+		wb_u32(w, idx[i]);
+	free(idx);
+	return 0;
+}
+
+/* user_of[account index] = user number + 1 (0: not a member anywhere). */
+static uint32_t number_users(const struct group_builder *b, uint32_t *user_of)
+{
+	uint32_t n = 0;
+
+	for (size_t i = 0; i < b->n_groups; i++) {
+		for (size_t j = 0; j < b->groups[i].n_members; j++)
+			user_of[b->groups[i].members[j]] = 1;
+	}
+	for (size_t a = 0; a < b->accounts.n; a++) {
+		if (user_of[a])
+			user_of[a] = ++n;
+	}
+	return n;
+}
+
+static void put_groups_and_members(struct sections *s, const struct group_builder *b,
+				   const uint32_t *user_of)
+{
+	uint32_t first = 0, off, len;
+
+	for (size_t i = 0; i < b->n_groups; i++) {
+		const struct wgroup *g = &b->groups[i];
+
+		wb_string(&s->sec[0], g->name, &off, &len);
+		wb_u32(&s->sec[1], off);
+		wb_u32(&s->sec[1], len);
+		wb_u32(&s->sec[1], g->gid);
+		wb_u32(&s->sec[1], first);
+		wb_u32(&s->sec[1], (uint32_t)g->n_members);
+		wb_u32(&s->sec[1], g->flags);
+		for (size_t j = 0; j < g->n_members; j++)
+			wb_u32(&s->sec[4], user_of[g->members[j]] - 1);
+		first += (uint32_t)g->n_members;
+	}
+	s->count[4] = first;
+}
+
+static int64_t window_from(const struct rbac_account *a)
+{
+	return a->valid_from.present ? (int64_t)a->valid_from.t : INT64_MIN;
+}
+
+static int64_t window_until(const struct rbac_account *a)
+{
+	return a->valid_until.present ? (int64_t)a->valid_until.t : INT64_MAX;
+}
+
+/* The groups of every member, ascending: ug[first[a] .. first[a + 1]) for
+ * account a. Returns ug, or NULL when out of memory. */
+static uint32_t *user_groups(const struct group_builder *b, size_t *first)
+{
+	size_t *fill = calloc(b->accounts.n + 1, sizeof(*fill));
+	uint32_t *ug;
+
+	for (size_t i = 0; i < b->n_groups; i++) {
+		for (size_t j = 0; j < b->groups[i].n_members; j++)
+			first[b->groups[i].members[j] + 1]++;
+	}
+	for (size_t a = 0; a < b->accounts.n; a++)
+		first[a + 1] += first[a];
+	ug = calloc(first[b->accounts.n] + 1, sizeof(*ug));
+	if (ug == NULL || fill == NULL) {
+		free(fill);
+		free(ug);
+		return NULL;
+	}
+	for (size_t i = 0; i < b->n_groups; i++) {
+		for (size_t j = 0; j < b->groups[i].n_members; j++) {
+			size_t a = b->groups[i].members[j];
+
+			ug[first[a] + fill[a]++] = (uint32_t)i;
+		}
+	}
+	free(fill);
+	return ug;
+}
+
+/* Users in uid order, each with the groups it is a member of. */
+static int put_users(struct sections *s, const struct group_builder *b, const uint32_t *user_of)
+{
+	size_t *first = calloc(b->accounts.n + 2, sizeof(*first));
+	uint32_t *ug = first ? user_groups(b, first) : NULL;
+	uint32_t off, len;
+
+	if (ug == NULL) {
+		free(first);
+		return -1;
+	}
+	for (size_t a = 0; a < b->accounts.n; a++) {
+		if (!user_of[a])
+			continue;
+		for (size_t k = first[a]; k < first[a + 1]; k++)
+			wb_u32(&s->sec[6], ug[k]);
+		wb_string(&s->sec[0], b->accounts.v[a]->uid, &off, &len);
+		wb_u32(&s->sec[5], off);
+		wb_u32(&s->sec[5], len);
+		wb_s64(&s->sec[5], window_from(b->accounts.v[a]));
+		wb_s64(&s->sec[5], window_until(b->accounts.v[a]));
+		wb_u32(&s->sec[5], (uint32_t)first[a]);
+		wb_u32(&s->sec[5], (uint32_t)(first[a + 1] - first[a]));
+	}
+	s->count[6] = (uint32_t)first[b->accounts.n];
+	free(ug);
+	free(first);
+	return 0;
+}
+
+static int serialize_groups(const struct group_builder *b, const struct rbac_snapshot_model *m,
+			    const struct rbac_snapshot_options *o, const struct rbac_logger *lg,
+			    struct rbac_snapshot_image *img)
+{
+	struct sections s = {0};
+	uint32_t *user_of = calloc(b->accounts.n + 1, sizeof(*user_of));
+	int rc = -1;
+
+	if (user_of == NULL)
+		return -1;
+	wb_string(&s.sec[0], m->ns->name, &s.ns_off, &s.ns_len);
+	s.count[5] = number_users(b, user_of);
+	s.count[1] = s.count[2] = s.count[3] = (uint32_t)b->n_groups;
+	put_groups_and_members(&s, b, user_of);
+	if (put_users(&s, b, user_of) == 0 && put_index(&s.sec[2], b, cmp_group_name) == 0 &&
+	    put_index(&s.sec[3], b, cmp_group_gid) == 0) {
+		s.count[0] = (uint32_t)s.sec[0].len;
+		rc = assemble("RBACGRPS", &s, o, lg, img);
+	}
+	if (rc == 0) {
+		img->users = s.count[5];
+		img->memberships = s.count[4];
+	}
+	sections_free(&s);
+	free(user_of);
+	return rc;
+}
+
+static int check_fits(const struct rbac_snapshot_model *m, const struct rbac_logger *lg)
+{
+	/* Strings, records and indexes all count in 32 bits. */
+	size_t roles = m->ns->n_roles + (m->global ? m->global->n_roles : 0);
+
+	if (m->n_accounts < (1UL << 24) && roles < (1UL << 20))
+		return 0;
+	rbac_log(lg, LOG_ERR, "snapshot: too many accounts or roles for the format");
+	return -1;
+}
+
+int rbac_snapshot_build_groups(const struct rbac_snapshot_model *m,
+			       const struct rbac_snapshot_options *o,
+			       const struct rbac_logger *lg, struct rbac_snapshot_image *out)
+{
+	struct group_builder b = {.o = o, .lg = lg};
+	int rc = -1;
+
+	memset(out, 0, sizeof(*out));
+	if (check_fits(m, lg) != 0)
+		return -1;
+	if (account_table_init(&b.accounts, m, lg) != 0)
+		goto done;
+	b.mark = calloc(b.accounts.n + 1, sizeof(*b.mark));
+	if (b.mark == NULL || add_namespace(&b, m->ns, o->group_format, 0) != 0 ||
+	    add_namespace(&b, m->global, o->global_group_format, RBAC_SNAPSHOT_GROUP_GLOBAL) !=
+		0)
+		goto done;
+	rc = serialize_groups(&b, m, o, lg, out);
+	out->groups = b.n_groups;
+	out->skipped_roles = b.skipped;
+done:
+	if (rc != 0 && out->data == NULL)
+		rbac_log(lg, LOG_ERR, "snapshot: out of memory");
+	group_builder_free(&b);
+	return rc;
+}
+
+/* ----------------------------------------------------------- accounts.db */
+
+static uint32_t account_flags(const struct rbac_account *a)
+{
+	uint32_t f = 0;
+
+	if (a->locked)
+		f |= RBAC_SNAPSHOT_ACCOUNT_LOCKED;
+	if (a->valid_from.present)
+		f |= RBAC_SNAPSHOT_ACCOUNT_FROM;
+	if (a->valid_until.present)
+		f |= RBAC_SNAPSHOT_ACCOUNT_UNTIL;
+	if ((a->valid_from.present && !a->valid_from.valid) ||
+	    (a->valid_until.present && !a->valid_until.valid))
+		f |= RBAC_SNAPSHOT_ACCOUNT_BAD_TIME;
+	if (a->status_reason != NULL)
+		f |= RBAC_SNAPSHOT_ACCOUNT_REASON;
+	return f;
+}
+
+static void put_ref(struct sections *s, const char *str)
+{
+	uint32_t off, len;
+
+	wb_string(&s->sec[0], str, &off, &len);
+	wb_u32(&s->sec[2], off);
+	wb_u32(&s->sec[2], len);
+	s->count[2]++;
+}
+
+/* "namespace/role" of every role of ns that uid holds; returns the count. */
+static uint32_t put_held_roles(struct sections *s, const struct rbac_namespace *ns,
+			       const char *uid)
+{
+	char buf[1024];
+	uint32_t n = 0;
+
+	for (size_t i = 0; ns != NULL && i < ns->n_roles; i++) {
+		if (!rbac_role_has_member(&ns->roles[i], uid))
+			continue;
+		snprintf(buf, sizeof(buf), "%s/%s", ns->name, ns->roles[i].name);
+		put_ref(s, buf);
+		n++;
+	}
+	return n;
+}
+
+static bool namespace_grants(const struct rbac_namespace *ns, const char *uid, const char *perm)
+{
+	for (size_t i = 0; ns != NULL && i < ns->n_roles; i++) {
+		if (rbac_role_has_member(&ns->roles[i], uid) &&
+		    rbac_role_grants(ns, &ns->roles[i], perm))
+			return true;
+	}
+	return false;
+}
+
+static uint32_t put_granted(struct sections *s, const struct rbac_snapshot_model *m,
+			    const struct rbac_snapshot_options *o, const char *uid)
+{
+	uint32_t n = 0;
+
+	for (size_t i = 0; i < o->n_permissions; i++) {
+		const char *p = o->permissions[i];
+
+		if (namespace_grants(m->ns, uid, p) || namespace_grants(m->global, uid, p)) {
+			put_ref(s, p);
+			n++;
+		}
+	}
+	return n;
+}
+
+static void put_account(struct sections *s, const struct rbac_snapshot_model *m,
+			const struct rbac_snapshot_options *o, const struct rbac_account *a)
+{
+	uint32_t off, len, first_role = s->count[2], n_roles, first_perm, n_perms;
+	uint32_t roff = 0, rlen = 0;
+
+	n_roles = put_held_roles(s, m->ns, a->uid) + put_held_roles(s, m->global, a->uid);
+	first_perm = s->count[2];
+	n_perms = put_granted(s, m, o, a->uid);
+	if (a->status_reason != NULL)
+		wb_string(&s->sec[0], a->status_reason, &roff, &rlen);
+	wb_string(&s->sec[0], a->uid, &off, &len);
+	wb_u32(&s->sec[1], off);
+	wb_u32(&s->sec[1], len);
+	wb_u32(&s->sec[1], (uint32_t)a->status);
+	wb_u32(&s->sec[1], account_flags(a));
+	wb_s64(&s->sec[1], a->valid_from.valid ? (int64_t)a->valid_from.t : INT64_MIN);
+	wb_s64(&s->sec[1], a->valid_until.valid ? (int64_t)a->valid_until.t : INT64_MAX);
+	wb_u32(&s->sec[1], roff);
+	wb_u32(&s->sec[1], rlen);
+	wb_u32(&s->sec[1], first_role);
+	wb_u32(&s->sec[1], n_roles);
+	wb_u32(&s->sec[1], first_perm);
+	wb_u32(&s->sec[1], n_perms);
+	s->count[1]++;
+}
+
+/* Every entry with a uid, except both entries of a duplicated uid. */
+static bool account_stored(const struct account_table *t, size_t i)
+{
+	return !(i > 0 && strcmp(t->v[i - 1]->uid, t->v[i]->uid) == 0) &&
+	       !(i + 1 < t->n && strcmp(t->v[i + 1]->uid, t->v[i]->uid) == 0);
+}
+
+int rbac_snapshot_build_accounts(const struct rbac_snapshot_model *m,
+				 const struct rbac_snapshot_options *o,
+				 const struct rbac_logger *lg, struct rbac_snapshot_image *out)
+{
+	struct account_table t = {0};
+	struct sections s = {0};
+	int rc = -1;
+
+	memset(out, 0, sizeof(*out));
+	if (check_fits(m, lg) != 0)
+		return -1;
+	if (account_table_init(&t, m, NULL) == 0) {
+		wb_string(&s.sec[0], m->ns->name, &s.ns_off, &s.ns_len);
+		for (size_t i = 0; i < t.n; i++) {
+			if (account_stored(&t, i))
+				put_account(&s, m, o, t.v[i]);
+		}
+		s.count[0] = (uint32_t)s.sec[0].len;
+		rc = assemble("RBACACCT", &s, o, lg, out);
+		out->users = s.count[1];
+	} else {
+		rbac_log(lg, LOG_ERR, "snapshot: out of memory");
+	}
+	sections_free(&s);
+	account_table_free(&t);
+	return rc;
+}
+
+/* ------------------------------------------------------------ the files */
+
+static int write_all(int fd, const unsigned char *p, size_t len)
+{
+	while (len > 0) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+static int fsync_dir(const char *dir)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int rc;
+
+	if (fd < 0)
+		return -1;
+	rc = fsync(fd);
+	close(fd);
+	return rc;
+}
+
+static int fill_temp(int fd, mode_t mode, const void *data, size_t len)
+{
+	if (fchmod(fd, mode) != 0 || write_all(fd, data, len) != 0 || fsync(fd) != 0)
+		return -1;
+	return 0;
+}
+
+/* Creates the temporary file from tmpl (replaced by its name) and fills it.
+ * On failure it is removed again; errno says why. */
+static int write_temp(char *tmpl, mode_t mode, const void *data, size_t len)
+{
+	int fd = mkostemp(tmpl, O_CLOEXEC);
+	int rc, saved;
+
+	if (fd < 0)
+		return -1;
+	rc = fill_temp(fd, mode, data, len);
+	saved = errno;
+	if (close(fd) != 0 && rc == 0) {
+		rc = -1;
+		saved = errno;
+	}
+	if (rc != 0) {
+		unlink(tmpl);
+		errno = saved;
+	}
+	return rc;
+}
+
+int rbac_snapshot_write_file(const char *dir, const char *name, mode_t mode, const void *data,
+			     size_t len, char *err, size_t errlen)
+{
+	char tmp[4096], final[4096];
+	int saved;
+
+	if ((size_t)snprintf(final, sizeof(final), "%s/%s", dir, name) >= sizeof(final) ||
+	    (size_t)snprintf(tmp, sizeof(tmp), "%s/.%s.XXXXXX", dir, name) >= sizeof(tmp)) {
+		snprintf(err, errlen, "%s: path too long", dir);
+		return -1;
+	}
+	if (write_temp(tmp, mode, data, len) != 0) {
+		snprintf(err, errlen, "cannot write a new %s in %s: %s", name, dir,
+			 strerror(errno));
+		return -1;
+	}
+	if (rename(tmp, final) != 0) {
+		saved = errno;
+		unlink(tmp);
+		snprintf(err, errlen, "cannot rename %s to %s: %s", tmp, final,
+			 strerror(saved));
+		return -1;
+	}
+	if (fsync_dir(dir) != 0) {
+		snprintf(err, errlen, "cannot sync %s: %s", dir, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+uint64_t rbac_snapshot_previous_generation(const char *path, enum rbac_snapshot_kind kind)
+{
+	struct rbac_snapshot_file f;
+	uint64_t gen = 0;
+
+	/* now = 0: a snapshot's age does not matter here. */
+	if (rbac_snapshot_open(&f, path, kind, geteuid(), 0, NULL, 0) == RBAC_SNAPSHOT_OK)
+		gen = f.snap.generation;
+	rbac_snapshot_close(&f);
+	return gen;
+}

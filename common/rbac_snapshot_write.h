@@ -1,0 +1,105 @@
+/*
+ * rbac_snapshot_write.h - build groups.db and accounts.db from the model
+ * and write them atomically (DESIGN.md §7, §8). Used by `rbacctl refresh`.
+ *
+ * Groups: every role of the host namespace, named by group_format, then
+ * every role of the global namespace, named by global_group_format; within
+ * a namespace the roles are taken in name order (strcmp), so the result is
+ * the same for the same directory. The first role to claim a name or a gid
+ * keeps it; a later one is skipped and logged.
+ *
+ * GID: the role's gidNumber when it lies in [gid_min, gid_max], else
+ *   gid_min + FNV-1a-64("<namespace>/<role>") mod (gid_max - gid_min + 1)
+ * over the bytes of the namespace and role names as stored in the directory.
+ *
+ * Members: the holders of the role (with expand_inherited, also the holders
+ * of every role that inherits it) whose rbacAccount entry passes rules 5-9
+ * of §4 and whose window is readable (rbac_account_standing); the window
+ * itself is stored and checked by the reader at lookup time.
+ */
+#ifndef RBAC_SNAPSHOT_WRITE_H
+#define RBAC_SNAPSHOT_WRITE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <time.h>
+
+#include "rbac_log.h"
+#include "rbac_model.h"
+#include "rbac_snapshot.h"
+
+/* Longest group name: the limit of shadow's useradd/groupadd. */
+#define RBAC_GROUP_NAME_MAX 32
+/* Longest user name stored as a member. */
+#define RBAC_USER_NAME_MAX 255
+
+struct rbac_snapshot_options {
+	const char *group_format;	 /* nss.group_format, e.g. "rbac-%r" */
+	const char *global_group_format; /* nss.global_group_format */
+	unsigned long gid_min, gid_max;	 /* nss.gid_min, nss.gid_max */
+	bool expand_inherited;		 /* nss.expand_inherited */
+	long stale_after;		 /* cache.stale_after, seconds > 0 */
+	uint64_t generation;
+	time_t now; /* stored as "written at" */
+	/* accounts.db: the permissions whose grant is stored per account
+	 * (the values of pam.permissions and its default). */
+	const char *const *permissions;
+	size_t n_permissions;
+};
+
+struct rbac_snapshot_model {
+	const struct rbac_namespace *ns;     /* the host's namespace, resolved */
+	const struct rbac_namespace *global; /* resolved, or NULL */
+	const struct rbac_account *accounts; /* every rbacAccount entry */
+	size_t n_accounts;
+};
+
+/* A built image, ready for rbac_snapshot_write_file(). */
+struct rbac_snapshot_image {
+	unsigned char *data;
+	size_t len;
+	/* What went in, for rbacctl's summary. */
+	size_t groups, skipped_roles, users, memberships;
+};
+
+void rbac_snapshot_image_free(struct rbac_snapshot_image *img);
+
+/* Build the images. Skipped roles and members are logged through lg (roles
+ * at LOG_WARNING with their DN, inactive members at LOG_DEBUG). Return 0,
+ * or -1 when out of memory or a count does not fit the format (logged). */
+int rbac_snapshot_build_groups(const struct rbac_snapshot_model *m,
+			       const struct rbac_snapshot_options *o,
+			       const struct rbac_logger *lg, struct rbac_snapshot_image *out);
+int rbac_snapshot_build_accounts(const struct rbac_snapshot_model *m,
+				 const struct rbac_snapshot_options *o,
+				 const struct rbac_logger *lg, struct rbac_snapshot_image *out);
+
+/* A group name is valid when it has 1 to RBAC_GROUP_NAME_MAX bytes, starts
+ * with [a-z_], continues with [a-z0-9_-] and may end in '$' (the rule of
+ * shadow's groupadd without --badname, which Debian applies too). */
+bool rbac_group_name_valid(const char *name);
+/* A member name must fit the group file format: 1 to RBAC_USER_NAME_MAX
+ * bytes, none of them ':', ',', whitespace or control characters, and not
+ * starting with '-'. */
+bool rbac_user_name_valid(const char *name);
+/* Expands %r (role), %n (namespace) and %% in fmt. Returns 0, or -1 when
+ * the result does not fit bufsz or fmt holds another % sequence. */
+int rbac_group_name_format(const char *fmt, const char *ns, const char *role, char *buf,
+			   size_t bufsz);
+/* The gid of a role: gidNumber when in range, else the hash above. */
+uint32_t rbac_group_gid(const char *ns, const struct rbac_role *role, unsigned long gid_min,
+			unsigned long gid_max);
+
+/* Writes len bytes to DIR/NAME atomically: a temporary file in DIR,
+ * fchmod(mode), write, fsync, rename over NAME, fsync of DIR. On error the
+ * old file is untouched, the temporary removed, and err says what failed. */
+int rbac_snapshot_write_file(const char *dir, const char *name, mode_t mode, const void *data,
+			     size_t len, char *err, size_t errlen);
+
+/* The generation of the snapshot at path, 0 when there is none or it cannot
+ * be trusted (its age is not held against it). */
+uint64_t rbac_snapshot_previous_generation(const char *path, enum rbac_snapshot_kind kind);
+
+#endif
