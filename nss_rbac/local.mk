@@ -1,1 +1,155 @@
 # nss_rbac/: included from the top-level Makefile.am (owned by the nss_rbac work)
+
+# ---- the snapshot (DESIGN §8) is part of the core: libc only, no libldap or
+# ---- libconfig, so the NSS module can link it.
+common_librbaccore_la_SOURCES += \
+	common/rbac_snapshot.c common/rbac_snapshot.h \
+	common/rbac_snapshot_write.c common/rbac_snapshot_write.h
+
+# ---- unit tests of the snapshot
+check_PROGRAMS += tests/unit/check_snapshot
+tests_unit_check_snapshot_SOURCES = tests/unit/check_snapshot.c \
+	tests/unit/snapshot_fixture.c tests/unit/snapshot_fixture.h \
+	tests/unit/fixture.c tests/unit/fixture.h
+tests_unit_check_snapshot_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_check_snapshot_LDADD = $(UNIT_LDADD)
+TESTS += tests/unit/check_snapshot
+
+# ---- libnss_rbac.so.2 (DESIGN §7)
+#
+# glibc dlopen()s "libnss_<service>.so.2" by that exact name, so the module
+# is a libtool module with no version of its own and the shared-library
+# extension ".so.2" (-avoid-version -shrext .so.2): the build gives exactly
+# nss_rbac/.libs/libnss_rbac.so.2 with that soname, and `make install` puts
+# it in $(libdir). On Debian configure with
+#   --prefix=/usr --libdir=/usr/lib/$(gcc -print-multiarch)
+# so it lands next to libnss_files.so.2; any directory the dynamic linker
+# searches (see ld.so.conf, then run ldconfig) works too. The .la file is of
+# no use to anyone and is not installed.
+lib_LTLIBRARIES = nss_rbac/libnss_rbac.la
+nss_rbac_libnss_rbac_la_SOURCES = nss_rbac/nss_rbac.c
+# Only what the snapshot reader needs: the core, no libldap, no libconfig.
+nss_rbac_libnss_rbac_la_LIBADD = common/librbaccore.la
+nss_rbac_libnss_rbac_la_LDFLAGS = $(AM_LDFLAGS) -module -avoid-version -shrext .so.2 \
+	-shared -no-undefined -Wl,-z,relro -Wl,-z,now \
+	-Wl,--version-script=$(srcdir)/nss_rbac/nss_rbac.map
+EXTRA_nss_rbac_libnss_rbac_la_DEPENDENCIES = nss_rbac/nss_rbac.map
+EXTRA_DIST += nss_rbac/nss_rbac.map
+
+install-exec-hook: nss-rbac-install-exec-hook
+uninstall-hook: nss-rbac-uninstall-hook
+.PHONY: nss-rbac-install-exec-hook nss-rbac-uninstall-hook
+nss-rbac-install-exec-hook:
+	rm -f "$(DESTDIR)$(libdir)/libnss_rbac.la"
+nss-rbac-uninstall-hook:
+	rm -f "$(DESTDIR)$(libdir)/libnss_rbac.so.2"
+
+# ---- integration: the module through its NSS contract (dlopen, root)
+check_PROGRAMS += tests/integration/check_nss
+tests_integration_check_nss_SOURCES = tests/integration/check_nss.c \
+	tests/unit/snapshot_fixture.c tests/unit/snapshot_fixture.h \
+	tests/unit/fixture.c tests/unit/fixture.h
+tests_integration_check_nss_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests/unit
+tests_integration_check_nss_CFLAGS = $(UNIT_CFLAGS) -pthread
+tests_integration_check_nss_LDADD = common/librbaccore.la $(CHECK_LIBS) -ldl -lpthread
+# It dlopen()s the module from the build tree.
+EXTRA_tests_integration_check_nss_DEPENDENCIES = nss_rbac/libnss_rbac.la
+
+# ---- integration: through glibc's own NSS dispatch
+check_PROGRAMS += tests/integration/nss-query
+tests_integration_nss_query_SOURCES = tests/integration/nss-query.c
+
+TESTS += tests/integration/check_nss
+
+NSS_INTEGRATION_TESTS = tests/integration/nss.test tests/integration/nss_large.test \
+	tests/integration/refresh.test tests/integration/nss_symbols.test
+TESTS += $(NSS_INTEGRATION_TESTS)
+EXTRA_DIST += $(NSS_INTEGRATION_TESTS) tests/integration/nss-harness.sh
+
+# ---- the refresh timer (DESIGN §8): systemd units and a cron alternative.
+# Installed to $(systemdsystemunitdir), by default $(prefix)/lib/systemd/system
+# (Debian with --prefix=/usr: /usr/lib/systemd/system); override with
+# `make install systemdsystemunitdir=DIR`. The cron file is an example only
+# (etc/cron.d/rbac-refresh), not installed, so the two never both run.
+systemdsystemunitdir = $(prefix)/lib/systemd/system
+nodist_systemdsystemunit_DATA = etc/systemd/rbac-refresh.service
+dist_systemdsystemunit_DATA = etc/systemd/rbac-refresh.timer
+EXTRA_DIST += etc/systemd/rbac-refresh.service.in etc/cron.d/rbac-refresh
+DISTCLEANFILES = etc/systemd/rbac-refresh.service
+
+etc/systemd/rbac-refresh.service: $(srcdir)/etc/systemd/rbac-refresh.service.in Makefile
+	$(AM_V_GEN)$(MKDIR_P) etc/systemd && \
+	sed -e 's|@sbindir[@]|$(sbindir)|g' -e 's|@RBAC_CACHE_DIR[@]|$(RBAC_CACHE_DIR)|g' \
+		$(srcdir)/etc/systemd/rbac-refresh.service.in >$@.tmp && mv $@.tmp $@
+
+# ---- man page
+notrans_dist_man8_MANS = man/nss_rbac.8
+
+NSS_INTEGRATION_TESTS += tests/integration/refresh_units.test
+
+# ---- system test: the host's own getent, id and sudo in a mount namespace
+NSS_SYSTEM_TESTS = tests/system/nss_sudo.test
+TESTS += $(NSS_SYSTEM_TESTS)
+EXTRA_DIST += $(NSS_SYSTEM_TESTS)
+
+# ---- libFuzzer target for the snapshot reader (not part of `make check`):
+#   make fuzz [FUZZ_TIME=seconds] [FUZZ_CC=clang-14]
+# needs clang and its fuzzer runtime (Debian: clang, libclang-rt-14-dev).
+# Builds tests/fuzz/fuzz_snapshot with ASan+UBSan, writes a seed corpus with
+# the real writer and runs for FUZZ_TIME seconds (default 60); any crash,
+# sanitizer report or broken invariant fails the target and leaves the
+# input in tests/fuzz/ (crash-*).
+FUZZ_CC = clang
+FUZZ_TIME = 60
+FUZZ_SAN = -fsanitize=address,undefined -fno-sanitize-recover=undefined
+FUZZ_FLAGS = -g -O1 -fno-omit-frame-pointer $(FUZZ_SAN) -I. -I$(srcdir)/common \
+	$(DEFS) $(WARN_CFLAGS)
+FUZZ_READER = $(srcdir)/common/rbac_snapshot.c $(srcdir)/common/rbac_file.c
+FUZZ_WRITER = $(srcdir)/common/rbac_snapshot_write.c $(srcdir)/common/rbac_model.c \
+	$(srcdir)/common/rbac_decision.c $(srcdir)/common/rbac_strlist.c \
+	$(srcdir)/common/rbac_time.c $(srcdir)/common/rbac_log.c
+EXTRA_DIST += tests/fuzz/fuzz_snapshot.c tests/fuzz/snapshot_seeds.c
+
+tests/fuzz/fuzz_snapshot: $(srcdir)/tests/fuzz/fuzz_snapshot.c $(FUZZ_READER) config.h
+	$(AM_V_CCLD)$(MKDIR_P) tests/fuzz && \
+	$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer -o $@ $(srcdir)/tests/fuzz/fuzz_snapshot.c \
+		$(FUZZ_READER)
+tests/fuzz/snapshot_seeds: $(srcdir)/tests/fuzz/snapshot_seeds.c $(FUZZ_READER) \
+		$(FUZZ_WRITER) config.h
+	$(AM_V_CCLD)$(MKDIR_P) tests/fuzz && \
+	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $(srcdir)/tests/fuzz/snapshot_seeds.c $(FUZZ_READER) \
+		$(FUZZ_WRITER)
+
+.PHONY: fuzz
+fuzz: tests/fuzz/fuzz_snapshot tests/fuzz/snapshot_seeds
+	rm -rf tests/fuzz/corpus && $(MKDIR_P) tests/fuzz/corpus
+	tests/fuzz/snapshot_seeds tests/fuzz/corpus
+	cd tests/fuzz && ./fuzz_snapshot -max_total_time=$(FUZZ_TIME) -max_len=16384 \
+		-timeout=10 -rss_limit_mb=2048 -print_final_stats=1 corpus
+
+clean-local: nss-rbac-clean-fuzz
+.PHONY: nss-rbac-clean-fuzz
+nss-rbac-clean-fuzz:
+	rm -rf tests/fuzz/fuzz_snapshot tests/fuzz/snapshot_seeds tests/fuzz/corpus tests/tsan
+
+# ---- the NSS contract tests under ThreadSanitizer (not part of `make check`;
+# configure's --enable-sanitizers is ASan+UBSan, which cannot be combined
+# with TSan):   make check-nss-tsan
+# Builds libnss_rbac.so.2 and check_nss with -fsanitize=thread into
+# tests/tsan/ and runs every case (16 threads while the snapshot is
+# replaced, fork while threads are inside the module). Needs root.
+NSS_TSAN_FLAGS = -g -O1 -fsanitize=thread -I. -I$(srcdir)/common -I$(srcdir)/tests/unit \
+	$(DEFS) $(AM_CPPFLAGS) $(WARN_CFLAGS)
+NSS_TSAN_CORE = $(FUZZ_READER) $(FUZZ_WRITER)
+.PHONY: check-nss-tsan
+check-nss-tsan: config.h
+	$(MKDIR_P) tests/tsan/nss_rbac/.libs
+	$(CC) $(NSS_TSAN_FLAGS) -fPIC -shared \
+		-Wl,--version-script=$(srcdir)/nss_rbac/nss_rbac.map \
+		-o tests/tsan/nss_rbac/.libs/libnss_rbac.so.2 $(srcdir)/nss_rbac/nss_rbac.c \
+		$(NSS_TSAN_CORE)
+	$(CC) $(NSS_TSAN_FLAGS) $(CHECK_CFLAGS) -o tests/tsan/check_nss \
+		$(srcdir)/tests/integration/check_nss.c $(srcdir)/tests/unit/snapshot_fixture.c \
+		$(srcdir)/tests/unit/fixture.c $(NSS_TSAN_CORE) $(CHECK_LIBS) -ldl -lpthread
+	abs_top_builddir=$(abs_top_builddir)/tests/tsan TSAN_OPTIONS=halt_on_error=1 \
+		tests/tsan/check_nss

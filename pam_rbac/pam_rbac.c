@@ -27,9 +27,6 @@
 #include "rbac_log.h"
 #include "rbac_model.h"
 
-/* A Unix user name longer than this cannot be one of ours (useradd allows
- * 32 bytes; LDAP uids are short too); longer ones are not even looked up. */
-#define USER_NAME_MAX  256
 #define PERMISSION_MAX 255
 #define MESSAGE_MAX    512
 
@@ -173,55 +170,6 @@ static const char *pam_string_item(pam_handle_t *pamh, int type)
 	return item;
 }
 
-/* Length of the UTF-8 sequence starting at s, or 0 when it is not one
- * (overlong forms, surrogates and values above U+10FFFF included). */
-static size_t utf8_sequence(const unsigned char *s)
-{
-	uint32_t cp;
-	size_t n, i;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		n = 2, cp = s[0] & 0x1f;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		n = 3, cp = s[0] & 0x0f;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		n = 4, cp = s[0] & 0x07;
-	else
-		return 0;
-	for (i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3f);
-	}
-	if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) || cp > 0x10ffff ||
-	    (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return n;
-}
-
-/* A name that no directory uid can equal: empty, too long, control
- * characters, or not UTF-8 (LDAP strings are UTF-8). Such a name is an
- * unknown user and never reaches a search filter. */
-static bool plausible_user_name(const char *name)
-{
-	const unsigned char *s = (const unsigned char *)name;
-	size_t n;
-
-	if (name == NULL || *name == '\0' || strnlen(name, USER_NAME_MAX + 1) > USER_NAME_MAX)
-		return false;
-	while (*s != '\0') {
-		if (*s < 0x20 || *s == 0x7f)
-			return false;
-		n = utf8_sequence(s);
-		if (n == 0)
-			return false;
-		s += n;
-	}
-	return true;
-}
-
 /* ---- what the directory says ---- */
 
 struct lookup {
@@ -231,7 +179,7 @@ struct lookup {
 	bool have_ns, have_global, have_account;
 	bool unavailable;	/* rule 3 */
 	bool ambiguous_account; /* two entries claim the uid: invalid_entry */
-	bool name_rejected;	/* plausible_user_name() said no */
+	bool name_rejected;	/* rbac_user_name_plausible() said no */
 };
 
 static void lookup_init(struct lookup *lk)
@@ -298,7 +246,7 @@ static void load_global_namespace(struct options *o, struct lookup *lk, const ch
 /* At most one connection and three searches: namespace, account, global. */
 static void consult_directory(struct options *o, struct lookup *lk, const char *user)
 {
-	if (!plausible_user_name(user)) {
+	if (!rbac_user_name_plausible(user)) {
 		lk->name_rejected = true;
 		return;
 	}

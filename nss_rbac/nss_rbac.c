@@ -1,0 +1,381 @@
+/*
+ * nss_rbac.c - libnss_rbac.so.2: the roles of this host as Unix groups
+ * (DESIGN.md §7), read from the local snapshot and nothing else.
+ *
+ * It runs inside every process that looks a group up, so: no network, no
+ * output, no allocation a lookup does not hand back to its caller, one
+ * mutex around all state, descriptors O_CLOEXEC, and no environment
+ * influence except RBAC_SNAPSHOT (secure_getenv, so setuid programs ignore
+ * it). Each public function takes the lock and calls a _locked worker.
+ *
+ * The snapshot is mapped once and kept; every lookup costs one stat(2) to
+ * notice a replaced or changed file (rbac_snapshot_same) and a staleness
+ * check. A file that was refused is not read again until it changes.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <grp.h>
+#include <nss.h>
+#include <pthread.h>
+#include <stdalign.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "rbac_snapshot.h"
+
+#define DEFAULT_SNAPSHOT RBAC_CACHE_DIR "/" RBAC_SNAPSHOT_GROUPS_FILE
+
+/* The public entry points; everything else is hidden by nss_rbac.map. */
+enum nss_status _nss_rbac_setgrent(int stayopen);
+enum nss_status _nss_rbac_endgrent(void);
+enum nss_status _nss_rbac_getgrent_r(struct group *result, char *buffer, size_t buflen,
+				     int *errnop);
+enum nss_status _nss_rbac_getgrnam_r(const char *name, struct group *result, char *buffer,
+				     size_t buflen, int *errnop);
+enum nss_status _nss_rbac_getgrgid_r(gid_t gid, struct group *result, char *buffer,
+				     size_t buflen, int *errnop);
+enum nss_status _nss_rbac_initgroups_dyn(const char *user, gid_t skipgroup, long *start,
+					 long *size, gid_t **groupsp, long limit, int *errnop);
+
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_once_t atfork_once = PTHREAD_ONCE_INIT;
+static struct rbac_snapshot_file snapshot; /* .map NULL: nothing usable */
+static uint32_t next_group;		   /* getgrent position */
+
+/* ------------------------------------------------------- lock and fork */
+
+/* The lock is taken around fork(), so a child never inherits it held by a
+ * thread that does not exist in the child. */
+static void fork_prepare(void)
+{
+	pthread_mutex_lock(&lock);
+}
+
+static void fork_release(void)
+{
+	pthread_mutex_unlock(&lock);
+}
+
+static void register_atfork(void)
+{
+	pthread_atfork(fork_prepare, fork_release, fork_release);
+}
+
+static void nss_lock(void)
+{
+	pthread_once(&atfork_once, register_atfork);
+	pthread_mutex_lock(&lock);
+}
+
+static void nss_unlock(void)
+{
+	pthread_mutex_unlock(&lock);
+}
+
+/* ------------------------------------------------------------ snapshot */
+
+static const char *snapshot_path(void)
+{
+	const char *p = secure_getenv(RBAC_SNAPSHOT_ENV);
+
+	return p != NULL && *p != '\0' ? p : DEFAULT_SNAPSHOT;
+}
+
+/* Makes `snapshot` the current file, valid at `now`; false when there is
+ * no usable one. */
+static bool snapshot_ready_locked(time_t now)
+{
+	const char *path = snapshot_path();
+
+	if (rbac_snapshot_same(&snapshot.id, path))
+		return snapshot.map != NULL && rbac_snapshot_fresh(&snapshot.snap, now);
+	rbac_snapshot_close(&snapshot);
+	return rbac_snapshot_open(&snapshot, path, RBAC_SNAPSHOT_GROUPS, 0, now, NULL, 0) ==
+	       RBAC_SNAPSHOT_OK;
+}
+
+static enum nss_status unavailable(int *errnop)
+{
+	*errnop = ENOENT;
+	return NSS_STATUS_UNAVAIL;
+}
+
+static enum nss_status not_found(int *errnop)
+{
+	*errnop = ENOENT;
+	return NSS_STATUS_NOTFOUND;
+}
+
+/* ------------------------------------------------------------- packing */
+
+/* The caller's buffer, handed out front to back. */
+struct pack {
+	char *at;
+	size_t left;
+};
+
+/* size bytes aligned to align, or NULL when the buffer is too small. */
+static void *pack_reserve(struct pack *p, size_t size, size_t align)
+{
+	size_t pad = (align - (uintptr_t)p->at % align) % align;
+	void *r;
+
+	if (p->at == NULL || pad > p->left || size > p->left - pad)
+		return NULL;
+	r = p->at + pad;
+	p->at += pad + size;
+	p->left -= pad + size;
+	return r;
+}
+
+static char *pack_string(struct pack *p, const char *s)
+{
+	size_t n = strlen(s) + 1;
+	char *d = pack_reserve(p, n, 1);
+
+	if (d != NULL)
+		memcpy(d, s, n);
+	return d;
+}
+
+static uint32_t current_members(const struct rbac_snapshot *s,
+				const struct rbac_snapshot_group *g, time_t now)
+{
+	struct rbac_snapshot_user u;
+	uint32_t n = 0;
+
+	for (uint32_t j = 0; j < g->n_members; j++) {
+		rbac_snapshot_member_at(s, g, j, &u);
+		n += rbac_snapshot_user_current(&u, now);
+	}
+	return n;
+}
+
+/* Members whose validity window holds now, into mem[]; false when a name
+ * does not fit. */
+static bool pack_members(struct pack *p, const struct rbac_snapshot *s,
+			 const struct rbac_snapshot_group *g, time_t now, char **mem)
+{
+	struct rbac_snapshot_user u;
+	uint32_t k = 0;
+
+	for (uint32_t j = 0; j < g->n_members; j++) {
+		rbac_snapshot_member_at(s, g, j, &u);
+		if (!rbac_snapshot_user_current(&u, now))
+			continue;
+		mem[k] = pack_string(p, u.name);
+		if (mem[k++] == NULL)
+			return false;
+	}
+	mem[k] = NULL;
+	return true;
+}
+
+/* The one place a buffer is found too small: glibc retries with a larger
+ * one on TRYAGAIN + ERANGE. */
+static enum nss_status fill_group(const struct rbac_snapshot_group *g, time_t now,
+				  struct group *gr, char *buffer, size_t buflen, int *errnop)
+{
+	struct pack p = {buffer, buflen};
+	size_t n = current_members(&snapshot.snap, g, now);
+	char **mem = pack_reserve(&p, (n + 1) * sizeof(char *), alignof(char *));
+	char *name = pack_string(&p, g->name);
+	char *passwd = pack_string(&p, "x");
+
+	if (mem == NULL || name == NULL || passwd == NULL ||
+	    !pack_members(&p, &snapshot.snap, g, now, mem)) {
+		*errnop = ERANGE;
+		return NSS_STATUS_TRYAGAIN;
+	}
+	gr->gr_name = name;
+	gr->gr_passwd = passwd;
+	gr->gr_gid = (gid_t)g->gid;
+	gr->gr_mem = mem;
+	return NSS_STATUS_SUCCESS;
+}
+
+/* -------------------------------------------------------------- lookups */
+
+static enum nss_status getgrnam_locked(const char *name, struct group *gr, char *buffer,
+				       size_t buflen, int *errnop)
+{
+	time_t now = time(NULL);
+	struct rbac_snapshot_group g;
+
+	if (!snapshot_ready_locked(now))
+		return unavailable(errnop);
+	if (name == NULL || !rbac_snapshot_group_by_name(&snapshot.snap, name, &g))
+		return not_found(errnop);
+	return fill_group(&g, now, gr, buffer, buflen, errnop);
+}
+
+static enum nss_status getgrgid_locked(gid_t gid, struct group *gr, char *buffer, size_t buflen,
+				       int *errnop)
+{
+	time_t now = time(NULL);
+	struct rbac_snapshot_group g;
+
+	if (!snapshot_ready_locked(now))
+		return unavailable(errnop);
+	if (!rbac_snapshot_group_by_gid(&snapshot.snap, (uint32_t)gid, &g))
+		return not_found(errnop);
+	return fill_group(&g, now, gr, buffer, buflen, errnop);
+}
+
+static enum nss_status setgrent_locked(void)
+{
+	next_group = 0;
+	return snapshot_ready_locked(time(NULL)) ? NSS_STATUS_SUCCESS : NSS_STATUS_UNAVAIL;
+}
+
+/* The position moves on only when the group was handed out, so a retry
+ * after ERANGE returns the same group. */
+static enum nss_status getgrent_locked(struct group *gr, char *buffer, size_t buflen,
+				       int *errnop)
+{
+	time_t now = time(NULL);
+	struct rbac_snapshot_group g;
+	enum nss_status st;
+
+	if (!snapshot_ready_locked(now))
+		return unavailable(errnop);
+	if (next_group >= rbac_snapshot_group_count(&snapshot.snap))
+		return not_found(errnop);
+	rbac_snapshot_group_at(&snapshot.snap, next_group, &g);
+	st = fill_group(&g, now, gr, buffer, buflen, errnop);
+	if (st == NSS_STATUS_SUCCESS)
+		next_group++;
+	return st;
+}
+
+/* ----------------------------------------------------------- initgroups */
+
+struct gid_list {
+	long *start, *size;
+	gid_t **groups;
+	long limit; /* <= 0: none */
+};
+
+static bool gid_listed(const struct gid_list *l, gid_t gid)
+{
+	for (long i = 0; i < *l->start; i++) {
+		if ((*l->groups)[i] == gid)
+			return true;
+	}
+	return false;
+}
+
+/* Appends gid, growing the caller's array. Returns 0, 1 when the limit is
+ * reached, -1 when out of memory. */
+static int gid_append(struct gid_list *l, gid_t gid)
+{
+	if (*l->start >= *l->size) {
+		long n = *l->size > 0 ? 2 * *l->size : 16;
+		gid_t *p;
+
+		if (l->limit > 0 && *l->size >= l->limit)
+			return 1;
+		if (l->limit > 0 && n > l->limit)
+			n = l->limit;
+		p = realloc(*l->groups, (size_t)n * sizeof(gid_t));
+		if (p == NULL)
+			return -1;
+		*l->groups = p;
+		*l->size = n;
+	}
+	(*l->groups)[(*l->start)++] = gid;
+	return 0;
+}
+
+static enum nss_status initgroups_locked(const char *user, gid_t skipgroup, struct gid_list *l,
+					 int *errnop)
+{
+	time_t now = time(NULL);
+	struct rbac_snapshot_user u;
+	struct rbac_snapshot_group g;
+	int rc = 0;
+
+	if (!snapshot_ready_locked(now))
+		return unavailable(errnop);
+	if (user == NULL || !rbac_snapshot_user_by_name(&snapshot.snap, user, &u) ||
+	    !rbac_snapshot_user_current(&u, now))
+		return not_found(errnop);
+	for (uint32_t j = 0; j < u.n_groups && rc == 0; j++) {
+		rbac_snapshot_user_group_at(&snapshot.snap, &u, j, &g);
+		if ((gid_t)g.gid != skipgroup && !gid_listed(l, (gid_t)g.gid))
+			rc = gid_append(l, (gid_t)g.gid);
+	}
+	if (rc < 0) {
+		*errnop = ENOMEM;
+		return NSS_STATUS_TRYAGAIN;
+	}
+	return NSS_STATUS_SUCCESS;
+}
+
+/* ---------------------------------------------------------- entry points */
+
+enum nss_status _nss_rbac_setgrent(int stayopen)
+{
+	enum nss_status st;
+
+	nss_lock();
+	st = setgrent_locked();
+	nss_unlock();
+	return st;
+}
+
+enum nss_status _nss_rbac_endgrent(void)
+{
+	nss_lock();
+	next_group = 0;
+	nss_unlock();
+	return NSS_STATUS_SUCCESS;
+}
+
+enum nss_status _nss_rbac_getgrent_r(struct group *result, char *buffer, size_t buflen,
+				     int *errnop)
+{
+	enum nss_status st;
+
+	nss_lock();
+	st = getgrent_locked(result, buffer, buflen, errnop);
+	nss_unlock();
+	return st;
+}
+
+enum nss_status _nss_rbac_getgrnam_r(const char *name, struct group *result, char *buffer,
+				     size_t buflen, int *errnop)
+{
+	enum nss_status st;
+
+	nss_lock();
+	st = getgrnam_locked(name, result, buffer, buflen, errnop);
+	nss_unlock();
+	return st;
+}
+
+enum nss_status _nss_rbac_getgrgid_r(gid_t gid, struct group *result, char *buffer,
+				     size_t buflen, int *errnop)
+{
+	enum nss_status st;
+
+	nss_lock();
+	st = getgrgid_locked(gid, result, buffer, buflen, errnop);
+	nss_unlock();
+	return st;
+}
+
+enum nss_status _nss_rbac_initgroups_dyn(const char *user, gid_t skipgroup, long *start,
+					 long *size, gid_t **groupsp, long limit, int *errnop)
+{
+	struct gid_list l = {start, size, groupsp, limit};
+	enum nss_status st;
+
+	nss_lock();
+	st = initgroups_locked(user, skipgroup, &l, errnop);
+	nss_unlock();
+	return st;
+}

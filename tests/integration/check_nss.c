@@ -1,0 +1,767 @@
+/*
+ * check_nss.c - libnss_rbac.so.2's NSS contract, called the way glibc calls
+ * it: the module is dlopen()ed from the build tree and its _nss_rbac_*
+ * functions are looked up by name, so every status and errno is checked
+ * exactly. Snapshots are built with the common writer into a private
+ * directory and selected with RBAC_SNAPSHOT.
+ *
+ * Covers: lookups, enumeration, initgroups_dyn (growth, limit, skipgroup,
+ * duplicates), ERANGE at every buffer size including 0, UNAVAIL for every
+ * untrusted or damaged file and recovery once it is fixed, validity
+ * windows ending while the process runs, 16 threads while the file is
+ * replaced, fork (also while other threads hold the lock), descriptors,
+ * and silence on stdout/stderr.
+ *
+ * Needs root: the module trusts only root-owned snapshots. Exits 77 (skip)
+ * otherwise.
+ */
+#include "config.h"
+
+#include <check.h>
+#include <dirent.h>
+#include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <grp.h>
+#include <nss.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "fixture.h"
+#include "rbac_time.h"
+#include "snapshot_fixture.h"
+
+typedef enum nss_status (*getgrnam_fn)(const char *, struct group *, char *, size_t, int *);
+typedef enum nss_status (*getgrgid_fn)(gid_t, struct group *, char *, size_t, int *);
+typedef enum nss_status (*setgrent_fn)(int);
+typedef enum nss_status (*endgrent_fn)(void);
+typedef enum nss_status (*getgrent_fn)(struct group *, char *, size_t, int *);
+typedef enum nss_status (*initgroups_fn)(const char *, gid_t, long *, long *, gid_t **, long,
+					 int *);
+
+static getgrnam_fn mod_getgrnam;
+static getgrgid_fn mod_getgrgid;
+static setgrent_fn mod_setgrent;
+static endgrent_fn mod_endgrent;
+static getgrent_fn mod_getgrent;
+static initgroups_fn mod_initgroups;
+
+static char dir[64], path[128];
+static struct sfx f;
+
+/* ---------------------------------------------------------------- helpers */
+
+static void write_snapshot_to(const char *name, struct sfx *x)
+{
+	struct rbac_snapshot_image img;
+	char err[512];
+
+	sfx_build(x, RBAC_SNAPSHOT_GROUPS, &img);
+	ck_assert_msg(
+	    rbac_snapshot_write_file(dir, name, 0644, img.data, img.len, err, sizeof(err)) == 0,
+	    "%s", err);
+	rbac_snapshot_image_free(&img);
+}
+
+static void write_example(void)
+{
+	write_snapshot_to("groups.db", &f);
+}
+
+static int remove_entry(const char *p, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	return remove(p);
+}
+
+/* rm -rf of the test's private directory. */
+static void remove_tree(const char *top)
+{
+	ck_assert_int_eq(nftw(top, remove_entry, 16, FTW_DEPTH | FTW_PHYS), 0);
+}
+
+static void setup(void)
+{
+	snprintf(dir, sizeof(dir), "/tmp/check_nss.XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	ck_assert_int_eq(chmod(dir, 0755), 0);
+	snprintf(path, sizeof(path), "%s/groups.db", dir);
+	setenv("RBAC_SNAPSHOT", path, 1);
+	sfx_example(&f);
+	f.opts.now = time(NULL);
+	write_example();
+}
+
+static void teardown(void)
+{
+	sfx_free(&f);
+	remove_tree(dir);
+}
+
+/* "name:passwd:gid:m1,m2" of a successful lookup. */
+static const char *show(const struct group *g)
+{
+	static char out[1 << 18];
+	size_t used = (size_t)snprintf(out, sizeof(out), "%s:%s:%lu:", g->gr_name, g->gr_passwd,
+				       (unsigned long)g->gr_gid);
+
+	for (char **m = g->gr_mem; *m != NULL; m++)
+		used += (size_t)snprintf(out + used, sizeof(out) - used, "%s%s",
+					 m == g->gr_mem ? "" : ",", *m);
+	return out;
+}
+
+static enum nss_status by_name(const char *name, const char **text, int *err)
+{
+	static char buf[1 << 18];
+	struct group g;
+	enum nss_status st;
+
+	*err = 0;
+	st = mod_getgrnam(name, &g, buf, sizeof(buf), err);
+	*text = st == NSS_STATUS_SUCCESS ? show(&g) : "";
+	return st;
+}
+
+static const char *name_or_status(const char *name)
+{
+	const char *text;
+	int err;
+	enum nss_status st = by_name(name, &text, &err);
+
+	if (st == NSS_STATUS_SUCCESS)
+		return text;
+	if (st == NSS_STATUS_NOTFOUND && err == ENOENT)
+		return "NOTFOUND";
+	if (st == NSS_STATUS_UNAVAIL && err == ENOENT)
+		return "UNAVAIL";
+	return "other";
+}
+
+/* initgroups_dyn for user starting from {100}, as "100,900010,...". */
+static const char *initgroups_text(const char *user, gid_t skip, long limit,
+				   enum nss_status *st)
+{
+	static char out[1024];
+	long start = 1, size = 1;
+	gid_t *groups = malloc(sizeof(gid_t));
+	size_t used = 0;
+	int err = 0;
+
+	groups[0] = 100;
+	*st = mod_initgroups(user, skip, &start, &size, &groups, limit, &err);
+	ck_assert_int_le(start, size);
+	if (limit > 0)
+		ck_assert_int_le(size, limit);
+	out[0] = '\0';
+	for (long i = 0; i < start; i++)
+		used += (size_t)snprintf(out + used, sizeof(out) - used, "%s%lu", i ? "," : "",
+					 (unsigned long)groups[i]);
+	free(groups);
+	return out;
+}
+
+/* ------------------------------------------------------------- lookups */
+
+START_TEST(test_getgrnam)
+{
+	ck_assert_str_eq(name_or_status("rbac-admin"), "rbac-admin:x:900010:alice,judy,victor");
+	ck_assert_str_eq(name_or_status("rbac-user"),
+			 "rbac-user:x:900001:alice,heidi,ivan,judy,victor");
+	ck_assert_str_eq(name_or_status("rbac-auditor"), "rbac-auditor:x:900050:");
+	ck_assert_str_eq(name_or_status("rbac-contractor"), "rbac-contractor:x:900040:erin");
+	ck_assert_str_eq(name_or_status("rbac-global-platform-admin"),
+			 "rbac-global-platform-admin:x:900100:oscar");
+	ck_assert_str_eq(name_or_status("rbac-nosuch"), "NOTFOUND");
+	ck_assert_str_eq(name_or_status("root"), "NOTFOUND");
+	ck_assert_str_eq(name_or_status(""), "NOTFOUND");
+}
+END_TEST
+
+START_TEST(test_getgrgid)
+{
+	static char buf[4096];
+	struct group g;
+	int err = 0;
+
+	ck_assert_int_eq(mod_getgrgid(900005, &g, buf, sizeof(buf), &err), NSS_STATUS_SUCCESS);
+	ck_assert_str_eq(show(&g), "rbac-manager:x:900005:alice,ivan,judy,victor");
+	ck_assert_int_eq(mod_getgrgid(0, &g, buf, sizeof(buf), &err), NSS_STATUS_NOTFOUND);
+	ck_assert_int_eq(err, ENOENT);
+	ck_assert_int_eq(mod_getgrgid(900002, &g, buf, sizeof(buf), &err), NSS_STATUS_NOTFOUND);
+	ck_assert_int_eq(mod_getgrgid((gid_t)-1, &g, buf, sizeof(buf), &err),
+			 NSS_STATUS_NOTFOUND);
+}
+END_TEST
+
+START_TEST(test_enumeration)
+{
+	static const char *const names[] = {"rbac-admin",      "rbac-auditor",
+					    "rbac-contractor", "rbac-deployer",
+					    "rbac-manager",    "rbac-super-admin",
+					    "rbac-user",       "rbac-global-platform-admin"};
+	static char buf[4096];
+	struct group g;
+	int err;
+
+	for (int round = 0; round < 2; round++) {
+		ck_assert_int_eq(mod_setgrent(0), NSS_STATUS_SUCCESS);
+		for (int i = 0; i < 8; i++) {
+			ck_assert_int_eq(mod_getgrent(&g, buf, sizeof(buf), &err),
+					 NSS_STATUS_SUCCESS);
+			ck_assert_str_eq(g.gr_name, names[i]);
+		}
+		ck_assert_int_eq(mod_getgrent(&g, buf, sizeof(buf), &err), NSS_STATUS_NOTFOUND);
+		ck_assert_int_eq(err, ENOENT);
+		ck_assert_int_eq(mod_getgrent(&g, buf, sizeof(buf), &err), NSS_STATUS_NOTFOUND);
+		ck_assert_int_eq(mod_endgrent(), NSS_STATUS_SUCCESS);
+	}
+}
+END_TEST
+
+/* Every buffer smaller than needed, 0 included, gives TRYAGAIN + ERANGE;
+ * the first that is large enough works, at any alignment. */
+START_TEST(test_erange_every_size)
+{
+	static char big[4096];
+	struct group g;
+	size_t need = 0;
+	int err;
+
+	ck_assert_int_eq(mod_getgrnam("rbac-user", &g, NULL, 0, &err), NSS_STATUS_TRYAGAIN);
+	ck_assert_int_eq(err, ERANGE);
+	for (size_t off = 0; off < 8; off++) {
+		size_t len;
+
+		for (len = 0; len < 1024; len++) {
+			char *buf = malloc(len + off + 1);
+			enum nss_status st;
+
+			err = 0;
+			st = mod_getgrnam("rbac-user", &g, buf + off, len, &err);
+			if (st == NSS_STATUS_SUCCESS) {
+				ck_assert_str_eq(
+				    show(&g),
+				    "rbac-user:x:900001:alice,heidi,ivan,judy,victor");
+				free(buf);
+				break;
+			}
+			ck_assert_int_eq(st, NSS_STATUS_TRYAGAIN);
+			ck_assert_int_eq(err, ERANGE);
+			free(buf);
+		}
+		ck_assert_uint_lt(len, 1024);
+		if (off == 0)
+			need = len;
+		/* Misalignment costs at most the padding of the pointer array. */
+		ck_assert_uint_le(len, need + sizeof(char *));
+	}
+	/* Name, "x", 6 pointers, 5 member names. */
+	ck_assert_uint_eq(need, sizeof("rbac-user") + 2 + 6 * sizeof(char *) + sizeof("alice") +
+				    sizeof("heidi") + sizeof("ivan") + sizeof("judy") +
+				    sizeof("victor"));
+	ck_assert_int_eq(mod_getgrgid(900001, &g, big, need - 1, &err), NSS_STATUS_TRYAGAIN);
+	ck_assert_int_eq(err, ERANGE);
+	ck_assert_int_eq(mod_getgrgid(900001, &g, big, need, &err), NSS_STATUS_SUCCESS);
+}
+END_TEST
+
+/* A retry after ERANGE returns the same group, not the next one. */
+START_TEST(test_getgrent_erange_retry)
+{
+	static char buf[4096];
+	struct group g;
+	int err = 0;
+
+	ck_assert_int_eq(mod_setgrent(1), NSS_STATUS_SUCCESS);
+	ck_assert_int_eq(mod_getgrent(&g, buf, 0, &err), NSS_STATUS_TRYAGAIN);
+	ck_assert_int_eq(err, ERANGE);
+	ck_assert_int_eq(mod_getgrent(&g, buf, 10, &err), NSS_STATUS_TRYAGAIN);
+	ck_assert_int_eq(mod_getgrent(&g, buf, sizeof(buf), &err), NSS_STATUS_SUCCESS);
+	ck_assert_str_eq(g.gr_name, "rbac-admin");
+	ck_assert_int_eq(mod_getgrent(&g, buf, sizeof(buf), &err), NSS_STATUS_SUCCESS);
+	ck_assert_str_eq(g.gr_name, "rbac-auditor");
+	mod_endgrent();
+}
+END_TEST
+
+START_TEST(test_initgroups)
+{
+	enum nss_status st;
+
+	ck_assert_str_eq(initgroups_text("alice", 100, 0, &st), "100,900010,900005,900001");
+	ck_assert_int_eq(st, NSS_STATUS_SUCCESS);
+	ck_assert_str_eq(initgroups_text("victor", 100, -1, &st),
+			 "100,900010,900005,900020,900001");
+	ck_assert_str_eq(initgroups_text("oscar", 100, 0, &st), "100,900100");
+	/* skipgroup (the user's primary group) is not added. */
+	ck_assert_str_eq(initgroups_text("alice", 900005, 0, &st), "100,900010,900001");
+	/* limit counts the whole array, the entry already there included. */
+	ck_assert_str_eq(initgroups_text("alice", 100, 3, &st), "100,900010,900005");
+	ck_assert_int_eq(st, NSS_STATUS_SUCCESS);
+	ck_assert_str_eq(initgroups_text("alice", 100, 1, &st), "100");
+	/* Not ours, or not a member of anything. */
+	ck_assert_str_eq(initgroups_text("bob", 100, 0, &st), "100");
+	ck_assert_int_eq(st, NSS_STATUS_NOTFOUND);
+	ck_assert_str_eq(initgroups_text("nobody", 100, 0, &st), "100");
+	ck_assert_int_eq(st, NSS_STATUS_NOTFOUND);
+	ck_assert_str_eq(initgroups_text("trent", 100, 0, &st), "100"); /* not yet valid */
+	ck_assert_int_eq(st, NSS_STATUS_NOTFOUND);
+}
+END_TEST
+
+/* Growth from an empty array, and no duplicates of what is there. */
+START_TEST(test_initgroups_growth_and_duplicates)
+{
+	long start = 0, size = 0;
+	gid_t *groups = NULL;
+	int err = 0;
+
+	ck_assert_int_eq(mod_initgroups("judy", 100, &start, &size, &groups, 0, &err),
+			 NSS_STATUS_SUCCESS);
+	ck_assert_int_eq(start, 4);
+	ck_assert_int_ge(size, 4);
+	ck_assert_int_eq(mod_initgroups("alice", 100, &start, &size, &groups, 0, &err),
+			 NSS_STATUS_SUCCESS);
+	ck_assert_int_eq(start, 4); /* alice's groups are all judy's too */
+	ck_assert_int_eq(mod_initgroups("oscar", 100, &start, &size, &groups, 5, &err),
+			 NSS_STATUS_SUCCESS);
+	ck_assert_int_eq(start, 5);
+	ck_assert_int_eq(groups[4], 900100);
+	free(groups);
+}
+END_TEST
+
+/* ------------------------------------------------------------ unavailable */
+
+static void assert_unavailable(const char *why)
+{
+	static char buf[4096];
+	struct group g;
+	long start = 0, size = 0;
+	gid_t *groups = NULL;
+	int err = 0;
+
+	ck_assert_msg(strcmp(name_or_status("rbac-admin"), "UNAVAIL") == 0, "%s: getgrnam",
+		      why);
+	ck_assert_int_eq(mod_getgrgid(900010, &g, buf, sizeof(buf), &err), NSS_STATUS_UNAVAIL);
+	ck_assert_int_eq(err, ENOENT);
+	ck_assert_int_eq(mod_setgrent(0), NSS_STATUS_UNAVAIL);
+	ck_assert_int_eq(mod_getgrent(&g, buf, sizeof(buf), &err), NSS_STATUS_UNAVAIL);
+	ck_assert_int_eq(mod_endgrent(), NSS_STATUS_SUCCESS);
+	ck_assert_int_eq(mod_initgroups("alice", 100, &start, &size, &groups, 0, &err),
+			 NSS_STATUS_UNAVAIL);
+	ck_assert_int_eq(start, 0);
+	free(groups);
+}
+
+static void assert_available(void)
+{
+	ck_assert_str_eq(name_or_status("rbac-admin"), "rbac-admin:x:900010:alice,judy,victor");
+}
+
+static void overwrite_in_place(const void *data, size_t len)
+{
+	int fd = open(path, O_WRONLY | O_TRUNC);
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, data, len), (ssize_t)len);
+	close(fd);
+}
+
+START_TEST(test_untrusted_files_unavailable)
+{
+	char moved[160];
+
+	assert_available();
+	ck_assert_int_eq(chmod(path, 0666), 0);
+	assert_unavailable("world-writable");
+	ck_assert_int_eq(chmod(path, 0664), 0);
+	assert_unavailable("group-writable");
+	ck_assert_int_eq(chmod(path, 0644), 0);
+	assert_available();
+	ck_assert_int_eq(chown(path, 1, 0), 0);
+	assert_unavailable("owned by uid 1");
+	ck_assert_int_eq(chown(path, 0, 0), 0);
+	assert_available();
+	snprintf(moved, sizeof(moved), "%s/moved.db", dir);
+	ck_assert_int_eq(rename(path, moved), 0);
+	assert_unavailable("missing");
+	ck_assert_int_eq(symlink(moved, path), 0);
+	assert_unavailable("symbolic link");
+	ck_assert_int_eq(unlink(path), 0);
+	ck_assert_int_eq(mkdir(path, 0755), 0);
+	assert_unavailable("directory");
+	ck_assert_int_eq(rmdir(path), 0);
+	ck_assert_int_eq(rename(moved, path), 0);
+	assert_available();
+}
+END_TEST
+
+START_TEST(test_damaged_files_unavailable)
+{
+	struct rbac_snapshot_image img;
+	unsigned char *copy;
+
+	sfx_build(&f, RBAC_SNAPSHOT_GROUPS, &img);
+	copy = malloc(img.len);
+	assert_available();
+	for (size_t len = 0; len < img.len; len += 1 + len / 3) {
+		overwrite_in_place(img.data, len);
+		assert_unavailable("truncated");
+	}
+	memcpy(copy, img.data, img.len);
+	copy[img.len / 2] ^= 0x40;
+	overwrite_in_place(copy, img.len);
+	assert_unavailable("corrupted");
+	memset(copy, 'A', img.len);
+	overwrite_in_place(copy, img.len);
+	assert_unavailable("garbage");
+	overwrite_in_place(img.data, img.len);
+	assert_available();
+	free(copy);
+	rbac_snapshot_image_free(&img);
+	/* Written long ago: stale. */
+	f.opts.now = time(NULL) - f.opts.stale_after - 5;
+	write_example();
+	assert_unavailable("stale");
+	f.opts.now = time(NULL);
+	write_example();
+	assert_available();
+}
+END_TEST
+
+/* A file made writable by others after it was mapped is dropped too. */
+START_TEST(test_mapped_file_changed)
+{
+	assert_available();
+	ck_assert_int_eq(chmod(path, 0646), 0);
+	assert_unavailable("chmod after mapping");
+	ck_assert_int_eq(chmod(path, 0644), 0);
+	assert_available();
+}
+END_TEST
+
+START_TEST(test_replaced_file_is_read)
+{
+	assert_available();
+	ck_assert_int_eq(rbac_time_bound_set(&f.accounts[0].valid_until, "20000101000000Z"), 0);
+	write_example(); /* alice expired */
+	ck_assert_str_eq(name_or_status("rbac-admin"), "rbac-admin:x:900010:judy,victor");
+}
+END_TEST
+
+/* ---------------------------------------------------------------- windows */
+
+START_TEST(test_window_ends_while_running)
+{
+	char until[32];
+	time_t end = time(NULL) + 2;
+	enum nss_status st;
+
+	rbac_time_format(end, until, sizeof(until));
+	ck_assert_int_eq(rbac_time_bound_set(&f.accounts[7].valid_until, until), 0); /* heidi */
+	write_example();
+	ck_assert_str_eq(name_or_status("rbac-user"),
+			 "rbac-user:x:900001:alice,heidi,ivan,judy,victor");
+	ck_assert_str_eq(initgroups_text("heidi", 100, 0, &st), "100,900001");
+	while (time(NULL) <= end)
+		usleep(100000);
+	ck_assert_str_eq(name_or_status("rbac-user"),
+			 "rbac-user:x:900001:alice,ivan,judy,victor");
+	ck_assert_str_eq(initgroups_text("heidi", 100, 0, &st), "100");
+	ck_assert_int_eq(st, NSS_STATUS_NOTFOUND);
+}
+END_TEST
+
+/* ------------------------------------------------------------ concurrency */
+
+/* Two snapshots with different members in the same group; a reader must
+ * see one of them whole, never a mix, never an error. */
+static const char *const answer_a = "rbac-user:x:900001:alice,heidi,ivan,judy,victor";
+static const char *const answer_b = "rbac-user:x:900001:heidi";
+static atomic_int stop_writer;
+
+static void *writer(void *arg)
+{
+	struct sfx *b = arg;
+	int i = 0;
+
+	while (!stop_writer)
+		write_snapshot_to("groups.db", (i++ % 2) ? b : &f);
+	return (void *)(long)i;
+}
+
+static void *reader(void *arg)
+{
+	static __thread char buf[4096], text[512];
+	long bad = 0;
+
+	(void)arg;
+	for (int i = 0; i < 3000; i++) {
+		struct group g;
+		int err = 0;
+		size_t used;
+
+		if (mod_getgrnam("rbac-user", &g, buf, sizeof(buf), &err) !=
+		    NSS_STATUS_SUCCESS) {
+			bad++;
+			continue;
+		}
+		used = (size_t)snprintf(text, sizeof(text), "%s:%s:%lu:", g.gr_name,
+					g.gr_passwd, (unsigned long)g.gr_gid);
+		for (char **m = g.gr_mem; *m != NULL; m++)
+			used += (size_t)snprintf(text + used, sizeof(text) - used, "%s%s",
+						 m == g.gr_mem ? "" : ",", *m);
+		bad += strcmp(text, answer_a) != 0 && strcmp(text, answer_b) != 0;
+	}
+	return (void *)bad;
+}
+
+START_TEST(test_threads_while_replaced)
+{
+	pthread_t readers[16], w;
+	struct sfx b;
+	void *ret;
+	long bad = 0;
+
+	sfx_example(&b);
+	b.opts.now = time(NULL);
+	b.opts.expand_inherited = false;
+	stop_writer = 0;
+	ck_assert_int_eq(pthread_create(&w, NULL, writer, &b), 0);
+	for (int i = 0; i < 16; i++)
+		ck_assert_int_eq(pthread_create(&readers[i], NULL, reader, NULL), 0);
+	for (int i = 0; i < 16; i++) {
+		pthread_join(readers[i], &ret);
+		bad += (long)ret;
+	}
+	stop_writer = 1;
+	pthread_join(w, &ret);
+	ck_assert_int_eq(bad, 0);
+	ck_assert_int_gt((long)ret, 1); /* the file really was replaced */
+	sfx_free(&b);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ fork */
+
+static int child_lookup(void)
+{
+	alarm(20); /* a deadlock becomes a failure, not a hang */
+	return strcmp(name_or_status("rbac-admin"), "rbac-admin:x:900010:alice,judy,victor") ==
+		       0
+		   ? 0
+		   : 1;
+}
+
+static int wait_child(pid_t pid)
+{
+	int status;
+
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+START_TEST(test_fork)
+{
+	pid_t pid;
+
+	assert_available();
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0)
+		_exit(child_lookup());
+	ck_assert_int_eq(wait_child(pid), 0);
+	/* The child also sees a file replaced after the fork. */
+	pid = fork();
+	if (pid == 0) {
+		ck_assert_int_eq(
+		    rbac_time_bound_set(&f.accounts[0].valid_until, "20000101000000Z"), 0);
+		write_example();
+		_exit(strcmp(name_or_status("rbac-admin"), "rbac-admin:x:900010:judy,victor") !=
+		      0);
+	}
+	ck_assert_int_eq(wait_child(pid), 0);
+}
+END_TEST
+
+static void *spin(void *arg)
+{
+	static __thread char buf[4096];
+
+	(void)arg;
+	while (!stop_writer) {
+		struct group g;
+		int err;
+
+		mod_getgrnam("rbac-user", &g, buf, sizeof(buf), &err);
+	}
+	return NULL;
+}
+
+/* Forks while other threads are inside the module: the child must never
+ * inherit the lock held. */
+START_TEST(test_fork_while_threads_look_up)
+{
+	pthread_t t[8];
+
+	stop_writer = 0;
+	for (int i = 0; i < 8; i++)
+		ck_assert_int_eq(pthread_create(&t[i], NULL, spin, NULL), 0);
+	for (int i = 0; i < 100; i++) {
+		pid_t pid = fork();
+
+		ck_assert_int_ge(pid, 0);
+		if (pid == 0)
+			_exit(child_lookup());
+		ck_assert_int_eq(wait_child(pid), 0);
+	}
+	stop_writer = 1;
+	for (int i = 0; i < 8; i++)
+		pthread_join(t[i], NULL);
+}
+END_TEST
+
+/* ------------------------------------------------- descriptors and output */
+
+static int count_snapshot_fds(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *e;
+	char link[300], target[256];
+	int n = 0;
+
+	ck_assert_ptr_nonnull(d);
+	while ((e = readdir(d)) != NULL) {
+		ssize_t len;
+
+		snprintf(link, sizeof(link), "/proc/self/fd/%s", e->d_name);
+		len = readlink(link, target, sizeof(target) - 1);
+		if (len <= 0)
+			continue;
+		target[len] = '\0';
+		n += strstr(target, "groups.db") != NULL;
+	}
+	closedir(d);
+	return n;
+}
+
+START_TEST(test_descriptors_and_silence)
+{
+	char out[128];
+	int saved_out = dup(1), saved_err = dup(2), fd;
+	struct stat st;
+
+	snprintf(out, sizeof(out), "%s/output", dir);
+	fd = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	ck_assert_int_ge(fd, 0);
+	dup2(fd, 1);
+	dup2(fd, 2);
+	assert_available();
+	ck_assert_int_eq(count_snapshot_fds(), 0);
+	ck_assert_int_eq(chmod(path, 0666), 0);
+	assert_unavailable("world-writable");
+	unlink(path);
+	assert_unavailable("missing");
+	fflush(stdout);
+	fflush(stderr);
+	dup2(saved_out, 1);
+	dup2(saved_err, 2);
+	close(saved_out);
+	close(saved_err);
+	ck_assert_int_eq(fstat(fd, &st), 0);
+	ck_assert_int_eq(st.st_size, 0);
+	close(fd);
+}
+END_TEST
+
+/* --------------------------------------------------------------- loading */
+
+static void load_module(void)
+{
+	const char *top = getenv("abs_top_builddir");
+	char so[4096];
+	void *h;
+
+	snprintf(so, sizeof(so), "%s/nss_rbac/.libs/libnss_rbac.so.2", top ? top : ".");
+	h = dlopen(so, RTLD_NOW | RTLD_LOCAL);
+	if (h == NULL) {
+		fprintf(stderr, "check_nss: %s\n", dlerror());
+		exit(99);
+	}
+	mod_getgrnam = (getgrnam_fn)dlsym(h, "_nss_rbac_getgrnam_r");
+	mod_getgrgid = (getgrgid_fn)dlsym(h, "_nss_rbac_getgrgid_r");
+	mod_setgrent = (setgrent_fn)dlsym(h, "_nss_rbac_setgrent");
+	mod_endgrent = (endgrent_fn)dlsym(h, "_nss_rbac_endgrent");
+	mod_getgrent = (getgrent_fn)dlsym(h, "_nss_rbac_getgrent_r");
+	mod_initgroups = (initgroups_fn)dlsym(h, "_nss_rbac_initgroups_dyn");
+	if (!mod_getgrnam || !mod_getgrgid || !mod_setgrent || !mod_endgrent || !mod_getgrent ||
+	    !mod_initgroups) {
+		fprintf(stderr, "check_nss: an _nss_rbac_* entry point is missing\n");
+		exit(99);
+	}
+}
+
+static Suite *nss_suite(void)
+{
+	Suite *s = suite_create("nss_rbac");
+	TCase *tc = tcase_create("contract");
+	TCase *tu = tcase_create("unavailable");
+	TCase *tt = tcase_create("threads");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_getgrnam);
+	tcase_add_test(tc, test_getgrgid);
+	tcase_add_test(tc, test_enumeration);
+	tcase_add_test(tc, test_erange_every_size);
+	tcase_add_test(tc, test_getgrent_erange_retry);
+	tcase_add_test(tc, test_initgroups);
+	tcase_add_test(tc, test_initgroups_growth_and_duplicates);
+	tcase_add_test(tc, test_window_ends_while_running);
+	tcase_add_test(tc, test_descriptors_and_silence);
+	suite_add_tcase(s, tc);
+
+	tcase_add_checked_fixture(tu, setup, teardown);
+	tcase_add_test(tu, test_untrusted_files_unavailable);
+	tcase_add_test(tu, test_damaged_files_unavailable);
+	tcase_add_test(tu, test_mapped_file_changed);
+	tcase_add_test(tu, test_replaced_file_is_read);
+	suite_add_tcase(s, tu);
+
+	tcase_add_checked_fixture(tt, setup, teardown);
+	tcase_add_test(tt, test_threads_while_replaced);
+	tcase_add_test(tt, test_fork);
+	tcase_add_test(tt, test_fork_while_threads_look_up);
+	tcase_set_timeout(tt, 120);
+	suite_add_tcase(s, tt);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr;
+	int failed;
+
+	if (geteuid() != 0) {
+		printf("SKIP: check_nss needs root (the module trusts only root-owned "
+		       "snapshots)\n");
+		return 77;
+	}
+	load_module();
+	sr = srunner_create(nss_suite());
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
