@@ -1,1 +1,26 @@
 # rbacctl/: included from the top-level Makefile.am (owned by the rbacctl work)
+
+# The admin tool runs as root (refresh writes the snapshot), hence sbin.
+sbin_PROGRAMS = rbacctl/rbacctl
+rbacctl_rbacctl_SOURCES = rbacctl/rbacctl.c rbacctl/rbacctl.h \
+	rbacctl/view.c rbacctl/output.c rbacctl/output.h \
+	rbacctl/cmd_check.c rbacctl/cmd_show.c rbacctl/cmd_lint.c rbacctl/cmd_report.c
+rbacctl_rbacctl_CFLAGS = $(AM_CFLAGS) $(LIBCONFIG_CFLAGS)
+rbacctl_rbacctl_LDADD = common/librbacdir.la
+dist_man_MANS += man/rbacctl.8
+
+# ---- tests: rbacctl's output forms (Check), golden output against a real
+# ---- slapd, and rbacctl check against pam_rbac.so through real libpam.
+check_PROGRAMS += tests/integration/check_rbacctl_output
+tests_integration_check_rbacctl_output_SOURCES = tests/integration/check_rbacctl_output.c \
+	rbacctl/output.c rbacctl/output.h
+tests_integration_check_rbacctl_output_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/rbacctl
+tests_integration_check_rbacctl_output_CFLAGS = $(UNIT_CFLAGS)
+tests_integration_check_rbacctl_output_LDADD = $(CHECK_LIBS)
+TESTS += tests/integration/check_rbacctl_output
+
+RBACCTL_INTEGRATION_TESTS = tests/integration/rbacctl.test \
+	tests/integration/rbacctl-lint.test tests/integration/rbacctl-pam.test
+TESTS += $(RBACCTL_INTEGRATION_TESTS)
+EXTRA_DIST += $(RBACCTL_INTEGRATION_TESTS) tests/integration/rbacctl-golden.sh \
+	tests/integration/fixtures/lint.ldif tests/integration/golden

@@ -1,0 +1,513 @@
+/*
+ * cmd_check.c - `rbacctl check USER`: what pam_rbac would decide for USER
+ * on this host, and why (like `doas -C`: the decision without the login).
+ *
+ * It gathers the same facts as pam_rbac.c, the same way -- exempt list,
+ * host namespace, the account by exact uid, the global namespace, the
+ * service's permission, time(NULL) -- and hands them to rbac_decide(), the
+ * one copy of the rules. What it adds is the explanation: the account as
+ * read, every role held, and for each why it does or does not grant the
+ * permission (rbac_role_explain()).
+ */
+#include "config.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <security/_pam_types.h>
+
+#include "output.h"
+#include "rbacctl.h"
+
+#define TEXT_MAX 1024
+
+struct check_opts {
+	const char *user;
+	const char *service;
+	const char *permission;
+	const char *namespace_name;
+};
+
+/* What was read, with the outcome of each read, as pam_rbac keeps it. */
+struct check_facts {
+	struct ctl_view v; /* ns, global; no account list */
+	struct rbac_account account;
+	bool have_account;
+	bool ambiguous;	    /* two entries claim the uid */
+	bool name_rejected; /* not a name any directory uid can equal */
+	bool exempt;
+	const char *permission;
+};
+
+static const struct {
+	int code;
+	const char *name;
+} pam_names[] = {
+    {PAM_SUCCESS, "PAM_SUCCESS"},
+    {PAM_IGNORE, "PAM_IGNORE"},
+    {PAM_PERM_DENIED, "PAM_PERM_DENIED"},
+    {PAM_USER_UNKNOWN, "PAM_USER_UNKNOWN"},
+    {PAM_ACCT_EXPIRED, "PAM_ACCT_EXPIRED"},
+    {PAM_SERVICE_ERR, "PAM_SERVICE_ERR"},
+    {PAM_AUTHINFO_UNAVAIL, "PAM_AUTHINFO_UNAVAIL"},
+};
+
+static const char *pam_code_name(int code)
+{
+	for (size_t i = 0; i < sizeof(pam_names) / sizeof(pam_names[0]); i++)
+		if (pam_names[i].code == code)
+			return pam_names[i].name;
+	return "PAM_?";
+}
+
+/* The word of pam_rbac's log line (decision=allow|ignore|deny). */
+static const char *decision_word(int pam_code)
+{
+	if (pam_code == PAM_SUCCESS)
+		return "allow";
+	return pam_code == PAM_IGNORE ? "ignore" : "deny";
+}
+
+/* 0 when pam_rbac lets the stack go on, 1 when it denies, 2 when it fails
+ * (rbacctl(8), EXIT STATUS). */
+static int check_exit(int pam_code)
+{
+	if (pam_code == PAM_SUCCESS || pam_code == PAM_IGNORE)
+		return EXIT_OK;
+	if (pam_code == PAM_SERVICE_ERR || pam_code == PAM_AUTHINFO_UNAVAIL)
+		return EXIT_ERROR;
+	return EXIT_NO;
+}
+
+/* ---------------------------------------------------------------- options */
+
+/* Without --service, the question is the usual one: may USER log in. */
+static const char *check_service(const struct check_opts *o)
+{
+	return o->service != NULL ? o->service : "sshd";
+}
+
+static int parse_check_args(struct rbacctl *ctl, int argc, char **argv, struct check_opts *o)
+{
+	static const struct option longopts[] = {
+	    {"service", required_argument, NULL, 's'},
+	    {"permission", required_argument, NULL, 'p'},
+	    {"namespace", required_argument, NULL, 'n'},
+	    {"json", no_argument, NULL, 'j'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
+	};
+	int c;
+
+	optind = 0; /* a full restart: main() parsed in "+" mode */
+	while ((c = getopt_long(argc, argv, "s:p:n:jh", longopts, NULL)) != -1) {
+		if (c == 's')
+			o->service = optarg;
+		else if (c == 'p')
+			o->permission = optarg;
+		else if (c == 'n')
+			o->namespace_name = optarg;
+		else if (c == 'j')
+			ctl->json = true;
+		else if (c == 'h')
+			return ctl_help("usage: %s [-c CONF] check USER [--service S | "
+					"--permission P] [--namespace NS] [--json]\n",
+					PROG);
+		else
+			return EXIT_ERROR;
+	}
+	if (o->service != NULL && o->permission != NULL)
+		return ctl_usage("check: --service and --permission exclude each other");
+	if (optind + 1 != argc)
+		return ctl_usage("check: exactly one USER expected");
+	o->user = argv[optind];
+	return EXIT_OK;
+}
+
+/* ------------------------------------------------------------- gathering */
+
+/* pam_rbac counts any failure to read as directory_unavailable. */
+static int unavailable(const struct rbacctl *ctl, enum rbac_dir_result r, const char *what)
+{
+	if (r == RBAC_DIR_UNAVAILABLE)
+		ctl_error("directory unavailable while reading %s: no server in ldap.uri "
+			  "answered within ldap.timeout (%.1f s); pam_rbac would deny "
+			  "(directory_unavailable)",
+			  what, ctl->cfg.ldap.timeout);
+	else
+		ctl_error("cannot read %s from the directory (see the message above); pam_rbac "
+			  "would deny (directory_unavailable)",
+			  what);
+	return EXIT_ERROR;
+}
+
+/* The order and the mapping of pam_rbac.c's consult_directory(). */
+static int gather(struct rbacctl *ctl, const struct check_opts *o, struct check_facts *f)
+{
+	const char *global = ctl->cfg.global_namespace;
+	enum rbac_dir_result r;
+
+	f->v.now = time(NULL);
+	f->v.dir = rbac_dir_new(&ctl->cfg, &ctl->lg);
+	if (f->v.dir == NULL) {
+		ctl_error("out of memory");
+		return EXIT_ERROR;
+	}
+	r = rbac_dir_load_namespace(f->v.dir, ctl->cfg.namespace_name, NULL, &f->v.ns);
+	if (r == RBAC_DIR_NOT_FOUND) {
+		ctl_error(
+		    "namespace \"%s\" not found: there is no rbacNamespace entry cn=%s,%s; "
+		    "pam_rbac denies every user (no_namespace)",
+		    ctl->cfg.namespace_name, ctl->cfg.namespace_name, ctl->cfg.ldap.base);
+		return EXIT_ERROR;
+	}
+	if (r != RBAC_DIR_OK)
+		return unavailable(ctl, r, "the namespace");
+	r = rbac_dir_load_account(f->v.dir, o->user, &f->account);
+	if (r == RBAC_DIR_UNAVAILABLE)
+		return unavailable(ctl, r, "the account");
+	f->have_account = r == RBAC_DIR_OK;
+	f->ambiguous = r == RBAC_DIR_ERROR;
+	if (global == NULL || !f->have_account)
+		return EXIT_OK;
+	r = rbac_dir_load_namespace(f->v.dir, global, NULL, &f->v.global);
+	if (r == RBAC_DIR_NOT_FOUND)
+		ctl_error("warning: global namespace \"%s\" not found (no entry cn=%s,%s); "
+			  "deciding without it, as pam_rbac does",
+			  global, global, ctl->cfg.ldap.base);
+	else if (r != RBAC_DIR_OK)
+		return unavailable(ctl, r, "the global namespace");
+	f->v.has_global = r == RBAC_DIR_OK;
+	return EXIT_OK;
+}
+
+/* As pam_rbac.c's decide(): the same input, so the same answer. */
+static void decide(const struct rbacctl *ctl, const struct check_facts *f,
+		   struct rbac_decision *d)
+{
+	struct rbac_decision_input in;
+
+	memset(&in, 0, sizeof(in));
+	in.exempt = f->exempt;
+	in.ns = f->exempt || f->name_rejected || f->v.ns.name != NULL ? &f->v.ns : NULL;
+	in.global = f->v.has_global ? &f->v.global : NULL;
+	in.account = f->have_account ? &f->account : NULL;
+	in.permission = f->permission;
+	in.now = f->v.now;
+	in.unknown_user_ignore = ctl->cfg.pam.unknown_user == RBAC_UNKNOWN_USER_IGNORE;
+	in.account_ambiguous = f->ambiguous;
+	rbac_decide(&in, d);
+}
+
+/* ------------------------------------------------------------ explaining */
+
+/* Why one held role does or does not grant the permission, in words. */
+static const char *role_verdict(const struct rbac_namespace *ns, const struct rbac_role *r,
+				const char *perm, char *buf, size_t bufsz)
+{
+	char a[ROLE_REF_BUFSZ], b[ROLE_REF_BUFSZ];
+	struct rbac_denial_info e;
+	size_t n;
+
+	switch (rbac_role_explain(ns, r, perm, &e)) {
+	case RBAC_DENIAL_NONE:
+		if (e.source == r)
+			snprintf(buf, bufsz, "grants %s: own rbacPermission %s", perm,
+				 e.pattern);
+		else
+			snprintf(buf, bufsz, "grants %s: inherited from %s (rbacPermission %s)",
+				 perm, role_ref(ns, e.source, a, sizeof(a)), e.pattern);
+		return buf;
+	case RBAC_DENIAL_RESTRICTION:
+		n = (size_t)snprintf(buf, bufsz,
+				     "does not grant %s: removed by rbacRestriction %s "
+				     "of %s (%s grants it)",
+				     perm, e.restriction,
+				     role_ref(ns, e.restricted_by, a, sizeof(a)),
+				     role_ref(ns, e.source, b, sizeof(b)));
+		break;
+	case RBAC_DENIAL_MASTER:
+		n = (size_t)snprintf(buf, bufsz,
+				     "does not grant %s: not in the master list of "
+				     "namespace %s",
+				     perm, ns->name);
+		if (e.source != NULL && n < bufsz)
+			n += (size_t)snprintf(buf + n, bufsz - n, " (%s grants it: %s)",
+					      role_ref(ns, e.source, a, sizeof(a)), e.pattern);
+		break;
+	default:
+		n = (size_t)snprintf(buf, bufsz,
+				     "does not grant %s: neither the role nor a role "
+				     "it inherits has it in rbacPermission",
+				     perm);
+		break;
+	}
+	if (e.broken != NULL && n < bufsz)
+		snprintf(buf + n, bufsz - n, "; inheritance of %s is broken (run rbacctl lint)",
+			 role_ref(ns, e.broken, a, sizeof(a)));
+	return buf;
+}
+
+static const char *denial_word(enum rbac_denial why)
+{
+	static const char *const words[] = {NULL, "master_list", "restriction", "missing"};
+
+	return (unsigned)why < sizeof(words) / sizeof(words[0]) ? words[why] : "missing";
+}
+
+static const char *validity_text(const struct rbac_account *a, char *buf, size_t bufsz)
+{
+	char f[32], u[32];
+	const struct rbac_time_bound *from = &a->valid_from, *until = &a->valid_until;
+
+	if ((from->present && !from->valid) || (until->present && !until->valid))
+		snprintf(buf, bufsz, "unreadable: rbacValidFrom %s, rbacValidUntil %s",
+			 from->raw != NULL ? from->raw : "(none)",
+			 until->raw != NULL ? until->raw : "(none)");
+	else if (from->present && until->present)
+		snprintf(buf, bufsz, "from %s until %s", format_iso_time(from->t, f, sizeof(f)),
+			 format_iso_time(until->t, u, sizeof(u)));
+	else if (from->present)
+		snprintf(buf, bufsz, "from %s", format_iso_time(from->t, f, sizeof(f)));
+	else if (until->present)
+		snprintf(buf, bufsz, "until %s", format_iso_time(until->t, u, sizeof(u)));
+	else
+		snprintf(buf, bufsz, "always");
+	return buf;
+}
+
+static const char *status_text(const struct rbac_account *a, char *buf, size_t bufsz)
+{
+	const char *word =
+	    a->status == RBAC_STATUS_INVALID ? "invalid" : rbac_status_name(a->status);
+
+	if (a->status == RBAC_STATUS_INVALID)
+		snprintf(buf, bufsz, "invalid (rbacAccountStatus \"%s\")", a->status_raw);
+	else if (a->status_reason != NULL)
+		snprintf(buf, bufsz, "%s (%s)", word, a->status_reason);
+	else
+		snprintf(buf, bufsz, "%s%s", word,
+			 a->status_raw == NULL ? " (by default)" : "");
+	return buf;
+}
+
+/* ------------------------------------------------------------ human text */
+
+static void table_account(struct table *t, const struct check_facts *f)
+{
+	const struct rbac_account *a = &f->account;
+	char buf[TEXT_MAX];
+
+	if (!f->have_account) {
+		table_add(t, "account",
+			  f->ambiguous ? "two or more entries claim this uid "
+					 "(rbacctl lint names them)"
+				       : "no rbacAccount entry with this uid");
+		return;
+	}
+	table_add(t, "entry", a->dn);
+	table_add(t, "status", status_text(a, buf, sizeof(buf)));
+	table_add(t, "validity", validity_text(a, buf, sizeof(buf)));
+	if (a->locked)
+		snprintf(buf, sizeof(buf), "yes (pwdAccountLockedTime %s)", a->locked_raw);
+	table_add(t, "locked", a->locked ? buf : "no");
+}
+
+static void table_decision(struct table *t, const struct rbacctl *ctl,
+			   const struct check_opts *o, const struct check_facts *f,
+			   const struct rbac_decision *d)
+{
+	char buf[TEXT_MAX], msg[TEXT_MAX];
+
+	snprintf(buf, sizeof(buf), "%s (%s)", decision_word(d->pam_code),
+		 pam_code_name(d->pam_code));
+	table_add(t, "decision", buf);
+	if (d->invalid_attribute != NULL)
+		snprintf(buf, sizeof(buf), "%s (attribute %s)", rbac_reason_name(d->reason),
+			 d->invalid_attribute);
+	table_add(t, "reason",
+		  d->invalid_attribute != NULL ? buf : rbac_reason_name(d->reason));
+	if (rbac_decision_message(d, f->have_account ? &f->account : NULL, msg, sizeof(msg)))
+		table_add(t, "message", msg);
+	table_add(t, "user", o->user);
+	if (o->permission != NULL)
+		snprintf(buf, sizeof(buf), "%s (--permission)", f->permission);
+	else
+		snprintf(buf, sizeof(buf), "%s (service %s)", f->permission, check_service(o));
+	table_add(t, "permission", buf);
+	snprintf(buf, sizeof(buf), "%s%s%s%s", ctl->cfg.namespace_name,
+		 ctl->cfg.global_namespace != NULL ? " (global: " : "",
+		 ctl->cfg.global_namespace != NULL ? ctl->cfg.global_namespace : "",
+		 ctl->cfg.global_namespace != NULL ? ")" : "");
+	table_add(t, "namespace", buf);
+}
+
+static void roles_of(struct table *t, const struct rbac_namespace *ns, const char *uid,
+		     const char *perm, size_t *held)
+{
+	char ref[ROLE_REF_BUFSZ], verdict[TEXT_MAX];
+
+	for (size_t i = 0; i < ns->n_roles; i++) {
+		if (!rbac_role_has_member(&ns->roles[i], uid))
+			continue;
+		(*held)++;
+		table_add(t, role_ref(ns, &ns->roles[i], ref, sizeof(ref)),
+			  role_verdict(ns, &ns->roles[i], perm, verdict, sizeof(verdict)));
+	}
+}
+
+static int print_human(const struct rbacctl *ctl, const struct check_opts *o,
+		       const struct check_facts *f, const struct rbac_decision *d)
+{
+	struct table t;
+	size_t held = 0;
+	int rc;
+
+	table_init(&t, 2);
+	table_decision(&t, ctl, o, f, d);
+	if (!f->exempt && !f->name_rejected)
+		table_account(&t, f);
+	rc = table_print(&t, stdout, 0);
+	table_free(&t);
+	if (f->exempt) {
+		printf("\n%s is in pam.exempt_users: pam_rbac steps aside without asking the "
+		       "directory.\n",
+		       o->user);
+		return rc;
+	}
+	if (!f->have_account)
+		return rc;
+	table_init(&t, 2);
+	roles_of(&t, &f->v.ns, f->account.uid, f->permission, &held);
+	if (f->v.has_global)
+		roles_of(&t, &f->v.global, f->account.uid, f->permission, &held);
+	printf("\nroles held: %zu\n", held);
+	if (table_print(&t, stdout, 2) != 0)
+		rc = -1;
+	table_free(&t);
+	return rc;
+}
+
+/* ------------------------------------------------------------------ JSON */
+
+static void json_roles_of(struct json *j, const struct rbac_namespace *ns, const char *uid,
+			  const char *perm)
+{
+	struct rbac_denial_info e;
+
+	for (size_t i = 0; i < ns->n_roles; i++) {
+		const struct rbac_role *r = &ns->roles[i];
+
+		if (!rbac_role_has_member(r, uid))
+			continue;
+		rbac_role_explain(ns, r, perm, &e);
+		json_object(j, NULL);
+		json_string(j, "namespace", ns->name);
+		json_string(j, "role", r->name);
+		json_string(j, "dn", r->dn);
+		json_bool(j, "grants", e.why == RBAC_DENIAL_NONE);
+		json_string(j, "denial", denial_word(e.why));
+		json_role_ref(j, "source", ns, e.source);
+		json_string(j, "pattern", e.pattern);
+		json_role_ref(j, "restricted_by", ns, e.restricted_by);
+		json_string(j, "restriction", e.restriction);
+		json_role_ref(j, "broken_inheritance", ns, e.broken);
+		json_end(j);
+	}
+}
+
+static int print_json(const struct rbacctl *ctl, const struct check_opts *o,
+		      const struct check_facts *f, const struct rbac_decision *d)
+{
+	char msg[TEXT_MAX];
+	struct json j;
+
+	json_begin(&j, stdout);
+	json_object(&j, NULL);
+	json_string(&j, "command", "check");
+	json_int(&j, "version", 1);
+	json_string(&j, "user", o->user);
+	json_string(&j, "service", o->permission != NULL ? NULL : check_service(o));
+	json_string(&j, "permission", f->permission);
+	json_string(&j, "namespace", ctl->cfg.namespace_name);
+	json_string(&j, "global_namespace", f->v.has_global ? f->v.global.name : NULL);
+	json_string(&j, "decision", decision_word(d->pam_code));
+	json_string(&j, "reason", rbac_reason_name(d->reason));
+	json_string(&j, "pam_code", pam_code_name(d->pam_code));
+	json_string(&j, "invalid_attribute", d->invalid_attribute);
+	json_string(
+	    &j, "message",
+	    rbac_decision_message(d, f->have_account ? &f->account : NULL, msg, sizeof(msg)));
+	json_account(&j, "account", f->have_account ? &f->account : NULL, f->v.now);
+	json_array(&j, "roles");
+	if (f->have_account) {
+		json_roles_of(&j, &f->v.ns, f->account.uid, f->permission);
+		if (f->v.has_global)
+			json_roles_of(&j, &f->v.global, f->account.uid, f->permission);
+	}
+	json_end(&j);
+	if (d->grant_role != NULL) {
+		json_object(&j, "granted_by");
+		json_role_ref(&j, "role", d->grant_ns, d->grant_role);
+		json_role_ref(&j, "source", d->grant_ns, d->grant_source);
+		json_string(&j, "pattern", d->grant_pattern);
+		json_end(&j);
+	} else {
+		json_string(&j, "granted_by", NULL);
+	}
+	json_end(&j);
+	return json_finish(&j);
+}
+
+/* ------------------------------------------------------------------ main */
+
+static int check_run(struct rbacctl *ctl, const struct check_opts *o, struct check_facts *f)
+{
+	struct rbac_decision d;
+	int rc;
+
+	f->permission = o->permission != NULL
+			    ? o->permission
+			    : rbac_config_permission_for(&ctl->cfg, check_service(o));
+	f->exempt = rbac_config_is_exempt(&ctl->cfg, o->user);
+	f->name_rejected = !f->exempt && !rbac_user_name_plausible(o->user);
+	if (!f->exempt && !f->name_rejected) {
+		struct ctl_view_capture cap;
+
+		ctl_view_capture_begin(ctl, &cap);
+		rc = gather(ctl, o, f);
+		ctl_view_capture_end(&cap);
+		if (rc != EXIT_OK)
+			return rc;
+	}
+	decide(ctl, f, &d);
+	rc = ctl->json ? print_json(ctl, o, f, &d) : print_human(ctl, o, f, &d);
+	if (rc != 0 || fflush(stdout) != 0) {
+		ctl_error("cannot write the output");
+		return EXIT_ERROR;
+	}
+	return check_exit(d.pam_code);
+}
+
+int cmd_check(struct rbacctl *ctl, int argc, char **argv)
+{
+	struct check_opts o = {0};
+	struct check_facts f;
+	int rc = parse_check_args(ctl, argc, argv, &o);
+
+	if (rc != EXIT_OK)
+		return rc == CTL_HELP_SHOWN ? EXIT_OK : rc;
+	rc = ctl_config(ctl, o.namespace_name);
+	if (rc != EXIT_OK)
+		return rc;
+	memset(&f, 0, sizeof(f));
+	rbac_namespace_init(&f.v.ns);
+	rbac_namespace_init(&f.v.global);
+	rbac_account_init(&f.account);
+	rc = check_run(ctl, &o, &f);
+	rbac_account_free(&f.account);
+	ctl_view_free(&f.v);
+	return rc;
+}

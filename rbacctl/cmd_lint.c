@@ -1,0 +1,543 @@
+/*
+ * cmd_lint.c - `rbacctl lint`: the directory mistakes that make pam_rbac
+ * or libnss_rbac do something other than what the admin meant. Each
+ * finding names the entry (DN) and what to change; rbacctl(8) lists the
+ * codes.
+ *
+ * Lint reads what the modules read (the host namespace, the global
+ * namespace, every rbacAccount under ldap.user_base) and asks the rules in
+ * common/ the questions; it never decides anything by a rule of its own.
+ */
+#include "config.h"
+
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "output.h"
+#include "rbac_snapshot_write.h"
+#include "rbacctl.h"
+
+#define TEXT_MAX 2048
+
+struct finding {
+	const char *code;
+	char *dn;
+	char *message;
+};
+
+struct lint {
+	struct rbacctl *ctl;
+	struct ctl_view v;
+	struct finding *f;
+	size_t n, cap;
+	bool oom;
+	/* What the directory layer said about the data while loading. */
+	struct rbac_strlist logged;
+};
+
+static void add_finding(struct lint *l, const char *code, const char *dn, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static void add_finding(struct lint *l, const char *code, const char *dn, const char *fmt, ...)
+{
+	char msg[TEXT_MAX];
+	va_list ap;
+
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 16;
+		struct finding *f = reallocarray(l->f, cap, sizeof(*f));
+
+		if (f == NULL) {
+			l->oom = true;
+			return;
+		}
+		l->f = f;
+		l->cap = cap;
+	}
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	l->f[l->n].code = code;
+	l->f[l->n].dn = strdup(dn != NULL ? dn : "");
+	l->f[l->n].message = strdup(msg);
+	if (l->f[l->n].dn == NULL || l->f[l->n].message == NULL) {
+		free(l->f[l->n].dn);
+		free(l->f[l->n].message);
+		l->oom = true;
+		return;
+	}
+	l->n++;
+}
+
+/* ---------------------------------------------------------------- roles */
+
+static void lint_inherits(struct lint *l, const struct rbac_namespace *ns,
+			  const struct rbac_role *r)
+{
+	for (size_t i = 0; i < r->inherits.n; i++) {
+		const struct rbac_role *p = rbac_namespace_find_role(ns, r->inherits.v[i]);
+
+		if (p == NULL)
+			add_finding(
+			    l, "unknown_inherited_role", r->dn,
+			    "rbacInherits \"%s\" names no role of namespace %s, so it grants "
+			    "nothing: correct the name or delete the value",
+			    r->inherits.v[i], ns->name);
+		else if (r->on_cycle && p->on_cycle)
+			add_finding(
+			    l, "inheritance_cycle", r->dn,
+			    "rbacInherits \"%s\" is part of an inheritance cycle, which grants "
+			    "nothing: delete one rbacInherits value of the cycle",
+			    r->inherits.v[i]);
+		else if (p->on_cycle)
+			add_finding(
+			    l, "inheritance_cycle", r->dn,
+			    "rbacInherits \"%s\" names a role on an inheritance cycle (%s), so "
+			    "it grants nothing: break the cycle",
+			    r->inherits.v[i], p->dn);
+	}
+}
+
+/* A grant the master list does not admit at all. A pattern the list admits
+ * in part ("host.*" under "host.login") is what the list is for: it is
+ * trimmed, not reported (rbacctl(8), LINT). */
+static bool outside_master(const struct rbac_namespace *ns, const char *grant)
+{
+	if (!ns->has_master || rbac_perm_list_match(&ns->master, grant, NULL))
+		return false;
+	for (size_t m = 0; m < ns->master.n; m++)
+		if (rbac_perm_match(grant, ns->master.v[m]))
+			return false;
+	return true;
+}
+
+static void lint_grants(struct lint *l, const struct rbac_namespace *ns,
+			const struct rbac_role *r)
+{
+	for (size_t i = 0; i < r->permissions.n; i++)
+		if (outside_master(ns, r->permissions.v[i]))
+			add_finding(
+			    l, "grant_outside_master", r->dn,
+			    "rbacPermission \"%s\" is outside the master list of namespace %s "
+			    "(%s), so it grants nothing: add it to the namespace's "
+			    "rbacPermission values or delete it from the role",
+			    r->permissions.v[i], ns->name, ns->dn);
+}
+
+static void lint_gid_range(struct lint *l, const struct rbac_namespace *ns,
+			   const struct rbac_role *r)
+{
+	const struct rbac_config *cfg = &l->ctl->cfg;
+
+	if (!r->has_gid || (r->gid >= cfg->nss.gid_min && r->gid <= cfg->nss.gid_max))
+		return;
+	add_finding(
+	    l, "gid_out_of_range", r->dn,
+	    "gidNumber %lu is outside nss.gid_min..nss.gid_max (%lu..%lu), so "
+	    "libnss_rbac gives the group the hashed gid %lu instead: set a gidNumber "
+	    "in the range",
+	    r->gid, cfg->nss.gid_min, cfg->nss.gid_max,
+	    (unsigned long)rbac_group_gid(ns->name, r, cfg->nss.gid_min, cfg->nss.gid_max));
+}
+
+static void lint_members(struct lint *l, const struct rbac_role *r)
+{
+	size_t count;
+
+	for (size_t i = 0; i < r->members.n; i++)
+		if (view_account(&l->v, r->members.v[i], &count) == NULL)
+			add_finding(
+			    l, "member_without_account", r->dn,
+			    "memberUid \"%s\" has no rbacAccount entry under %s, so it "
+			    "grants nobody anything: delete the value or create the account",
+			    r->members.v[i], l->ctl->cfg.ldap.user_base);
+}
+
+/* ---------------------------------------------------- groups (libnss_rbac) */
+
+/* A role's group as the snapshot writer makes it: the roles of the host
+ * namespace in name order, then the global ones; the first to claim a
+ * name or a gid keeps it (rbac_snapshot_write.h). */
+struct claim {
+	const struct rbac_role *role;
+	char name[256]; /* valid names are at most RBAC_GROUP_NAME_MAX */
+	unsigned long gid;
+};
+
+static int cmp_role_ptr(const void *a, const void *b)
+{
+	const struct rbac_role *x = *(const struct rbac_role *const *)a;
+	const struct rbac_role *y = *(const struct rbac_role *const *)b;
+
+	return strcmp(x->name, y->name);
+}
+
+static const struct claim *claimed(const struct claim *c, size_t n, const char *name,
+				   unsigned long gid, bool by_name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (by_name ? strcmp(c[i].name, name) == 0 : c[i].gid == gid)
+			return &c[i];
+	return NULL;
+}
+
+static void lint_group(struct lint *l, const struct rbac_namespace *ns,
+		       const struct rbac_role *r, struct claim *c, size_t *n)
+{
+	const char *fmt =
+	    ns == &l->v.ns ? l->ctl->cfg.nss.group_format : l->ctl->cfg.nss.global_group_format;
+	const struct claim *other;
+	char name[256];
+	unsigned long gid;
+
+	if (role_group(l->ctl, &l->v, ns, r, name, sizeof(name), &gid) == NULL) {
+		add_finding(
+		    l, "invalid_group_name", r->dn,
+		    "its group name \"%s\" (from \"%s\") is not a valid group name "
+		    "(1-%d characters: lowercase letters, digits, '_' and '-', starting "
+		    "with a letter or '_'), so libnss_rbac has no group for the role: "
+		    "rename the role",
+		    name, fmt, RBAC_GROUP_NAME_MAX);
+		return;
+	}
+	if ((other = claimed(c, *n, name, gid, true)) != NULL) {
+		add_finding(l, "group_name_collision", r->dn,
+			    "its group name \"%s\" is already the group of %s, so libnss_rbac "
+			    "skips this role: rename one of them",
+			    name, other->role->dn);
+		return;
+	}
+	if ((other = claimed(c, *n, name, gid, false)) != NULL) {
+		add_finding(
+		    l, "gid_collision", r->dn,
+		    "its gid %lu (%s) is already the gid of %s (group %s), so libnss_rbac "
+		    "skips this role: give one of them another gidNumber in %lu..%lu",
+		    gid, r->has_gid && gid == r->gid ? "gidNumber" : "hashed", other->role->dn,
+		    other->name, l->ctl->cfg.nss.gid_min, l->ctl->cfg.nss.gid_max);
+		return;
+	}
+	c[*n].role = r;
+	snprintf(c[*n].name, sizeof(c[*n].name), "%s", name);
+	c[(*n)++].gid = gid;
+}
+
+static void lint_groups_of(struct lint *l, const struct rbac_namespace *ns, struct claim *c,
+			   size_t *n)
+{
+	const struct rbac_role **sorted =
+	    calloc(ns->n_roles ? ns->n_roles : 1, sizeof(*sorted));
+
+	if (sorted == NULL) {
+		l->oom = true;
+		return;
+	}
+	for (size_t i = 0; i < ns->n_roles; i++)
+		sorted[i] = &ns->roles[i];
+	qsort(sorted, ns->n_roles, sizeof(*sorted), cmp_role_ptr);
+	for (size_t i = 0; i < ns->n_roles; i++)
+		lint_group(l, ns, sorted[i], c, n);
+	free(sorted);
+}
+
+static void lint_groups(struct lint *l)
+{
+	size_t total = l->v.ns.n_roles + (l->v.has_global ? l->v.global.n_roles : 0), n = 0;
+	struct claim *c = calloc(total ? total : 1, sizeof(*c));
+
+	if (c == NULL) {
+		l->oom = true;
+		return;
+	}
+	lint_groups_of(l, &l->v.ns, c, &n);
+	if (l->v.has_global)
+		lint_groups_of(l, &l->v.global, c, &n);
+	free(c);
+}
+
+/* ------------------------------------------------------ administrators */
+
+static bool role_has_active_holder(const struct lint *l, const struct rbac_role *r)
+{
+	const char *attr;
+	size_t count;
+
+	for (size_t i = 0; i < r->members.n; i++) {
+		const struct rbac_account *a = view_account(&l->v, r->members.v[i], &count);
+
+		if (a != NULL && count == 1 &&
+		    account_state_now(a, l->v.now, &attr) == RBAC_REASON_GRANTED)
+			return true;
+	}
+	return false;
+}
+
+/* Names the roles that would qualify, so the admin knows whom to give
+ * which role. */
+static void full_admin_roles(const struct rbac_namespace *ns, char *buf, size_t bufsz)
+{
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < ns->n_roles && used < bufsz; i++)
+		if (role_is_full_admin(ns, &ns->roles[i]))
+			used += (size_t)snprintf(buf + used, bufsz - used, "%s%s",
+						 used ? ", " : "", ns->roles[i].name);
+}
+
+static void lint_admins(struct lint *l, const struct rbac_namespace *ns)
+{
+	struct rbac_strlist need = RBAC_STRLIST_INIT;
+	char roles[TEXT_MAX / 2], perms[TEXT_MAX / 2];
+	size_t used = 0;
+
+	for (size_t i = 0; i < ns->n_roles; i++)
+		if (role_is_full_admin(ns, &ns->roles[i]) &&
+		    role_has_active_holder(l, &ns->roles[i]))
+			return;
+	if (admin_permissions(ns, &need) != 0) {
+		l->oom = true;
+		return;
+	}
+	perms[0] = '\0';
+	for (size_t i = 0; i < need.n && used < sizeof(perms); i++)
+		used += (size_t)snprintf(perms + used, sizeof(perms) - used, "%s%s",
+					 used ? ", " : "", need.v[i]);
+	full_admin_roles(ns, roles, sizeof(roles));
+	if (need.n == 0)
+		add_finding(
+		    l, "no_full_admin", ns->dn,
+		    "the master list admits no rbac.* permission, so nobody can administer "
+		    "namespace %s: add the rbac permissions to its rbacPermission values",
+		    ns->name);
+	else
+		add_finding(l, "no_full_admin", ns->dn,
+			    "no active user holds a role granting rbac.* (%s) in namespace %s: "
+			    "%s%s%s",
+			    perms, ns->name,
+			    roles[0] ? "add an active user to the memberUid of one of: " : "",
+			    roles,
+			    roles[0] ? ""
+				     : "no role grants all of them; give one role "
+				       "rbacPermission rbac.* and an active holder");
+	rbac_strlist_free(&need);
+}
+
+/* -------------------------------------------------------------- accounts */
+
+static void lint_time(struct lint *l, const struct rbac_account *a, const char *attr,
+		      const struct rbac_time_bound *b)
+{
+	if (b->present && !b->valid)
+		add_finding(l, "unreadable_time", a->dn,
+			    "%s \"%s\" cannot be read (a GeneralizedTime from 1970 on, such as "
+			    "20261231235959Z, is expected), so pam_rbac denies the user "
+			    "(invalid_entry): correct the value",
+			    attr, b->raw);
+}
+
+static void lint_account(struct lint *l, const struct rbac_account *a)
+{
+	const struct rbac_account *first;
+	char f[32], u[32];
+	size_t count;
+
+	if (a->status == RBAC_STATUS_INVALID)
+		add_finding(
+		    l, "invalid_status", a->dn,
+		    "rbacAccountStatus \"%s\" is not one of active, suspended, disabled, "
+		    "deleted, so pam_rbac denies the user (invalid_entry): set one of them",
+		    a->status_raw);
+	lint_time(l, a, "rbacValidFrom", &a->valid_from);
+	lint_time(l, a, "rbacValidUntil", &a->valid_until);
+	if (a->valid_from.valid && a->valid_until.valid && a->valid_from.t > a->valid_until.t)
+		add_finding(
+		    l, "inverted_window", a->dn,
+		    "rbacValidFrom %s is after rbacValidUntil %s, so the user can never "
+		    "log in: correct one of them",
+		    format_iso_time(a->valid_from.t, f, sizeof(f)),
+		    format_iso_time(a->valid_until.t, u, sizeof(u)));
+	first = view_account(&l->v, a->uid, &count);
+	if (count > 1 && first != a)
+		add_finding(l, "duplicate_uid", a->dn,
+			    "uid \"%s\" is also claimed by %s, so pam_rbac denies the user "
+			    "(invalid_entry) and libnss_rbac leaves them out: keep one "
+			    "rbacAccount entry per uid",
+			    a->uid, first->dn);
+}
+
+/* ------------------------------------------------------------- the run */
+
+static void lint_namespace(struct lint *l, const struct rbac_namespace *ns)
+{
+	for (size_t i = 0; i < ns->n_roles; i++) {
+		lint_inherits(l, ns, &ns->roles[i]);
+		lint_grants(l, ns, &ns->roles[i]);
+		lint_gid_range(l, ns, &ns->roles[i]);
+		lint_members(l, &ns->roles[i]);
+	}
+	lint_admins(l, ns);
+}
+
+/* The directory layer's own complaints about entries it read (a gidNumber
+ * that is not a number, a value with a NUL byte, two roles with one name)
+ * are findings too. Those starting "directory error: " come from
+ * rbac_namespace_resolve() and are reported above with advice. */
+static void lint_logged(struct lint *l)
+{
+	for (size_t i = 0; i < l->logged.n; i++) {
+		char *m = l->logged.v[i], *sep = strstr(m, ": ");
+
+		if (strncmp(m, "directory error: ", 17) == 0)
+			continue;
+		/* The loader starts a message about an entry with its DN. */
+		if (sep != NULL && memchr(m, '=', (size_t)(sep - m)) != NULL) {
+			*sep = '\0';
+			add_finding(l, "directory_error", m, "%s", sep + 2);
+		} else {
+			add_finding(l, "directory_error", "", "%s", m);
+		}
+	}
+}
+
+static int cmp_finding(const void *a, const void *b)
+{
+	const struct finding *x = a, *y = b;
+	int c = strcmp(x->dn, y->dn);
+
+	if (c == 0)
+		c = strcmp(x->code, y->code);
+	return c != 0 ? c : strcmp(x->message, y->message);
+}
+
+static void lint_run(struct lint *l)
+{
+	lint_namespace(l, &l->v.ns);
+	if (l->v.has_global)
+		lint_namespace(l, &l->v.global);
+	lint_groups(l);
+	for (size_t i = 0; i < l->v.n_accounts; i++)
+		lint_account(l, &l->v.accounts[i]);
+	lint_logged(l);
+	if (l->n > 0) /* l->f is NULL when there is nothing to sort */
+		qsort(l->f, l->n, sizeof(*l->f), cmp_finding);
+}
+
+/* ---------------------------------------------------------------- output */
+
+static int lint_print(const struct lint *l)
+{
+	const char *last = NULL;
+
+	for (size_t i = 0; i < l->n; i++) {
+		char *dn = text_clean(l->f[i].dn), *msg = text_clean(l->f[i].message);
+
+		if (last == NULL || strcmp(last, l->f[i].dn) != 0)
+			printf("%s%s\n", i > 0 ? "\n" : "", dn && dn[0] ? dn : "(directory)");
+		printf("  %s: %s\n", l->f[i].code, msg ? msg : "?");
+		last = l->f[i].dn;
+		free(dn);
+		free(msg);
+	}
+	printf("%s%zu finding%s (namespace %s%s%s, %zu accounts)\n", l->n ? "\n" : "", l->n,
+	       l->n == 1 ? "" : "s", l->v.ns.name, l->v.has_global ? ", global namespace " : "",
+	       l->v.has_global ? l->v.global.name : "", l->v.n_accounts);
+	return ferror(stdout) ? -1 : 0;
+}
+
+static int lint_json(const struct lint *l)
+{
+	struct json j;
+
+	json_begin(&j, stdout);
+	json_object(&j, NULL);
+	json_string(&j, "command", "lint");
+	json_int(&j, "version", 1);
+	json_string(&j, "namespace", l->v.ns.name);
+	json_string(&j, "global_namespace", l->v.has_global ? l->v.global.name : NULL);
+	json_int(&j, "accounts", (long long)l->v.n_accounts);
+	json_array(&j, "findings");
+	for (size_t i = 0; i < l->n; i++) {
+		json_object(&j, NULL);
+		json_string(&j, "code", l->f[i].code);
+		json_string(&j, "dn", l->f[i].dn[0] ? l->f[i].dn : NULL);
+		json_string(&j, "message", l->f[i].message);
+		json_end(&j);
+	}
+	json_end(&j);
+	json_end(&j);
+	return json_finish(&j);
+}
+
+/* ------------------------------------------------------------- the command */
+
+static int parse_lint_args(struct rbacctl *ctl, int argc, char **argv, const char **ns)
+{
+	static const struct option longopts[] = {
+	    {"json", no_argument, NULL, 'j'},
+	    {"namespace", required_argument, NULL, 'n'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
+	};
+	int c;
+
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "jn:h", longopts, NULL)) != -1) {
+		if (c == 'j')
+			ctl->json = true;
+		else if (c == 'n')
+			*ns = optarg;
+		else if (c == 'h')
+			return ctl_help("usage: %s [-c CONF] lint [--namespace NS] [--json]\n",
+					PROG);
+		else
+			return EXIT_ERROR;
+	}
+	if (optind != argc)
+		return ctl_usage("lint: unexpected argument '%s'", argv[optind]);
+	return EXIT_OK;
+}
+
+static void lint_free(struct lint *l)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		free(l->f[i].dn);
+		free(l->f[i].message);
+	}
+	free(l->f);
+	rbac_strlist_free(&l->logged);
+	ctl_view_free(&l->v);
+}
+
+int cmd_lint(struct rbacctl *ctl, int argc, char **argv)
+{
+	struct lint l;
+	const char *ns = NULL;
+	int rc = parse_lint_args(ctl, argc, argv, &ns);
+
+	if (rc != EXIT_OK)
+		return rc == CTL_HELP_SHOWN ? EXIT_OK : rc;
+	rc = ctl_config(ctl, ns);
+	if (rc != EXIT_OK)
+		return rc;
+	memset(&l, 0, sizeof(l));
+	l.ctl = ctl;
+	rc = ctl_view_load(ctl, &l.v, true, &l.logged);
+	if (rc == EXIT_OK) {
+		lint_run(&l);
+		if (l.oom) {
+			ctl_error("out of memory");
+			rc = EXIT_ERROR;
+		} else if ((ctl->json ? lint_json(&l) : lint_print(&l)) != 0 ||
+			   fflush(stdout) != 0) {
+			ctl_error("cannot write the output");
+			rc = EXIT_ERROR;
+		} else {
+			rc = l.n > 0 ? EXIT_NO : EXIT_OK;
+		}
+	}
+	lint_free(&l);
+	return rc;
+}

@@ -1,0 +1,148 @@
+/*
+ * rbacctl.h - what the commands of rbacctl share: the context built by
+ * main() (rbacctl.c), the exit codes, the directory as the read commands
+ * see it (view.c) and the command entry points.
+ */
+#ifndef RBACCTL_H
+#define RBACCTL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
+
+#include "rbac_config.h"
+#include "rbac_decision.h"
+#include "rbac_ldap.h"
+#include "rbac_log.h"
+#include "rbac_model.h"
+
+#define PROG "rbacctl"
+
+/* Exit codes (rbacctl(8), EXIT STATUS). The read commands: 1 is only the
+ * answer "no" of check (denied) and lint (findings); every error is 2.
+ * refresh, run by a timer, keeps finer codes for its logs. */
+enum {
+	EXIT_OK = 0,	/* success; check: not denied; lint: no finding */
+	EXIT_NO = 1,	/* check: denied; lint: findings */
+	EXIT_ERROR = 2, /* usage, configuration, directory, unknown user/role, I/O */
+
+	/* refresh */
+	EXIT_FAIL = 1,	      /* snapshot not written (namespace missing, I/O) */
+	EXIT_USAGE = 2,	      /* = EXIT_ERROR */
+	EXIT_CONFIG = 3,      /* rbac.conf unreadable, untrusted or invalid */
+	EXIT_UNAVAILABLE = 4, /* no configured server answered */
+};
+
+struct rbacctl {
+	const char *config_path;
+	struct rbac_config cfg;
+	struct rbac_logger lg;
+	bool json; /* --json: one JSON document on stdout (rbacctl(8), JSON OUTPUT) */
+};
+
+/* The directory as read for one command. */
+struct ctl_view {
+	struct rbac_dir *dir;
+	struct rbac_namespace ns;     /* the host's namespace (or --namespace) */
+	struct rbac_namespace global; /* valid when has_global */
+	bool has_global;
+	struct rbac_account *accounts; /* every rbacAccount, when asked for */
+	size_t n_accounts;
+	const struct rbac_account **by_uid; /* accounts sorted by uid (strcmp) */
+	time_t now;
+};
+
+/* ---- view.c ---- */
+
+/* "rbacctl: <message>" on stderr, the message made safe for a terminal. */
+void ctl_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* --help of a command: the usage line on stdout; returns CTL_HELP_SHOWN,
+ * which the command turns into EXIT_OK without doing anything else. */
+#define CTL_HELP_SHOWN (-1)
+int ctl_help(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* A usage error: the message and a pointer to --help; returns EXIT_ERROR. */
+int ctl_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Reads and checks the configuration (a failure names file:line:key);
+ * namespace, when not NULL, replaces the config's namespace the way the
+ * PAM argument namespace= does. Returns EXIT_OK or EXIT_ERROR. */
+int ctl_config(struct rbacctl *ctl, const char *namespace_name);
+
+/* Reads the host namespace, the global namespace (a missing one is a
+ * warning, as in pam_rbac) and, with accounts, every rbacAccount entry.
+ * On failure prints what the directory layer said and one line naming
+ * what could not be read, and returns EXIT_ERROR. On success the directory
+ * layer's complaints about the data go to logged when it is not NULL
+ * (lint), else they are summed up in one warning. The caller always calls
+ * ctl_view_free(). */
+int ctl_view_load(struct rbacctl *ctl, struct ctl_view *v, bool accounts,
+		  struct rbac_strlist *logged);
+/* The same holding back of directory messages around reads of one's own
+ * (check): every ctl_error() in between first prints what was held. */
+struct ctl_view_capture {
+	void *opaque;
+};
+void ctl_view_capture_begin(struct rbacctl *ctl, struct ctl_view_capture *c);
+void ctl_view_capture_end(struct ctl_view_capture *c);
+void ctl_view_free(struct ctl_view *v);
+
+/* The accounts whose uid is exactly uid: returns the first, and *count
+ * how many entries claim it (two or more is a directory error). */
+const struct rbac_account *view_account(const struct ctl_view *v, const char *uid,
+					size_t *count);
+
+/* The account's standing now, by rules 5-11 of the one decision table:
+ * GRANTED for an account that may hold roles now, else its reason
+ * (deleted, disabled, suspended, locked, not_yet_valid, expired,
+ * invalid_entry with *attribute set). */
+enum rbac_reason account_state_now(const struct rbac_account *a, time_t now,
+				   const char **attribute);
+/* The word for it: "active", or the reason keyword. */
+const char *account_state_word(enum rbac_reason r);
+
+/* "ns/role", as rbacctl names roles everywhere. buf holds 2 * 256 bytes. */
+#define ROLE_REF_BUFSZ 520
+const char *role_ref(const struct rbac_namespace *ns, const struct rbac_role *r, char *buf,
+		     size_t bufsz);
+/* Finds "ROLE" in the host namespace or "NS/ROLE" in either namespace;
+ * prints why not and returns NULL when there is none. */
+const struct rbac_role *view_find_role(const struct ctl_view *v, const char *ref,
+				       const struct rbac_namespace **ns);
+
+/* The rbac.* permissions a full administrator of ns must hold
+ * (rbacctl(8), LINT): every value that rbac.* matches among the pattern
+ * "rbac.*" itself, the master list and the rbacPermission and
+ * rbacRestriction values of the namespace's roles, keeping those the
+ * master list (if any) admits. Appends them to out; -1 when out of memory.
+ * The list may be empty: then nothing in ns can grant rbac.*. */
+int admin_permissions(const struct rbac_namespace *ns, struct rbac_strlist *out);
+/* A full administrator's role grants every one of them (at least one). */
+bool role_is_full_admin(const struct rbac_namespace *ns, const struct rbac_role *role);
+/* Appends to out those of them that role grants (privileged when any). */
+int role_admin_grants(const struct rbac_namespace *ns, const struct rbac_role *role,
+		      struct rbac_strlist *out);
+
+/* The group libnss_rbac makes of a role (nss.group_format or
+ * nss.global_group_format) and its gid; NULL when the name is not a valid
+ * group name (the snapshot writer skips such a role). */
+const char *role_group(const struct rbacctl *ctl, const struct ctl_view *v,
+		       const struct rbac_namespace *ns, const struct rbac_role *r, char *buf,
+		       size_t bufsz, unsigned long *gid);
+
+/* JSON pieces shared by the commands (rbacctl(8), JSON OUTPUT): a role
+ * reference {namespace, role, dn} and an account object; null for NULL. */
+struct json;
+void json_role_ref(struct json *j, const char *key, const struct rbac_namespace *ns,
+		   const struct rbac_role *r);
+void json_account(struct json *j, const char *key, const struct rbac_account *a, time_t now);
+
+/* ---- the commands ---- */
+
+int cmd_check(struct rbacctl *ctl, int argc, char **argv);
+int cmd_roles(struct rbacctl *ctl, int argc, char **argv);
+int cmd_members(struct rbacctl *ctl, int argc, char **argv);
+int cmd_permissions(struct rbacctl *ctl, int argc, char **argv);
+int cmd_lint(struct rbacctl *ctl, int argc, char **argv);
+int cmd_report(struct rbacctl *ctl, int argc, char **argv);
+
+#endif

@@ -1,0 +1,478 @@
+/*
+ * view.c - what the read commands of rbacctl share: configuration, the
+ * directory as read once per command, and small questions about it that
+ * every command asks the same way (account state, role names, the "full
+ * administrator" rule).
+ *
+ * The rules themselves stay in common/: an account's state comes from
+ * rbac_decide(), grants from rbac_role_grants().
+ */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "output.h"
+#include "rbac_snapshot_write.h"
+#include "rbacctl.h"
+
+/* ------------------------------------------------- directory messages */
+
+/* While the directory is read, what the directory layer logs at warning
+ * level or worse is held back: when the read fails it explains why and
+ * ends rbacctl's own one-line error, in parentheses; when the read succeeds
+ * it is about the data (a broken inheritance, a bad gidNumber), and one
+ * line pointing to `rbacctl lint` replaces it -- lint lists it all. */
+struct capture {
+	struct rbacctl *ctl;
+	struct rbac_logger saved;
+	struct rbac_strlist lines;
+};
+
+static struct capture *active_capture;
+
+static void capture_log(void *ctx, int priority, const char *message)
+{
+	struct capture *c = ctx;
+
+	if (priority > LOG_WARNING) {
+		rbac_log(&c->saved, priority, "%s", message);
+		return;
+	}
+	if (rbac_strlist_add(&c->lines, message) != 0)
+		c->saved.fn(c->saved.ctx, priority, message); /* no memory: say it now */
+}
+
+static void capture_begin(struct rbacctl *ctl, struct capture *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->ctl = ctl;
+	c->saved = ctl->lg;
+	ctl->lg.fn = capture_log;
+	ctl->lg.ctx = c;
+	active_capture = c;
+}
+
+/* The held-back lines, joined, for the end of rbacctl's one error line. */
+static void capture_take(struct capture *c, char *buf, size_t bufsz)
+{
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < c->lines.n && used < bufsz; i++)
+		used += (size_t)snprintf(buf + used, bufsz - used, "%s%s", i ? "; " : " (",
+					 c->lines.v[i]);
+	if (c->lines.n > 0 && used < bufsz)
+		snprintf(buf + used, bufsz - used, ")");
+	rbac_strlist_free(&c->lines);
+}
+
+/* keep: when not NULL, the held-back lines go there instead (lint). */
+static void capture_end(struct capture *c, struct rbac_strlist *keep)
+{
+	c->ctl->lg = c->saved;
+	active_capture = NULL;
+	if (keep != NULL) {
+		rbac_strlist_free(keep);
+		*keep = c->lines;
+		return;
+	}
+	if (c->lines.n > 0)
+		fprintf(stderr,
+			"%s: warning: the directory data has %zu problem%s that the "
+			"modules work around; run '%s lint' to see them\n",
+			PROG, c->lines.n, c->lines.n == 1 ? "" : "s", PROG);
+	rbac_strlist_free(&c->lines);
+}
+
+/* ---------------------------------------------------------------- errors */
+
+static void vsay(const char *fmt, va_list ap)
+{
+	char msg[4096], why[2048] = "";
+	char *clean;
+
+	if (active_capture != NULL)
+		capture_take(active_capture, why, sizeof(why));
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	strncat(msg, why, sizeof(msg) - strlen(msg) - 1);
+	clean = text_clean(msg);
+	fprintf(stderr, "%s: %s\n", PROG, clean != NULL ? clean : msg);
+	free(clean);
+}
+
+void ctl_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsay(fmt, ap);
+	va_end(ap);
+}
+
+int ctl_help(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	return CTL_HELP_SHOWN;
+}
+
+int ctl_usage(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsay(fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "Try '%s --help'.\n", PROG);
+	return EXIT_ERROR;
+}
+
+/* ---------------------------------------------------------- configuration */
+
+int ctl_config(struct rbacctl *ctl, const char *namespace_name)
+{
+	char err[RBAC_ERRLEN];
+
+	rbac_config_init(&ctl->cfg);
+	if (rbac_config_load(ctl->config_path, &ctl->cfg, err, sizeof(err)) != 0 ||
+	    (namespace_name != NULL && rbac_config_set(&ctl->cfg, "namespace", namespace_name,
+						       "--namespace", err, sizeof(err)) != 0) ||
+	    rbac_config_validate(&ctl->cfg, err, sizeof(err)) != 0) {
+		ctl_error("%s", err);
+		return EXIT_ERROR;
+	}
+	return EXIT_OK;
+}
+
+/* -------------------------------------------------------------- directory */
+
+/* One line an admin can act on: what was being read, and why it failed.
+ * The directory layer has already logged the details (URI, LDAP error). */
+static int load_failed(const struct rbacctl *ctl, enum rbac_dir_result r, const char *what,
+		       const char *name)
+{
+	if (r == RBAC_DIR_UNAVAILABLE)
+		ctl_error("directory unavailable: no server in ldap.uri answered within "
+			  "ldap.timeout (%.1f s) while reading %s \"%s\"",
+			  ctl->cfg.ldap.timeout, what, name);
+	else if (r == RBAC_DIR_NOT_FOUND)
+		ctl_error("%s \"%s\" not found: there is no rbacNamespace entry cn=%s,%s "
+			  "(check namespace and ldap.base in %s)",
+			  what, name, name, ctl->cfg.ldap.base, ctl->config_path);
+	else
+		ctl_error("cannot read %s \"%s\" from the directory (see the message above)",
+			  what, name);
+	return EXIT_ERROR;
+}
+
+static int cmp_account_ptr(const void *a, const void *b)
+{
+	const struct rbac_account *x = *(const struct rbac_account *const *)a;
+	const struct rbac_account *y = *(const struct rbac_account *const *)b;
+
+	return strcmp(x->uid, y->uid);
+}
+
+/* Every command looks accounts up by uid, once per memberUid value: a
+ * sorted index keeps a directory of many thousand users fast. */
+static int index_accounts(struct ctl_view *v)
+{
+	v->by_uid = calloc(v->n_accounts ? v->n_accounts : 1, sizeof(*v->by_uid));
+	if (v->by_uid == NULL)
+		return -1;
+	for (size_t i = 0; i < v->n_accounts; i++)
+		v->by_uid[i] = &v->accounts[i];
+	qsort(v->by_uid, v->n_accounts, sizeof(*v->by_uid), cmp_account_ptr);
+	return 0;
+}
+
+static int view_read(struct rbacctl *ctl, struct ctl_view *v, bool accounts)
+{
+	const char *global = ctl->cfg.global_namespace;
+	enum rbac_dir_result r;
+
+	memset(v, 0, sizeof(*v));
+	rbac_namespace_init(&v->ns);
+	rbac_namespace_init(&v->global);
+	v->now = time(NULL);
+	v->dir = rbac_dir_new(&ctl->cfg, &ctl->lg);
+	if (v->dir == NULL) {
+		ctl_error("out of memory");
+		return EXIT_ERROR;
+	}
+	r = rbac_dir_load_namespace(v->dir, ctl->cfg.namespace_name, NULL, &v->ns);
+	if (r != RBAC_DIR_OK)
+		return load_failed(ctl, r, "namespace", ctl->cfg.namespace_name);
+	if (global != NULL) {
+		r = rbac_dir_load_namespace(v->dir, global, NULL, &v->global);
+		if (r == RBAC_DIR_NOT_FOUND)
+			ctl_error(
+			    "warning: global namespace \"%s\" not found (no entry cn=%s,%s); "
+			    "going on without it, as pam_rbac does",
+			    global, global, ctl->cfg.ldap.base);
+		else if (r != RBAC_DIR_OK)
+			return load_failed(ctl, r, "global namespace", global);
+		v->has_global = r == RBAC_DIR_OK;
+	}
+	if (!accounts)
+		return EXIT_OK;
+	r = rbac_dir_load_accounts(v->dir, &v->accounts, &v->n_accounts);
+	if (r == RBAC_DIR_UNAVAILABLE)
+		return load_failed(ctl, r, "the accounts under", ctl->cfg.ldap.user_base);
+	if (r != RBAC_DIR_OK) {
+		ctl_error("cannot read the accounts under \"%s\" (ldap.user_base)",
+			  ctl->cfg.ldap.user_base);
+		return EXIT_ERROR;
+	}
+	if (index_accounts(v) != 0) {
+		ctl_error("out of memory");
+		return EXIT_ERROR;
+	}
+	return EXIT_OK;
+}
+
+int ctl_view_load(struct rbacctl *ctl, struct ctl_view *v, bool accounts,
+		  struct rbac_strlist *logged)
+{
+	struct capture c;
+	int rc;
+
+	capture_begin(ctl, &c);
+	rc = view_read(ctl, v, accounts);
+	capture_end(&c, rc == EXIT_OK ? logged : NULL);
+	return rc;
+}
+
+void ctl_view_capture_begin(struct rbacctl *ctl, struct ctl_view_capture *c)
+{
+	c->opaque = malloc(sizeof(struct capture));
+	if (c->opaque != NULL)
+		capture_begin(ctl, c->opaque);
+}
+
+void ctl_view_capture_end(struct ctl_view_capture *c)
+{
+	if (c->opaque != NULL)
+		capture_end(c->opaque, NULL);
+	free(c->opaque);
+	c->opaque = NULL;
+}
+
+void ctl_view_free(struct ctl_view *v)
+{
+	rbac_namespace_free(&v->ns);
+	rbac_namespace_free(&v->global);
+	rbac_accounts_free(v->accounts, v->n_accounts);
+	free(v->by_uid);
+	rbac_dir_free(v->dir);
+	memset(v, 0, sizeof(*v));
+}
+
+const struct rbac_account *view_account(const struct ctl_view *v, const char *uid,
+					size_t *count)
+{
+	size_t lo = 0, hi = v->n_accounts, first;
+
+	*count = 0;
+	while (lo < hi) { /* the first entry whose uid is not below uid */
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (strcmp(v->by_uid[mid]->uid, uid) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	first = lo;
+	while (lo < v->n_accounts && strcmp(v->by_uid[lo]->uid, uid) == 0)
+		lo++;
+	*count = lo - first;
+	return *count > 0 ? v->by_uid[first] : NULL;
+}
+
+/* ---------------------------------------------------------- account state */
+
+/* rbac_decide() over an empty namespace stops at rule 12 (no_roles) for
+ * an account that passes rules 5-11, so the one decision table also
+ * answers "is this account active now?". */
+enum rbac_reason account_state_now(const struct rbac_account *a, time_t now,
+				   const char **attribute)
+{
+	struct rbac_namespace empty;
+	struct rbac_decision_input in;
+	struct rbac_decision d;
+
+	rbac_namespace_init(&empty);
+	empty.resolved = true;
+	memset(&in, 0, sizeof(in));
+	in.ns = &empty;
+	in.account = a;
+	in.permission = "";
+	in.now = now;
+	rbac_decide(&in, &d);
+	*attribute = d.invalid_attribute;
+	return d.reason == RBAC_REASON_NO_ROLES ? RBAC_REASON_GRANTED : d.reason;
+}
+
+const char *account_state_word(enum rbac_reason r)
+{
+	return r == RBAC_REASON_GRANTED ? "active" : rbac_reason_name(r);
+}
+
+/* ------------------------------------------------------------------ roles */
+
+const char *role_ref(const struct rbac_namespace *ns, const struct rbac_role *r, char *buf,
+		     size_t bufsz)
+{
+	snprintf(buf, bufsz, "%.255s/%.255s", ns->name, r->name);
+	return buf;
+}
+
+const struct rbac_role *view_find_role(const struct ctl_view *v, const char *ref,
+				       const struct rbac_namespace **ns)
+{
+	const char *slash = strchr(ref, '/');
+	const struct rbac_role *r = NULL;
+
+	*ns = &v->ns;
+	if (slash != NULL) {
+		size_t len = (size_t)(slash - ref);
+
+		if (v->has_global && strlen(v->global.name) == len &&
+		    strncasecmp(v->global.name, ref, len) == 0)
+			*ns = &v->global;
+		else if (strlen(v->ns.name) != len || strncasecmp(v->ns.name, ref, len) != 0) {
+			ctl_error("unknown namespace in \"%s\": this host knows %s%s%s", ref,
+				  v->ns.name, v->has_global ? " and " : "",
+				  v->has_global ? v->global.name : "");
+			return NULL;
+		}
+		ref = slash + 1;
+	}
+	r = rbac_namespace_find_role(*ns, ref);
+	if (r == NULL)
+		ctl_error("no role \"%s\" in namespace %s (no rbacRole entry cn=%s,%s)", ref,
+			  (*ns)->name, ref, (*ns)->dn);
+	return r;
+}
+
+/* ------------------------------------------------- full administrators */
+
+/* A candidate counts when rbac.* matches it and the master list, if any,
+ * admits it: a permission nobody may hold cannot be asked of an admin. */
+static int admin_candidate(const struct rbac_namespace *ns, const char *c,
+			   struct rbac_strlist *out)
+{
+	if (!rbac_perm_match("rbac.*", c) || rbac_strlist_contains(out, c))
+		return 0;
+	if (ns->has_master && !rbac_perm_list_match(&ns->master, c, NULL))
+		return 0;
+	return rbac_strlist_add(out, c);
+}
+
+static int admin_candidates(const struct rbac_namespace *ns, const struct rbac_strlist *l,
+			    struct rbac_strlist *out)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (admin_candidate(ns, l->v[i], out) != 0)
+			return -1;
+	return 0;
+}
+
+int admin_permissions(const struct rbac_namespace *ns, struct rbac_strlist *out)
+{
+	if (admin_candidate(ns, "rbac.*", out) != 0 ||
+	    admin_candidates(ns, &ns->master, out) != 0)
+		return -1;
+	for (size_t i = 0; i < ns->n_roles; i++)
+		if (admin_candidates(ns, &ns->roles[i].permissions, out) != 0 ||
+		    admin_candidates(ns, &ns->roles[i].restrictions, out) != 0)
+			return -1;
+	return 0;
+}
+
+bool role_is_full_admin(const struct rbac_namespace *ns, const struct rbac_role *role)
+{
+	struct rbac_strlist need = RBAC_STRLIST_INIT;
+	bool all = admin_permissions(ns, &need) == 0 && need.n > 0;
+
+	for (size_t i = 0; all && i < need.n; i++)
+		all = rbac_role_grants(ns, role, need.v[i]);
+	rbac_strlist_free(&need);
+	return all;
+}
+
+int role_admin_grants(const struct rbac_namespace *ns, const struct rbac_role *role,
+		      struct rbac_strlist *out)
+{
+	struct rbac_strlist all = RBAC_STRLIST_INIT;
+	int rc = admin_permissions(ns, &all);
+
+	for (size_t i = 0; rc == 0 && i < all.n; i++)
+		if (rbac_role_grants(ns, role, all.v[i]))
+			rc = rbac_strlist_add(out, all.v[i]);
+	rbac_strlist_free(&all);
+	return rc;
+}
+
+/* ------------------------------------------------------------ NSS groups */
+
+const char *role_group(const struct rbacctl *ctl, const struct ctl_view *v,
+		       const struct rbac_namespace *ns, const struct rbac_role *r, char *buf,
+		       size_t bufsz, unsigned long *gid)
+{
+	const char *fmt =
+	    ns == &v->ns ? ctl->cfg.nss.group_format : ctl->cfg.nss.global_group_format;
+
+	*gid = rbac_group_gid(ns->name, r, ctl->cfg.nss.gid_min, ctl->cfg.nss.gid_max);
+	if (rbac_group_name_format(fmt, ns->name, r->name, buf, bufsz) != 0 ||
+	    !rbac_group_name_valid(buf))
+		return NULL;
+	return buf;
+}
+
+/* ------------------------------------------------------------------ JSON */
+
+void json_role_ref(struct json *j, const char *key, const struct rbac_namespace *ns,
+		   const struct rbac_role *r)
+{
+	if (r == NULL) {
+		json_string(j, key, NULL);
+		return;
+	}
+	json_object(j, key);
+	json_string(j, "namespace", ns->name);
+	json_string(j, "role", r->name);
+	json_string(j, "dn", r->dn);
+	json_end(j);
+}
+
+void json_account(struct json *j, const char *key, const struct rbac_account *a, time_t now)
+{
+	const char *attr = NULL;
+
+	if (a == NULL) {
+		json_string(j, key, NULL);
+		return;
+	}
+	json_object(j, key);
+	json_string(j, "uid", a->uid);
+	json_string(j, "dn", a->dn);
+	json_string(j, "state", account_state_word(account_state_now(a, now, &attr)));
+	json_string(j, "status", rbac_status_name(a->status));
+	json_string(j, "status_raw", a->status_raw);
+	json_string(j, "status_reason", a->status_reason);
+	json_time(j, "valid_from", a->valid_from.valid, a->valid_from.t);
+	json_string(j, "valid_from_raw", a->valid_from.raw);
+	json_time(j, "valid_until", a->valid_until.valid, a->valid_until.t);
+	json_string(j, "valid_until_raw", a->valid_until.raw);
+	json_bool(j, "locked", a->locked);
+	json_string(j, "locked_raw", a->locked_raw);
+	json_end(j);
+}
