@@ -1,8 +1,9 @@
 #!/bin/bash
 # The one command that runs every test on a fresh Debian 12 machine:
 # installs the build and test dependencies, builds with -Werror, runs the
-# unit and integration tests, the unit tests again under valgrind, the
-# whole suite under ASan+UBSan, and make distcheck.
+# unit, integration and system tests, the unit tests again under valgrind,
+# the whole suite under ASan+UBSan, the NSS contract tests under TSan, the
+# snapshot reader's fuzzer for a minute, make distcheck, and the demo.
 #
 #   bash tests/ci.sh
 #
@@ -12,23 +13,8 @@ set -euo pipefail
 
 cd "$(dirname "$0")/.."
 top=$(pwd)
-SUDO=
-if [ "$(id -u)" -ne 0 ]; then
-	SUDO=sudo
-fi
-
-DEPS=(build-essential autoconf automake libtool pkg-config
-	libconfig-dev libldap2-dev libpam0g-dev check
-	slapd ldap-utils valgrind
-	openssh-server openssh-client sudo)
-
-install_deps() {
-	export DEBIAN_FRONTEND=noninteractive
-	# The tests run their own slapd; the package's own server is not wanted.
-	echo "slapd slapd/no_configuration boolean true" | $SUDO debconf-set-selections
-	$SUDO apt-get update
-	$SUDO apt-get install -y --no-install-recommends "${DEPS[@]}"
-}
+# shellcheck source=SCRIPTDIR/deps.sh
+. "$top/tests/deps.sh"
 
 # Runs make check in $1, showing the logs of what failed.
 check_in() {
@@ -57,12 +43,18 @@ valgrind_unit_tests() {
 	done
 }
 
-install_deps
+rbac_install_deps
+# The tree stays in the format of .clang-format.
+git ls-files '*.c' '*.h' | xargs clang-format --dry-run --Werror
 autoreconf -fi
 build "$top/build-ci"
 check_in "$top/build-ci"
 valgrind_unit_tests "$top/build-ci"
 build "$top/build-asan" --enable-sanitizers
 check_in "$top/build-asan"
+make -C "$top/build-ci" check-nss-tsan
+make -C "$top/build-ci" fuzz FUZZ_TIME=60
 make -C "$top/build-ci" distcheck DISTCHECK_CONFIGURE_FLAGS=--enable-werror
+# The README's demo command, so it cannot rot.
+bash "$top/tests/demo.sh"
 echo "ci: all tests passed"

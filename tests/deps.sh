@@ -1,0 +1,24 @@
+# shellcheck shell=bash
+#
+# deps.sh -- the Debian 12 packages the build, the tests and the demo need,
+# and the one function that installs them (sourced by tests/ci.sh and
+# tests/demo.sh). Needs root, or sudo.
+
+RBAC_DEPS=(build-essential autoconf automake libtool pkg-config
+	libconfig-dev libldap2-dev libpam0g-dev check
+	slapd ldap-utils valgrind
+	openssh-server openssh-client sudo
+	clang clang-format libclang-rt-14-dev systemd jq)
+
+rbac_install_deps() {
+	local sudo=
+	if [ "$(id -u)" -ne 0 ]; then
+		sudo=sudo
+	fi
+	export DEBIAN_FRONTEND=noninteractive
+	# The tests and the demo run their own slapd on 127.0.0.1; the
+	# package's own system server is not wanted.
+	echo "slapd slapd/no_configuration boolean true" | $sudo debconf-set-selections
+	$sudo apt-get update
+	$sudo apt-get install -y --no-install-recommends "${RBAC_DEPS[@]}"
+}
