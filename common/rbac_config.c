@@ -1053,11 +1053,13 @@ int rbac_config_load(const char *path, struct rbac_config *cfg, char *err, size_
 
 /* ---- rules across keys ---- */
 
-static bool host_is_loopback(const char *host)
+bool rbac_host_is_loopback(const char *host)
 {
 	struct in6_addr a6;
 	struct in_addr a4;
 
+	if (host == NULL || host[0] == '\0')
+		return false;
 	if (strcasecmp(host, "localhost") == 0)
 		return true;
 	if (inet_pton(AF_INET, host, &a4) == 1)
@@ -1086,7 +1088,7 @@ static int find_insecure_uri(const struct rbac_config *cfg, char *host, size_t h
 			bool has_host = lud->lud_host != NULL && lud->lud_host[0] != '\0';
 
 			insecure = strcasecmp(lud->lud_scheme, "ldap") == 0 &&
-				   !(has_host && host_is_loopback(lud->lud_host));
+				   !rbac_host_is_loopback(lud->lud_host);
 			if (has_host)
 				rbac_log_quote(host, hostlen, lud->lud_host);
 			else

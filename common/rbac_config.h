@@ -110,6 +110,10 @@ int rbac_config_validate(const struct rbac_config *cfg, char *err, size_t errlen
 /* The permission a PAM service needs: pam.permissions[service], else
  * pam.permissions.default. */
 const char *rbac_config_permission_for(const struct rbac_config *cfg, const char *service);
+/* True for localhost, 127.0.0.0/8, ::1 and ::ffff:127.x: where a bind
+ * password over plain ldap:// does not leave the machine. NULL or "" (libldap's
+ * default host, which rbac.conf does not control) is not loopback. */
+bool rbac_host_is_loopback(const char *host);
 bool rbac_config_is_exempt(const struct rbac_config *cfg, const char *user);
 
 #endif

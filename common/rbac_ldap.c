@@ -320,25 +320,6 @@ static const struct berval *dn_first_cn(LDAPDN dn)
  * Connecting
  */
 
-/* The same rule as rbac_config_validate(): an empty host is libldap's
- * default, which rbac.conf does not control, so it is not trusted. */
-static bool host_is_loopback(const char *host)
-{
-	struct in6_addr a6;
-	struct in_addr a4;
-
-	if (host == NULL || host[0] == '\0')
-		return false;
-	if (strcasecmp(host, "localhost") == 0)
-		return true;
-	if (inet_pton(AF_INET, host, &a4) == 1)
-		return (ntohl(a4.s_addr) >> 24) == 127;
-	if (inet_pton(AF_INET6, host, &a6) == 1)
-		return IN6_IS_ADDR_LOOPBACK(&a6) ||
-		       (IN6_IS_ADDR_V4MAPPED(&a6) && a6.s6_addr[12] == 127);
-	return false;
-}
-
 /* What the URI is, and whether it may be used for this bind at all. The
  * config loader checks the same; this is where the password would leave. */
 static bool uri_check(struct rbac_dir *dir, const char *uri, bool *plain_ldap)
@@ -354,7 +335,7 @@ static bool uri_check(struct rbac_dir *dir, const char *uri, bool *plain_ldap)
 	}
 	*plain_ldap = strcasecmp(lud->lud_scheme, "ldap") == 0;
 	if (cfg->ldap.bind_dn != NULL && *plain_ldap && !cfg->ldap.tls.starttls &&
-	    !cfg->ldap.allow_insecure_bind && !host_is_loopback(lud->lud_host)) {
+	    !cfg->ldap.allow_insecure_bind && !rbac_host_is_loopback(lud->lud_host)) {
 		rbac_log(dir->lg, LOG_ERR,
 			 "ldap.uri %s: refusing to send the bind password without TLS "
 			 "(use ldaps://, tls.starttls, or ldap.allow_insecure_bind)",
