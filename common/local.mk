@@ -2,6 +2,8 @@
 
 # ---- common/: the core has no dependency beyond libc, so the NSS module
 # ---- and the snapshot reader can link it without libldap or libconfig.
+# ---- It holds the snapshot (DESIGN §8) and the offline mode's conversion
+# ---- of an accounts.db record into rbac_decide()'s inputs.
 noinst_LTLIBRARIES += common/librbaccore.la
 common_librbaccore_la_SOURCES = \
 	common/rbac_log.c common/rbac_log.h \
@@ -9,7 +11,10 @@ common_librbaccore_la_SOURCES = \
 	common/rbac_time.c common/rbac_time.h \
 	common/rbac_file.c common/rbac_file.h \
 	common/rbac_model.c common/rbac_model.h \
-	common/rbac_decision.c common/rbac_decision.h
+	common/rbac_decision.c common/rbac_decision.h \
+	common/rbac_snapshot.c common/rbac_snapshot.h \
+	common/rbac_snapshot_write.c common/rbac_snapshot_write.h \
+	common/rbac_offline.c common/rbac_offline.h
 
 # ---- directory side: configuration (libconfig) and LDAP (libldap).
 noinst_LTLIBRARIES += common/librbacdir.la

@@ -660,13 +660,23 @@ enum rbac_snapshot_error rbac_snapshot_open(struct rbac_snapshot_file *f, const 
 					    enum rbac_snapshot_kind kind, uid_t owner,
 					    time_t now, char *err, size_t errlen)
 {
+	return rbac_snapshot_open_mode(f, path, kind, owner, RBAC_FILE_NO_WRITE_OTHERS, now,
+				       err, errlen);
+}
+
+enum rbac_snapshot_error rbac_snapshot_open_mode(struct rbac_snapshot_file *f, const char *path,
+						 enum rbac_snapshot_kind kind, uid_t owner,
+						 mode_t forbidden, time_t now, char *err,
+						 size_t errlen)
+{
 	enum rbac_snapshot_error e;
 	struct stat st;
 	void *map;
 	int fd;
 
 	memset(f, 0, sizeof(*f));
-	fd = rbac_file_open_trusted(path, owner, RBAC_FILE_NO_WRITE_OTHERS, &st, err, errlen);
+	fd = rbac_file_open_trusted(path, owner, forbidden | RBAC_FILE_NO_WRITE_OTHERS, &st,
+				    err, errlen);
 	if (fd < 0)
 		return RBAC_SNAPSHOT_E_FILE;
 	id_from_stat(&f->id, &st);

@@ -211,6 +211,14 @@ struct rbac_snapshot_file {
 enum rbac_snapshot_error rbac_snapshot_open(struct rbac_snapshot_file *f, const char *path,
 					    enum rbac_snapshot_kind kind, uid_t owner,
 					    time_t now, char *err, size_t errlen);
+/* The same, refusing a file with any of the `forbidden` mode bits instead
+ * of group/other write only: accounts.db, written 0600, is refused when
+ * anybody but its owner may read it; group/other write is always refused (RBAC_FILE_PRIVATE of
+ * rbac_file.h). */
+enum rbac_snapshot_error rbac_snapshot_open_mode(struct rbac_snapshot_file *f, const char *path,
+						 enum rbac_snapshot_kind kind, uid_t owner,
+						 mode_t forbidden, time_t now, char *err,
+						 size_t errlen);
 void rbac_snapshot_close(struct rbac_snapshot_file *f);
 /* True when path still names the very file of id, unchanged (same device,
  * inode, size, mtime and ctime). One stat(2). */

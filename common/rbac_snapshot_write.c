@@ -895,11 +895,30 @@ static void put_account(struct sections *s, const struct rbac_snapshot_model *m,
 	s->count[1]++;
 }
 
-/* Every entry with a uid, except both entries of a duplicated uid. */
-static bool account_stored(const struct account_table *t, size_t i)
+static bool same_uid(const struct account_table *t, size_t i, size_t j)
 {
-	return !(i > 0 && strcmp(t->v[i - 1]->uid, t->v[i]->uid) == 0) &&
-	       !(i + 1 < t->n && strcmp(t->v[i + 1]->uid, t->v[i]->uid) == 0);
+	return j < t->n && strcmp(t->v[i]->uid, t->v[j]->uid) == 0;
+}
+
+/* One record per uid. A uid that several entries claim is stored once with
+ * an invalid status, so an offline decision denies it (invalid_entry) as
+ * an online one does, instead of finding no account, which
+ * pam.unknown_user = "ignore" would let pass. */
+static void put_account_once(struct sections *s, const struct rbac_snapshot_model *m,
+			     const struct rbac_snapshot_options *o,
+			     const struct account_table *t, size_t i)
+{
+	struct rbac_account claimed;
+
+	if (i > 0 && same_uid(t, i, i - 1))
+		return;
+	if (!same_uid(t, i, i + 1)) {
+		put_account(s, m, o, t->v[i]);
+		return;
+	}
+	claimed = *t->v[i];
+	claimed.status = RBAC_STATUS_INVALID;
+	put_account(s, m, o, &claimed);
 }
 
 int rbac_snapshot_build_accounts(const struct rbac_snapshot_model *m,
@@ -915,10 +934,8 @@ int rbac_snapshot_build_accounts(const struct rbac_snapshot_model *m,
 		return -1;
 	if (account_table_init(&t, m, NULL) == 0) {
 		wb_string(&s.sec[0], m->ns->name, &s.ns_off, &s.ns_len);
-		for (size_t i = 0; i < t.n; i++) {
-			if (account_stored(&t, i))
-				put_account(&s, m, o, t.v[i]);
-		}
+		for (size_t i = 0; i < t.n; i++)
+			put_account_once(&s, m, o, &t, i);
 		s.count[0] = (uint32_t)s.sec[0].len;
 		rc = assemble("RBACACCT", &s, o, lg, out);
 		out->users = s.count[1];

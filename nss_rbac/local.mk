@@ -1,10 +1,5 @@
 # nss_rbac/: included from the top-level Makefile.am (owned by the nss_rbac work)
 
-# ---- the snapshot (DESIGN §8) is part of the core: libc only, no libldap or
-# ---- libconfig, so the NSS module can link it.
-common_librbaccore_la_SOURCES += \
-	common/rbac_snapshot.c common/rbac_snapshot.h \
-	common/rbac_snapshot_write.c common/rbac_snapshot_write.h
 
 # ---- unit tests of the snapshot
 check_PROGRAMS += tests/unit/check_snapshot

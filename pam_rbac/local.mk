@@ -32,7 +32,8 @@ PAM_INTEGRATION_TESTS = \
 	tests/integration/pam.test \
 	tests/integration/pam-unavailable.test \
 	tests/integration/pam-readme.test \
-	tests/integration/pam-valgrind.test
+	tests/integration/pam-valgrind.test \
+	tests/integration/pam-offline.test
 # Real sshd and sudo; root only (they skip otherwise).
 PAM_SYSTEM_TESTS = tests/system/sshd.test tests/system/sudo.test
 TESTS += $(PAM_INTEGRATION_TESTS) $(PAM_SYSTEM_TESTS)

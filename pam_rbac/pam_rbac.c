@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <syslog.h>
 #include <time.h>
 
@@ -23,9 +24,12 @@
 
 #include "rbac_config.h"
 #include "rbac_decision.h"
+#include "rbac_file.h"
 #include "rbac_ldap.h"
 #include "rbac_log.h"
 #include "rbac_model.h"
+#include "rbac_offline.h"
+#include "rbac_snapshot.h"
 
 #define PERMISSION_MAX 255
 #define MESSAGE_MAX    512
@@ -178,6 +182,8 @@ struct lookup {
 	struct rbac_account account;
 	bool have_ns, have_global, have_account;
 	bool unavailable;	/* rule 3 */
+	bool down;		/* no server answered: the snapshot may answer */
+	bool from_snapshot;	/* ns and account come from accounts.db */
 	bool ambiguous_account; /* two entries claim the uid: invalid_entry */
 	bool name_rejected;	/* rbac_user_name_plausible() said no */
 };
@@ -208,6 +214,7 @@ static int load_host_namespace(struct options *o, struct lookup *lk, const char 
 	r = rbac_dir_load_namespace(lk->dir, o->cfg.namespace_name, user, &lk->ns);
 	lk->have_ns = r == RBAC_DIR_OK;
 	lk->unavailable = r == RBAC_DIR_UNAVAILABLE || r == RBAC_DIR_ERROR;
+	lk->down = r == RBAC_DIR_UNAVAILABLE;
 	return r == RBAC_DIR_OK ? 0 : -1;
 }
 
@@ -219,6 +226,7 @@ static int load_account(struct lookup *lk, const char *user)
 
 	lk->have_account = r == RBAC_DIR_OK;
 	lk->unavailable = r == RBAC_DIR_UNAVAILABLE;
+	lk->down = r == RBAC_DIR_UNAVAILABLE;
 	lk->ambiguous_account = r == RBAC_DIR_ERROR;
 	return r == RBAC_DIR_OK ? 0 : -1;
 }
@@ -241,6 +249,7 @@ static void load_global_namespace(struct options *o, struct lookup *lk, const ch
 			 o->cfg.ldap.base);
 	else if (r != RBAC_DIR_OK)
 		lk->unavailable = true;
+	lk->down = r == RBAC_DIR_UNAVAILABLE;
 }
 
 /* At most one connection and three searches: namespace, account, global. */
@@ -259,6 +268,108 @@ static void consult_directory(struct options *o, struct lookup *lk, const char *
 	if (load_host_namespace(o, lk, user) < 0 || load_account(lk, user) < 0)
 		return;
 	load_global_namespace(o, lk, user);
+}
+
+/* ---- what the snapshot says, when no server answered (DESIGN.md §8) ---- */
+
+#define OFFLINE_PATH RBAC_CACHE_DIR "/" RBAC_SNAPSHOT_ACCOUNTS_FILE
+
+/* accounts.db stores grants only for the values of pam.permissions and its
+ * default (what `rbacctl refresh` was configured with); of any other
+ * permission it knows nothing, not even "no". */
+static bool snapshot_answers_for(const struct rbac_config *cfg, const char *permission)
+{
+	if (permission == NULL)
+		return false;
+	if (cfg->pam.default_permission != NULL &&
+	    strcmp(cfg->pam.default_permission, permission) == 0)
+		return true;
+	for (size_t i = 0; i < cfg->pam.n_permissions; i++)
+		if (strcmp(cfg->pam.permissions[i].permission, permission) == 0)
+			return true;
+	return false;
+}
+
+/* The checks the reader cannot make: this host's namespace (a cn, so
+ * case-insensitive) and pam.offline_max_age. */
+static bool snapshot_usable(const struct options *o, const struct rbac_snapshot *snap,
+			    time_t now)
+{
+	char q[RBAC_LOG_QUOTE_BUFSZ];
+	int64_t age = (int64_t)now - snap->written_at;
+
+	if (strcasecmp(snap->namespace_name, o->cfg.namespace_name) != 0) {
+		rbac_log(&o->lg, LOG_WARNING,
+			 "offline: %s is a snapshot of namespace \"%s\", not of this host's; "
+			 "not used",
+			 OFFLINE_PATH, rbac_log_quote(q, sizeof(q), snap->namespace_name));
+		return false;
+	}
+	if (age > o->cfg.pam.offline_max_age) {
+		rbac_log(&o->lg, LOG_WARNING,
+			 "offline: %s was written %lld s ago, more than pam.offline_max_age "
+			 "(%ld s); not used",
+			 OFFLINE_PATH, (long long)age, o->cfg.pam.offline_max_age);
+		return false;
+	}
+	rbac_log(&o->lg, LOG_DEBUG, "offline: deciding from %s (generation %llu, %lld s old)",
+		 OFFLINE_PATH, (unsigned long long)snap->generation, (long long)age);
+	return true;
+}
+
+/* The directory's answers, replaced by the snapshot's: the namespace holds
+ * the account's stored grants as one role (rbac_snapshot_account_to_model)
+ * and an uid absent from the snapshot is no account at all. */
+static void take_snapshot_answer(const struct options *o, struct lookup *lk,
+				 const struct rbac_snapshot *snap, const char *user)
+{
+	struct rbac_snapshot_account rec;
+
+	rbac_namespace_free(&lk->ns);
+	rbac_namespace_free(&lk->global);
+	rbac_account_free(&lk->account);
+	lk->have_ns = lk->have_global = lk->have_account = lk->ambiguous_account = false;
+	if (rbac_snapshot_account_by_uid(snap, user, &rec) &&
+	    rbac_snapshot_account_to_model(snap, &rec, &lk->account, &lk->ns) < 0) {
+		rbac_log(&o->lg, LOG_CRIT, "out of memory");
+		rbac_namespace_free(&lk->ns);
+		rbac_account_free(&lk->account);
+		return;
+	}
+	if (lk->ns.name == NULL && (lk->ns.name = strdup(snap->namespace_name)) == NULL) {
+		rbac_log(&o->lg, LOG_CRIT, "out of memory");
+		return;
+	}
+	lk->have_account = lk->account.uid != NULL;
+	lk->have_ns = true;
+	lk->unavailable = false;
+	lk->from_snapshot = true;
+}
+
+static void consult_snapshot(const struct options *o, struct lookup *lk, const char *user,
+			     const char *permission)
+{
+	struct rbac_snapshot_file f;
+	char err[RBAC_ERRLEN + 64];
+	char q[RBAC_LOG_QUOTE_BUFSZ];
+	time_t now = time(NULL);
+
+	if (!snapshot_answers_for(&o->cfg, permission)) {
+		rbac_log(&o->lg, LOG_WARNING,
+			 "offline: %s records no grants of \"%s\" (not a pam.permissions "
+			 "value); not used",
+			 OFFLINE_PATH, rbac_log_quote(q, sizeof(q), permission));
+		return;
+	}
+	if (rbac_snapshot_open_mode(&f, OFFLINE_PATH, RBAC_SNAPSHOT_ACCOUNTS, 0,
+				    RBAC_FILE_PRIVATE, now, err,
+				    sizeof(err)) != RBAC_SNAPSHOT_OK) {
+		rbac_log(&o->lg, LOG_WARNING, "offline: %s; not used", err);
+		return;
+	}
+	if (snapshot_usable(o, &f.snap, now))
+		take_snapshot_answer(o, lk, &f.snap, user);
+	rbac_snapshot_close(&f);
 }
 
 /* ---- the decision ---- */
@@ -335,6 +446,9 @@ static void decision_details(const struct rbac_decision *d, const struct lookup 
 	char a[FIELD_BUFSZ], b[FIELD_BUFSZ];
 
 	buf[0] = '\0';
+	/* The snapshot knows that a held role grants it, not which one. */
+	if (lk->from_snapshot && d->reason == RBAC_REASON_GRANTED)
+		return;
 	if (d->reason == RBAC_REASON_GRANTED && d->grant_ns != NULL && d->grant_role != NULL)
 		snprintf(buf, bufsz, " role=%s/%s", field(a, sizeof(a), d->grant_ns->name),
 			 field(b, sizeof(b), d->grant_role->name));
@@ -364,11 +478,12 @@ static void log_decision(pam_handle_t *pamh, const struct options *o, const stru
 	decision_details(d, lk, details, sizeof(details));
 	pam_syslog(
 	    pamh, decision_priority(d->reason),
-	    "decision=%s reason=%s user=%s namespace=%s service=%s permission=%s rhost=%s%s",
+	    "decision=%s reason=%s user=%s namespace=%s service=%s permission=%s rhost=%s%s%s",
 	    decision_word(d->pam_code), rbac_reason_name(d->reason),
 	    field(user, sizeof(user), rq->user), field(ns, sizeof(ns), o->cfg.namespace_name),
 	    field(svc, sizeof(svc), rq->service), field(perm, sizeof(perm), rq->permission),
-	    field(rhost, sizeof(rhost), rq->rhost), details);
+	    field(rhost, sizeof(rhost), rq->rhost), details,
+	    lk->from_snapshot ? " source=snapshot" : "");
 }
 
 static void tell_user(pam_handle_t *pamh, int flags, const struct options *o,
@@ -408,6 +523,8 @@ PAM_EXTERN int pam_sm_acct_mgmt(pam_handle_t *pamh, int flags, int argc, const c
 	exempt = rq.user != NULL && rbac_config_is_exempt(&o.cfg, rq.user);
 	if (!exempt && o.config_ok)
 		consult_directory(&o, &lk, rq.user);
+	if (lk.unavailable && lk.down && o.cfg.pam.offline_max_age > 0)
+		consult_snapshot(&o, &lk, rq.user, rq.permission);
 	decide(&o, &rq, &lk, exempt, &d);
 	log_decision(pamh, &o, &rq, &lk, &d);
 	if (d.pam_code != PAM_SUCCESS && d.pam_code != PAM_IGNORE)

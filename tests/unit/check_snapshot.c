@@ -17,6 +17,8 @@
 
 #include "fixture.h"
 #include "rbac_decision.h"
+#include "rbac_file.h"
+#include "rbac_offline.h"
 #include "snapshot_fixture.h"
 
 #define T2100	 4102444800 /* 2100-01-01 00:00:00 UTC */
@@ -595,6 +597,21 @@ START_TEST(test_accounts_db)
 }
 END_TEST
 
+/* Offline, a uid two entries claim is denied as online, not unknown. */
+START_TEST(test_accounts_duplicate_uid_is_invalid)
+{
+	struct rbac_snapshot_account a;
+
+	sfx_account(&f, "alice", "active", NULL, NULL, false);
+	build_and_parse(RBAC_SNAPSHOT_ACCOUNTS);
+	ck_assert_uint_eq(img.users, 14);
+	account_of("alice", &a);
+	ck_assert_uint_eq(a.status, RBAC_STATUS_INVALID);
+	account_of("bob", &a);
+	ck_assert_uint_eq(a.status, RBAC_STATUS_SUSPENDED);
+}
+END_TEST
+
 START_TEST(test_accounts_bad_time_flag)
 {
 	struct rbac_snapshot_account a;
@@ -603,6 +620,156 @@ START_TEST(test_accounts_bad_time_flag)
 	build_and_parse(RBAC_SNAPSHOT_ACCOUNTS);
 	account_of("alice", &a);
 	ck_assert_uint_eq(a.flags, RBAC_SNAPSHOT_ACCOUNT_FROM | RBAC_SNAPSHOT_ACCOUNT_BAD_TIME);
+}
+END_TEST
+
+/* ------------------------------------------------- accounts.db as a model */
+
+/* The decision from the directory's model and from the snapshot's record of
+ * the same account: one rbac_decide(), two sets of inputs. */
+static void decide_online(const struct rbac_account *a, const char *perm, time_t now,
+			  struct rbac_decision *d)
+{
+	struct rbac_decision_input in = {
+	    .ns = &f.eng, .global = &f.global, .account = a, .permission = perm, .now = now};
+
+	rbac_decide(&in, d);
+}
+
+static void decide_offline(const char *uid, const char *perm, time_t now,
+			   struct rbac_decision *d, struct rbac_account *a,
+			   struct rbac_namespace *ns)
+{
+	struct rbac_decision_input in = {.ns = ns, .permission = perm, .now = now};
+	struct rbac_snapshot_account rec;
+
+	rbac_account_init(a);
+	rbac_namespace_init(ns);
+	if (rbac_snapshot_account_by_uid(&snap, uid, &rec)) {
+		ck_assert_int_eq(rbac_snapshot_account_to_model(&snap, &rec, a, ns), 0);
+		in.account = a;
+	}
+	rbac_decide(&in, d);
+}
+
+static const char *const offline_perms[] = {"host.login", "host.sudo", "host.su"};
+static const time_t offline_times[] = {SFX_NOW, 1704067199 /* 2023-12-31 23:59:59 */, T2099_06,
+				       T2100};
+
+/* Every example account, every stored permission, at times on both sides
+ * of every window: the snapshot decides exactly as the directory would. */
+START_TEST(test_offline_same_decision)
+{
+	build_and_parse(RBAC_SNAPSHOT_ACCOUNTS);
+	for (size_t i = 0; i < f.n_accounts; i++) {
+		for (size_t p = 0; p < 3; p++) {
+			for (size_t t = 0; t < sizeof(offline_times) / sizeof(offline_times[0]);
+			     t++) {
+				struct rbac_decision on, off;
+				struct rbac_account a;
+				struct rbac_namespace ns;
+
+				decide_online(&f.accounts[i], offline_perms[p],
+					      offline_times[t], &on);
+				decide_offline(f.accounts[i].uid, offline_perms[p],
+					       offline_times[t], &off, &a, &ns);
+				ck_assert_msg(on.reason == off.reason,
+					      "%s %s at %lld: directory %s, snapshot %s",
+					      f.accounts[i].uid, offline_perms[p],
+					      (long long)offline_times[t],
+					      rbac_reason_name(on.reason),
+					      rbac_reason_name(off.reason));
+				ck_assert_int_eq(on.pam_code, off.pam_code);
+				rbac_account_free(&a);
+				rbac_namespace_free(&ns);
+			}
+		}
+	}
+}
+END_TEST
+
+START_TEST(test_offline_model)
+{
+	struct rbac_decision d;
+	struct rbac_account a;
+	struct rbac_namespace ns;
+
+	build_and_parse(RBAC_SNAPSHOT_ACCOUNTS);
+	decide_offline("bob", "host.login", SFX_NOW, &d, &a, &ns);
+	ck_assert_int_eq(d.reason, RBAC_REASON_SUSPENDED);
+	ck_assert_str_eq(a.status_reason, "password reset pending");
+	ck_assert_str_eq(ns.name, "eng");
+	ck_assert_uint_eq(ns.n_roles, 1);
+	ck_assert_str_eq(ns.roles[0].name, RBAC_OFFLINE_ROLE);
+	ck_assert(!ns.has_master);
+	rbac_account_free(&a);
+	rbac_namespace_free(&ns);
+
+	decide_offline("peggy", "host.login", SFX_NOW, &d, &a, &ns);
+	ck_assert_int_eq(d.reason, RBAC_REASON_EXPIRED);
+	ck_assert(a.valid_until.present && a.valid_until.valid);
+	ck_assert_str_eq(a.valid_until.raw, "20250101000000Z");
+	ck_assert_str_eq(a.valid_from.raw, "20240101000000Z");
+	rbac_account_free(&a);
+	rbac_namespace_free(&ns);
+
+	/* No role held: the synthetic role has no member. */
+	decide_offline("grace", "host.login", SFX_NOW, &d, &a, &ns);
+	ck_assert_int_eq(d.reason, RBAC_REASON_NO_ROLES);
+	ck_assert_uint_eq(ns.roles[0].members.n, 0);
+	rbac_account_free(&a);
+	rbac_namespace_free(&ns);
+
+	decide_offline("alice", "host.sudo", SFX_NOW, &d, &a, &ns);
+	ck_assert_int_eq(d.reason, RBAC_REASON_GRANTED);
+	ck_assert_ptr_eq(d.grant_role, &ns.roles[0]);
+	ck_assert(!a.valid_from.present && !a.valid_until.present);
+	ck_assert_ptr_null(a.valid_from.raw);
+	rbac_account_free(&a);
+	rbac_namespace_free(&ns);
+
+	decide_offline("mallory", "host.login", SFX_NOW, &d, &a, &ns);
+	ck_assert_int_eq(d.reason, RBAC_REASON_UNKNOWN_USER);
+	rbac_account_free(&a);
+	rbac_namespace_free(&ns);
+}
+END_TEST
+
+/* A window value the writer could not read stays unreadable: invalid_entry
+ * naming the attribute, never a grant; the readable bound survives. */
+START_TEST(test_offline_bad_time)
+{
+	struct rbac_decision d;
+	struct rbac_account a;
+	struct rbac_namespace ns;
+
+	ck_assert_int_eq(rbac_time_bound_set(&f.accounts[0].valid_until, "never"), 0);
+	ck_assert_int_eq(rbac_time_bound_set(&f.accounts[0].valid_from, "20200101000000Z"), 0);
+	build_and_parse(RBAC_SNAPSHOT_ACCOUNTS);
+	decide_offline("alice", "host.login", SFX_NOW, &d, &a, &ns);
+	ck_assert_int_eq(d.reason, RBAC_REASON_INVALID_ENTRY);
+	ck_assert_str_eq(d.invalid_attribute, "rbacValidUntil");
+	ck_assert(a.valid_from.valid);
+	ck_assert_int_eq(a.valid_from.t, 1577836800);
+	rbac_account_free(&a);
+	rbac_namespace_free(&ns);
+}
+END_TEST
+
+/* An unknown status value is stored as such and denied as invalid_entry. */
+START_TEST(test_offline_invalid_status)
+{
+	struct rbac_decision d;
+	struct rbac_account a;
+	struct rbac_namespace ns;
+
+	f.accounts[0].status = RBAC_STATUS_INVALID;
+	build_and_parse(RBAC_SNAPSHOT_ACCOUNTS);
+	decide_offline("alice", "host.login", SFX_NOW, &d, &a, &ns);
+	ck_assert_int_eq(d.reason, RBAC_REASON_INVALID_ENTRY);
+	ck_assert_str_eq(d.invalid_attribute, "rbacAccountStatus");
+	rbac_account_free(&a);
+	rbac_namespace_free(&ns);
 }
 END_TEST
 
@@ -931,6 +1098,34 @@ START_TEST(test_write_and_open)
 }
 END_TEST
 
+/* pam_rbac opens accounts.db with RBAC_FILE_PRIVATE: readable by others
+ * is refused, and group/other write stays refused whatever is asked. */
+START_TEST(test_open_private)
+{
+	struct rbac_snapshot_file sf;
+	char err[512];
+
+	write_image("groups.db", 0600);
+	ck_assert_int_eq(rbac_snapshot_open_mode(&sf, path, RBAC_SNAPSHOT_GROUPS, geteuid(),
+						 RBAC_FILE_PRIVATE, SFX_NOW, err, sizeof(err)),
+			 RBAC_SNAPSHOT_OK);
+	rbac_snapshot_close(&sf);
+	ck_assert_int_eq(chmod(path, 0644), 0);
+	ck_assert_int_eq(rbac_snapshot_open_mode(&sf, path, RBAC_SNAPSHOT_GROUPS, geteuid(),
+						 RBAC_FILE_PRIVATE, SFX_NOW, err, sizeof(err)),
+			 RBAC_SNAPSHOT_E_FILE);
+	ck_assert_ptr_null(sf.map);
+	ck_assert_int_eq(rbac_snapshot_open(&sf, path, RBAC_SNAPSHOT_GROUPS, geteuid(), SFX_NOW,
+					    err, sizeof(err)),
+			 RBAC_SNAPSHOT_OK);
+	rbac_snapshot_close(&sf);
+	ck_assert_int_eq(chmod(path, 0620), 0);
+	ck_assert_int_eq(rbac_snapshot_open_mode(&sf, path, RBAC_SNAPSHOT_GROUPS, geteuid(), 0,
+						 SFX_NOW, err, sizeof(err)),
+			 RBAC_SNAPSHOT_E_FILE);
+}
+END_TEST
+
 START_TEST(test_replace_is_noticed)
 {
 	struct rbac_snapshot_file sf;
@@ -1087,6 +1282,7 @@ static Suite *snapshot_suite(void)
 	tcase_add_test(tg, test_format_with_namespace);
 	tcase_add_test(tg, test_member_without_account);
 	tcase_add_test(tg, test_duplicate_uid_is_nobody);
+	tcase_add_test(tg, test_accounts_duplicate_uid_is_invalid);
 	tcase_add_test(tg, test_unreadable_window_is_not_a_member);
 	tcase_add_test(tg, test_unusable_member_name);
 	tcase_add_test(tg, test_no_global_no_roles);
@@ -1097,6 +1293,10 @@ static Suite *snapshot_suite(void)
 	tcase_add_checked_fixture(ta, setup, teardown);
 	tcase_add_test(ta, test_accounts_db);
 	tcase_add_test(ta, test_accounts_bad_time_flag);
+	tcase_add_test(ta, test_offline_same_decision);
+	tcase_add_test(ta, test_offline_model);
+	tcase_add_test(ta, test_offline_bad_time);
+	tcase_add_test(ta, test_offline_invalid_status);
 	suite_add_tcase(s, ta);
 
 	tcase_add_checked_fixture(tt, setup, teardown);
@@ -1113,6 +1313,7 @@ static Suite *snapshot_suite(void)
 
 	tcase_add_checked_fixture(tf, file_setup, file_teardown);
 	tcase_add_test(tf, test_write_and_open);
+	tcase_add_test(tf, test_open_private);
 	tcase_add_test(tf, test_replace_is_noticed);
 	tcase_add_test(tf, test_untrusted_files);
 	tcase_add_test(tf, test_bad_file_content);
