@@ -50,6 +50,9 @@ autoreconf -fi
 build "$top/build-ci"
 check_in "$top/build-ci"
 valgrind_unit_tests "$top/build-ci"
+# The benchmark driver, as a smoke check (our module only; no figure is
+# asserted on). It needs a build without sanitizers.
+bash "$top/bench/run" --quick --build "$top/build-ci"
 build "$top/build-asan" --enable-sanitizers
 check_in "$top/build-asan"
 make -C "$top/build-ci" check-nss-tsan

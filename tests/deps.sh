@@ -8,7 +8,8 @@ RBAC_DEPS=(build-essential autoconf automake libtool pkg-config
 	libconfig-dev libldap2-dev libpam0g-dev check
 	slapd ldap-utils valgrind
 	openssh-server openssh-client sudo
-	clang clang-format libclang-rt-14-dev systemd jq)
+	clang clang-format libclang-rt-14-dev systemd jq
+	hyperfine time)
 
 rbac_install_deps() {
 	local sudo=

@@ -1,0 +1,12 @@
+# bench/: the benchmark against nss_files, nslcd and SSSD (bench/run).
+# The drivers are built by "make check" (not installed); bench/run builds
+# them itself when they are missing. Nothing here is a test: CI runs
+# "bench/run --quick" as a smoke check that the driver works.
+
+check_PROGRAMS += bench/nssbench bench/pambench
+bench_nssbench_SOURCES = bench/nssbench.c
+bench_pambench_SOURCES = bench/pambench.c
+bench_pambench_LDADD = $(PAM_LIBS)
+
+EXTRA_DIST += bench/run bench/gen-directory bench/backend.sh bench/report.sh \
+	bench/install-deps.sh bench/RESULTS.md

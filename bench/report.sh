@@ -1,0 +1,210 @@
+# shellcheck shell=bash
+# bench/report.sh -- the markdown report of bench/run, sourced by it.
+# Reads WORK/samples.tsv (backend, call, one median per round, µs) and
+# WORK/refresh.tsv; writes the tables, the targets of issue 6 as ratios
+# of this run, the machine, and what the figures mean.
+
+# "label<TAB>call" rows of the main table, in order.
+report_rows() {
+	cat <<ROWS
+getgrnam, 5 members	getgrnam-small
+getgrnam, $users members	getgrnam-big
+getgrnam, $users members, 1 KiB buffer doubled after ERANGE	getgrnam-big-grow
+getgrgid, $users members	getgrgid-big
+getgrouplist, user in 5 groups	getgrouplist
+getgrnam, 5 members, the source alone (no \`files\` before it)	getgrnam-small-alone
+getgrouplist, the source alone (no \`files\` before it)	getgrouplist-alone
+enumerate all groups (setgrent/getgrent_r)	enumerate
+first getgrnam in a fresh process	first-call
+fresh process \`id $id_user\`	fresh-id
+fresh process \`getent group $small_group\`	fresh-getent-small
+fresh process \`getent group\`	fresh-getent-all
+pam_acct_mgmt alone	pam_acct_mgmt
+ROWS
+}
+
+# "call<TAB>anchor<TAB>limit<TAB>text" of the issue's targets.
+report_targets() {
+	cat <<TARGETS
+getgrnam-small	sssd	0.15	getgrnam warm, small group ≤ 0.15× SSSD memcache (\`files\` first, as deployed)
+getgrnam-small-alone	sssd	0.15	the same, each source alone
+getgrnam-big	sssd	0.5	getgrnam warm, $users members ≤ 0.5× SSSD memcache
+getgrnam-big-grow	sssd	0.15	getgrnam, 1 KiB growing buffer ≤ 0.15× SSSD memcache
+getgrouplist	sssd	0.2	getgrouplist ≤ 0.2× SSSD memcache (\`files\` first, as deployed)
+getgrouplist-alone	sssd	0.2	the same, each source alone
+enumerate	files	1	enumeration ≤ 1× nss_files
+fresh-id	sssd	1	fresh-process \`id\` ≤ 1× SSSD memcache
+pam_acct_mgmt	nslcd	0.7	pam_acct_mgmt ≤ 0.7× pam_ldap (nslcd)
+TARGETS
+}
+
+# backend<TAB>call<TAB>median<TAB>min<TAB>max over the rounds.
+summarise_samples() {
+	sort -t$'\t' -k1,2 -k3,3g "$WORK/samples.tsv" | awk -F'\t' '
+		function flush() { if (key != "") printf "%s\t%s\t%s\t%s\n", key,
+			(n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2), v[1], v[n] }
+		{ k = $1 "\t" $2; if (k != key) { flush(); key = k; n = 0 } v[++n] = $3 }
+		END { flush() }' >"$WORK/summary.tsv"
+}
+
+# stat BACKEND CALL FIELD(3 median, 4 min, 5 max)
+stat_of() {
+	awk -F'\t' -v b="$1" -v c="$2" -v f="$3" '$1 == b && $2 == c { print $f }' "$WORK/summary.tsv"
+}
+
+fmt_us() {
+	awk -v x="$1" 'BEGIN { if (x == "") print "–"; else if (x >= 10000) printf "%.1f ms", x / 1000;
+		else if (x >= 100) printf "%.0f µs", x; else printf "%.2f µs", x }'
+}
+
+cell() {
+	local med
+	med=$(stat_of "$1" "$2" 3)
+	[[ -n $med ]] || { printf '–'; return; }
+	printf '%s (%s–%s)' "$(fmt_us "$med")" "$(fmt_us "$(stat_of "$1" "$2" 4)")" \
+		"$(fmt_us "$(stat_of "$1" "$2" 5)")"
+}
+
+ratio() {
+	local a b
+	a=$(stat_of rbac "$1" 3) b=$(stat_of "$2" "$1" 3)
+	[[ -n $a && -n $b ]] || { printf '–'; return; }
+	awk -v a="$a" -v b="$b" 'BEGIN { printf (b > 0 ? "%.3f×" : "–"), a / b }'
+}
+
+main_table() {
+	local label call
+	echo "| call | ours (libnss_rbac / pam_rbac) | nss_files | nslcd | SSSD memcache | ours / files | ours / nslcd | ours / SSSD |"
+	echo "|---|---|---|---|---|---|---|---|"
+	while IFS=$'\t' read -r label call; do
+		printf '| %s | %s | %s | %s | %s | %s | %s | %s |\n' "$label" "$(cell rbac "$call")" \
+			"$(cell files "$call")" "$(cell nslcd "$call")" "$(cell sssd "$call")" \
+			"$(ratio "$call" files)" "$(ratio "$call" nslcd)" "$(ratio "$call" sssd)"
+	done < <(report_rows)
+}
+
+targets_table() {
+	local call anchor limit text r verdict
+	echo "| target | ratio in this run | verdict |"
+	echo "|---|---|---|"
+	while IFS=$'\t' read -r call anchor limit text; do
+		r=$(ratio "$call" "$anchor")
+		verdict=$(awk -v r="${r%×}" -v l="$limit" 'BEGIN {
+			if (r == "–") print "not measured (anchor missing)";
+			else print (r + 0 <= l + 0 ? "met" : "**missed**") }')
+		printf '| %s | %s | %s |\n' "$text" "$r" "$verdict"
+	done < <(report_targets)
+	refresh_target
+}
+
+refresh_target() {
+	local med rss limit=1 rss_limit=''
+	med=$(sort -g "$WORK/refresh.tsv" | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')
+	rss=$(sort -k2,2g "$WORK/refresh.tsv" | tail -n1 | cut -d' ' -f2)
+	[[ $preset == 100k ]] && limit=5 rss_limit=204800
+	printf '| `rbacctl refresh`, %s users / %s roles, < %s s%s | %s s, peak RSS %s MB | %s |\n' \
+		"$users" "$roles" "$limit" "${rss_limit:+ and < 200 MB}" "$med" \
+		"$(awk -v k="$rss" 'BEGIN { printf "%.1f", k / 1024 }')" \
+		"$(awk -v s="$med" -v l="$limit" -v r="$rss" -v rl="${rss_limit:-0}" \
+			'BEGIN { print (s <= l && (rl == 0 || r <= rl)) ? "met" : "**missed**" }')"
+}
+
+# What each backend answered (members, groups, or groups of the user), so
+# that a fast wrong answer shows.
+answers_table() {
+	local call b row
+	[[ -e $WORK/answers.tsv ]] || : >"$WORK/answers.tsv"
+	echo "| call | ours | nss_files | nslcd | SSSD |"
+	echo "|---|---|---|---|---|"
+	for call in getgrnam-small getgrnam-big getgrnam-big-grow getgrgid-big getgrouplist \
+		getgrouplist-alone enumerate; do
+		row="| $call"
+		for b in rbac files nslcd sssd; do
+			row+=" | $(awk -F'\t' -v b="$b" -v c="$call" '$1 == b && $2 == c { v = $3 }
+				END { print (v == "" ? "–" : v) }' "$WORK/answers.tsv")"
+		done
+		echo "$row |"
+	done
+}
+
+machine() {
+	local v
+	echo "- $(nproc) CPUs: $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | sort -u | head -n1)"
+	echo "- kernel $(uname -r), $(. /etc/os-release && echo "$PRETTY_NAME"), glibc $(ldd --version | sed -n '1s/.* //p')"
+	for v in slapd nslcd libnss-ldapd sssd-ldap libnss-sss hyperfine; do
+		echo "- $v $(dpkg-query -W -f='${Version}' "$v" 2>/dev/null || echo 'not installed')"
+	done
+}
+
+explain() {
+	cat <<'TEXT'
+## What the figures mean
+
+- Every cell is the median over the rounds of a per-round figure, with the
+  smallest and largest round in brackets. Rounds are interleaved: each round
+  measures every backend in turn, so a slow moment of the machine hits all
+  columns alike. Ratios are ours divided by the anchor, medians of this run.
+- In-process rows (bench/nssbench): the first call of each process is
+  excluded and reported alone ("first getgrnam in a fresh process": reading
+  nsswitch.conf, loading the module, mapping the snapshot or opening the
+  socket); then a warm loop, with a 1 MiB buffer, except the "1 KiB buffer"
+  row, which grows the buffer the way glibc's getgrnam() does (1 KiB,
+  doubled after every ERANGE, so the 10,000-member group costs 8 retries).
+- Fresh-process rows: hyperfine (no shell), the whole process from exec to
+  exit, as `id` or `getent` costs a login script.
+- pam_acct_mgmt (bench/pambench): a new PAM handle per call, as sshd makes
+  for each login (pam_start_confdir, then only pam_acct_mgmt is timed).
+  pam_rbac asks the directory (DESIGN §8: the PAM module always does);
+  pam_ldap asks nslcd, which asks the directory; pam_sss asks sssd_pam with
+  access_provider = permit. "–" means that backend has no such module.
+- Backends, each in its own mount namespace with its own nsswitch.conf:
+  ours = `passwd: files` (generated) + `group: files rbac` (snapshot);
+  nss_files = generated /etc/passwd and /etc/group; nslcd = `files ldap`
+  (nslcd started by the bench, no nscd); SSSD = `files sss`, memcache on,
+  enumerate = true, caches valid 300 s, warmed by the first calls.
+- All four read the same slapd: the groups as rbacRole (ours) and as
+  posixGroup (the anchors), the same members. Ours leaves suspended and
+  expired accounts out of its groups (1 in 100 and 1 in 1000 of the
+  users), so its big group has about 1 % fewer members than the anchors'.
+TEXT
+}
+
+write_report() {
+	local out=${output:-}
+	summarise_samples
+	[[ -n $out ]] || { [[ -n $quick ]] && out=$WORK/results.md || out=$src/bench/RESULTS.md; }
+	{
+		echo "# Benchmark results"
+		echo
+		echo "Written by \`bench/run$([[ -n $quick ]] && echo ' --quick') --preset $preset --rounds $rounds\` on $(date -u '+%Y-%m-%d %H:%M UTC')."
+		echo "Directory: $users users, $roles groups, $member_values memberUid values, plus $machine_groups groups of the machine's /etc/group."
+		echo
+		echo "## Machine"
+		echo
+		machine
+		echo
+		echo "## Latency (median over $rounds rounds, min–max of the rounds)"
+		echo
+		main_table
+		echo
+		echo "What each backend answered (last round; members, groups, or the user's groups incl. the primary one):"
+		echo
+		answers_table
+		echo
+		echo "## Targets of issue 6"
+		echo
+		targets_table
+		echo
+		echo "Snapshot: groups.db $SNAP_GROUPS bytes, accounts.db $SNAP_ACCOUNTS bytes. Refresh runs: $(tr '\n' ';' <"$WORK/refresh.tsv") (seconds, peak RSS kB)."
+		echo
+		if ((${#MISSING[@]})); then
+			echo "## Missing from this run"
+			echo
+			printf -- '- %s\n' "${MISSING[@]}"
+			echo
+		fi
+		explain
+	} >"$out"
+	[[ -n $quick ]] && cat "$out"
+	say "report written to $out"
+}
