@@ -9,7 +9,7 @@ RBAC_DEPS=(build-essential autoconf automake libtool pkg-config
 	slapd ldap-utils valgrind
 	openssh-server openssh-client sudo
 	clang clang-format libclang-rt-14-dev systemd jq
-	hyperfine time)
+	hyperfine time openssl ca-certificates)
 
 rbac_install_deps() {
 	local sudo=
