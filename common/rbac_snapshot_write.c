@@ -825,58 +825,150 @@ static void put_ref(struct sections *s, const char *str)
 	s->count[2]++;
 }
 
-/* "namespace/role" of every role of ns that uid holds; returns the count. */
-static uint32_t put_held_roles(struct sections *s, const struct rbac_namespace *ns,
-			       const char *uid)
-{
-	char buf[1024];
-	uint32_t n = 0;
+/* Who holds what, indexed once: every (memberUid, role) pair of a
+ * namespace sorted by uid, then role, and which of the refresh's
+ * permissions each role grants. Looking an account's roles up is then a
+ * binary search instead of a scan of every member of every role. */
+struct held {
+	const char *uid;
+	uint32_t role;
+};
 
-	for (size_t i = 0; ns != NULL && i < ns->n_roles; i++) {
-		if (!rbac_role_has_member(&ns->roles[i], uid))
-			continue;
-		snprintf(buf, sizeof(buf), "%s/%s", ns->name, ns->roles[i].name);
-		put_ref(s, buf);
-		n++;
-	}
-	return n;
+struct held_index {
+	const struct rbac_namespace *ns;
+	struct held *v;
+	size_t n;
+	bool *grants; /* [role * n_permissions + permission] */
+};
+
+static int held_cmp(const void *a, const void *b)
+{
+	const struct held *x = a, *y = b;
+	int c = strcmp(x->uid, y->uid);
+
+	if (c != 0)
+		return c;
+	return (x->role > y->role) - (x->role < y->role);
 }
 
-static bool namespace_grants(const struct rbac_namespace *ns, const char *uid, const char *perm)
+static void held_index_free(struct held_index *h)
 {
-	for (size_t i = 0; ns != NULL && i < ns->n_roles; i++) {
-		if (rbac_role_has_member(&ns->roles[i], uid) &&
-		    rbac_role_grants(ns, &ns->roles[i], perm))
-			return true;
+	free(h->v);
+	free(h->grants);
+	memset(h, 0, sizeof(*h));
+}
+
+/* Returns -1 when out of memory (h is left empty). */
+static int held_index_init(struct held_index *h, const struct rbac_namespace *ns,
+			   const struct rbac_snapshot_options *o)
+{
+	size_t n = 0, k = 0;
+
+	memset(h, 0, sizeof(*h));
+	h->ns = ns;
+	if (ns == NULL)
+		return 0;
+	for (size_t i = 0; i < ns->n_roles; i++)
+		n += ns->roles[i].members.n;
+	h->v = calloc(n + 1, sizeof(*h->v));
+	h->grants = calloc(ns->n_roles * o->n_permissions + 1, sizeof(*h->grants));
+	if (h->v == NULL || h->grants == NULL) {
+		held_index_free(h);
+		return -1;
 	}
+	for (size_t i = 0; i < ns->n_roles; i++) {
+		const struct rbac_role *r = &ns->roles[i];
+
+		for (size_t j = 0; j < r->members.n; j++)
+			h->v[k++] = (struct held){r->members.v[j], (uint32_t)i};
+		for (size_t p = 0; p < o->n_permissions; p++)
+			h->grants[i * o->n_permissions + p] =
+			    rbac_role_grants(ns, r, o->permissions[p]);
+	}
+	qsort(h->v, n, sizeof(*h->v), held_cmp);
+	/* A memberUid listed twice in one role holds it once. */
+	for (size_t i = 0; i < n; i++)
+		if (h->n == 0 || held_cmp(&h->v[h->n - 1], &h->v[i]) != 0)
+			h->v[h->n++] = h->v[i];
+	return 0;
+}
+
+/* The first pair of uid, and how many there are. */
+static const struct held *held_find(const struct held_index *h, const char *uid, size_t *count)
+{
+	size_t lo = 0, hi = h->n, end;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (strcmp(h->v[mid].uid, uid) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (end = lo; end < h->n && strcmp(h->v[end].uid, uid) == 0; end++)
+		;
+	*count = end - lo;
+	return h->v + lo;
+}
+
+/* "namespace/role" of every role of the namespace that uid holds, in role
+ * order; returns the count. */
+static uint32_t put_held_roles(struct sections *s, const struct held_index *h, const char *uid)
+{
+	const struct held *v;
+	char buf[1024];
+	size_t n;
+
+	if (h->ns == NULL)
+		return 0;
+	v = held_find(h, uid, &n);
+	for (size_t i = 0; i < n; i++) {
+		snprintf(buf, sizeof(buf), "%s/%s", h->ns->name, h->ns->roles[v[i].role].name);
+		put_ref(s, buf);
+	}
+	return (uint32_t)n;
+}
+
+static bool namespace_grants(const struct held_index *h, const struct rbac_snapshot_options *o,
+			     const char *uid, size_t perm)
+{
+	const struct held *v;
+	size_t n;
+
+	if (h->ns == NULL)
+		return false;
+	v = held_find(h, uid, &n);
+	for (size_t i = 0; i < n; i++)
+		if (h->grants[v[i].role * o->n_permissions + perm])
+			return true;
 	return false;
 }
 
-static uint32_t put_granted(struct sections *s, const struct rbac_snapshot_model *m,
+static uint32_t put_granted(struct sections *s, const struct held_index held[2],
 			    const struct rbac_snapshot_options *o, const char *uid)
 {
 	uint32_t n = 0;
 
 	for (size_t i = 0; i < o->n_permissions; i++) {
-		const char *p = o->permissions[i];
-
-		if (namespace_grants(m->ns, uid, p) || namespace_grants(m->global, uid, p)) {
-			put_ref(s, p);
+		if (namespace_grants(&held[0], o, uid, i) ||
+		    namespace_grants(&held[1], o, uid, i)) {
+			put_ref(s, o->permissions[i]);
 			n++;
 		}
 	}
 	return n;
 }
 
-static void put_account(struct sections *s, const struct rbac_snapshot_model *m,
+static void put_account(struct sections *s, const struct held_index held[2],
 			const struct rbac_snapshot_options *o, const struct rbac_account *a)
 {
 	uint32_t off, len, first_role = s->count[2], n_roles, first_perm, n_perms;
 	uint32_t roff = 0, rlen = 0;
 
-	n_roles = put_held_roles(s, m->ns, a->uid) + put_held_roles(s, m->global, a->uid);
+	n_roles = put_held_roles(s, &held[0], a->uid) + put_held_roles(s, &held[1], a->uid);
 	first_perm = s->count[2];
-	n_perms = put_granted(s, m, o, a->uid);
+	n_perms = put_granted(s, held, o, a->uid);
 	if (a->status_reason != NULL)
 		wb_string(&s->sec[0], a->status_reason, &roff, &rlen);
 	wb_string(&s->sec[0], a->uid, &off, &len);
@@ -904,7 +996,7 @@ static bool same_uid(const struct account_table *t, size_t i, size_t j)
  * an invalid status, so an offline decision denies it (invalid_entry) as
  * an online one does, instead of finding no account, which
  * pam.unknown_user = "ignore" would let pass. */
-static void put_account_once(struct sections *s, const struct rbac_snapshot_model *m,
+static void put_account_once(struct sections *s, const struct held_index held[2],
 			     const struct rbac_snapshot_options *o,
 			     const struct account_table *t, size_t i)
 {
@@ -913,12 +1005,12 @@ static void put_account_once(struct sections *s, const struct rbac_snapshot_mode
 	if (i > 0 && same_uid(t, i, i - 1))
 		return;
 	if (!same_uid(t, i, i + 1)) {
-		put_account(s, m, o, t->v[i]);
+		put_account(s, held, o, t->v[i]);
 		return;
 	}
 	claimed = *t->v[i];
 	claimed.status = RBAC_STATUS_INVALID;
-	put_account(s, m, o, &claimed);
+	put_account(s, held, o, &claimed);
 }
 
 int rbac_snapshot_build_accounts(const struct rbac_snapshot_model *m,
@@ -926,16 +1018,19 @@ int rbac_snapshot_build_accounts(const struct rbac_snapshot_model *m,
 				 const struct rbac_logger *lg, struct rbac_snapshot_image *out)
 {
 	struct account_table t = {0};
+	struct held_index held[2] = {{0}, {0}};
 	struct sections s = {0};
 	int rc = -1;
 
 	memset(out, 0, sizeof(*out));
 	if (check_fits(m, lg) != 0)
 		return -1;
-	if (account_table_init(&t, m, NULL) == 0) {
+	if (held_index_init(&held[0], m->ns, o) == 0 &&
+	    held_index_init(&held[1], m->global, o) == 0 &&
+	    account_table_init(&t, m, NULL) == 0) {
 		wb_string(&s.sec[0], m->ns->name, &s.ns_off, &s.ns_len);
 		for (size_t i = 0; i < t.n; i++)
-			put_account_once(&s, m, o, &t, i);
+			put_account_once(&s, held, o, &t, i);
 		s.count[0] = (uint32_t)s.sec[0].len;
 		rc = assemble("RBACACCT", &s, o, lg, out);
 		out->users = s.count[1];
@@ -944,6 +1039,8 @@ int rbac_snapshot_build_accounts(const struct rbac_snapshot_model *m,
 	}
 	sections_free(&s);
 	account_table_free(&t);
+	held_index_free(&held[0]);
+	held_index_free(&held[1]);
 	return rc;
 }
 

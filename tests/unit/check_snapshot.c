@@ -612,6 +612,43 @@ START_TEST(test_accounts_duplicate_uid_is_invalid)
 }
 END_TEST
 
+/* Held roles come from an index sorted by uid: a user in several roles of
+ * both namespaces gets them in role order, once each, and a uid that is a
+ * prefix of another ("bo", "bob") gets only its own. */
+START_TEST(test_accounts_held_roles_indexed)
+{
+	struct rbac_snapshot_account a;
+
+	ck_assert_int_eq(
+	    rbac_strlist_add(&rbac_namespace_find_role(&f.eng, "auditor")->members, "bob"), 0);
+	ck_assert_int_eq(
+	    rbac_strlist_add(&rbac_namespace_find_role(&f.eng, "auditor")->members, "bob"), 0);
+	ck_assert_int_eq(
+	    rbac_strlist_add(&rbac_namespace_find_role(&f.eng, "contractor")->members, "bob"),
+	    0);
+	ck_assert_int_eq(
+	    rbac_strlist_add(&rbac_namespace_find_role(&f.global, "platform-admin")->members,
+			     "bob"),
+	    0);
+	ck_assert_int_eq(
+	    rbac_strlist_add(&rbac_namespace_find_role(&f.eng, "admin")->members, "bo"), 0);
+	sfx_account(&f, "bo", "active", NULL, NULL, false);
+	build_and_parse(RBAC_SNAPSHOT_ACCOUNTS);
+	account_of("bob", &a);
+	ck_assert_str_eq(refs(&a, true),
+			 "eng/user eng/contractor eng/auditor global/platform-admin");
+	ck_assert_str_eq(refs(&a, false), "host.login host.sudo host.su");
+	account_of("bo", &a);
+	ck_assert_str_eq(refs(&a, true), "eng/admin");
+	ck_assert_str_eq(refs(&a, false), "host.login host.sudo host.su");
+	account_of("alice", &a);
+	ck_assert_str_eq(refs(&a, true), "eng/admin");
+	account_of("judy", &a);
+	ck_assert_str_eq(refs(&a, true), "eng/deployer");
+	ck_assert_str_eq(refs(&a, false), "host.login");
+}
+END_TEST
+
 START_TEST(test_accounts_bad_time_flag)
 {
 	struct rbac_snapshot_account a;
@@ -1283,6 +1320,7 @@ static Suite *snapshot_suite(void)
 	tcase_add_test(tg, test_member_without_account);
 	tcase_add_test(tg, test_duplicate_uid_is_nobody);
 	tcase_add_test(tg, test_accounts_duplicate_uid_is_invalid);
+	tcase_add_test(tg, test_accounts_held_roles_indexed);
 	tcase_add_test(tg, test_unreadable_window_is_not_a_member);
 	tcase_add_test(tg, test_unusable_member_name);
 	tcase_add_test(tg, test_no_global_no_roles);
