@@ -24,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 #include <time.h>
 #include <unistd.h>
@@ -53,11 +54,17 @@
 #define RBAC_NAMESPACE_NAME_MAX 64
 
 struct rbac_dir {
-	const struct rbac_config *cfg;
+	const struct rbac_config *cfg; /* NULL while released */
 	const struct rbac_logger *lg;
 	LDAP *ld;	      /* NULL: not connected */
 	pid_t pid;	      /* the process that opened ld */
 	const char *last_uri; /* the URI that answered last (points into cfg) */
+	size_t uri_index;     /* ... its place in ldap.uri */
+	/* Set when ld connected, for rbac_dir_reuse(): the settings it was
+	 * made with, and the bind password file as it was then. */
+	char *key;
+	struct stat pw_st;
+	double released_at; /* monotonic seconds */
 };
 
 /* An operation run on a connected handle; *lost is set when the connection
@@ -513,6 +520,34 @@ static void unbind(LDAP *ld)
 		ldap_unbind_ext_s(ld, NULL, NULL);
 }
 
+/* libldap reads each message with two read(2)s (its header, then the
+ * rest) and a poll(2) before each: three system calls per entry. liblber's
+ * read-ahead layer under it fills a buffer per read(2) instead, and
+ * libldap asks that buffer before it polls. A handle without it still
+ * works, only with more system calls, so a failure here is ignored. */
+static void read_ahead(LDAP *ld)
+{
+	Sockbuf *sb = NULL;
+
+	if (ldap_get_option(ld, LDAP_OPT_SOCKBUF, &sb) == LDAP_OPT_SUCCESS && sb != NULL)
+		(void)ber_sockbuf_add_io(sb, &ber_sockbuf_io_readahead,
+					 LBER_SBIOD_LEVEL_PROVIDER, NULL);
+}
+
+/* A bound connection must never outlive an exec (su starts the user's
+ * shell after the check): libldap sets FD_CLOEXEC itself, and this makes
+ * sure of it. */
+static bool close_on_exec(LDAP *ld)
+{
+	int fd = -1, flags;
+
+	if (ldap_get_option(ld, LDAP_OPT_DESC, &fd) != LDAP_OPT_SUCCESS || fd < 0)
+		return false;
+	flags = fcntl(fd, F_GETFD);
+	return flags >= 0 &&
+	       ((flags & FD_CLOEXEC) != 0 || fcntl(fd, F_SETFD, flags | FD_CLOEXEC) == 0);
+}
+
 static enum rbac_dir_result try_uri(struct rbac_dir *dir, const char *uri, const char *pw,
 				    size_t pwlen, LDAP **out)
 {
@@ -538,12 +573,52 @@ static enum rbac_dir_result try_uri(struct rbac_dir *dir, const char *uri, const
 		return RBAC_DIR_ERROR;
 	}
 	res = open_session(dir, ld, uri, starttls, pw, pwlen);
+	if (res == RBAC_DIR_OK)
+		read_ahead(ld);
+	if (res == RBAC_DIR_OK && !close_on_exec(ld)) {
+		rbac_log(dir->lg, LOG_ERR, "%s: cannot make the connection close-on-exec",
+			 Q(q, uri));
+		res = RBAC_DIR_ERROR;
+	}
 	if (res != RBAC_DIR_OK) {
 		unbind(ld);
 		return res;
 	}
 	*out = ld;
 	return RBAC_DIR_OK;
+}
+
+/* Every setting a connection depends on, as one string: two configs with
+ * the same key make the same connection. Length-prefixed, so no value can
+ * pose as two. NULL when out of memory. */
+static void key_put(FILE *f, const char *s)
+{
+	fprintf(f, "%zu:%s;", s != NULL ? strlen(s) : (size_t)0, s != NULL ? s : "");
+	if (s == NULL)
+		fputc('-', f);
+}
+
+static char *connection_key(const struct rbac_config *cfg)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	if (f == NULL)
+		return NULL;
+	fprintf(f, "%zu;", cfg->ldap.n_uri);
+	for (size_t i = 0; i < cfg->ldap.n_uri; i++)
+		key_put(f, cfg->ldap.uri[i]);
+	key_put(f, cfg->ldap.bind_dn);
+	key_put(f, cfg->ldap.bind_password_file);
+	key_put(f, cfg->ldap.tls.ca_file);
+	fprintf(f, "%a;%d;%d;%d", cfg->ldap.timeout, cfg->ldap.allow_insecure_bind,
+		cfg->ldap.tls.starttls, cfg->ldap.tls.verify);
+	if (fclose(f) != 0) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
 }
 
 /* Walks ldap.uri in order. libldap's own list only moves on when a connect
@@ -559,6 +634,15 @@ static enum rbac_dir_result dir_connect(struct rbac_dir *dir)
 		rbac_log(dir->lg, LOG_ERR, "ldap.uri is empty");
 		return RBAC_DIR_ERROR;
 	}
+	/* The password file's identity before it is read: a file replaced
+	 * after this makes rbac_dir_reuse() reconnect, never the reverse. */
+	memset(&dir->pw_st, 0, sizeof(dir->pw_st));
+	if (cfg->ldap.bind_password_file != NULL)
+		(void)stat(cfg->ldap.bind_password_file, &dir->pw_st);
+	free(dir->key);
+	dir->key = connection_key(cfg);
+	if (dir->key == NULL)
+		return RBAC_DIR_ERROR;
 	if (read_bind_password(dir, &pw, &pwlen) != 0)
 		return RBAC_DIR_ERROR;
 	for (i = 0; i < cfg->ldap.n_uri; i++) {
@@ -570,6 +654,7 @@ static enum rbac_dir_result dir_connect(struct rbac_dir *dir)
 	if (res == RBAC_DIR_OK) {
 		dir->pid = getpid();
 		dir->last_uri = cfg->ldap.uri[i];
+		dir->uri_index = i;
 	} else if (res == RBAC_DIR_UNAVAILABLE) {
 		rbac_log(dir->lg, LOG_ERR, "no directory server answered (%zu URI%s tried)",
 			 cfg->ldap.n_uri, cfg->ldap.n_uri == 1 ? "" : "s");
@@ -672,7 +757,65 @@ void rbac_dir_free(struct rbac_dir *dir)
 	sigpipe_block(&guard);
 	drop_connection(dir);
 	sigpipe_restore(&guard);
+	free(dir->key);
 	free(dir);
+}
+
+void rbac_dir_release(struct rbac_dir *dir)
+{
+	dir->cfg = NULL;
+	dir->lg = NULL;
+	dir->last_uri = NULL;
+	dir->released_at = monotonic_now();
+}
+
+static bool same_file(const struct stat *a, const struct stat *b)
+{
+	return a->st_dev == b->st_dev && a->st_ino == b->st_ino && a->st_size == b->st_size &&
+	       a->st_mtim.tv_sec == b->st_mtim.tv_sec &&
+	       a->st_mtim.tv_nsec == b->st_mtim.tv_nsec &&
+	       a->st_ctim.tv_sec == b->st_ctim.tv_sec &&
+	       a->st_ctim.tv_nsec == b->st_ctim.tv_nsec;
+}
+
+/* The kept connection still fits cfg: made with the same settings, the
+ * password file untouched since, and not idle for longer than max_idle. */
+static bool connection_fits(struct rbac_dir *dir, const struct rbac_config *cfg,
+			    double max_idle)
+{
+	struct stat st;
+	char *key;
+	bool same;
+
+	if (dir->ld == NULL || dir->key == NULL || dir->pid != getpid() ||
+	    monotonic_now() - dir->released_at > max_idle)
+		return false;
+	key = connection_key(cfg);
+	same = key != NULL && strcmp(key, dir->key) == 0;
+	free(key);
+	if (!same || dir->uri_index >= cfg->ldap.n_uri)
+		return false;
+	if (cfg->ldap.bind_password_file == NULL)
+		return true;
+	memset(&st, 0, sizeof(st));
+	return stat(cfg->ldap.bind_password_file, &st) == 0 && same_file(&st, &dir->pw_st);
+}
+
+bool rbac_dir_reuse(struct rbac_dir *dir, const struct rbac_config *cfg,
+		    const struct rbac_logger *lg, double max_idle)
+{
+	struct sigpipe_guard guard;
+	bool fits = connection_fits(dir, cfg, max_idle);
+
+	if (!fits) {
+		sigpipe_block(&guard);
+		drop_connection(dir);
+		sigpipe_restore(&guard);
+	}
+	dir->cfg = cfg;
+	dir->lg = lg;
+	dir->last_uri = fits ? cfg->ldap.uri[dir->uri_index] : NULL;
+	return fits;
 }
 
 const char *rbac_dir_current_uri(const struct rbac_dir *dir)
@@ -758,6 +901,8 @@ out:
 struct ns_query {
 	const char *name;
 	const char *only_member;
+	char *filter;	     /* the first search: the namespace and its (held) roles */
+	bool every_role;     /* ... which is every role of the namespace */
 	char *dn;	     /* cn=NAME,ldap.base */
 	LDAPDN parsed;	     /* dn, parsed */
 	LDAPControl *vrctrl; /* memberUid filter, or NULL */
@@ -1007,8 +1152,8 @@ static int next_cookie(struct rbac_dir *dir, LDAPControl **sctrls, struct berval
 
 /* One page: send the request with the cookie, take its entries, and leave
  * the next cookie in *cookie. */
-static enum rbac_dir_result ns_page(struct rbac_dir *dir, struct ns_query *q,
-				    struct berval *cookie, bool *lost)
+static enum rbac_dir_result ns_page(struct rbac_dir *dir, struct ns_query *q, int scope,
+				    const char *filter, struct berval *cookie, bool *lost)
 {
 	LDAPControl *ctrls[3] = {NULL, NULL, NULL};
 	LDAPControl **sctrls = NULL;
@@ -1020,9 +1165,8 @@ static enum rbac_dir_result ns_page(struct rbac_dir *dir, struct ns_query *q,
 	    LDAP_SUCCESS)
 		return RBAC_DIR_ERROR;
 	ctrls[1] = q->vrctrl;
-	rc = ldap_search_ext_s(dir->ld, q->dn, LDAP_SCOPE_SUBTREE,
-			       "(|(objectClass=rbacNamespace)(objectClass=rbacRole))",
-			       (char **)ns_attrs, 0, ctrls, NULL, NULL, LDAP_NO_LIMIT, &res);
+	rc = ldap_search_ext_s(dir->ld, q->dn, scope, filter, (char **)ns_attrs, 0, ctrls, NULL,
+			       NULL, LDAP_NO_LIMIT, &res);
 	if (res != NULL &&
 	    ldap_parse_result(dir->ld, res, &err, NULL, NULL, NULL, &sctrls, 0) == LDAP_SUCCESS)
 		rc = err;
@@ -1038,20 +1182,128 @@ static enum rbac_dir_result ns_page(struct rbac_dir *dir, struct ns_query *q,
 	return out;
 }
 
+/* Every page of one search. */
+static enum rbac_dir_result ns_search_all(struct rbac_dir *dir, struct ns_query *q, int scope,
+					  const char *filter, bool *lost)
+{
+	struct berval cookie = {0, NULL};
+	enum rbac_dir_result res;
+
+	do {
+		res = ns_page(dir, q, scope, filter, &cookie, lost);
+	} while (res == RBAC_DIR_OK && cookie.bv_len > 0);
+	ber_memfree(cookie.bv_val);
+	return res;
+}
+
+/* Names of roles that loaded roles inherit and that are neither loaded nor
+ * asked for yet: added to `want` and `asked`. Names compare as cn values,
+ * case-insensitively. Returns -1 when out of memory. */
+static bool name_listed(const struct rbac_strlist *l, const char *name)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (strcasecmp(l->v[i], name) == 0)
+			return true;
+	return false;
+}
+
+static int inherited_names(const struct rbac_namespace *ns, struct rbac_strlist *asked,
+			   struct rbac_strlist *want)
+{
+	for (size_t i = 0; i < ns->n_roles; i++) {
+		const struct rbac_strlist *in = &ns->roles[i].inherits;
+
+		for (size_t j = 0; j < in->n; j++) {
+			if (rbac_namespace_find_role(ns, in->v[j]) != NULL ||
+			    name_listed(asked, in->v[j]))
+				continue;
+			if (rbac_strlist_add(asked, in->v[j]) != 0 ||
+			    rbac_strlist_add(want, in->v[j]) != 0)
+				return -1;
+		}
+	}
+	return 0;
+}
+
+/* "(&(objectClass=rbacRole)(|(cn=A)(cn=B)...))" for want[first..first+n). */
+static char *roles_by_name_filter(const struct rbac_strlist *want, size_t first, size_t n)
+{
+	char *buf = NULL, *esc;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	bool ok = f != NULL;
+
+	if (f != NULL)
+		fputs("(&(objectClass=rbacRole)(|", f);
+	for (size_t i = first; ok && i < first + n; i++) {
+		esc = rbac_ldap_escape_filter(want->v[i], strlen(want->v[i]));
+		ok = esc != NULL && fprintf(f, "(cn=%s)", esc) > 0;
+		free(esc);
+	}
+	if (f != NULL) {
+		fputs("))", f);
+		ok = fclose(f) == 0 && ok;
+	}
+	if (!ok) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
+/* Roles asked for by name in one search; more than this many names take
+ * several (a filter stays a few KiB). */
+#define RBAC_ROLES_PER_SEARCH 64
+
+/* For a member's decision: the roles the first search did not bring (the
+ * user does not hold them) but a loaded role inherits, one level of
+ * inheritance per round, until nothing new is named. Each name is asked
+ * for once, so a cycle or a missing role ends the walk; what is missing
+ * stays missing and rbac_namespace_resolve() reports it. */
+static enum rbac_dir_result ns_inherited(struct rbac_dir *dir, struct ns_query *q, bool *lost)
+{
+	struct rbac_strlist asked = RBAC_STRLIST_INIT, want = RBAC_STRLIST_INIT;
+	enum rbac_dir_result res = RBAC_DIR_OK;
+
+	while (res == RBAC_DIR_OK) {
+		rbac_strlist_free(&want);
+		if (inherited_names(q->out, &asked, &want) != 0) {
+			res = RBAC_DIR_ERROR;
+			break;
+		}
+		if (want.n == 0)
+			break;
+		for (size_t i = 0; res == RBAC_DIR_OK && i < want.n;
+		     i += RBAC_ROLES_PER_SEARCH) {
+			size_t n = want.n - i < RBAC_ROLES_PER_SEARCH ? want.n - i
+								      : RBAC_ROLES_PER_SEARCH;
+			char *filter = roles_by_name_filter(&want, i, n);
+
+			res = filter != NULL
+				  ? ns_search_all(dir, q, LDAP_SCOPE_ONELEVEL, filter, lost)
+				  : RBAC_DIR_ERROR;
+			free(filter);
+		}
+	}
+	rbac_strlist_free(&want);
+	rbac_strlist_free(&asked);
+	/* The namespace was found by the first search: a role search that
+	 * finds no base is the namespace vanishing between the two. */
+	return res == RBAC_DIR_NOT_FOUND ? RBAC_DIR_ERROR : res;
+}
+
 static enum rbac_dir_result ns_search(struct rbac_dir *dir, void *arg, bool *lost)
 {
 	struct ns_query *q = arg;
-	struct berval cookie = {0, NULL};
 	enum rbac_dir_result res;
 
 	/* A retry after a lost connection starts from nothing. */
 	rbac_namespace_free(q->out);
 	rbac_namespace_init(q->out);
 	q->found = q->not_namespace = false;
-	do {
-		res = ns_page(dir, q, &cookie, lost);
-	} while (res == RBAC_DIR_OK && cookie.bv_len > 0);
-	ber_memfree(cookie.bv_val);
+	res = ns_search_all(dir, q, LDAP_SCOPE_SUBTREE, q->filter, lost);
+	if (res == RBAC_DIR_OK && !q->every_role && q->found && !q->not_namespace)
+		res = ns_inherited(dir, q, lost);
 	return res;
 }
 
@@ -1085,6 +1337,36 @@ static enum rbac_dir_result ns_query_init(struct rbac_dir *dir, struct ns_query 
 	return RBAC_DIR_OK;
 }
 
+/* Every role, or for a member's decision only the roles that list the
+ * member (an indexed equality search: a host with a thousand roles does
+ * not send a thousand entries per login); ns_inherited() then adds what
+ * those inherit. Returns -1 when out of memory. */
+static int ns_filter(struct ns_query *q)
+{
+	char *esc;
+	int rc;
+
+	/* A value too long for a filter cannot be asked for: then every
+	 * role comes, and take_values() keeps only its own memberUid. */
+	if (q->only_member == NULL || strlen(q->only_member) > RBAC_LDAP_VALUE_MAX) {
+		q->every_role = true;
+		q->filter = strdup("(|(objectClass=rbacNamespace)(objectClass=rbacRole))");
+		return q->filter != NULL ? 0 : -1;
+	}
+	esc = rbac_ldap_escape_filter(q->only_member, strlen(q->only_member));
+	if (esc == NULL)
+		return -1;
+	rc = asprintf(&q->filter,
+		      "(|(objectClass=rbacNamespace)(&(objectClass=rbacRole)(memberUid=%s)))",
+		      esc);
+	free(esc);
+	if (rc < 0) {
+		q->filter = NULL;
+		return -1;
+	}
+	return 0;
+}
+
 static enum rbac_dir_result ns_finish(struct rbac_dir *dir, struct ns_query *q)
 {
 	QBUF(a);
@@ -1113,6 +1395,8 @@ enum rbac_dir_result rbac_dir_load_namespace(struct rbac_dir *dir, const char *n
 	q.only_member = only_member;
 	q.out = out;
 	res = ns_query_init(dir, &q, name);
+	if (res == RBAC_DIR_OK && ns_filter(&q) != 0)
+		res = RBAC_DIR_ERROR;
 	if (res == RBAC_DIR_OK && only_member != NULL)
 		q.vrctrl = member_filter_control(only_member);
 	if (res == RBAC_DIR_OK)
@@ -1125,6 +1409,7 @@ enum rbac_dir_result rbac_dir_load_namespace(struct rbac_dir *dir, const char *n
 	}
 	ldap_control_free(q.vrctrl);
 	ldap_dnfree(q.parsed);
+	free(q.filter);
 	free(q.dn);
 	return res;
 }

@@ -10,6 +10,7 @@
 #ifndef RBAC_LDAP_H
 #define RBAC_LDAP_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "rbac_config.h"
@@ -36,9 +37,13 @@ void rbac_dir_free(struct rbac_dir *dir);
 
 /* Loads cn=NAME,ldap.base (objectClass rbacNamespace) and its roles, the
  * rbacRole entries exactly one level below it, paging past size limits, and
- * resolves inheritance. When only_member is not NULL, memberUid values other
- * than it are not kept (a PAM decision needs only the user's own).
- * NOT_FOUND when the namespace entry does not exist. */
+ * resolves inheritance. NOT_FOUND when the namespace entry does not exist.
+ * When only_member is not NULL, this is what one member's decision needs:
+ * only the roles whose memberUid lists only_member (one indexed search,
+ * together with the namespace entry), then the roles those inherit, one
+ * search per level of inheritance, and of memberUid only only_member's own
+ * value. Every other role is left out, so inheritance errors are reported
+ * only where they touch the member's roles. */
 enum rbac_dir_result rbac_dir_load_namespace(struct rbac_dir *dir, const char *name,
 					     const char *only_member,
 					     struct rbac_namespace *out);
@@ -59,6 +64,21 @@ enum rbac_dir_result rbac_dir_load_account(struct rbac_dir *dir, const char *uid
 enum rbac_dir_result rbac_dir_load_accounts(struct rbac_dir *dir, struct rbac_account **out,
 					    size_t *n);
 void rbac_accounts_free(struct rbac_account *v, size_t n);
+
+/* Keeping a connection between callers whose cfg does not live as long as
+ * the handle (pam_rbac keeps one across PAM handles of a process):
+ * rbac_dir_release() makes the handle forget cfg and lg, which may then be
+ * freed; the connection stays open. rbac_dir_reuse() gives it the next
+ * caller's cfg and lg and keeps the connection only when it was made with
+ * the same connection settings (ldap.uri, bind DN, bind password file, TLS,
+ * timeouts), the password file is unchanged since (same inode, size, mtime
+ * and ctime), it was released at most max_idle seconds ago, and it belongs
+ * to this process; otherwise it is closed, and the next load connects anew.
+ * Returns whether it was kept. A kept connection that the server has closed
+ * meanwhile costs one transparent reconnect (as within one caller). */
+void rbac_dir_release(struct rbac_dir *dir);
+bool rbac_dir_reuse(struct rbac_dir *dir, const struct rbac_config *cfg,
+		    const struct rbac_logger *lg, double max_idle);
 
 /* The URI that answered last, or NULL. */
 const char *rbac_dir_current_uri(const struct rbac_dir *dir);
