@@ -196,12 +196,70 @@ static void lookup_init(struct lookup *lk)
 	rbac_account_init(&lk->account);
 }
 
-static void lookup_free(struct lookup *lk)
+/* ---- a connection kept between PAM handles of one process ----
+ *
+ * libpam dlcloses a module at pam_end(), but this one is linked with
+ * -z nodelete, so its statics outlive the handle. A process that checks
+ * one login and exits or execs (sshd's per-connection monitor, sudo, su)
+ * closes its connection at the end of the call, as before. A process that
+ * checks logins over and over (a PAM-using daemon) keeps one connection
+ * from its second call within KEEP_WINDOW seconds on, the way nslcd keeps
+ * its own, and reconnects when it sat idle longer than that or the config
+ * changed (rbac_dir_reuse()). The handle is taken out of its slot while in
+ * use, with atomic exchanges rather than a lock (no lock can be left held
+ * across fork()), so two threads never share it: the second makes its own.
+ * The socket is close-on-exec (rbac_ldap.c), so a command started after
+ * the check never inherits the reader's bound connection. */
+#define KEEP_WINDOW 30.0
+
+static struct rbac_dir *kept_dir;
+static int64_t last_call_ms; /* monotonic; 0 before the first call */
+
+/* Whether this call follows another one of this process closely enough to
+ * keep its connection afterwards. */
+static bool called_recently(void)
+{
+	struct timespec ts;
+	int64_t now, before;
+
+	if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0)
+		return false;
+	now = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000 + 1;
+	before = __atomic_exchange_n(&last_call_ms, now, __ATOMIC_RELAXED);
+	return before > 0 && (double)(now - before) <= KEEP_WINDOW * 1000;
+}
+
+static struct rbac_dir *dir_take(const struct rbac_config *cfg, const struct rbac_logger *lg)
+{
+	struct rbac_dir *dir = __atomic_exchange_n(&kept_dir, NULL, __ATOMIC_ACQ_REL);
+
+	if (dir == NULL)
+		return rbac_dir_new(cfg, lg);
+	(void)rbac_dir_reuse(dir, cfg, lg, KEEP_WINDOW);
+	return dir;
+}
+
+static void dir_put(struct rbac_dir *dir, bool keep)
+{
+	struct rbac_dir *empty = NULL;
+
+	if (dir == NULL)
+		return;
+	if (keep) {
+		rbac_dir_release(dir);
+		if (__atomic_compare_exchange_n(&kept_dir, &empty, dir, false, __ATOMIC_ACQ_REL,
+						__ATOMIC_ACQUIRE))
+			return;
+	}
+	rbac_dir_free(dir);
+}
+
+static void lookup_free(struct lookup *lk, bool keep_connection)
 {
 	rbac_namespace_free(&lk->ns);
 	rbac_namespace_free(&lk->global);
 	rbac_account_free(&lk->account);
-	rbac_dir_free(lk->dir);
+	dir_put(lk->dir, keep_connection);
 }
 
 /* NOT_FOUND: no_namespace. ERROR (bind refused, unreadable password file,
@@ -259,7 +317,7 @@ static void consult_directory(struct options *o, struct lookup *lk, const char *
 		lk->name_rejected = true;
 		return;
 	}
-	lk->dir = rbac_dir_new(&o->cfg, &o->lg);
+	lk->dir = dir_take(&o->cfg, &o->lg);
 	if (lk->dir == NULL) {
 		rbac_log(&o->lg, LOG_CRIT, "out of memory");
 		lk->unavailable = true;
@@ -508,7 +566,7 @@ PAM_EXTERN int pam_sm_acct_mgmt(pam_handle_t *pamh, int flags, int argc, const c
 	struct request rq;
 	struct lookup lk;
 	struct rbac_decision d;
-	bool exempt;
+	bool exempt, keep = called_recently();
 
 	parse_options(pamh, &o, argc, argv);
 	lookup_init(&lk);
@@ -529,7 +587,7 @@ PAM_EXTERN int pam_sm_acct_mgmt(pam_handle_t *pamh, int flags, int argc, const c
 	log_decision(pamh, &o, &rq, &lk, &d);
 	if (d.pam_code != PAM_SUCCESS && d.pam_code != PAM_IGNORE)
 		tell_user(pamh, flags, &o, &lk, &d);
-	lookup_free(&lk);
+	lookup_free(&lk, keep);
 	rbac_config_free(&o.cfg);
 	return d.pam_code;
 }

@@ -2,7 +2,7 @@
  * check_pam_acct.c - runs the real libpam account phase for one user and
  * prints what an application would see, for the pam*.test scripts.
  *
- *   check_pam_acct [-s] [-r RHOST] [-n] [-b COMMAND] CONFDIR SERVICE USER
+ *   check_pam_acct [-s] [-r RHOST] [-n] [-b COMMAND] [-N COUNT] CONFDIR SERVICE USER
  *
  * pam_start_confdir() reads CONFDIR/SERVICE, a service file the test
  * wrote, so the module under test is loaded from the build tree and no
@@ -17,6 +17,9 @@
  * (PAM_USER unset), -b runs COMMAND (sh -c) after a first pam_acct_mgmt()
  * and then calls it again on the same handle: a directory change must take
  * effect at the next call, in the same process, with nothing restarted.
+ * -N COUNT does the whole pam_start_confdir()/pam_acct_mgmt()/pam_end()
+ * COUNT times in this process, as a daemon that checks many logins does;
+ * with -b, COMMAND then runs once, before the last of them.
  * Exit status: 0 when the calls were made, 2 usage, 3 libpam setup failed.
  */
 #include "config.h"
@@ -110,32 +113,76 @@ static void account_phase(pam_handle_t *pamh, int flags)
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: check_pam_acct [-s] [-r RHOST] [-n] [-b COMMAND] "
+	fprintf(stderr, "usage: check_pam_acct [-s] [-r RHOST] [-n] [-b COMMAND] [-N COUNT] "
 			"CONFDIR SERVICE USER\n");
 	return 2;
 }
 
-int main(int argc, char **argv)
+struct run {
+	const char *confdir, *service, *user, *rhost, *between;
+	int flags;
+	long count;
+};
+
+static void run_between(const char *command)
+{
+	fflush(stdout);
+	if (system(command) != 0)
+		fprintf(stderr, "check_pam_acct: command failed: %s\n", command);
+}
+
+/* One PAM handle: the account phase once, or with -b (and no -N) twice
+ * around the command. Returns 0, or 3 when libpam could not be set up. */
+static int one_handle(const struct run *r, bool between)
 {
 	struct pam_conv conv = {conversation, NULL};
-	const char *rhost = NULL, *between = NULL;
 	pam_handle_t *pamh = NULL;
-	bool no_user = false;
-	int flags = 0, opt, rc;
+	int rc;
 
-	while ((opt = getopt(argc, argv, "sr:nb:")) != -1) {
+	rc = pam_start_confdir(r->service, r->user, &conv, r->confdir, &pamh);
+	if (rc != PAM_SUCCESS) {
+		fprintf(stderr, "pam_start_confdir: %s\n", pam_strerror(NULL, rc));
+		return 3;
+	}
+	if (r->rhost != NULL && pam_set_item(pamh, PAM_RHOST, r->rhost) != PAM_SUCCESS) {
+		fprintf(stderr, "pam_set_item(PAM_RHOST) failed\n");
+		pam_end(pamh, PAM_SYSTEM_ERR);
+		return 3;
+	}
+	account_phase(pamh, r->flags);
+	if (between) {
+		run_between(r->between);
+		account_phase(pamh, r->flags);
+	}
+	pam_end(pamh, PAM_SUCCESS);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct run r = {.count = 0};
+	bool no_user = false;
+	char *end;
+	int opt, rc = 0;
+
+	while ((opt = getopt(argc, argv, "sr:nb:N:")) != -1) {
 		switch (opt) {
 		case 's':
-			flags |= PAM_SILENT;
+			r.flags |= PAM_SILENT;
 			break;
 		case 'r':
-			rhost = optarg;
+			r.rhost = optarg;
 			break;
 		case 'n':
 			no_user = true;
 			break;
 		case 'b':
-			between = optarg;
+			r.between = optarg;
+			break;
+		case 'N':
+			r.count = strtol(optarg, &end, 10);
+			if (*end != '\0' || r.count < 1 || r.count > 1000)
+				return usage();
 			break;
 		default:
 			return usage();
@@ -143,23 +190,15 @@ int main(int argc, char **argv)
 	}
 	if (argc - optind != 3)
 		return usage();
-	rc = pam_start_confdir(argv[optind + 1], no_user ? NULL : argv[optind + 2], &conv,
-			       argv[optind], &pamh);
-	if (rc != PAM_SUCCESS) {
-		fprintf(stderr, "pam_start_confdir: %s\n", pam_strerror(NULL, rc));
-		return 3;
+	r.confdir = argv[optind];
+	r.service = argv[optind + 1];
+	r.user = no_user ? NULL : argv[optind + 2];
+	if (r.count == 0)
+		return one_handle(&r, r.between != NULL);
+	for (long i = 0; i < r.count && rc == 0; i++) {
+		if (i == r.count - 1 && r.between != NULL)
+			run_between(r.between);
+		rc = one_handle(&r, false);
 	}
-	if (rhost != NULL && pam_set_item(pamh, PAM_RHOST, rhost) != PAM_SUCCESS) {
-		fprintf(stderr, "pam_set_item(PAM_RHOST) failed\n");
-		pam_end(pamh, PAM_SYSTEM_ERR);
-		return 3;
-	}
-	account_phase(pamh, flags);
-	if (between != NULL) {
-		if (system(between) != 0)
-			fprintf(stderr, "check_pam_acct: command failed: %s\n", between);
-		account_phase(pamh, flags);
-	}
-	pam_end(pamh, PAM_SUCCESS);
-	return 0;
+	return rc;
 }
