@@ -40,6 +40,8 @@
 #   RBAC_TEST_RBAC_BASE RBAC_TEST_USER_BASE RBAC_TEST_ROOTDN RBAC_TEST_ROOTPW
 #   RBAC_TEST_READER_DN RBAC_TEST_READER_PW
 #   RBAC_SLAPD RBAC_SLAPADD      paths of the server binaries
+# Read from the environment: RBAC_TEST_MAXSIZE, the mdb map size in bytes
+# (default 100 MB; the benchmark's 100k directory needs more).
 # Set when sourced: RBAC_SRCDIR, the absolute top of the source tree (from
 # $srcdir or this file's location; a value already in the environment wins).
 #
@@ -232,7 +234,7 @@ _rbac_write_slapd_conf() {
 		# account needs a limits line, which directory.test adds.
 		printf 'database mdb\nsuffix "%s"\n' "$RBAC_TEST_BASE"
 		printf 'rootdn "%s"\nrootpw %s\n' "$RBAC_TEST_ROOTDN" "$RBAC_TEST_ROOTPW"
-		printf 'directory %s/db\nmaxsize 104857600\n\n' "$dir"
+		printf 'directory %s/db\nmaxsize %s\n\n' "$dir" "${RBAC_TEST_MAXSIZE:-104857600}"
 		# Anonymous read is the default deployment; passwords are only
 		# usable for binding.
 		printf 'access to attrs=userPassword\n\tby self read\n'
