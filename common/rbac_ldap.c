@@ -1616,6 +1616,130 @@ enum rbac_dir_result rbac_dir_load_account(struct rbac_dir *dir, const char *uid
 }
 
 /* ------------------------------------------------------------------------
+ * One member's decision: the namespace and the account in one round trip
+ */
+
+struct member_query {
+	struct ns_query *ns;
+	struct account_query *account;
+	enum rbac_dir_result ns_res, account_res;
+	bool answered; /* the last run ended with the connection alive */
+};
+
+/* The answer to the account search sent as msgid. */
+static enum rbac_dir_result account_collect(struct rbac_dir *dir, struct account_query *q,
+					    int msgid, bool *lost)
+{
+	const char *base = dir->cfg->ldap.user_base;
+	LDAPMessage *res = NULL;
+	enum rbac_dir_result out;
+	int rc, err = LDAP_OTHER;
+
+	/* No timeout given: LDAP_OPT_TIMEOUT, as for the synchronous calls. */
+	rc = ldap_result(dir->ld, msgid, LDAP_MSG_ALL, NULL, &res);
+	if (rc == 0) {
+		(void)ldap_abandon_ext(dir->ld, msgid, NULL, NULL);
+		err = LDAP_TIMEOUT;
+	} else if (rc == -1) {
+		(void)ldap_get_option(dir->ld, LDAP_OPT_RESULT_CODE, &err);
+	} else if (ldap_parse_result(dir->ld, res, &err, NULL, NULL, NULL, NULL, 0) !=
+		   LDAP_SUCCESS) {
+		err = LDAP_OTHER;
+	}
+	if (err == LDAP_SUCCESS || err == LDAP_SIZELIMIT_EXCEEDED)
+		out = take_account(dir, q, res, err == LDAP_SIZELIMIT_EXCEEDED);
+	else
+		out = search_failed(dir, err, base, lost);
+	ldap_msgfree(res);
+	return out;
+}
+
+/* Sends the account search, runs the namespace searches while its answer
+ * travels, then reads that answer: one round trip for both, and the server
+ * works on them at once. */
+static enum rbac_dir_result member_search(struct rbac_dir *dir, void *arg, bool *lost)
+{
+	struct member_query *m = arg;
+	int rc, msgid = -1;
+
+	rbac_account_free(m->account->out);
+	rbac_account_init(m->account->out);
+	m->ns_res = m->account_res = RBAC_DIR_ERROR;
+	m->answered = false;
+	rc = ldap_search_ext(dir->ld, dir->cfg->ldap.user_base, LDAP_SCOPE_SUBTREE,
+			     m->account->filter, (char **)account_attrs, 0, NULL, NULL, NULL,
+			     RBAC_ACCOUNT_MATCH_MAX, &msgid);
+	if (rc != LDAP_SUCCESS) {
+		m->account_res = search_failed(dir, rc, dir->cfg->ldap.user_base, lost);
+		m->answered = !*lost;
+		return m->account_res;
+	}
+	m->ns_res = ns_search(dir, m->ns, lost);
+	if (*lost)
+		return m->ns_res; /* the account request went down with the connection */
+	m->account_res = account_collect(dir, m->account, msgid, lost);
+	m->answered = !*lost;
+	return m->ns_res != RBAC_DIR_OK ? m->ns_res : m->account_res;
+}
+
+void rbac_dir_load_member(struct rbac_dir *dir, const char *name, const char *uid,
+			  struct rbac_namespace *ns, enum rbac_dir_result *ns_res,
+			  struct rbac_account *account, enum rbac_dir_result *account_res)
+{
+	struct account_query aq = {uid, NULL, account};
+	struct ns_query nq;
+	struct member_query m = {&nq, &aq, RBAC_DIR_ERROR, RBAC_DIR_ERROR, false};
+	enum rbac_dir_result ns_ready, account_ready, run;
+
+	rbac_namespace_init(ns);
+	rbac_account_init(account);
+	memset(&nq, 0, sizeof(nq));
+	nq.name = name;
+	nq.only_member = uid;
+	nq.out = ns;
+	ns_ready = ns_query_init(dir, &nq, name);
+	if (ns_ready == RBAC_DIR_OK && ns_filter(&nq) != 0)
+		ns_ready = RBAC_DIR_ERROR;
+	if (ns_ready == RBAC_DIR_OK)
+		nq.vrctrl = member_filter_control(uid);
+	account_ready = account_query_init(dir, &aq, uid);
+	if (ns_ready == RBAC_DIR_OK && account_ready == RBAC_DIR_OK) {
+		run = dir_run(dir, member_search, &m);
+		/* Not answered: no connection, or it failed under the last
+		 * try; then that is the answer to both. */
+		if (!m.answered)
+			m.ns_res = m.account_res = run;
+		if (m.ns_res == RBAC_DIR_OK)
+			m.ns_res = ns_finish(dir, &nq);
+	} else {
+		/* One of them cannot be asked: ask the other alone. */
+		if (ns_ready == RBAC_DIR_OK)
+			ns_ready = dir_run(dir, ns_search, &nq);
+		if (ns_ready == RBAC_DIR_OK)
+			ns_ready = ns_finish(dir, &nq);
+		if (account_ready == RBAC_DIR_OK)
+			account_ready = dir_run(dir, account_search, &aq);
+		m.ns_res = ns_ready;
+		m.account_res = account_ready;
+	}
+	if (m.ns_res != RBAC_DIR_OK) {
+		rbac_namespace_free(ns);
+		rbac_namespace_init(ns);
+	}
+	if (m.account_res != RBAC_DIR_OK) {
+		rbac_account_free(account);
+		rbac_account_init(account);
+	}
+	*ns_res = m.ns_res;
+	*account_res = m.account_res;
+	ldap_control_free(nq.vrctrl);
+	ldap_dnfree(nq.parsed);
+	free(nq.filter);
+	free(nq.dn);
+	free(aq.filter);
+}
+
+/* ------------------------------------------------------------------------
  * Every account (rbacctl refresh): one paged search, not one per user
  */
 

@@ -55,6 +55,15 @@ enum rbac_dir_result rbac_dir_load_namespace(struct rbac_dir *dir, const char *n
 enum rbac_dir_result rbac_dir_load_account(struct rbac_dir *dir, const char *uid,
 					   struct rbac_account *out);
 
+/* Both loads a member's decision needs, in one round trip: the account
+ * search goes out first, the namespace searches run while its answer
+ * travels, then that answer is read. *ns_res and *account_res are what
+ * rbac_dir_load_namespace(dir, name, uid, ns) and
+ * rbac_dir_load_account(dir, uid, account) would return. */
+void rbac_dir_load_member(struct rbac_dir *dir, const char *name, const char *uid,
+			  struct rbac_namespace *ns, enum rbac_dir_result *ns_res,
+			  struct rbac_account *account, enum rbac_dir_result *account_res);
+
 /* Loads every rbacAccount entry under ldap.user_base (subtree) in one
  * search, paged (RFC 2696) past server size limits, into a malloc()ed array
  * of *n accounts, one per uid value of each entry. For rbacctl refresh,

@@ -262,31 +262,32 @@ static void lookup_free(struct lookup *lk, bool keep_connection)
 	dir_put(lk->dir, keep_connection);
 }
 
-/* NOT_FOUND: no_namespace. ERROR (bind refused, unreadable password file,
- * a malformed namespace entry) is logged by the directory layer where it
- * happened; the host cannot get an answer, so it counts as unavailable. */
-static int load_host_namespace(struct options *o, struct lookup *lk, const char *user)
+/* The namespace and the account, asked together (rbac_dir_load_member).
+ * Namespace: NOT_FOUND is no_namespace; ERROR (bind refused, unreadable
+ * password file, a malformed namespace entry) is logged by the directory
+ * layer where it happened, and the host cannot get an answer, so it counts
+ * as unavailable. Account, once the namespace answered: an ERROR is about
+ * the data (two entries claim the uid, logged with both DNs). */
+static int load_host_namespace_and_account(struct options *o, struct lookup *lk,
+					   const char *user)
 {
-	enum rbac_dir_result r;
+	enum rbac_dir_result rn, ra;
 
-	r = rbac_dir_load_namespace(lk->dir, o->cfg.namespace_name, user, &lk->ns);
-	lk->have_ns = r == RBAC_DIR_OK;
-	lk->unavailable = r == RBAC_DIR_UNAVAILABLE || r == RBAC_DIR_ERROR;
-	lk->down = r == RBAC_DIR_UNAVAILABLE;
-	return r == RBAC_DIR_OK ? 0 : -1;
-}
-
-/* The connection already answered the namespace search, so an ERROR here
- * is about the data: two entries claim the uid (logged with both DNs). */
-static int load_account(struct lookup *lk, const char *user)
-{
-	enum rbac_dir_result r = rbac_dir_load_account(lk->dir, user, &lk->account);
-
-	lk->have_account = r == RBAC_DIR_OK;
-	lk->unavailable = r == RBAC_DIR_UNAVAILABLE;
-	lk->down = r == RBAC_DIR_UNAVAILABLE;
-	lk->ambiguous_account = r == RBAC_DIR_ERROR;
-	return r == RBAC_DIR_OK ? 0 : -1;
+	rbac_dir_load_member(lk->dir, o->cfg.namespace_name, user, &lk->ns, &rn, &lk->account,
+			     &ra);
+	lk->have_ns = rn == RBAC_DIR_OK;
+	lk->unavailable = rn == RBAC_DIR_UNAVAILABLE || rn == RBAC_DIR_ERROR;
+	lk->down = rn == RBAC_DIR_UNAVAILABLE;
+	if (rn != RBAC_DIR_OK) {
+		rbac_account_free(&lk->account);
+		rbac_account_init(&lk->account);
+		return -1;
+	}
+	lk->have_account = ra == RBAC_DIR_OK;
+	lk->unavailable = ra == RBAC_DIR_UNAVAILABLE;
+	lk->down = ra == RBAC_DIR_UNAVAILABLE;
+	lk->ambiguous_account = ra == RBAC_DIR_ERROR;
+	return ra == RBAC_DIR_OK ? 0 : -1;
 }
 
 /* A configured global namespace that is missing is a directory mistake
@@ -310,7 +311,9 @@ static void load_global_namespace(struct options *o, struct lookup *lk, const ch
 	lk->down = r == RBAC_DIR_UNAVAILABLE;
 }
 
-/* At most one connection and three searches: namespace, account, global. */
+/* One connection; the namespace with the roles the user holds (and, per
+ * level of inheritance, the roles those inherit), the account, and the
+ * same for the global namespace. */
 static void consult_directory(struct options *o, struct lookup *lk, const char *user)
 {
 	if (!rbac_user_name_plausible(user)) {
@@ -323,7 +326,7 @@ static void consult_directory(struct options *o, struct lookup *lk, const char *
 		lk->unavailable = true;
 		return;
 	}
-	if (load_host_namespace(o, lk, user) < 0 || load_account(lk, user) < 0)
+	if (load_host_namespace_and_account(o, lk, user) < 0)
 		return;
 	load_global_namespace(o, lk, user);
 }

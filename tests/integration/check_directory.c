@@ -1253,6 +1253,186 @@ START_TEST(test_server_killed_then_restarted)
 }
 END_TEST
 
+/* rbac_dir_load_member answers exactly what the two separate loads do. */
+static void expect_member_as_separate(const char *ns_name, const char *uid)
+{
+	struct rbac_namespace ns1, ns2;
+	struct rbac_account a1, a2;
+	enum rbac_dir_result rn1, ra1, rn2, ra2;
+
+	rn1 = rbac_dir_load_namespace(dir, ns_name, uid, &ns1);
+	ra1 = rbac_dir_load_account(dir, uid, &a1);
+	rbac_dir_load_member(dir, ns_name, uid, &ns2, &rn2, &a2, &ra2);
+	ck_assert_msg(rn1 == rn2, "%s/%s: namespace %d vs %d", ns_name, uid, rn1, rn2);
+	ck_assert_msg(ra1 == ra2, "%s/%s: account %d vs %d", ns_name, uid, ra1, ra2);
+	ck_assert_uint_eq(ns1.n_roles, ns2.n_roles);
+	for (size_t i = 0; i < ns1.n_roles; i++) {
+		const struct rbac_role *y = rbac_namespace_find_role(&ns2, ns1.roles[i].name);
+
+		ck_assert_ptr_nonnull(y);
+		ck_assert_uint_eq(ns1.roles[i].members.n, y->members.n);
+		ck_assert_uint_eq(ns1.roles[i].permissions.n, y->permissions.n);
+	}
+	ck_assert_int_eq(a1.uid == NULL, a2.uid == NULL);
+	if (a1.uid != NULL) {
+		ck_assert_str_eq(a1.uid, a2.uid);
+		ck_assert_str_eq(a1.dn, a2.dn);
+		ck_assert_int_eq(a1.status, a2.status);
+		ck_assert_int_eq(a1.locked, a2.locked);
+	}
+	rbac_namespace_free(&ns1);
+	rbac_namespace_free(&ns2);
+	rbac_account_free(&a1);
+	rbac_account_free(&a2);
+}
+
+START_TEST(test_member_as_separate_loads)
+{
+	static const char *const users[] = {"alice",  "bob", "frank",	    "judy",    "oscar",
+					    "zed",    "Zed", "ZED",	    "mallory", "crowd",
+					    "nobody", "*",   "alice)(uid=*"};
+	char *long_uid = malloc(RBAC_LDAP_VALUE_MAX + 10);
+
+	for (size_t i = 0; i < sizeof(users) / sizeof(users[0]); i++) {
+		expect_member_as_separate("eng", users[i]);
+		expect_member_as_separate("global", users[i]);
+		expect_member_as_separate("nosuch", users[i]);
+	}
+	/* a uid too long to search for: every role, and an account error */
+	ck_assert_ptr_nonnull(long_uid);
+	memset(long_uid, 'a', RBAC_LDAP_VALUE_MAX + 9);
+	long_uid[RBAC_LDAP_VALUE_MAX + 9] = '\0';
+	expect_member_as_separate("eng", long_uid);
+	free(long_uid);
+	/* a namespace name that cannot be asked for: the account still is */
+	expect_member_as_separate("bad/name", "alice");
+}
+END_TEST
+
+START_TEST(test_member_results)
+{
+	struct rbac_namespace ns;
+	struct rbac_account a;
+	enum rbac_dir_result rn, ra;
+
+	rbac_dir_load_member(dir, "eng", "alice", &ns, &rn, &a, &ra);
+	ck_assert_int_eq(rn, RBAC_DIR_OK);
+	ck_assert_int_eq(ra, RBAC_DIR_OK);
+	expect_list("alice's admin", &role(&ns, "admin")->members, "alice");
+	ck_assert_uint_eq(ns.n_roles, 3);
+	ck_assert_str_eq(a.uid, "alice");
+	rbac_namespace_free(&ns);
+	rbac_account_free(&a);
+
+	/* two entries claim mallory: an error, and no account kept */
+	rbac_dir_load_member(dir, "eng", "mallory", &ns, &rn, &a, &ra);
+	ck_assert_int_eq(rn, RBAC_DIR_OK);
+	ck_assert_int_eq(ra, RBAC_DIR_ERROR);
+	ck_assert_ptr_null(a.uid);
+	expect_log("claimed by two entries");
+	rbac_namespace_free(&ns);
+	rbac_account_free(&a);
+
+	/* the server restarted under the kept connection: one reconnect,
+	 * both answers */
+	slapd_ctl("restart");
+	log_clear();
+	rbac_dir_load_member(dir, "eng", "bob", &ns, &rn, &a, &ra);
+	ck_assert_int_eq(rn, RBAC_DIR_OK);
+	ck_assert_int_eq(ra, RBAC_DIR_OK);
+	ck_assert_int_eq(a.status, RBAC_STATUS_SUSPENDED);
+	expect_log("connection lost, reconnecting");
+	rbac_namespace_free(&ns);
+	rbac_account_free(&a);
+
+	/* no server: both unavailable */
+	slapd_ctl("kill");
+	rbac_dir_load_member(dir, "eng", "bob", &ns, &rn, &a, &ra);
+	slapd_ctl("restart");
+	ck_assert_int_eq(rn, RBAC_DIR_UNAVAILABLE);
+	ck_assert_int_eq(ra, RBAC_DIR_UNAVAILABLE);
+	ck_assert_uint_eq(ns.n_roles, 0);
+	ck_assert_ptr_null(a.uid);
+	rbac_namespace_free(&ns);
+	rbac_account_free(&a);
+}
+END_TEST
+
+/* rbac_dir_release/rbac_dir_reuse keep a connection only for the same
+ * settings, an unchanged password file, within max_idle, in one process. */
+START_TEST(test_reuse)
+{
+	struct rbac_config other;
+	struct rbac_account a;
+	int status;
+	pid_t pid;
+
+	use_reader_password(&cfg, "readerpw\n");
+	ck_assert_int_eq(load_acct("alice", &a), RBAC_DIR_OK);
+	rbac_account_free(&a);
+	rbac_dir_release(dir);
+	ck_assert_ptr_null(rbac_dir_current_uri(dir));
+	ck_assert(rbac_dir_reuse(dir, &cfg, &lg, 30));
+	ck_assert_ptr_nonnull(rbac_dir_current_uri(dir));
+
+	/* another config with the same settings: kept */
+	config_for_test_server(&other);
+	use_reader_password(&other, "readerpw\n");
+	ck_assert_int_eq(load_acct("alice", &a), RBAC_DIR_OK);
+	rbac_account_free(&a);
+	/* use_reader_password rewrote the file: the identity changed */
+	rbac_dir_release(dir);
+	ck_assert(!rbac_dir_reuse(dir, &other, &lg, 30));
+	ck_assert_int_eq(load_acct("alice", &a), RBAC_DIR_OK);
+	rbac_account_free(&a);
+	rbac_dir_release(dir);
+	ck_assert(rbac_dir_reuse(dir, &other, &lg, 30));
+	rbac_dir_release(dir);
+	ck_assert(rbac_dir_reuse(dir, &cfg, &lg, 30));
+
+	/* other settings: closed, and the next load connects anew */
+	other.ldap.timeout = cfg.ldap.timeout + 1;
+	rbac_dir_release(dir);
+	ck_assert(!rbac_dir_reuse(dir, &other, &lg, 30));
+	ck_assert_int_eq(load_acct("alice", &a), RBAC_DIR_OK);
+	rbac_account_free(&a);
+
+	/* idle too long */
+	rbac_dir_release(dir);
+	usleep(50 * 1000);
+	ck_assert(!rbac_dir_reuse(dir, &other, &lg, 0.01));
+	ck_assert_int_eq(load_acct("alice", &a), RBAC_DIR_OK);
+	rbac_account_free(&a);
+
+	/* the password file replaced: closed */
+	rbac_dir_release(dir);
+	use_reader_password(&other, "readerpw\n");
+	ck_assert(!rbac_dir_reuse(dir, &other, &lg, 30));
+	ck_assert_int_eq(load_acct("alice", &a), RBAC_DIR_OK);
+	rbac_account_free(&a);
+
+	/* a forked child never reuses the parent's connection */
+	rbac_dir_release(dir);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0)
+		_exit(rbac_dir_reuse(dir, &other, &lg, 30) ? 1 : 0);
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	ck_assert(rbac_dir_reuse(dir, &other, &lg, 30));
+	ck_assert_int_eq(load_acct("alice", &a), RBAC_DIR_OK);
+	rbac_account_free(&a);
+	ck_assert_msg(!log_has("connection lost"), "%s", logbuf);
+
+	/* released, the handle no longer needs `other` */
+	rbac_dir_release(dir);
+	rbac_config_free(&other);
+	(void)rbac_dir_reuse(dir, &cfg, &lg, 30);
+	ck_assert_int_eq(load_acct("alice", &a), RBAC_DIR_OK);
+	rbac_account_free(&a);
+}
+END_TEST
+
 START_TEST(test_server_restarted_between_calls)
 {
 	struct rbac_account a;
@@ -1494,6 +1674,9 @@ static Suite *directory_suite(void)
 	tcase_add_test(tc, test_fork);
 	tcase_add_test(tc, test_server_killed_then_restarted);
 	tcase_add_test(tc, test_server_restarted_between_calls);
+	tcase_add_test(tc, test_member_as_separate_loads);
+	tcase_add_test(tc, test_member_results);
+	tcase_add_test(tc, test_reuse);
 	suite_add_tcase(s, tc);
 	return s;
 }
