@@ -6,6 +6,9 @@
  * a length only, so a fuzzer drives exactly the code libnss_rbac runs.
  * Integers are read byte by byte: the image needs no alignment and reads
  * the same on any host.
+ *
+ * The checksum is XXH3-64 from libxxhash, compiled in here (XXH_INLINE_ALL):
+ * nothing of it is linked or exported, so libnss_rbac needs no new library.
  */
 #include "config.h"
 
@@ -15,6 +18,9 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#define XXH_INLINE_ALL
+#include <xxhash.h>
 
 #include "rbac_file.h"
 #include "rbac_model.h"
@@ -26,13 +32,15 @@
 #define H_HEADER_SIZE 12
 #define H_FILE_SIZE   16
 #define H_CHECKSUM    24
-#define H_GENERATION  32
-#define H_WRITTEN_AT  40
-#define H_STALE_AFTER 48
-#define H_NAMESPACE   56
-#define H_SECTIONS    64
+#define H_SUPERSEDED  32
+#define H_COVERED     40 /* the checksum covers [0, 24) and [40, end) */
+#define H_GENERATION  40
+#define H_WRITTEN_AT  48
+#define H_STALE_AFTER 56
+#define H_NAMESPACE   64
+#define H_SECTIONS    72
 
-#define GROUP_REC     24
+#define GROUP_REC     56
 #define USER_REC      32
 #define ACCOUNT_REC   56
 #define REF_REC	      8
@@ -44,7 +52,9 @@ enum {
 	SEC_GID_IDX,
 	SEC_MEMBERS,
 	SEC_USERS,
-	SEC_USER_GROUPS
+	SEC_USER_GROUPS,
+	SEC_PACKED,
+	SEC_PACKED_OFFS
 };
 enum { SEC_ACCOUNTS = 1, SEC_REFS };
 
@@ -52,10 +62,9 @@ static const char magic_groups[8] = {'R', 'B', 'A', 'C', 'G', 'R', 'P', 'S'};
 static const char magic_accounts[8] = {'R', 'B', 'A', 'C', 'A', 'C', 'C', 'T'};
 
 /* Record size of each section, per kind; 0: the section must be empty. */
-static const uint32_t groups_rec[RBAC_SNAPSHOT_SECTIONS] = {1, GROUP_REC, 4, 4,
-							    4, USER_REC,  4, 0};
-static const uint32_t accounts_rec[RBAC_SNAPSHOT_SECTIONS] = {1, ACCOUNT_REC, REF_REC, 0,
-							      0, 0,	      0,       0};
+static const uint32_t groups_rec[RBAC_SNAPSHOT_SECTIONS] = {1, GROUP_REC, 4, 4, 4, USER_REC,
+							    4, 1,	  4, 0, 0, 0};
+static const uint32_t accounts_rec[RBAC_SNAPSHOT_SECTIONS] = {1, ACCOUNT_REC, REF_REC};
 
 static const char *const error_names[] = {
     [RBAC_SNAPSHOT_OK] = "ok",
@@ -112,15 +121,11 @@ uint64_t rbac_fnv1a64(uint64_t h, const void *data, size_t len)
 
 uint64_t rbac_snapshot_checksum(const void *data, size_t len)
 {
-	static const unsigned char zero[8];
 	const unsigned char *p = data;
-	uint64_t h;
 
-	if (len < H_CHECKSUM + 8)
-		return rbac_fnv1a64(RBAC_FNV64_INIT, data, len);
-	h = rbac_fnv1a64(RBAC_FNV64_INIT, p, H_CHECKSUM);
-	h = rbac_fnv1a64(h, zero, sizeof(zero));
-	return rbac_fnv1a64(h, p + H_CHECKSUM + 8, len - H_CHECKSUM - 8);
+	if (len < H_COVERED)
+		return XXH3_64bits(data, len);
+	return XXH3_64bits_withSeed(p + H_COVERED, len - H_COVERED, XXH3_64bits(p, H_CHECKSUM));
 }
 
 /* Start of record i of section sec (the layout check made it in range). */
@@ -232,10 +237,17 @@ static void read_group(const struct rbac_snapshot *s, uint32_t i, struct rbac_sn
 
 	g->index = i;
 	g->name = str_at(s, get32(r));
+	g->name_len = get32(r + 4);
 	g->gid = get32(r + 8);
 	g->first_member = get32(r + 12);
 	g->n_members = get32(r + 16);
 	g->flags = get32(r + 20);
+	g->packed = (const char *)rec(s, SEC_PACKED, 1, get32(r + 24));
+	g->packed_size = get32(r + 28);
+	g->first_packed = get32(r + 32);
+	g->n_packed = get32(r + 36);
+	g->since = gets64(r + 40);
+	g->until = gets64(r + 48);
 }
 
 static void read_user(const struct rbac_snapshot *s, uint32_t i, struct rbac_snapshot_user *u)
@@ -292,6 +304,10 @@ static bool group_record_ok(const struct rbac_snapshot *s, uint32_t i)
 		return false;
 	if ((get32(r + 20) & ~RBAC_SNAPSHOT_GROUP_GLOBAL) != 0)
 		return false;
+	if (!range_ok(get32(r + 24), get32(r + 28), s->sec[SEC_PACKED].count) ||
+	    !range_ok(get32(r + 32), get32(r + 36), s->sec[SEC_PACKED_OFFS].count) ||
+	    get32(r + 36) > get32(r + 16) || gets64(r + 40) >= gets64(r + 48))
+		return false;
 	return slice_ok(s, SEC_MEMBERS, get32(r + 12), get32(r + 16), s->sec[SEC_USERS].count);
 }
 
@@ -331,40 +347,82 @@ static bool group_indexes_ok(const struct rbac_snapshot *s)
 	return true;
 }
 
-/* Users sorted by name; every (user, group) pair is in both directions. */
-static bool users_ok(const struct rbac_snapshot *s)
+/* Users sorted by name; adds up their group counts. */
+static bool users_sorted(const struct rbac_snapshot *s, uint64_t *pairs)
 {
-	struct rbac_snapshot_user u, prev;
-	struct rbac_snapshot_group g;
+	const char *prev = NULL;
 
+	*pairs = 0;
 	for (uint32_t i = 0; i < s->sec[SEC_USERS].count; i++) {
-		read_user(s, i, &u);
-		if (i > 0 && strcmp(prev.name, u.name) >= 0)
+		const unsigned char *r = rec(s, SEC_USERS, USER_REC, i);
+		const char *name = str_at(s, get32(r));
+
+		if (prev != NULL && strcmp(prev, name) >= 0)
 			return false;
-		for (uint32_t j = 0; j < u.n_groups; j++) {
-			read_group(s, u32_at(s, SEC_USER_GROUPS, u.first_group + j), &g);
-			if (!slice_has(s, SEC_MEMBERS, g.first_member, g.n_members, i))
-				return false;
-		}
-		prev = u;
+		*pairs += get32(r + 28);
+		prev = name;
 	}
 	return true;
 }
 
-static bool members_listed_by_users(const struct rbac_snapshot *s)
+/* The member u of group g (user record r) is in the packed names, next at
+ * *at as the *k-th: u's name and its NUL. Moves past it. */
+static bool packed_next(const struct rbac_snapshot *s, const struct rbac_snapshot_group *g,
+			const unsigned char *r, uint32_t *k, uint32_t *at)
+{
+	uint32_t len = get32(r + 4);
+
+	if (*k >= g->n_packed || rbac_snapshot_packed_offset(s, g, *k) != *at ||
+	    len >= g->packed_size - *at ||
+	    memcmp(g->packed + *at, str_at(s, get32(r)), (size_t)len + 1) != 0)
+		return false;
+	*at += len + 1;
+	(*k)++;
+	return true;
+}
+
+/* Group i's members: each lists group i among its own groups, and the
+ * packed names are exactly the members whose window holds all of
+ * [since, until), while every other member's window misses all of it. */
+static bool group_members_ok(const struct rbac_snapshot *s, uint32_t i)
 {
 	struct rbac_snapshot_group g;
-	struct rbac_snapshot_user u;
+	uint32_t k = 0, at = 0;
 
-	for (uint32_t i = 0; i < s->sec[SEC_GROUPS].count; i++) {
-		read_group(s, i, &g);
-		for (uint32_t j = 0; j < g.n_members; j++) {
-			read_user(s, u32_at(s, SEC_MEMBERS, g.first_member + j), &u);
-			if (!slice_has(s, SEC_USER_GROUPS, u.first_group, u.n_groups, i))
+	read_group(s, i, &g);
+	for (uint32_t j = 0; j < g.n_members; j++) {
+		const unsigned char *r =
+		    rec(s, SEC_USERS, USER_REC, u32_at(s, SEC_MEMBERS, g.first_member + j));
+		int64_t from = gets64(r + 8), until = gets64(r + 16);
+
+		if (!slice_has(s, SEC_USER_GROUPS, get32(r + 24), get32(r + 28), i))
+			return false;
+		if (from <= g.since && g.until - 1 <= until) {
+			if (!packed_next(s, &g, r, &k, &at))
 				return false;
+		} else if (!(until < g.since || from > g.until - 1)) {
+			return false;
 		}
 	}
-	return true;
+	return k == g.n_packed && at == g.packed_size;
+}
+
+/* Every (group, member) pair is also a (user, group) pair, and there are
+ * as many of each. Both sides list distinct pairs (sorted, unique slices
+ * of distinct records), so the two sets are the same: every user's list
+ * agrees with the members section both ways. */
+static bool memberships_agree(const struct rbac_snapshot *s)
+{
+	uint64_t user_pairs, group_pairs = 0;
+
+	if (!users_sorted(s, &user_pairs))
+		return false;
+	for (uint32_t i = 0; i < s->sec[SEC_GROUPS].count; i++) {
+		if (!group_members_ok(s, i))
+			return false;
+		group_pairs += get32(rec(s, SEC_GROUPS, GROUP_REC, i) + 16);
+	}
+	return group_pairs == user_pairs;
 }
 
 static enum rbac_snapshot_error check_groups(const struct rbac_snapshot *s)
@@ -377,7 +435,7 @@ static enum rbac_snapshot_error check_groups(const struct rbac_snapshot *s)
 		if (!user_record_ok(s, i))
 			return RBAC_SNAPSHOT_E_LAYOUT;
 	}
-	if (!group_indexes_ok(s) || !users_ok(s) || !members_listed_by_users(s))
+	if (!group_indexes_ok(s) || !memberships_agree(s))
 		return RBAC_SNAPSHOT_E_CONTENT;
 	return RBAC_SNAPSHOT_OK;
 }
@@ -555,6 +613,28 @@ bool rbac_snapshot_user_current(const struct rbac_snapshot_user *u, time_t now)
 	return u->valid_from <= (int64_t)now && (int64_t)now <= u->valid_until;
 }
 
+bool rbac_snapshot_group_packed_at(const struct rbac_snapshot_group *g, time_t now)
+{
+	return g->since <= (int64_t)now && (int64_t)now < g->until;
+}
+
+uint32_t rbac_snapshot_packed_offset(const struct rbac_snapshot *s,
+				     const struct rbac_snapshot_group *g, uint32_t k)
+{
+	return u32_at(s, SEC_PACKED_OFFS, g->first_packed + k);
+}
+
+void rbac_snapshot_group_unpack(const struct rbac_snapshot *s,
+				const struct rbac_snapshot_group *g, char *dst, char **mem)
+{
+	const unsigned char *off = rec(s, SEC_PACKED_OFFS, 4, g->first_packed);
+
+	memcpy(dst, g->packed, g->packed_size);
+	for (uint32_t k = 0; k < g->n_packed; k++)
+		mem[k] = dst + get32(off + 4 * (size_t)k);
+	mem[g->n_packed] = NULL;
+}
+
 /* ------------------------------------------------------- account lookups */
 
 static void read_account(const struct rbac_snapshot *s, uint32_t i,
@@ -648,6 +728,46 @@ bool rbac_snapshot_same(const struct rbac_snapshot_id *id, const char *path)
 	       st.st_ctim.tv_sec == id->ctime.tv_sec && st.st_ctim.tv_nsec == id->ctime.tv_nsec;
 }
 
+/* How often a mapped file is compared with its path by stat(2). */
+#define STAT_INTERVAL_NS 1000000000LL
+
+/* A clock read from the vDSO, without a system call. */
+static int64_t coarse_now_ns(void)
+{
+	struct timespec ts;
+
+	if (clock_gettime(CLOCK_MONOTONIC_COARSE, &ts) != 0)
+		return INT64_MAX; /* no clock: stat every time */
+	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+bool rbac_snapshot_superseded(const struct rbac_snapshot_file *f)
+{
+	/* The writer may set the word at any time (another process, one
+	 * pwrite): read it once, whole. The mapping is page-aligned. */
+	const uint64_t *word;
+
+	if (f->map == NULL)
+		return false;
+	word = (const uint64_t *)((const unsigned char *)f->map + H_SUPERSEDED);
+	return __atomic_load_n(word, __ATOMIC_RELAXED) != 0;
+}
+
+bool rbac_snapshot_changed(struct rbac_snapshot_file *f, const char *path)
+{
+	int64_t now;
+
+	if (f->map == NULL)
+		return !rbac_snapshot_same(&f->id, path);
+	if (f->watch_superseded && rbac_snapshot_superseded(f))
+		return true;
+	now = coarse_now_ns();
+	if (now < f->next_stat)
+		return false;
+	f->next_stat = now > INT64_MAX - STAT_INTERVAL_NS ? now : now + STAT_INTERVAL_NS;
+	return !rbac_snapshot_same(&f->id, path);
+}
+
 static enum rbac_snapshot_error open_failed(enum rbac_snapshot_error e, const char *path,
 					    char *err, size_t errlen)
 {
@@ -685,7 +805,9 @@ enum rbac_snapshot_error rbac_snapshot_open_mode(struct rbac_snapshot_file *f, c
 		close(fd);
 		return open_failed(RBAC_SNAPSHOT_E_SIZE, path, err, errlen);
 	}
-	map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	/* Shared, so that the superseded word the writer sets in this file
+	 * shows; populated, so the parse does not fault page by page. */
+	map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_SHARED | MAP_POPULATE, fd, 0);
 	close(fd);
 	if (map == MAP_FAILED)
 		return open_failed(errno == ENOMEM ? RBAC_SNAPSHOT_E_NOMEM
@@ -698,6 +820,8 @@ enum rbac_snapshot_error rbac_snapshot_open_mode(struct rbac_snapshot_file *f, c
 	}
 	f->map = map;
 	f->map_size = (size_t)st.st_size;
+	f->watch_superseded = !rbac_snapshot_superseded(f);
+	f->next_stat = coarse_now_ns() + STAT_INTERVAL_NS;
 	return RBAC_SNAPSHOT_OK;
 }
 

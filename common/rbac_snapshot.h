@@ -11,18 +11,26 @@
  *   8      4     version (RBAC_SNAPSHOT_VERSION)
  *   12     4     header size (RBAC_SNAPSHOT_HEADER_SIZE)
  *   16     8     file size: the file holds exactly this many bytes
- *   24     8     checksum: FNV-1a 64 of the whole file, these 8 bytes as zero
- *   32     8     generation (previous snapshot's + 1)
- *   40     8     written at (signed seconds since the epoch)
- *   48     8     stale after (seconds, > 0): ignored once now is later than
+ *   24     8     checksum: XXH3-64 of bytes 40 to the end, seeded with the
+ *                XXH3-64 of bytes 0-23 (bytes 24-39 are not covered)
+ *   32     8     superseded: 0 while the file is current; the writer sets
+ *                it to RBAC_SNAPSHOT_SUPERSEDED once a newer file replaced
+ *                this one, so a reader that keeps it mapped notices with one
+ *                memory load. It only ever makes a reader look again (any
+ *                value but 0 counts as set); the parse ignores it.
+ *   40     8     generation (previous snapshot's + 1)
+ *   48     8     written at (signed seconds since the epoch)
+ *   56     8     stale after (seconds, > 0): ignored once now is later than
  *                written at + stale after
- *   56     4+4   namespace: string offset, length
- *   64     8x8   section table: { u32 offset, u32 count } for sections 0-7
+ *   64     4+4   namespace: string offset, length
+ *   72     12x8  section table: { u32 offset, u32 count } for sections 0-11
  *
  * Sections of groups.db (entries of `count` records each; unused ones 0,0):
  *   0 strings      count bytes
- *   1 groups       24-byte records: name off, name len, gid, first member,
- *                  member count, flags (RBAC_SNAPSHOT_GROUP_GLOBAL)
+ *   1 groups       56-byte records: name off, name len, gid, first member,
+ *                  member count, flags (RBAC_SNAPSHOT_GROUP_GLOBAL), packed
+ *                  off, packed size, first packed name, packed count,
+ *                  since (s64), until (s64)
  *   2 name index   u32 group numbers, sorted by name (strcmp), no duplicates
  *   3 gid index    u32 group numbers, sorted by gid, no duplicates
  *   4 members      u32 user numbers; each group's range is sorted, unique
@@ -31,6 +39,17 @@
  *                  INT64_MAX: none), first group, group count
  *   6 user groups  u32 group numbers; each user's range is sorted, unique,
  *                  and agrees with the members section both ways
+ *   7 packed names count bytes: per group, the names of the members whose
+ *                  window holds all of [since, until), in member order, each
+ *                  followed by its NUL (packed off, packed size)
+ *   8 packed offs  u32 per packed name: where it starts in its group's
+ *                  packed names (first packed name, packed count)
+ *
+ * [since, until) of a group is the interval around the refresh time in
+ * which no member's window begins or ends, so inside it the packed names
+ * are exactly the members a walk checking each window finds: a lookup then
+ * copies them in one piece. The reader checks that equality for every
+ * group when it opens the file; outside the interval it walks.
  *
  * Sections of accounts.db:
  *   0 strings
@@ -54,9 +73,11 @@
 #include <sys/types.h>
 #include <time.h>
 
-#define RBAC_SNAPSHOT_VERSION	  1
-#define RBAC_SNAPSHOT_HEADER_SIZE 128
-#define RBAC_SNAPSHOT_SECTIONS	  8
+#define RBAC_SNAPSHOT_VERSION	  2
+#define RBAC_SNAPSHOT_HEADER_SIZE 168
+#define RBAC_SNAPSHOT_SECTIONS	  12
+/* The header's superseded word once a newer file replaced this one. */
+#define RBAC_SNAPSHOT_SUPERSEDED 0x4445535245505553ULL /* "SUPERSED" */
 /* Files larger than this are refused (offsets are 32 bits). */
 #define RBAC_SNAPSHOT_MAX_SIZE	    (1024UL * 1024 * 1024)
 
@@ -113,6 +134,12 @@ struct rbac_snapshot_group {
 	uint32_t gid;
 	uint32_t flags;
 	uint32_t first_member, n_members;
+	uint32_t name_len;
+	/* The members valid all through [since, until), pre-packed: n_packed
+	 * names, each followed by its NUL, packed_size bytes in all. */
+	const char *packed;
+	uint32_t packed_size, n_packed, first_packed;
+	int64_t since, until;
 };
 
 struct rbac_snapshot_user {
@@ -137,7 +164,7 @@ const char *rbac_snapshot_strerror(enum rbac_snapshot_error e);
 /* FNV-1a 64 of len bytes, continuing from h (start with RBAC_FNV64_INIT). */
 #define RBAC_FNV64_INIT 0xcbf29ce484222325ULL
 uint64_t rbac_fnv1a64(uint64_t h, const void *data, size_t len);
-/* The checksum of a whole snapshot image (the checksum field read as 0). */
+/* The checksum of a whole snapshot image (see the header layout above). */
 uint64_t rbac_snapshot_checksum(const void *data, size_t len);
 
 /* Checks the image of len bytes completely; on success s describes it.
@@ -169,6 +196,17 @@ void rbac_snapshot_user_group_at(const struct rbac_snapshot *s,
 				 struct rbac_snapshot_group *g);
 /* The validity window holds now: valid_from <= now <= valid_until. */
 bool rbac_snapshot_user_current(const struct rbac_snapshot_user *u, time_t now);
+/* now lies in [since, until) of g: its packed names are its members whose
+ * window holds now, the same as walking them with
+ * rbac_snapshot_user_current. */
+bool rbac_snapshot_group_packed_at(const struct rbac_snapshot_group *g, time_t now);
+/* Where the k-th packed name of g starts in g->packed (k < g->n_packed). */
+uint32_t rbac_snapshot_packed_offset(const struct rbac_snapshot *s,
+				     const struct rbac_snapshot_group *g, uint32_t k);
+/* Copies the packed names of g (g->packed_size bytes) to dst and points
+ * mem[0 .. n_packed) at them, mem[n_packed] at NULL. */
+void rbac_snapshot_group_unpack(const struct rbac_snapshot *s,
+				const struct rbac_snapshot_group *g, char *dst, char **mem);
 
 /* ---- accounts.db ---- */
 
@@ -201,6 +239,8 @@ struct rbac_snapshot_file {
 	size_t map_size;
 	struct rbac_snapshot_id id;
 	struct rbac_snapshot snap;
+	bool watch_superseded; /* the superseded word was 0 when opened */
+	int64_t next_stat;     /* CLOCK_MONOTONIC_COARSE ns of the next stat */
 };
 
 /* Opens path (O_CLOEXEC, no symlink), refuses a file not owned by `owner`
@@ -223,5 +263,14 @@ void rbac_snapshot_close(struct rbac_snapshot_file *f);
 /* True when path still names the very file of id, unchanged (same device,
  * inode, size, mtime and ctime). One stat(2). */
 bool rbac_snapshot_same(const struct rbac_snapshot_id *id, const char *path);
+/* True when f should be opened again from path. With a usable file
+ * mapped: when its superseded word is set (the writer replaced it; one
+ * memory load), or when the stat(2) made at most once a second
+ * (CLOCK_MONOTONIC_COARSE) finds path changed (replaced by other means,
+ * chmod, chown). With nothing usable mapped: when path changed since the
+ * last attempt, one stat(2) each call, so a fixed file is used at once. */
+bool rbac_snapshot_changed(struct rbac_snapshot_file *f, const char *path);
+/* The superseded word of a mapped file is set. */
+bool rbac_snapshot_superseded(const struct rbac_snapshot_file *f);
 
 #endif

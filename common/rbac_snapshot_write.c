@@ -16,8 +16,11 @@
 #include "rbac_decision.h"
 #include "rbac_snapshot_write.h"
 
-#define GROUPS_SECTIONS	  7
+#define GROUPS_SECTIONS	  9
 #define ACCOUNTS_SECTIONS 3
+/* Header offsets the writer patches (see rbac_snapshot.h). */
+#define SECTION_TABLE	72
+#define SUPERSEDED_WORD 32
 
 /* ------------------------------------------------------ growable buffer */
 
@@ -542,6 +545,7 @@ static void put_header(struct wbuf *out, const char *magic, const struct section
 	wb_u32(out, RBAC_SNAPSHOT_HEADER_SIZE);
 	wb_u64(out, 0); /* file size, patched */
 	wb_u64(out, 0); /* checksum, patched */
+	wb_u64(out, 0); /* superseded: not yet */
 	wb_u64(out, o->generation);
 	wb_s64(out, (int64_t)o->now);
 	wb_s64(out, (int64_t)o->stale_after);
@@ -575,7 +579,7 @@ static int assemble(const char *magic, struct sections *s,
 			continue;
 		wb_align(&out, 8);
 		if (!out.oom)
-			put32_at(out.p + 64 + 8 * i, (uint32_t)out.len);
+			put32_at(out.p + SECTION_TABLE + 8 * i, (uint32_t)out.len);
 		wb_put(&out, s->sec[i].p, s->sec[i].len);
 	}
 	if (out.oom || out.len > RBAC_SNAPSHOT_MAX_SIZE) {
@@ -637,8 +641,72 @@ static uint32_t number_users(const struct group_builder *b, uint32_t *user_of)
 	return n;
 }
 
+static int64_t window_from(const struct rbac_account *a)
+{
+	return a->valid_from.present ? (int64_t)a->valid_from.t : INT64_MIN;
+}
+
+static int64_t window_until(const struct rbac_account *a)
+{
+	return a->valid_until.present ? (int64_t)a->valid_until.t : INT64_MAX;
+}
+
+/* Moves since or until to a boundary (a time a member's window starts, or
+ * the second after it ends) when it lies closer to now. */
+static void narrow(int64_t boundary, int64_t now, int64_t *since, int64_t *until)
+{
+	if (boundary <= now && boundary > *since)
+		*since = boundary;
+	else if (boundary > now && boundary < *until)
+		*until = boundary;
+}
+
+/* The interval [since, until) around now in which no member of g starts
+ * or stops being valid: the members valid now are valid all through it. */
+static void group_interval(const struct group_builder *b, const struct wgroup *g, int64_t now,
+			   int64_t *since, int64_t *until)
+{
+	*since = INT64_MIN;
+	*until = INT64_MAX;
+	for (size_t j = 0; j < g->n_members; j++) {
+		const struct rbac_account *a = b->accounts.v[g->members[j]];
+
+		if (window_from(a) != INT64_MIN)
+			narrow(window_from(a), now, since, until);
+		if (window_until(a) != INT64_MAX)
+			narrow(window_until(a) + 1, now, since, until);
+	}
+}
+
+/* The packed names of g (sections 7 and 8) and the record fields that
+ * point at them. */
+static void put_packed(struct sections *s, const struct group_builder *b,
+		       const struct wgroup *g, int64_t now)
+{
+	uint32_t start = (uint32_t)s->sec[7].len, first = s->count[8], n = 0;
+	int64_t since, until;
+
+	group_interval(b, g, now, &since, &until);
+	for (size_t j = 0; j < g->n_members; j++) {
+		const struct rbac_account *a = b->accounts.v[g->members[j]];
+
+		if (window_from(a) > now || window_until(a) < now)
+			continue;
+		wb_u32(&s->sec[8], (uint32_t)s->sec[7].len - start);
+		wb_put(&s->sec[7], a->uid, strlen(a->uid) + 1);
+		n++;
+	}
+	s->count[8] += n;
+	wb_u32(&s->sec[1], start);
+	wb_u32(&s->sec[1], (uint32_t)s->sec[7].len - start);
+	wb_u32(&s->sec[1], first);
+	wb_u32(&s->sec[1], n);
+	wb_s64(&s->sec[1], since);
+	wb_s64(&s->sec[1], until);
+}
+
 static void put_groups_and_members(struct sections *s, const struct group_builder *b,
-				   const uint32_t *user_of)
+				   const uint32_t *user_of, int64_t now)
 {
 	uint32_t first = 0, off, len;
 
@@ -652,21 +720,13 @@ static void put_groups_and_members(struct sections *s, const struct group_builde
 		wb_u32(&s->sec[1], first);
 		wb_u32(&s->sec[1], (uint32_t)g->n_members);
 		wb_u32(&s->sec[1], g->flags);
+		put_packed(s, b, g, now);
 		for (size_t j = 0; j < g->n_members; j++)
 			wb_u32(&s->sec[4], user_of[g->members[j]] - 1);
 		first += (uint32_t)g->n_members;
 	}
 	s->count[4] = first;
-}
-
-static int64_t window_from(const struct rbac_account *a)
-{
-	return a->valid_from.present ? (int64_t)a->valid_from.t : INT64_MIN;
-}
-
-static int64_t window_until(const struct rbac_account *a)
-{
-	return a->valid_until.present ? (int64_t)a->valid_until.t : INT64_MAX;
+	s->count[7] = (uint32_t)s->sec[7].len;
 }
 
 /* The groups of every member, ascending: ug[first[a] .. first[a + 1]) for
@@ -742,7 +802,7 @@ static int serialize_groups(const struct group_builder *b, const struct rbac_sna
 	wb_string(&s.sec[0], m->ns->name, &s.ns_off, &s.ns_len);
 	s.count[5] = number_users(b, user_of);
 	s.count[1] = s.count[2] = s.count[3] = (uint32_t)b->n_groups;
-	put_groups_and_members(&s, b, user_of);
+	put_groups_and_members(&s, b, user_of, (int64_t)o->now);
 	if (put_users(&s, b, user_of) == 0 && put_index(&s.sec[2], b, cmp_group_name) == 0 &&
 	    put_index(&s.sec[3], b, cmp_group_gid) == 0) {
 		s.count[0] = (uint32_t)s.sec[0].len;
@@ -1102,11 +1162,51 @@ static int write_temp(char *tmpl, mode_t mode, const void *data, size_t len)
 	return rc;
 }
 
+static uint32_t le32(const unsigned char *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+	       (uint32_t)p[3] << 24;
+}
+
+/* The file a rename over path is about to replace, opened for the
+ * superseded word, when it is a snapshot of this format written by us;
+ * else -1. Opened before the rename: afterwards path names the new one. */
+static int open_previous(const char *path)
+{
+	unsigned char h[16];
+	struct stat st;
+	int fd = open(path, O_RDWR | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_uid != geteuid() ||
+	    st.st_size < RBAC_SNAPSHOT_HEADER_SIZE || pread(fd, h, sizeof(h), 0) != sizeof(h) ||
+	    memcmp(h, "RBAC", 4) != 0 || le32(h + 8) != RBAC_SNAPSHOT_VERSION ||
+	    le32(h + 12) != RBAC_SNAPSHOT_HEADER_SIZE) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* Tells the readers that still map the replaced file to look again (a
+ * reader that misses it still notices within a second, by stat). */
+static void mark_superseded(int fd)
+{
+	unsigned char word[8];
+
+	put64_at(word, RBAC_SNAPSHOT_SUPERSEDED);
+	if (pwrite(fd, word, sizeof(word), SUPERSEDED_WORD) != (ssize_t)sizeof(word)) {
+		/* nothing to do: see above */
+	}
+	close(fd);
+}
+
 int rbac_snapshot_write_file(const char *dir, const char *name, mode_t mode, const void *data,
 			     size_t len, char *err, size_t errlen)
 {
 	char tmp[4096], final[4096];
-	int saved;
+	int saved, previous;
 
 	if ((size_t)snprintf(final, sizeof(final), "%s/%s", dir, name) >= sizeof(final) ||
 	    (size_t)snprintf(tmp, sizeof(tmp), "%s/.%s.XXXXXX", dir, name) >= sizeof(tmp)) {
@@ -1118,13 +1218,18 @@ int rbac_snapshot_write_file(const char *dir, const char *name, mode_t mode, con
 			 strerror(errno));
 		return -1;
 	}
+	previous = open_previous(final);
 	if (rename(tmp, final) != 0) {
 		saved = errno;
 		unlink(tmp);
+		if (previous >= 0)
+			close(previous);
 		snprintf(err, errlen, "cannot rename %s to %s: %s", tmp, final,
 			 strerror(saved));
 		return -1;
 	}
+	if (previous >= 0)
+		mark_superseded(previous);
 	if (fsync_dir(dir) != 0) {
 		snprintf(err, errlen, "cannot sync %s: %s", dir, strerror(errno));
 		return -1;

@@ -94,7 +94,10 @@ uint32_t rbac_group_gid(const char *ns, const struct rbac_role *role, unsigned l
 
 /* Writes len bytes to DIR/NAME atomically: a temporary file in DIR,
  * fchmod(mode), write, fsync, rename over NAME, fsync of DIR. On error the
- * old file is untouched, the temporary removed, and err says what failed. */
+ * old file is untouched, the temporary removed, and err says what failed.
+ * After the rename, the replaced file (when it was a snapshot of this
+ * format owned by the caller) gets its superseded word set, so readers that
+ * still map it look again at once. */
 int rbac_snapshot_write_file(const char *dir, const char *name, mode_t mode, const void *data,
 			     size_t len, char *err, size_t errlen);
 

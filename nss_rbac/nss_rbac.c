@@ -8,9 +8,17 @@
  * influence except RBAC_SNAPSHOT (secure_getenv, so setuid programs ignore
  * it). Each public function takes the lock and calls a _locked worker.
  *
- * The snapshot is mapped once and kept; every lookup costs one stat(2) to
- * notice a replaced or changed file (rbac_snapshot_same) and a staleness
- * check. A file that was refused is not read again until it changes.
+ * The snapshot is mapped once and kept. A lookup notices a file that
+ * `rbacctl refresh` replaced by one memory load (the superseded word the
+ * writer sets in the old file), and any other change of the path (a file
+ * moved or copied by hand, chmod, chown) by a stat(2) made at most once a
+ * second (rbac_snapshot_changed); then a staleness check. A file that was
+ * refused is not read again until it changes, which is checked each call.
+ *
+ * A group is copied from its pre-packed member names when the time lies in
+ * the interval the refresh packed them for: the buffer is checked once
+ * against the known size (an ERANGE costs no walk), then one memcpy.
+ * Outside it, each member's window is checked as it is walked.
  */
 #include "config.h"
 
@@ -90,7 +98,7 @@ static bool snapshot_ready_locked(time_t now)
 {
 	const char *path = snapshot_path();
 
-	if (rbac_snapshot_same(&snapshot.id, path))
+	if (!rbac_snapshot_changed(&snapshot, path))
 		return snapshot.map != NULL && rbac_snapshot_fresh(&snapshot.snap, now);
 	rbac_snapshot_close(&snapshot);
 	return rbac_snapshot_open(&snapshot, path, RBAC_SNAPSHOT_GROUPS, 0, now, NULL, 0) ==
@@ -131,14 +139,32 @@ static void *pack_reserve(struct pack *p, size_t size, size_t align)
 	return r;
 }
 
-static char *pack_string(struct pack *p, const char *s)
+/* n bytes of s (its NUL included). */
+static char *pack_bytes(struct pack *p, const char *s, size_t n)
 {
-	size_t n = strlen(s) + 1;
 	char *d = pack_reserve(p, n, 1);
 
 	if (d != NULL)
 		memcpy(d, s, n);
 	return d;
+}
+
+static char *pack_string(struct pack *p, const char *s)
+{
+	return pack_bytes(p, s, strlen(s) + 1);
+}
+
+/* The pre-packed members of g, valid now, into mem[]; false when the
+ * block does not fit, found before anything is copied. */
+static bool pack_packed(struct pack *p, const struct rbac_snapshot *s,
+			const struct rbac_snapshot_group *g, char **mem)
+{
+	char *d = pack_reserve(p, g->packed_size, 1);
+
+	if (d == NULL)
+		return false;
+	rbac_snapshot_group_unpack(s, g, d, mem);
+	return true;
 }
 
 static uint32_t current_members(const struct rbac_snapshot *s,
@@ -180,13 +206,15 @@ static enum nss_status fill_group(const struct rbac_snapshot_group *g, time_t no
 				  struct group *gr, char *buffer, size_t buflen, int *errnop)
 {
 	struct pack p = {buffer, buflen};
-	size_t n = current_members(&snapshot.snap, g, now);
+	bool packed = rbac_snapshot_group_packed_at(g, now);
+	size_t n = packed ? g->n_packed : current_members(&snapshot.snap, g, now);
 	char **mem = pack_reserve(&p, (n + 1) * sizeof(char *), alignof(char *));
-	char *name = pack_string(&p, g->name);
-	char *passwd = pack_string(&p, "x");
+	char *name = pack_bytes(&p, g->name, (size_t)g->name_len + 1);
+	char *passwd = pack_bytes(&p, "x", 2);
 
 	if (mem == NULL || name == NULL || passwd == NULL ||
-	    !pack_members(&p, &snapshot.snap, g, now, mem)) {
+	    !(packed ? pack_packed(&p, &snapshot.snap, g, mem)
+		     : pack_members(&p, &snapshot.snap, g, now, mem))) {
 		*errnop = ERANGE;
 		return NSS_STATUS_TRYAGAIN;
 	}
@@ -232,7 +260,9 @@ static enum nss_status setgrent_locked(void)
 }
 
 /* The position moves on only when the group was handed out, so a retry
- * after ERANGE returns the same group. */
+ * after ERANGE returns the same group. The file was checked by setgrent;
+ * a getgrent without one (or after another thread found the file gone)
+ * checks it here. */
 static enum nss_status getgrent_locked(struct group *gr, char *buffer, size_t buflen,
 				       int *errnop)
 {
@@ -240,7 +270,8 @@ static enum nss_status getgrent_locked(struct group *gr, char *buffer, size_t bu
 	struct rbac_snapshot_group g;
 	enum nss_status st;
 
-	if (!snapshot_ready_locked(now))
+	if (snapshot.map == NULL ? !snapshot_ready_locked(now)
+				 : !rbac_snapshot_fresh(&snapshot.snap, now))
 		return unavailable(errnop);
 	if (next_group >= rbac_snapshot_group_count(&snapshot.snap))
 		return not_found(errnop);

@@ -5,7 +5,7 @@
 # tests/demo.sh). Needs root, or sudo.
 
 RBAC_DEPS=(build-essential autoconf automake libtool pkg-config
-	libconfig-dev libldap2-dev libpam0g-dev check
+	libconfig-dev libldap2-dev libpam0g-dev libxxhash-dev check
 	slapd ldap-utils valgrind
 	openssh-server openssh-client sudo
 	clang clang-format libclang-rt-14-dev systemd jq

@@ -7,7 +7,8 @@
  * checksum to the layout and content checks. Whatever parses must then
  * answer every lookup without reading outside the input (ASan) and keep
  * the invariants the checks promise: names and gids are unique, so looking
- * a record up by its own key finds that very record.
+ * a record up by its own key finds that very record, and the pre-packed
+ * member names of every group stay inside their block.
  *
  *   make fuzz FUZZ_TIME=60        (see nss_rbac/local.mk)
  */
@@ -42,6 +43,27 @@ static void exercise_user(const struct rbac_snapshot *s, const struct rbac_snaps
 	}
 }
 
+/* The pre-packed names, copied to buffers of exactly their size: every
+ * name lies inside and ends with its NUL. */
+static void exercise_packed(const struct rbac_snapshot *s, const struct rbac_snapshot_group *g)
+{
+	char *names = malloc(g->packed_size ? g->packed_size : 1);
+	char **mem = calloc((size_t)g->n_packed + 1, sizeof(char *));
+
+	if (names == NULL || mem == NULL) {
+		free(names);
+		free(mem);
+		return;
+	}
+	rbac_snapshot_group_unpack(s, g, names, mem);
+	for (uint32_t k = 0; k < g->n_packed; k++)
+		CHECK((size_t)(mem[k] - names) + strlen(mem[k]) < g->packed_size);
+	CHECK(mem[g->n_packed] == NULL);
+	CHECK(g->n_packed <= g->n_members && g->since < g->until);
+	free(mem);
+	free(names);
+}
+
 static void exercise_groups(const struct rbac_snapshot *s, time_t now)
 {
 	struct rbac_snapshot_group g, again;
@@ -51,6 +73,8 @@ static void exercise_groups(const struct rbac_snapshot *s, time_t now)
 		rbac_snapshot_group_at(s, i, &g);
 		CHECK(rbac_snapshot_group_by_name(s, g.name, &again) && again.index == i);
 		CHECK(rbac_snapshot_group_by_gid(s, g.gid, &again) && again.index == i);
+		exercise_packed(s, &g);
+		(void)rbac_snapshot_group_packed_at(&g, now);
 		for (uint32_t j = 0; j < g.n_members; j++) {
 			rbac_snapshot_member_at(s, &g, j, &u);
 			exercise_user(s, &u, now);

@@ -12,6 +12,11 @@
  * replaced, fork (also while other threads hold the lock), descriptors,
  * and silence on stdout/stderr.
  *
+ * A file replaced by the writer is noticed at the next call (the writer
+ * marks the old file superseded); other changes of the path (chmod, chown,
+ * a rename by hand) by the stat the module makes at most once a second, so
+ * those cases wait for it (wait_unavailable, at most 1.5 s).
+ *
  * Needs root: the module trusts only root-owned snapshots. Exits 77 (skip)
  * otherwise.
  */
@@ -276,6 +281,46 @@ START_TEST(test_erange_every_size)
 }
 END_TEST
 
+/* rbac-user at exactly the size it needs, one byte less, and 0. */
+static void assert_erange_boundaries(void)
+{
+	static char buf[4096];
+	size_t need = sizeof("rbac-user") + 2 + 6 * sizeof(char *) + sizeof("alice") +
+		      sizeof("heidi") + sizeof("ivan") + sizeof("judy") + sizeof("victor");
+	struct group g;
+	int err = 0;
+
+	ck_assert_int_eq(mod_getgrnam("rbac-user", &g, NULL, 0, &err), NSS_STATUS_TRYAGAIN);
+	ck_assert_int_eq(err, ERANGE);
+	ck_assert_int_eq(mod_getgrnam("rbac-user", &g, buf, 0, &err), NSS_STATUS_TRYAGAIN);
+	ck_assert_int_eq(err, ERANGE);
+	err = 0;
+	ck_assert_int_eq(mod_getgrnam("rbac-user", &g, buf, need - 1, &err),
+			 NSS_STATUS_TRYAGAIN);
+	ck_assert_int_eq(err, ERANGE);
+	ck_assert_int_eq(mod_getgrnam("rbac-user", &g, buf, need, &err), NSS_STATUS_SUCCESS);
+	ck_assert_str_eq(show(&g), "rbac-user:x:900001:alice,heidi,ivan,judy,victor");
+	ck_assert_ptr_eq(g.gr_mem, (char **)buf);
+	ck_assert_int_eq(mod_getgrgid(900001, &g, buf, need - 1, &err), NSS_STATUS_TRYAGAIN);
+	ck_assert_int_eq(mod_getgrgid(900001, &g, buf, need, &err), NSS_STATUS_SUCCESS);
+}
+
+/* The same size limits whether the members come pre-packed (the time lies
+ * in the interval the refresh packed them for) or from the walk (heidi's
+ * window began after the refresh, so the packed list is out of date). */
+START_TEST(test_erange_packed_and_walked)
+{
+	char from[32];
+
+	assert_erange_boundaries();
+	f.opts.now = time(NULL) - 100;
+	rbac_time_format(f.opts.now + 50, from, sizeof(from));
+	ck_assert_int_eq(rbac_time_bound_set(&f.accounts[7].valid_from, from), 0); /* heidi */
+	write_example();
+	assert_erange_boundaries();
+}
+END_TEST
+
 /* A retry after ERANGE returns the same group, not the next one. */
 START_TEST(test_getgrent_erange_retry)
 {
@@ -365,18 +410,30 @@ static void assert_unavailable(const char *why)
 	free(groups);
 }
 
+/* Unavailable within the module's once-a-second stat (nss_rbac(8)), after
+ * a change the writer did not make. */
+static void wait_unavailable(const char *why)
+{
+	for (int i = 0; i < 15 && strcmp(name_or_status("rbac-admin"), "UNAVAIL") != 0; i++)
+		usleep(100000);
+	assert_unavailable(why);
+}
+
 static void assert_available(void)
 {
 	ck_assert_str_eq(name_or_status("rbac-admin"), "rbac-admin:x:900010:alice,judy,victor");
 }
 
-static void overwrite_in_place(const void *data, size_t len)
+/* Puts data in place of the snapshot the way the writer does (a new file
+ * renamed over it; the old one marked superseded). A file the module maps
+ * is never rewritten in place: see nss_rbac(8). */
+static void replace_with(const void *data, size_t len)
 {
-	int fd = open(path, O_WRONLY | O_TRUNC);
+	char err[512];
 
-	ck_assert_int_ge(fd, 0);
-	ck_assert_int_eq(write(fd, data, len), (ssize_t)len);
-	close(fd);
+	ck_assert_msg(
+	    rbac_snapshot_write_file(dir, "groups.db", 0644, data, len, err, sizeof(err)) == 0,
+	    "%s", err);
 }
 
 START_TEST(test_untrusted_files_unavailable)
@@ -385,18 +442,18 @@ START_TEST(test_untrusted_files_unavailable)
 
 	assert_available();
 	ck_assert_int_eq(chmod(path, 0666), 0);
-	assert_unavailable("world-writable");
+	wait_unavailable("world-writable");
 	ck_assert_int_eq(chmod(path, 0664), 0);
 	assert_unavailable("group-writable");
 	ck_assert_int_eq(chmod(path, 0644), 0);
 	assert_available();
 	ck_assert_int_eq(chown(path, 1, 0), 0);
-	assert_unavailable("owned by uid 1");
+	wait_unavailable("owned by uid 1");
 	ck_assert_int_eq(chown(path, 0, 0), 0);
 	assert_available();
 	snprintf(moved, sizeof(moved), "%s/moved.db", dir);
 	ck_assert_int_eq(rename(path, moved), 0);
-	assert_unavailable("missing");
+	wait_unavailable("missing");
 	ck_assert_int_eq(symlink(moved, path), 0);
 	assert_unavailable("symbolic link");
 	ck_assert_int_eq(unlink(path), 0);
@@ -417,17 +474,17 @@ START_TEST(test_damaged_files_unavailable)
 	copy = malloc(img.len);
 	assert_available();
 	for (size_t len = 0; len < img.len; len += 1 + len / 3) {
-		overwrite_in_place(img.data, len);
+		replace_with(img.data, len);
 		assert_unavailable("truncated");
 	}
 	memcpy(copy, img.data, img.len);
 	copy[img.len / 2] ^= 0x40;
-	overwrite_in_place(copy, img.len);
+	replace_with(copy, img.len);
 	assert_unavailable("corrupted");
 	memset(copy, 'A', img.len);
-	overwrite_in_place(copy, img.len);
+	replace_with(copy, img.len);
 	assert_unavailable("garbage");
-	overwrite_in_place(img.data, img.len);
+	replace_with(img.data, img.len);
 	assert_available();
 	free(copy);
 	rbac_snapshot_image_free(&img);
@@ -446,7 +503,7 @@ START_TEST(test_mapped_file_changed)
 {
 	assert_available();
 	ck_assert_int_eq(chmod(path, 0646), 0);
-	assert_unavailable("chmod after mapping");
+	wait_unavailable("chmod after mapping");
 	ck_assert_int_eq(chmod(path, 0644), 0);
 	assert_available();
 }
@@ -671,7 +728,7 @@ START_TEST(test_descriptors_and_silence)
 	assert_available();
 	ck_assert_int_eq(count_snapshot_fds(), 0);
 	ck_assert_int_eq(chmod(path, 0666), 0);
-	assert_unavailable("world-writable");
+	wait_unavailable("world-writable");
 	unlink(path);
 	assert_unavailable("missing");
 	fflush(stdout);
@@ -725,6 +782,7 @@ static Suite *nss_suite(void)
 	tcase_add_test(tc, test_getgrgid);
 	tcase_add_test(tc, test_enumeration);
 	tcase_add_test(tc, test_erange_every_size);
+	tcase_add_test(tc, test_erange_packed_and_walked);
 	tcase_add_test(tc, test_getgrent_erange_retry);
 	tcase_add_test(tc, test_initgroups);
 	tcase_add_test(tc, test_initgroups_growth_and_duplicates);
