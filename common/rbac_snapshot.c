@@ -425,8 +425,44 @@ static bool memberships_agree(const struct rbac_snapshot *s)
 	return group_pairs == user_pairs;
 }
 
+/* Every group's packed names can be handed out as C strings: offsets
+ * strictly increasing from 0 inside the block, each name ending with the
+ * NUL just before the next one starts, the block ending with a NUL. */
+static bool packed_names_safe(const struct rbac_snapshot *s)
+{
+	struct rbac_snapshot_group g;
+
+	for (uint32_t i = 0; i < s->sec[SEC_GROUPS].count; i++) {
+		uint32_t prev = 0;
+
+		read_group(s, i, &g);
+		if (g.n_packed == 0) {
+			if (g.packed_size != 0)
+				return false;
+			continue;
+		}
+		if (g.packed_size == 0 || g.packed[g.packed_size - 1] != '\0' ||
+		    rbac_snapshot_packed_offset(s, &g, 0) != 0)
+			return false;
+		for (uint32_t k = 1; k < g.n_packed; k++) {
+			uint32_t off = rbac_snapshot_packed_offset(s, &g, k);
+
+			if (off <= prev || off >= g.packed_size || g.packed[off - 1] != '\0')
+				return false;
+			prev = off;
+		}
+	}
+	return true;
+}
+
+/* What a reader must know before it looks anything up: every record in
+ * range, every slice in range and sorted, both indexes and the users
+ * sorted (the binary searches rely on it), every string and packed name
+ * terminated. Linear in the file. */
 static enum rbac_snapshot_error check_groups(const struct rbac_snapshot *s)
 {
+	uint64_t pairs;
+
 	for (uint32_t i = 0; i < s->sec[SEC_GROUPS].count; i++) {
 		if (!group_record_ok(s, i))
 			return RBAC_SNAPSHOT_E_LAYOUT;
@@ -435,7 +471,16 @@ static enum rbac_snapshot_error check_groups(const struct rbac_snapshot *s)
 		if (!user_record_ok(s, i))
 			return RBAC_SNAPSHOT_E_LAYOUT;
 	}
-	if (!group_indexes_ok(s) || !memberships_agree(s))
+	if (!group_indexes_ok(s) || !users_sorted(s, &pairs) || !packed_names_safe(s))
+		return RBAC_SNAPSHOT_E_CONTENT;
+	return RBAC_SNAPSHOT_OK;
+}
+
+enum rbac_snapshot_error rbac_snapshot_verify(const struct rbac_snapshot *s)
+{
+	if (s->data == NULL)
+		return RBAC_SNAPSHOT_E_CONTENT;
+	if (s->kind == RBAC_SNAPSHOT_GROUPS && !memberships_agree(s))
 		return RBAC_SNAPSHOT_E_CONTENT;
 	return RBAC_SNAPSHOT_OK;
 }

@@ -167,11 +167,22 @@ uint64_t rbac_fnv1a64(uint64_t h, const void *data, size_t len);
 /* The checksum of a whole snapshot image (see the header layout above). */
 uint64_t rbac_snapshot_checksum(const void *data, size_t len);
 
-/* Checks the image of len bytes completely; on success s describes it.
- * The staleness check uses now. */
+/* Checks the image of len bytes for what a reader needs to use it safely:
+ * header, checksum, every offset, length and count against the file,
+ * every string and packed member name terminated, the indexes and the
+ * users sorted, staleness (against now). On success s describes it.
+ * Linear in the file: it runs in every process at its first lookup. */
 enum rbac_snapshot_error rbac_snapshot_parse(struct rbac_snapshot *s, const void *data,
 					     size_t len, enum rbac_snapshot_kind kind,
 					     time_t now);
+/* The cross-checks on top of rbac_snapshot_parse(), quadratic-free but
+ * several times its cost: each group's members and each user's groups
+ * agree both ways, and each group's packed names are exactly its members
+ * valid all through the group's interval (no member's window opens or
+ * closes inside it). rbac_snapshot_build_groups() runs them on every image
+ * it builds, so a file `rbacctl refresh` wrote has passed them; readers
+ * rely on that and on the checksum, and do not repeat them. */
+enum rbac_snapshot_error rbac_snapshot_verify(const struct rbac_snapshot *s);
 /* now <= written at + stale after. */
 bool rbac_snapshot_fresh(const struct rbac_snapshot *s, time_t now);
 

@@ -828,6 +828,26 @@ static int check_fits(const struct rbac_snapshot_model *m, const struct rbac_log
 	return -1;
 }
 
+/* The image as a reader will see it, and the cross-checks readers leave to
+ * us (rbac_snapshot_verify). A failure is a bug here: nothing is written. */
+static int self_check(struct rbac_snapshot_image *img, const struct rbac_snapshot_options *o,
+		      const struct rbac_logger *lg)
+{
+	struct rbac_snapshot s;
+	enum rbac_snapshot_error e;
+
+	e = rbac_snapshot_parse(&s, img->data, img->len, RBAC_SNAPSHOT_GROUPS, o->now);
+	if (e == RBAC_SNAPSHOT_OK)
+		e = rbac_snapshot_verify(&s);
+	if (e == RBAC_SNAPSHOT_OK)
+		return 0;
+	rbac_log(lg, LOG_ERR,
+		 "snapshot: the groups.db just built fails its own check (%s); "
+		 "not written",
+		 rbac_snapshot_strerror(e));
+	return -1;
+}
+
 int rbac_snapshot_build_groups(const struct rbac_snapshot_model *m,
 			       const struct rbac_snapshot_options *o,
 			       const struct rbac_logger *lg, struct rbac_snapshot_image *out)
@@ -848,6 +868,8 @@ int rbac_snapshot_build_groups(const struct rbac_snapshot_model *m,
 	rc = serialize_groups(&b, m, o, lg, out);
 	out->groups = b.n_groups;
 	out->skipped_roles = b.skipped;
+	if (rc == 0)
+		rc = self_check(out, o, lg);
 done:
 	if (rc != 0 && out->data == NULL)
 		rbac_log(lg, LOG_ERR, "snapshot: out of memory");

@@ -111,6 +111,7 @@ static void parse_both(const uint8_t *data, size_t size)
 	    RBAC_SNAPSHOT_OK) {
 		CHECK(strlen(s.namespace_name) > 0);
 		exercise_groups(&s, now);
+		(void)rbac_snapshot_verify(&s); /* the writer's cross-checks */
 	}
 	if (rbac_snapshot_parse(&s, data, size, RBAC_SNAPSHOT_ACCOUNTS, now) ==
 	    RBAC_SNAPSHOT_OK)

@@ -902,6 +902,9 @@ static enum rbac_snapshot_error parse_copy(const unsigned char *data, size_t len
 
 	memcpy(copy, data, len);
 	e = rbac_snapshot_parse(&s, copy, len, kind, SFX_NOW);
+	/* What the writer's self-check adds; readers rely on it. */
+	if (e == RBAC_SNAPSHOT_OK)
+		e = rbac_snapshot_verify(&s);
 	free(copy);
 	return e;
 }
@@ -1101,6 +1104,49 @@ static enum rbac_snapshot_error tamper8(size_t at, unsigned char value)
 	free(copy);
 	return e;
 }
+
+static void exercise(const unsigned char *data, size_t len);
+
+/* tamper8 without the writer's cross-checks: what a reader alone says. */
+static enum rbac_snapshot_error reader_tamper8(size_t at, unsigned char value)
+{
+	unsigned char *copy = malloc(img.len);
+	struct rbac_snapshot s;
+	enum rbac_snapshot_error e;
+
+	memcpy(copy, img.data, img.len);
+	copy[at] = value;
+	fix_checksum(copy, img.len);
+	e = rbac_snapshot_parse(&s, copy, img.len, RBAC_SNAPSHOT_GROUPS, SFX_NOW);
+	if (e == RBAC_SNAPSHOT_OK)
+		exercise(copy, img.len); /* and every lookup stays in bounds */
+	free(copy);
+	return e;
+}
+
+/* A reader checks what it needs to stay in bounds; that the packed names
+ * are the right ones is the writer's self-check (rbac_snapshot_verify). */
+START_TEST(test_reader_checks_safety_writer_checks_content)
+{
+	uint32_t names;
+	struct rbac_snapshot s;
+
+	build_and_parse(RBAC_SNAPSHOT_GROUPS);
+	ck_assert_int_eq(rbac_snapshot_verify(&snap), RBAC_SNAPSHOT_OK);
+	names = section_offset(7);
+	/* "blice": a wrong name, but a safe one: the reader takes it, the
+	 * writer's check does not */
+	ck_assert_int_eq(reader_tamper8(names, 'b'), RBAC_SNAPSHOT_OK);
+	ck_assert_int_eq(tamper8(names, 'b'), RBAC_SNAPSHOT_E_CONTENT);
+	/* a name that runs into the next one, or off the block: refused by
+	 * the reader itself */
+	ck_assert_int_eq(reader_tamper8(names + 5, 'x'), RBAC_SNAPSHOT_E_CONTENT);
+	ck_assert_int_eq(reader_tamper8(names + 17, 'x'), RBAC_SNAPSHOT_E_CONTENT);
+	/* an unparsed snapshot verifies as nothing */
+	memset(&s, 0, sizeof(s));
+	ck_assert_int_eq(rbac_snapshot_verify(&s), RBAC_SNAPSHOT_E_CONTENT);
+}
+END_TEST
 
 /* The packed names must be exactly the members valid all through
  * [since, until): any other block, count, size, offset or interval is
@@ -1561,6 +1607,7 @@ static Suite *snapshot_suite(void)
 	tcase_add_test(tt, test_content_inconsistent);
 	tcase_add_test(tt, test_stale);
 	tcase_add_test(tt, test_packed_tampered);
+	tcase_add_test(tt, test_reader_checks_safety_writer_checks_content);
 	tcase_add_test(tt, test_mutations_with_valid_checksum);
 	tcase_set_timeout(tt, 300);
 	suite_add_tcase(s, tt);
