@@ -14,6 +14,7 @@ getgrgid, $users members	getgrgid-big
 getgrouplist, user in 5 groups	getgrouplist
 getgrnam, 5 members, the source alone (no \`files\` before it)	getgrnam-small-alone
 getgrouplist, the source alone (no \`files\` before it)	getgrouplist-alone
+getgrnam, $users members, 1 KiB growing buffer, the source alone	getgrnam-big-grow-alone
 enumerate all groups (setgrent/getgrent_r)	enumerate
 first getgrnam in a fresh process	first-call
 fresh process \`id $id_user\`	fresh-id
@@ -29,7 +30,8 @@ report_targets() {
 getgrnam-small	sssd	0.15	getgrnam warm, small group ≤ 0.15× SSSD memcache (\`files\` first, as deployed)
 getgrnam-small-alone	sssd	0.15	the same, each source alone
 getgrnam-big	sssd	0.5	getgrnam warm, $users members ≤ 0.5× SSSD memcache
-getgrnam-big-grow	sssd	0.15	getgrnam, 1 KiB growing buffer ≤ 0.15× SSSD memcache
+getgrnam-big-grow	sssd	0.15	getgrnam, 1 KiB growing buffer ≤ 0.15× SSSD memcache (\`files\` first, as deployed)
+getgrnam-big-grow-alone	sssd	0.15	the same, each source alone
 getgrouplist	sssd	0.2	getgrouplist ≤ 0.2× SSSD memcache (\`files\` first, as deployed)
 getgrouplist-alone	sssd	0.2	the same, each source alone
 enumerate	files	1	enumeration ≤ 1× nss_files
@@ -116,8 +118,8 @@ answers_table() {
 	[[ -e $WORK/answers.tsv ]] || : >"$WORK/answers.tsv"
 	echo "| call | ours | nss_files | nslcd | SSSD |"
 	echo "|---|---|---|---|---|"
-	for call in getgrnam-small getgrnam-big getgrnam-big-grow getgrgid-big getgrouplist \
-		getgrouplist-alone enumerate; do
+	for call in getgrnam-small getgrnam-big getgrnam-big-grow getgrnam-big-grow-alone \
+		getgrgid-big getgrouplist getgrouplist-alone enumerate; do
 		row="| $call"
 		for b in rbac files nslcd sssd; do
 			row+=" | $(awk -F'\t' -v b="$b" -v c="$call" '$1 == b && $2 == c { v = $3 }
