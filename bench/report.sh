@@ -149,7 +149,7 @@ explain() {
 - In-process rows (bench/nssbench): the first call of each process is
   excluded and reported alone ("first getgrnam in a fresh process": reading
   nsswitch.conf, loading the module, mapping the snapshot or opening the
-  socket); then a warm loop, with a 1 MiB buffer, except the "1 KiB buffer"
+  socket); then a warm loop, with an 8 MiB buffer, except the "1 KiB buffer"
   row, which grows the buffer the way glibc's getgrnam() does (1 KiB,
   doubled after every ERANGE, so the 10,000-member group costs 8 retries).
 - Fresh-process rows: hyperfine (no shell), the whole process from exec to
