@@ -1382,6 +1382,35 @@ static enum rbac_dir_result ns_finish(struct rbac_dir *dir, struct ns_query *q)
 	return RBAC_DIR_OK;
 }
 
+/* Everything a namespace search needs, set up; ERROR (logged) for a bad
+ * name or base, or out of memory. Free it with ns_query_free. */
+static enum rbac_dir_result ns_query_prepare(struct rbac_dir *dir, struct ns_query *q,
+					     const char *name, const char *only_member,
+					     struct rbac_namespace *out)
+{
+	enum rbac_dir_result res;
+
+	rbac_namespace_init(out);
+	memset(q, 0, sizeof(*q));
+	q->name = name;
+	q->only_member = only_member;
+	q->out = out;
+	res = ns_query_init(dir, q, name);
+	if (res == RBAC_DIR_OK && ns_filter(q) != 0)
+		res = RBAC_DIR_ERROR;
+	if (res == RBAC_DIR_OK && only_member != NULL)
+		q->vrctrl = member_filter_control(only_member);
+	return res;
+}
+
+static void ns_query_free(struct ns_query *q)
+{
+	ldap_control_free(q->vrctrl);
+	ldap_dnfree(q->parsed);
+	free(q->filter);
+	free(q->dn);
+}
+
 enum rbac_dir_result rbac_dir_load_namespace(struct rbac_dir *dir, const char *name,
 					     const char *only_member,
 					     struct rbac_namespace *out)
@@ -1389,16 +1418,7 @@ enum rbac_dir_result rbac_dir_load_namespace(struct rbac_dir *dir, const char *n
 	struct ns_query q;
 	enum rbac_dir_result res;
 
-	rbac_namespace_init(out);
-	memset(&q, 0, sizeof(q));
-	q.name = name;
-	q.only_member = only_member;
-	q.out = out;
-	res = ns_query_init(dir, &q, name);
-	if (res == RBAC_DIR_OK && ns_filter(&q) != 0)
-		res = RBAC_DIR_ERROR;
-	if (res == RBAC_DIR_OK && only_member != NULL)
-		q.vrctrl = member_filter_control(only_member);
+	res = ns_query_prepare(dir, &q, name, only_member, out);
 	if (res == RBAC_DIR_OK)
 		res = dir_run(dir, ns_search, &q);
 	if (res == RBAC_DIR_OK)
@@ -1407,10 +1427,7 @@ enum rbac_dir_result rbac_dir_load_namespace(struct rbac_dir *dir, const char *n
 		rbac_namespace_free(out);
 		rbac_namespace_init(out);
 	}
-	ldap_control_free(q.vrctrl);
-	ldap_dnfree(q.parsed);
-	free(q.filter);
-	free(q.dn);
+	ns_query_free(&q);
 	return res;
 }
 
@@ -1691,17 +1708,8 @@ void rbac_dir_load_member(struct rbac_dir *dir, const char *name, const char *ui
 	struct member_query m = {&nq, &aq, RBAC_DIR_ERROR, RBAC_DIR_ERROR, false};
 	enum rbac_dir_result ns_ready, account_ready, run;
 
-	rbac_namespace_init(ns);
 	rbac_account_init(account);
-	memset(&nq, 0, sizeof(nq));
-	nq.name = name;
-	nq.only_member = uid;
-	nq.out = ns;
-	ns_ready = ns_query_init(dir, &nq, name);
-	if (ns_ready == RBAC_DIR_OK && ns_filter(&nq) != 0)
-		ns_ready = RBAC_DIR_ERROR;
-	if (ns_ready == RBAC_DIR_OK)
-		nq.vrctrl = member_filter_control(uid);
+	ns_ready = ns_query_prepare(dir, &nq, name, uid, ns);
 	account_ready = account_query_init(dir, &aq, uid);
 	if (ns_ready == RBAC_DIR_OK && account_ready == RBAC_DIR_OK) {
 		run = dir_run(dir, member_search, &m);
@@ -1732,10 +1740,7 @@ void rbac_dir_load_member(struct rbac_dir *dir, const char *name, const char *ui
 	}
 	*ns_res = m.ns_res;
 	*account_res = m.account_res;
-	ldap_control_free(nq.vrctrl);
-	ldap_dnfree(nq.parsed);
-	free(nq.filter);
-	free(nq.dn);
+	ns_query_free(&nq);
 	free(aq.filter);
 }
 
