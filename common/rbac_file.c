@@ -237,3 +237,34 @@ fail:
 	set_error(err, errlen, path, problem);
 	return NULL;
 }
+
+void rbac_file_id_set(struct rbac_file_id *id, const struct stat *st)
+{
+	id->valid = true;
+	id->dev = st->st_dev;
+	id->ino = st->st_ino;
+	id->size = st->st_size;
+	id->mtime = st->st_mtim;
+	id->ctime = st->st_ctim;
+}
+
+void rbac_file_id_of(struct rbac_file_id *id, const char *path)
+{
+	struct stat st;
+
+	memset(id, 0, sizeof(*id));
+	if (lstat(path, &st) == 0)
+		rbac_file_id_set(id, &st);
+}
+
+bool rbac_file_same(const struct rbac_file_id *id, const char *path)
+{
+	struct stat st;
+
+	if (!id->valid || lstat(path, &st) != 0)
+		return false;
+	return st.st_dev == id->dev && st.st_ino == id->ino && st.st_size == id->size &&
+	       st.st_mtim.tv_sec == id->mtime.tv_sec &&
+	       st.st_mtim.tv_nsec == id->mtime.tv_nsec &&
+	       st.st_ctim.tv_sec == id->ctime.tv_sec && st.st_ctim.tv_nsec == id->ctime.tv_nsec;
+}

@@ -8,8 +8,10 @@
 #ifndef RBAC_FILE_H
 #define RBAC_FILE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <sys/types.h>
 
 /* Mode bits that make a file untrustworthy. */
@@ -28,5 +30,23 @@ int rbac_file_open_trusted(const char *path, uid_t owner, mode_t forbidden, stru
  * a message in err. */
 char *rbac_file_read_trusted(const char *path, uid_t owner, mode_t forbidden, size_t max,
 			     size_t *len, char *err, size_t errlen);
+
+/* The identity of a file, to notice one replaced or changed since (a
+ * rename, a rewrite, chmod and chown each change one of these). */
+struct rbac_file_id {
+	bool valid;
+	dev_t dev;
+	ino_t ino;
+	off_t size;
+	struct timespec mtime, ctime;
+};
+
+void rbac_file_id_set(struct rbac_file_id *id, const struct stat *st);
+/* Takes the identity of path (not followed if it is a symbolic link); an
+ * id that is not valid when path cannot be looked at. One lstat(2). */
+void rbac_file_id_of(struct rbac_file_id *id, const char *path);
+/* True when path (not followed) still names the very file of id,
+ * unchanged: same device, inode, size, mtime and ctime. One lstat(2). */
+bool rbac_file_same(const struct rbac_file_id *id, const char *path);
 
 #endif

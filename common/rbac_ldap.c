@@ -24,7 +24,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <sys/types.h>
 #include <time.h>
 #include <unistd.h>
@@ -63,7 +62,7 @@ struct rbac_dir {
 	/* Set when ld connected, for rbac_dir_reuse(): the settings it was
 	 * made with, and the bind password file as it was then. */
 	char *key;
-	struct stat pw_st;
+	struct rbac_file_id pw_id;
 	double released_at; /* monotonic seconds */
 };
 
@@ -636,9 +635,9 @@ static enum rbac_dir_result dir_connect(struct rbac_dir *dir)
 	}
 	/* The password file's identity before it is read: a file replaced
 	 * after this makes rbac_dir_reuse() reconnect, never the reverse. */
-	memset(&dir->pw_st, 0, sizeof(dir->pw_st));
+	memset(&dir->pw_id, 0, sizeof(dir->pw_id));
 	if (cfg->ldap.bind_password_file != NULL)
-		(void)stat(cfg->ldap.bind_password_file, &dir->pw_st);
+		rbac_file_id_of(&dir->pw_id, cfg->ldap.bind_password_file);
 	free(dir->key);
 	dir->key = connection_key(cfg);
 	if (dir->key == NULL)
@@ -769,21 +768,11 @@ void rbac_dir_release(struct rbac_dir *dir)
 	dir->released_at = monotonic_now();
 }
 
-static bool same_file(const struct stat *a, const struct stat *b)
-{
-	return a->st_dev == b->st_dev && a->st_ino == b->st_ino && a->st_size == b->st_size &&
-	       a->st_mtim.tv_sec == b->st_mtim.tv_sec &&
-	       a->st_mtim.tv_nsec == b->st_mtim.tv_nsec &&
-	       a->st_ctim.tv_sec == b->st_ctim.tv_sec &&
-	       a->st_ctim.tv_nsec == b->st_ctim.tv_nsec;
-}
-
 /* The kept connection still fits cfg: made with the same settings, the
  * password file untouched since, and not idle for longer than max_idle. */
 static bool connection_fits(struct rbac_dir *dir, const struct rbac_config *cfg,
 			    double max_idle)
 {
-	struct stat st;
 	char *key;
 	bool same;
 
@@ -797,8 +786,7 @@ static bool connection_fits(struct rbac_dir *dir, const struct rbac_config *cfg,
 		return false;
 	if (cfg->ldap.bind_password_file == NULL)
 		return true;
-	memset(&st, 0, sizeof(st));
-	return stat(cfg->ldap.bind_password_file, &st) == 0 && same_file(&st, &dir->pw_st);
+	return rbac_file_same(&dir->pw_id, cfg->ldap.bind_password_file);
 }
 
 bool rbac_dir_reuse(struct rbac_dir *dir, const struct rbac_config *cfg,

@@ -751,28 +751,6 @@ const char *rbac_snapshot_account_perm(const struct rbac_snapshot *s,
 
 /* ------------------------------------------------------------------ file */
 
-static void id_from_stat(struct rbac_snapshot_id *id, const struct stat *st)
-{
-	id->valid = true;
-	id->dev = st->st_dev;
-	id->ino = st->st_ino;
-	id->size = st->st_size;
-	id->mtime = st->st_mtim;
-	id->ctime = st->st_ctim;
-}
-
-bool rbac_snapshot_same(const struct rbac_snapshot_id *id, const char *path)
-{
-	struct stat st;
-
-	if (!id->valid || lstat(path, &st) != 0)
-		return false;
-	return st.st_dev == id->dev && st.st_ino == id->ino && st.st_size == id->size &&
-	       st.st_mtim.tv_sec == id->mtime.tv_sec &&
-	       st.st_mtim.tv_nsec == id->mtime.tv_nsec &&
-	       st.st_ctim.tv_sec == id->ctime.tv_sec && st.st_ctim.tv_nsec == id->ctime.tv_nsec;
-}
-
 /* How often a mapped file is compared with its path by stat(2). */
 #define STAT_INTERVAL_NS 1000000000LL
 
@@ -803,14 +781,14 @@ bool rbac_snapshot_changed(struct rbac_snapshot_file *f, const char *path)
 	int64_t now;
 
 	if (f->map == NULL)
-		return !rbac_snapshot_same(&f->id, path);
+		return !rbac_file_same(&f->id, path);
 	if (f->watch_superseded && rbac_snapshot_superseded(f))
 		return true;
 	now = coarse_now_ns();
 	if (now < f->next_stat)
 		return false;
 	f->next_stat = now > INT64_MAX - STAT_INTERVAL_NS ? now : now + STAT_INTERVAL_NS;
-	return !rbac_snapshot_same(&f->id, path);
+	return !rbac_file_same(&f->id, path);
 }
 
 static enum rbac_snapshot_error open_failed(enum rbac_snapshot_error e, const char *path,
@@ -844,7 +822,7 @@ enum rbac_snapshot_error rbac_snapshot_open_mode(struct rbac_snapshot_file *f, c
 				    err, errlen);
 	if (fd < 0)
 		return RBAC_SNAPSHOT_E_FILE;
-	id_from_stat(&f->id, &st);
+	rbac_file_id_set(&f->id, &st);
 	if (st.st_size < RBAC_SNAPSHOT_HEADER_SIZE ||
 	    (uintmax_t)st.st_size > RBAC_SNAPSHOT_MAX_SIZE) {
 		close(fd);

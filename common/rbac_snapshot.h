@@ -73,6 +73,8 @@
 #include <sys/types.h>
 #include <time.h>
 
+#include "rbac_file.h"
+
 #define RBAC_SNAPSHOT_VERSION	  2
 #define RBAC_SNAPSHOT_HEADER_SIZE 168
 #define RBAC_SNAPSHOT_SECTIONS	  12
@@ -235,20 +237,10 @@ const char *rbac_snapshot_account_perm(const struct rbac_snapshot *s,
 
 /* ---- a snapshot file, mapped ---- */
 
-/* The identity of an opened file, to notice a replaced or changed one
- * (rename, rewrite, chmod and chown each change one of these). */
-struct rbac_snapshot_id {
-	bool valid;
-	dev_t dev;
-	ino_t ino;
-	off_t size;
-	struct timespec mtime, ctime;
-};
-
 struct rbac_snapshot_file {
 	void *map; /* NULL: nothing usable is open */
 	size_t map_size;
-	struct rbac_snapshot_id id;
+	struct rbac_file_id id; /* of the file opened */
 	struct rbac_snapshot snap;
 	bool watch_superseded; /* the superseded word was 0 when opened */
 	int64_t next_stat;     /* CLOCK_MONOTONIC_COARSE ns of the next stat */
@@ -258,7 +250,7 @@ struct rbac_snapshot_file {
  * or writable by group or others, maps it read-only and parses it. On error
  * nothing stays mapped and err (if errlen > 0) says why, naming the path;
  * f->id is still set when the file was opened but its content refused, so
- * a caller can skip re-checking the same bad file (rbac_snapshot_same). */
+ * a caller can skip re-checking the same bad file (rbac_file_same). */
 enum rbac_snapshot_error rbac_snapshot_open(struct rbac_snapshot_file *f, const char *path,
 					    enum rbac_snapshot_kind kind, uid_t owner,
 					    time_t now, char *err, size_t errlen);
@@ -271,9 +263,6 @@ enum rbac_snapshot_error rbac_snapshot_open_mode(struct rbac_snapshot_file *f, c
 						 mode_t forbidden, time_t now, char *err,
 						 size_t errlen);
 void rbac_snapshot_close(struct rbac_snapshot_file *f);
-/* True when path still names the very file of id, unchanged (same device,
- * inode, size, mtime and ctime). One stat(2). */
-bool rbac_snapshot_same(const struct rbac_snapshot_id *id, const char *path);
 /* True when f should be opened again from path. With a usable file
  * mapped: when its superseded word is set (the writer replaced it; one
  * memory load), or when the stat(2) made at most once a second

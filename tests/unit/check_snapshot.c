@@ -1334,7 +1334,7 @@ START_TEST(test_write_and_open)
 	ck_assert_int_eq(st.st_size, (off_t)img.len);
 	ck_assert_int_eq(open_as_me(&sf), RBAC_SNAPSHOT_OK);
 	ck_assert(rbac_snapshot_group_by_name(&sf.snap, "rbac-admin", &g));
-	ck_assert(rbac_snapshot_same(&sf.id, path));
+	ck_assert(rbac_file_same(&sf.id, path));
 	ck_assert_uint_eq(rbac_snapshot_previous_generation(path, RBAC_SNAPSHOT_GROUPS), 7);
 	ck_assert_uint_eq(rbac_snapshot_previous_generation(path, RBAC_SNAPSHOT_ACCOUNTS), 0);
 	rbac_snapshot_close(&sf);
@@ -1381,17 +1381,17 @@ START_TEST(test_replace_is_noticed)
 	write_image("groups.db", 0644);
 	ck_assert_int_eq(open_as_me(&sf), RBAC_SNAPSHOT_OK);
 	write_image("groups.db", 0644);
-	ck_assert(!rbac_snapshot_same(&sf.id, path));
+	ck_assert(!rbac_file_same(&sf.id, path));
 	/* The old mapping stays readable after the rename. */
 	ck_assert_str_eq(sf.snap.namespace_name, "eng");
 	rbac_snapshot_close(&sf);
 	ck_assert_int_eq(open_as_me(&sf), RBAC_SNAPSHOT_OK);
-	ck_assert(rbac_snapshot_same(&sf.id, path));
+	ck_assert(rbac_file_same(&sf.id, path));
 	ck_assert_int_eq(chmod(path, 0640), 0); /* ctime changes */
-	ck_assert(!rbac_snapshot_same(&sf.id, path));
+	ck_assert(!rbac_file_same(&sf.id, path));
 	rbac_snapshot_close(&sf);
 	ck_assert_int_eq(unlink(path), 0);
-	ck_assert(!rbac_snapshot_same(&sf.id, path));
+	ck_assert(!rbac_file_same(&sf.id, path));
 }
 END_TEST
 
@@ -1495,7 +1495,7 @@ START_TEST(test_bad_file_content)
 	ck_assert_int_eq(open_as_me(&sf), RBAC_SNAPSHOT_E_SIZE);
 	ck_assert_ptr_null(sf.map);
 	ck_assert(sf.id.valid); /* remembered, so the same bad file is not re-read */
-	ck_assert(rbac_snapshot_same(&sf.id, path));
+	ck_assert(rbac_file_same(&sf.id, path));
 	ck_assert_int_eq(truncate(path, 0), 0);
 	ck_assert_int_eq(open_as_me(&sf), RBAC_SNAPSHOT_E_SIZE);
 	fd = open(path, O_WRONLY | O_TRUNC);
