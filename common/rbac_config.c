@@ -1204,6 +1204,24 @@ const char *rbac_config_permission_for(const struct rbac_config *cfg, const char
 	return cfg->pam.default_permission;
 }
 
+size_t rbac_config_pam_permission_values(const struct rbac_config *cfg, const char **v,
+					 size_t max)
+{
+	size_t n = 0;
+
+	if (cfg->pam.default_permission != NULL && max > 0)
+		v[n++] = cfg->pam.default_permission;
+	for (size_t i = 0; i < cfg->pam.n_permissions && n < max; i++) {
+		bool seen = false;
+
+		for (size_t j = 0; j < n; j++)
+			seen = seen || strcmp(v[j], cfg->pam.permissions[i].permission) == 0;
+		if (!seen)
+			v[n++] = cfg->pam.permissions[i].permission;
+	}
+	return n;
+}
+
 bool rbac_config_is_exempt(const struct rbac_config *cfg, const char *user)
 {
 	size_t i;

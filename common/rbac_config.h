@@ -110,6 +110,13 @@ int rbac_config_validate(const struct rbac_config *cfg, char *err, size_t errlen
 /* The permission a PAM service needs: pam.permissions[service], else
  * pam.permissions.default. */
 const char *rbac_config_permission_for(const struct rbac_config *cfg, const char *service);
+/* The distinct values of pam.permissions and its default, at most max of
+ * them, default first, into v: the permissions whose grants `rbacctl
+ * refresh` stores in accounts.db, and so the only ones pam_rbac's offline
+ * mode may answer for. Returns the count. */
+#define RBAC_CONFIG_PAM_PERMISSIONS_MAX 64
+size_t rbac_config_pam_permission_values(const struct rbac_config *cfg, const char **v,
+					 size_t max);
 /* True for localhost, 127.0.0.0/8, ::1 and ::ffff:127.x: where a bind
  * password over plain ldap:// does not leave the machine. NULL or "" (libldap's
  * default host, which rbac.conf does not control) is not loopback. */

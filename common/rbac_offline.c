@@ -1,11 +1,13 @@
 /*
- * rbac_offline.c - an accounts.db record as the inputs of rbac_decide().
+ * rbac_offline.c - pam_rbac's offline decision: an accounts.db record as
+ * the inputs of rbac_decide().
  *
  * Kept apart from the reader (rbac_snapshot.c) so that the reader alone
  * still builds without the model, as the fuzzer builds it.
  */
 #include "config.h"
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,9 +51,27 @@ static int account_from_record(const struct rbac_snapshot_account *rec, struct r
 				 rec->valid_until, INT64_MAX);
 }
 
-/* One role that grants exactly what the refresh found granted. */
+/* The stored grants are answers of rbac_role_grants() to one question
+ * each -- "does a held role grant this exact string?" -- not patterns: a
+ * stored "host.*" says the roles grant the permission "host.*", and
+ * nothing about host.sudo, which a restriction may have removed. So only
+ * a stored string equal to the one asked for is a grant, compared with
+ * strcmp() and never through rbac_perm_match(); the synthetic role then
+ * carries that string alone, which rbac_decide() matches (P == R) and
+ * nothing else. */
+static bool stored_grant(const struct rbac_snapshot *s, const struct rbac_snapshot_account *rec,
+			 const char *permission)
+{
+	for (uint32_t j = 0; permission != NULL && j < rec->n_perms; j++)
+		if (strcmp(rbac_snapshot_account_perm(s, rec, j), permission) == 0)
+			return true;
+	return false;
+}
+
+/* One role that grants what the refresh found granted of `permission`. */
 static int grants_as_role(const struct rbac_snapshot *s,
-			  const struct rbac_snapshot_account *rec, struct rbac_namespace *ns)
+			  const struct rbac_snapshot_account *rec, const char *permission,
+			  struct rbac_namespace *ns)
 {
 	struct rbac_role *role;
 
@@ -59,10 +79,9 @@ static int grants_as_role(const struct rbac_snapshot *s,
 	role = ns->name != NULL ? rbac_namespace_add_role(ns, RBAC_OFFLINE_ROLE, NULL) : NULL;
 	if (role == NULL)
 		return -1;
-	for (uint32_t j = 0; j < rec->n_perms; j++)
-		if (rbac_strlist_add(&role->permissions,
-				     rbac_snapshot_account_perm(s, rec, j)) < 0)
-			return -1;
+	if (stored_grant(s, rec, permission) &&
+	    rbac_strlist_add(&role->permissions, permission) < 0)
+		return -1;
 	if (rec->n_roles > 0 && rbac_strlist_add(&role->members, rec->uid) < 0)
 		return -1;
 	return rbac_namespace_resolve(ns, NULL) < 0 ? -1 : 0;
@@ -70,9 +89,52 @@ static int grants_as_role(const struct rbac_snapshot *s,
 
 int rbac_snapshot_account_to_model(const struct rbac_snapshot *s,
 				   const struct rbac_snapshot_account *rec,
-				   struct rbac_account *account, struct rbac_namespace *ns)
+				   const char *permission, struct rbac_account *account,
+				   struct rbac_namespace *ns)
 {
 	if (account_from_record(rec, account) < 0)
 		return -1;
-	return grants_as_role(s, rec, ns);
+	return grants_as_role(s, rec, permission, ns);
+}
+
+static bool evaluated_by_writer(const char *const *evaluated, size_t n, const char *permission)
+{
+	for (size_t i = 0; permission != NULL && i < n; i++)
+		if (strcmp(evaluated[i], permission) == 0)
+			return true;
+	return false;
+}
+
+enum rbac_offline_result rbac_offline_lookup(const struct rbac_snapshot *s,
+					     const char *const *evaluated, size_t n_evaluated,
+					     const char *uid, const char *permission,
+					     struct rbac_account *account,
+					     struct rbac_namespace *ns)
+{
+	struct rbac_snapshot_account rec;
+
+	if (!evaluated_by_writer(evaluated, n_evaluated, permission))
+		return RBAC_OFFLINE_NO_ANSWER;
+	if (rbac_snapshot_account_by_uid(s, uid, &rec) &&
+	    rbac_snapshot_account_to_model(s, &rec, permission, account, ns) < 0)
+		return RBAC_OFFLINE_NOMEM;
+	/* An uid absent from the snapshot is no account at all. */
+	if (ns->name == NULL && (ns->name = strdup(s->namespace_name)) == NULL)
+		return RBAC_OFFLINE_NOMEM;
+	return RBAC_OFFLINE_ANSWERED;
+}
+
+void rbac_offline_decide(const struct rbac_namespace *ns, const struct rbac_account *account,
+			 const char *permission, time_t now, bool unknown_user_ignore,
+			 struct rbac_decision *d)
+{
+	struct rbac_decision_input in = {
+	    .ns = ns,
+	    .account = account,
+	    .permission = permission,
+	    .now = now,
+	    .unknown_user_ignore = unknown_user_ignore,
+	};
+
+	rbac_decide(&in, d);
 }

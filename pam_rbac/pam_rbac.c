@@ -335,22 +335,6 @@ static void consult_directory(struct options *o, struct lookup *lk, const char *
 
 #define OFFLINE_PATH RBAC_CACHE_DIR "/" RBAC_SNAPSHOT_ACCOUNTS_FILE
 
-/* accounts.db stores grants only for the values of pam.permissions and its
- * default (what `rbacctl refresh` was configured with); of any other
- * permission it knows nothing, not even "no". */
-static bool snapshot_answers_for(const struct rbac_config *cfg, const char *permission)
-{
-	if (permission == NULL)
-		return false;
-	if (cfg->pam.default_permission != NULL &&
-	    strcmp(cfg->pam.default_permission, permission) == 0)
-		return true;
-	for (size_t i = 0; i < cfg->pam.n_permissions; i++)
-		if (strcmp(cfg->pam.permissions[i].permission, permission) == 0)
-			return true;
-	return false;
-}
-
 /* The checks the reader cannot make: this host's namespace (a cn, so
  * case-insensitive) and pam.offline_max_age. */
 static bool snapshot_usable(const struct options *o, const struct rbac_snapshot *snap,
@@ -378,27 +362,35 @@ static bool snapshot_usable(const struct options *o, const struct rbac_snapshot 
 	return true;
 }
 
-/* The directory's answers, replaced by the snapshot's: the namespace holds
- * the account's stored grants as one role (rbac_snapshot_account_to_model)
- * and an uid absent from the snapshot is no account at all. */
+/* The directory's answers, replaced by the snapshot's (rbac_offline_lookup):
+ * the namespace holds the account's stored grant of exactly this
+ * permission as one role, and an uid absent from the snapshot is no account
+ * at all. A permission the writer did not evaluate gets no answer. */
 static void take_snapshot_answer(const struct options *o, struct lookup *lk,
-				 const struct rbac_snapshot *snap, const char *user)
+				 const struct rbac_snapshot *snap, const char *user,
+				 const char *permission)
 {
-	struct rbac_snapshot_account rec;
+	const char *evaluated[RBAC_CONFIG_PAM_PERMISSIONS_MAX];
+	size_t n = rbac_config_pam_permission_values(&o->cfg, evaluated,
+						     RBAC_CONFIG_PAM_PERMISSIONS_MAX);
+	char q[RBAC_LOG_QUOTE_BUFSZ];
+	enum rbac_offline_result r;
 
 	rbac_namespace_free(&lk->ns);
 	rbac_namespace_free(&lk->global);
 	rbac_account_free(&lk->account);
 	lk->have_ns = lk->have_global = lk->have_account = lk->ambiguous_account = false;
-	if (rbac_snapshot_account_by_uid(snap, user, &rec) &&
-	    rbac_snapshot_account_to_model(snap, &rec, &lk->account, &lk->ns) < 0) {
+	r = rbac_offline_lookup(snap, evaluated, n, user, permission, &lk->account, &lk->ns);
+	if (r == RBAC_OFFLINE_NO_ANSWER)
+		rbac_log(&o->lg, LOG_WARNING,
+			 "offline: %s records no grants of \"%s\" (not a pam.permissions "
+			 "value); not used",
+			 OFFLINE_PATH, rbac_log_quote(q, sizeof(q), permission));
+	else if (r == RBAC_OFFLINE_NOMEM)
 		rbac_log(&o->lg, LOG_CRIT, "out of memory");
+	if (r != RBAC_OFFLINE_ANSWERED) {
 		rbac_namespace_free(&lk->ns);
 		rbac_account_free(&lk->account);
-		return;
-	}
-	if (lk->ns.name == NULL && (lk->ns.name = strdup(snap->namespace_name)) == NULL) {
-		rbac_log(&o->lg, LOG_CRIT, "out of memory");
 		return;
 	}
 	lk->have_account = lk->account.uid != NULL;
@@ -412,16 +404,8 @@ static void consult_snapshot(const struct options *o, struct lookup *lk, const c
 {
 	struct rbac_snapshot_file f;
 	char err[RBAC_ERRLEN + 64];
-	char q[RBAC_LOG_QUOTE_BUFSZ];
 	time_t now = time(NULL);
 
-	if (!snapshot_answers_for(&o->cfg, permission)) {
-		rbac_log(&o->lg, LOG_WARNING,
-			 "offline: %s records no grants of \"%s\" (not a pam.permissions "
-			 "value); not used",
-			 OFFLINE_PATH, rbac_log_quote(q, sizeof(q), permission));
-		return;
-	}
 	if (rbac_snapshot_open_mode(&f, OFFLINE_PATH, RBAC_SNAPSHOT_ACCOUNTS, 0,
 				    RBAC_FILE_PRIVATE, now, err,
 				    sizeof(err)) != RBAC_SNAPSHOT_OK) {
@@ -429,7 +413,7 @@ static void consult_snapshot(const struct options *o, struct lookup *lk, const c
 		return;
 	}
 	if (snapshot_usable(o, &f.snap, now))
-		take_snapshot_answer(o, lk, &f.snap, user);
+		take_snapshot_answer(o, lk, &f.snap, user, permission);
 	rbac_snapshot_close(&f);
 }
 
@@ -440,6 +424,13 @@ static void decide(const struct options *o, const struct request *rq, const stru
 {
 	struct rbac_decision_input in;
 
+	/* Only reached when neither exempt nor a config error, as the directory
+	 * is consulted only then. */
+	if (lk->from_snapshot) {
+		rbac_offline_decide(&lk->ns, &lk->account, rq->permission, time(NULL),
+				    o->cfg.pam.unknown_user == RBAC_UNKNOWN_USER_IGNORE, d);
+		return;
+	}
 	memset(&in, 0, sizeof(in));
 	in.exempt = exempt;
 	in.config_error = !o->config_ok;

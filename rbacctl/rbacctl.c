@@ -225,24 +225,6 @@ static int read_directory(struct rbacctl *ctl, struct rbac_dir *dir, struct dire
 	return EXIT_OK;
 }
 
-/* The distinct permissions of pam.permissions and its default. */
-static size_t config_permissions(const struct rbac_config *cfg, const char **v, size_t max)
-{
-	size_t n = 0;
-
-	if (cfg->pam.default_permission != NULL && max > 0)
-		v[n++] = cfg->pam.default_permission;
-	for (size_t i = 0; i < cfg->pam.n_permissions && n < max; i++) {
-		bool seen = false;
-
-		for (size_t j = 0; j < n; j++)
-			seen = seen || strcmp(v[j], cfg->pam.permissions[i].permission) == 0;
-		if (!seen)
-			v[n++] = cfg->pam.permissions[i].permission;
-	}
-	return n;
-}
-
 static int write_image(const char *dir, const char *name, mode_t mode,
 		       const struct rbac_snapshot_image *img)
 {
@@ -290,12 +272,13 @@ static int write_snapshot(struct rbacctl *ctl, const struct refresh_opts *ro,
 					d->n_accounts};
 	struct rbac_snapshot_image groups = {0}, accounts = {0};
 	struct rbac_snapshot_options o;
-	const char *perms[64];
+	const char *perms[RBAC_CONFIG_PAM_PERMISSIONS_MAX];
 	int rc = EXIT_FAIL;
 
 	fill_options(ctl, ro, &o);
 	o.permissions = perms;
-	o.n_permissions = config_permissions(&ctl->cfg, perms, 64);
+	o.n_permissions = rbac_config_pam_permission_values(&ctl->cfg, perms,
+							    RBAC_CONFIG_PAM_PERMISSIONS_MAX);
 	if (rbac_snapshot_build_groups(&m, &o, &ctl->lg, &groups) == 0 &&
 	    rbac_snapshot_build_accounts(&m, &o, &ctl->lg, &accounts) == 0 &&
 	    ensure_cache_dir(ro->cache_dir) == EXIT_OK &&

@@ -762,7 +762,7 @@ static void decide_offline(const char *uid, const char *perm, time_t now,
 	rbac_account_init(a);
 	rbac_namespace_init(ns);
 	if (rbac_snapshot_account_by_uid(&snap, uid, &rec)) {
-		ck_assert_int_eq(rbac_snapshot_account_to_model(&snap, &rec, a, ns), 0);
+		ck_assert_int_eq(rbac_snapshot_account_to_model(&snap, &rec, perm, a, ns), 0);
 		in.account = a;
 	}
 	rbac_decide(&in, d);

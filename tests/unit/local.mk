@@ -36,3 +36,11 @@ tests_unit_check_escape_LDADD = common/librbacdir.la $(CHECK_LIBS)
 TESTS += \
 	tests/unit/check_model tests/unit/check_decision tests/unit/check_time \
 	tests/unit/check_log tests/unit/check_config tests/unit/check_escape
+
+# The offline decision against the online one over random directories
+# (RBAC_OFFLINE_CASES, RBAC_OFFLINE_SEED for longer local runs).
+check_PROGRAMS += tests/unit/check_offline
+tests_unit_check_offline_SOURCES = tests/unit/check_offline.c tests/unit/fixture.c tests/unit/fixture.h
+tests_unit_check_offline_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_check_offline_LDADD = common/librbacdir.la $(CHECK_LIBS)
+TESTS += tests/unit/check_offline
