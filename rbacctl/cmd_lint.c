@@ -331,11 +331,12 @@ static void lint_time(struct lint *l, const struct rbac_account *a, const char *
 		      const struct rbac_time_bound *b)
 {
 	if (b->present && !b->valid)
-		add_finding(l, "unreadable_time", a->dn,
-			    "%s \"%s\" cannot be read (a GeneralizedTime from 1970 on, such as "
-			    "20261231235959Z, is expected), so pam_rbac denies the user "
-			    "(invalid_entry): correct the value",
-			    attr, b->raw);
+		add_finding(
+		    l, "unreadable_time", a->dn,
+		    "%s \"%s\" cannot be read (a GeneralizedTime in whole seconds, such "
+		    "as 20261231235959Z, is expected), so pam_rbac denies the user "
+		    "(invalid_entry): correct the value",
+		    attr, b->raw);
 }
 
 static void lint_account(struct lint *l, const struct rbac_account *a)

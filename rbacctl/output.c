@@ -25,11 +25,17 @@ char *text_clean(const char *s)
 	return copy;
 }
 
+/* strftime's %Y writes year 1 as "1": the year is padded here, so a
+ * GeneralizedTime before year 1000 still reads as a date. */
 const char *format_iso_time(time_t t, char *buf, size_t bufsz)
 {
 	struct tm tm;
+	int n = -1;
 
-	if (gmtime_r(&t, &tm) == NULL || strftime(buf, bufsz, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+	if (gmtime_r(&t, &tm) != NULL && tm.tm_year >= -1900 && tm.tm_year <= 9999 - 1900)
+		n = snprintf(buf, bufsz, "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900,
+			     tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+	if (n < 0 || (size_t)n >= bufsz)
 		snprintf(buf, bufsz, "%s", "?");
 	return buf;
 }

@@ -178,6 +178,12 @@ START_TEST(test_iso_time)
 
 	ck_assert_str_eq(format_iso_time(1798761599, b, sizeof(b)), "2026-12-31T23:59:59Z");
 	ck_assert_str_eq(format_iso_time(0, b, sizeof(b)), "1970-01-01T00:00:00Z");
+	/* GeneralizedTime reaches back to year 0: always four digits */
+	ck_assert_str_eq(format_iso_time(-1, b, sizeof(b)), "1969-12-31T23:59:59Z");
+	ck_assert_str_eq(format_iso_time(-62135596800, b, sizeof(b)), "0001-01-01T00:00:00Z");
+	ck_assert_str_eq(format_iso_time(-62167219200, b, sizeof(b)), "0000-01-01T00:00:00Z");
+	/* a buffer too small gives "?", never a cut date */
+	ck_assert_str_eq(format_iso_time(0, b, 20), "?");
 	mem_text();
 }
 END_TEST
