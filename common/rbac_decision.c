@@ -29,6 +29,7 @@ static const char *const reason_names[RBAC_REASON_COUNT] = {
     [RBAC_REASON_NO_PERMISSION] = "no_permission",
     [RBAC_REASON_GRANTED] = "granted",
     [RBAC_REASON_INVALID_ENTRY] = "invalid_entry",
+    [RBAC_REASON_NO_USER] = "no_user",
 };
 
 static const int reason_pam_codes[RBAC_REASON_COUNT] = {
@@ -47,6 +48,7 @@ static const int reason_pam_codes[RBAC_REASON_COUNT] = {
     [RBAC_REASON_NO_PERMISSION] = PAM_PERM_DENIED,
     [RBAC_REASON_GRANTED] = PAM_SUCCESS,
     [RBAC_REASON_INVALID_ENTRY] = PAM_PERM_DENIED,
+    [RBAC_REASON_NO_USER] = PAM_SERVICE_ERR,
 };
 
 const char *rbac_reason_name(enum rbac_reason reason)
@@ -145,6 +147,11 @@ static enum rbac_reason decide_reason(const struct rbac_decision_input *in,
 {
 	enum rbac_reason r;
 
+	/* Before the exempt list, which needs a name: an application that calls
+	 * the account phase without one is broken, and its caller must not
+	 * take that for an unknown (possibly ignored) user. */
+	if (in->no_user)
+		return RBAC_REASON_NO_USER;
 	if (in->exempt)
 		return RBAC_REASON_EXEMPT;
 	if (in->config_error)
@@ -209,6 +216,8 @@ static const char *const reason_messages[RBAC_REASON_COUNT] = {
     [RBAC_REASON_NO_ROLES] = "Access denied: you hold no role on this host.",
     [RBAC_REASON_INVALID_ENTRY] = "Access denied: your directory entry cannot be read; "
 				  "contact an administrator.",
+    [RBAC_REASON_NO_USER] = "Access denied: the application did not say which user is "
+			    "logging in.",
 };
 
 /* The sentence of a reason that needs nothing from the entry. */

@@ -31,10 +31,12 @@ enum rbac_reason {
 	RBAC_REASON_NO_PERMISSION,
 	RBAC_REASON_GRANTED,
 	RBAC_REASON_INVALID_ENTRY,
+	RBAC_REASON_NO_USER, /* rule 0: the application gave no user name */
 };
-#define RBAC_REASON_COUNT (RBAC_REASON_INVALID_ENTRY + 1)
+#define RBAC_REASON_COUNT (RBAC_REASON_NO_USER + 1)
 
 struct rbac_decision_input {
+	bool no_user;			     /* no user name: nothing else can be asked */
 	bool exempt;			     /* user is in pam.exempt_users */
 	bool config_error;		     /* config unreadable or invalid */
 	bool directory_unavailable;	     /* no server answered */

@@ -165,6 +165,24 @@ struct request {
 	const char *permission;
 };
 
+/* The user name: PAM_USER, or -- when the application set none -- the one
+ * pam_get_user() asks for through the conversation. NULL when there is no
+ * usable name (rule 0, no_user): failing to get one is the application's
+ * error, never an unknown user that unknown_user=ignore would wave
+ * through. */
+static const char *pam_user(pam_handle_t *pamh, const struct options *o)
+{
+	const char *user = NULL;
+	int rc = pam_get_user(pamh, &user, NULL);
+
+	if (rc == PAM_SUCCESS && user != NULL && user[0] != '\0')
+		return user;
+	rbac_log(&o->lg, LOG_ERR, "no user name: %s",
+		 rc != PAM_SUCCESS ? pam_strerror(pamh, rc)
+				   : "the application gave an empty one");
+	return NULL;
+}
+
 static const char *pam_string_item(pam_handle_t *pamh, int type)
 {
 	const void *item = NULL;
@@ -420,7 +438,7 @@ static void consult_snapshot(const struct options *o, struct lookup *lk, const c
 /* ---- the decision ---- */
 
 static void decide(const struct options *o, const struct request *rq, const struct lookup *lk,
-		   bool exempt, struct rbac_decision *d)
+		   bool exempt, bool no_user, struct rbac_decision *d)
 {
 	struct rbac_decision_input in;
 
@@ -432,6 +450,7 @@ static void decide(const struct options *o, const struct request *rq, const stru
 		return;
 	}
 	memset(&in, 0, sizeof(in));
+	in.no_user = no_user;
 	in.exempt = exempt;
 	in.config_error = !o->config_ok;
 	in.directory_unavailable = lk->unavailable;
@@ -485,6 +504,7 @@ static int decision_priority(enum rbac_reason reason)
 	case RBAC_REASON_DIRECTORY_UNAVAILABLE:
 	case RBAC_REASON_NO_NAMESPACE:
 	case RBAC_REASON_INVALID_ENTRY:
+	case RBAC_REASON_NO_USER:
 		return LOG_ERR;
 	default:
 		return LOG_NOTICE;
@@ -564,7 +584,7 @@ PAM_EXTERN int pam_sm_acct_mgmt(pam_handle_t *pamh, int flags, int argc, const c
 
 	parse_options(pamh, &o, argc, argv);
 	lookup_init(&lk);
-	rq.user = pam_string_item(pamh, PAM_USER);
+	rq.user = pam_user(pamh, &o);
 	rq.service = pam_string_item(pamh, PAM_SERVICE);
 	rq.rhost = pam_string_item(pamh, PAM_RHOST);
 	rq.permission = o.permission != NULL ? o.permission
@@ -573,11 +593,11 @@ PAM_EXTERN int pam_sm_acct_mgmt(pam_handle_t *pamh, int flags, int argc, const c
 	rbac_log(&o.lg, LOG_DEBUG, "flags=0x%x%s", (unsigned)flags,
 		 (flags & PAM_SILENT) ? " (PAM_SILENT: the user is told nothing)" : "");
 	exempt = rq.user != NULL && rbac_config_is_exempt(&o.cfg, rq.user);
-	if (!exempt && o.config_ok)
+	if (rq.user != NULL && !exempt && o.config_ok)
 		consult_directory(&o, &lk, rq.user);
 	if (lk.unavailable && lk.down && o.cfg.pam.offline_max_age > 0)
 		consult_snapshot(&o, &lk, rq.user, rq.permission);
-	decide(&o, &rq, &lk, exempt, &d);
+	decide(&o, &rq, &lk, exempt, rq.user == NULL, &d);
 	log_decision(pamh, &o, &rq, &lk, &d);
 	if (d.pam_code != PAM_SUCCESS && d.pam_code != PAM_IGNORE)
 		tell_user(pamh, flags, &o, &lk, &d);

@@ -2,7 +2,8 @@
  * check_pam_acct.c - runs the real libpam account phase for one user and
  * prints what an application would see, for the pam*.test scripts.
  *
- *   check_pam_acct [-s] [-r RHOST] [-n] [-b COMMAND] [-N COUNT] CONFDIR SERVICE USER
+ *   check_pam_acct [-s] [-r RHOST] [-n] [-a ANSWER] [-b COMMAND] [-N COUNT] CONFDIR SERVICE
+ * USER
  *
  * pam_start_confdir() reads CONFDIR/SERVICE, a service file the test
  * wrote, so the module under test is loaded from the build tree and no
@@ -10,17 +11,18 @@
  *
  *   error=TEXT    a PAM_ERROR_MSG the module sent through the conversation
  *   info=TEXT     a PAM_TEXT_INFO
+ *   prompt=TEXT   a prompt (libpam asks for the user name when none is set)
  *   rc=NAME       the result of pam_acct_mgmt() (PAM_SUCCESS, PAM_PERM_DENIED...)
  *   elapsed=SECS  how long pam_acct_mgmt() took
  *
  * -s passes PAM_SILENT, -r sets PAM_RHOST, -n starts without a user
- * (PAM_USER unset), -b runs COMMAND (sh -c) after a first pam_acct_mgmt()
- * and then calls it again on the same handle: a directory change must take
- * effect at the next call, in the same process, with nothing restarted.
- * -N COUNT does the whole pam_start_confdir()/pam_acct_mgmt()/pam_end()
- * COUNT times in this process, as a daemon that checks many logins does;
- * with -b, COMMAND then runs once, before the last of them.
- * Exit status: 0 when the calls were made, 2 usage, 3 libpam setup failed.
+ * (PAM_USER unset), -a answers prompts with ANSWER (without -a a prompt
+ * fails with PAM_CONV_ERR, as a conversation with nobody behind it), -b runs COMMAND (sh -c)
+ * after a first pam_acct_mgmt() and then calls it again on the same handle: a directory change
+ * must take effect at the next call, in the same process, with nothing restarted. -N COUNT does
+ * the whole pam_start_confdir()/pam_acct_mgmt()/pam_end() COUNT times in this process, as a
+ * daemon that checks many logins does; with -b, COMMAND then runs once, before the last of
+ * them. Exit status: 0 when the calls were made, 2 usage, 3 libpam setup failed.
  */
 #include "config.h"
 
@@ -69,13 +71,18 @@ static void print_code(int rc)
 	printf("rc=%d\n", rc);
 }
 
-/* Records messages; a module that prompts is a failure of the test. */
+/* Records messages and prompts; a prompt is answered with `data` (-a),
+ * or fails when there is none. */
 static int conversation(int n, const struct pam_message **msg, struct pam_response **resp,
 			void *data)
 {
+	const char *answer = data;
+	struct pam_response *r = calloc((size_t)n, sizeof(*r));
 	int i;
 
 	*resp = NULL;
+	if (r == NULL)
+		return PAM_BUF_ERR;
 	for (i = 0; i < n; i++) {
 		switch (msg[i]->msg_style) {
 		case PAM_ERROR_MSG:
@@ -86,10 +93,15 @@ static int conversation(int n, const struct pam_message **msg, struct pam_respon
 			break;
 		default:
 			printf("prompt=%s\n", msg[i]->msg);
-			return PAM_CONV_ERR;
+			if (answer == NULL) {
+				free(r);
+				return PAM_CONV_ERR;
+			}
+			r[i].resp = strdup(answer);
 		}
 	}
 	fflush(stdout);
+	*resp = r;
 	return PAM_SUCCESS;
 }
 
@@ -113,13 +125,13 @@ static void account_phase(pam_handle_t *pamh, int flags)
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: check_pam_acct [-s] [-r RHOST] [-n] [-b COMMAND] [-N COUNT] "
-			"CONFDIR SERVICE USER\n");
+	fprintf(stderr, "usage: check_pam_acct [-s] [-r RHOST] [-n] [-a ANSWER] [-b COMMAND] "
+			"[-N COUNT] CONFDIR SERVICE USER\n");
 	return 2;
 }
 
 struct run {
-	const char *confdir, *service, *user, *rhost, *between;
+	const char *confdir, *service, *user, *rhost, *between, *answer;
 	int flags;
 	long count;
 };
@@ -135,7 +147,7 @@ static void run_between(const char *command)
  * around the command. Returns 0, or 3 when libpam could not be set up. */
 static int one_handle(const struct run *r, bool between)
 {
-	struct pam_conv conv = {conversation, NULL};
+	struct pam_conv conv = {conversation, (void *)r->answer};
 	pam_handle_t *pamh = NULL;
 	int rc;
 
@@ -165,7 +177,7 @@ int main(int argc, char **argv)
 	char *end;
 	int opt, rc = 0;
 
-	while ((opt = getopt(argc, argv, "sr:nb:N:")) != -1) {
+	while ((opt = getopt(argc, argv, "sr:na:b:N:")) != -1) {
 		switch (opt) {
 		case 's':
 			r.flags |= PAM_SILENT;
@@ -175,6 +187,9 @@ int main(int argc, char **argv)
 			break;
 		case 'n':
 			no_user = true;
+			break;
+		case 'a':
+			r.answer = optarg;
 			break;
 		case 'b':
 			r.between = optarg;

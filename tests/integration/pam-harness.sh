@@ -7,7 +7,8 @@
 #   . "$here/pam-harness.sh"
 #   pam_harness_start "$@"     # root + namespace + syslog + slapd + config
 #   pam_call sshd alice        # sets PAM_RC, PAM_ERRORS, PAM_INFOS,
-#                              # PAM_ELAPSED, PAM_LOG (the pam_rbac lines)
+#                              # PAM_PROMPTS, PAM_ELAPSED, PAM_LOG (the
+#                              # pam_rbac lines)
 #   expect_call NAME SERVICE USER RC REASON [MESSAGE]
 #
 # Service files are written into $PAM_CONFDIR by pam_service; rbac.conf
@@ -144,6 +145,7 @@ pam_call() {
 	PAM_RC=$(sed -n 's/^rc=//p' <<<"$out" | tail -n 1)
 	PAM_ERRORS=$(sed -n 's/^error=//p' <<<"$out")
 	PAM_INFOS=$(sed -n 's/^info=//p' <<<"$out")
+	PAM_PROMPTS=$(sed -n 's/^prompt=//p' <<<"$out")
 	PAM_ELAPSED=$(sed -n 's/^elapsed=//p' <<<"$out" | tail -n 1)
 	# Every call makes at least one decision line; wait for it.
 	rbac_syslog_wait_lines "$before" || true
@@ -154,7 +156,7 @@ pam_call() {
 	if ((PAM_STATUS != 0)) || [[ -s $RBAC_NS_TMP/driver.err ]]; then
 		fail "driver ${*: -2:1} ${*: -1}: exit $PAM_STATUS, stderr: $(cat "$RBAC_NS_TMP/driver.err")"
 	fi
-	if grep -qv '^\(rc\|error\|info\|elapsed\)=' <<<"$out"; then
+	if grep -qv '^\(rc\|error\|info\|prompt\|elapsed\)=' <<<"$out"; then
 		fail "driver ${*: -2:1} ${*: -1}: unexpected output: $out"
 	fi
 }

@@ -269,6 +269,27 @@ START_TEST(test_ambiguous_account)
 }
 END_TEST
 
+/* Rule 0: without a user name nothing else can be decided, and it is the
+ * application's error -- a service error, never an unknown user that
+ * unknown_user=ignore would turn into PAM_IGNORE. */
+START_TEST(test_no_user)
+{
+	struct rbac_decision_input in = {.no_user = true,
+					 .exempt = true,
+					 .config_error = true,
+					 .directory_unavailable = true,
+					 .unknown_user_ignore = true,
+					 .permission = "host.login",
+					 .now = NOW};
+	struct rbac_decision d;
+
+	rbac_decide(&in, &d);
+	ck_assert_int_eq(d.reason, RBAC_REASON_NO_USER);
+	ck_assert_int_eq(d.pam_code, PAM_SERVICE_ERR);
+	ck_assert_str_eq(rbac_reason_name(d.reason), "no_user");
+}
+END_TEST
+
 START_TEST(test_reason_keywords)
 {
 	static const char *const want[RBAC_REASON_COUNT] = {
@@ -277,6 +298,7 @@ START_TEST(test_reason_keywords)
 	    "disabled",	     "suspended",    "locked",
 	    "not_yet_valid", "expired",	     "no_roles",
 	    "no_permission", "granted",	     "invalid_entry",
+	    "no_user",
 	};
 
 	for (int r = 0; r < RBAC_REASON_COUNT; r++)
@@ -367,6 +389,7 @@ static Suite *decision_suite(void)
 	tcase_add_test(tc, test_no_global_namespace);
 	tcase_add_test(tc, test_invalid_attribute_named);
 	tcase_add_test(tc, test_ambiguous_account);
+	tcase_add_test(tc, test_no_user);
 	tcase_add_test(tc, test_reason_keywords);
 	tcase_add_test(tc, test_messages);
 	tcase_add_test(tc, test_message_sanitises_status_reason);
