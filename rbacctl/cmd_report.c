@@ -19,6 +19,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -407,43 +408,130 @@ static void report_build(const struct rbacctl *ctl, const struct ctl_view *v, co
 	}
 }
 
-/* A report names people and their rights: the file is created 0600 and
- * never through a symlink an attacker could have planted. */
-static FILE *open_output(const char *path)
+/* ---------------------------------------------------------- the output */
+
+/* A report names people and their rights, so --output FILE always gets a
+ * new file: a temporary one in FILE's directory (the rename must not cross
+ * file systems), created 0600 with O_EXCL and O_NOFOLLOW by whoever runs
+ * rbacctl, written, synced and renamed over FILE. Whatever stood at FILE
+ * lends nothing: not the mode and owner of an old file, not the target of
+ * a symbolic link (the link itself is replaced). Until the rename FILE is
+ * untouched, and a failure removes the temporary file. */
+struct output {
+	FILE *f;
+	const char *path; /* NULL: standard output */
+	char tmp[PATH_MAX];
+};
+
+/* FILE's directory and ".NAME.XXXXXX" in it; -1 when too long. */
+static int temp_name(const char *path, char *tmp, size_t tmpsz)
+{
+	const char *slash = strrchr(path, '/');
+	int n;
+
+	if (slash == NULL)
+		n = snprintf(tmp, tmpsz, ".%s.XXXXXX", path);
+	else
+		n = snprintf(tmp, tmpsz, "%.*s/.%s.XXXXXX", (int)(slash - path), path,
+			     slash + 1);
+	return n > 0 && (size_t)n < tmpsz ? 0 : -1;
+}
+
+static int output_open(struct output *o, const char *path)
 {
 	int fd;
-	FILE *f;
 
-	if (path == NULL || strcmp(path, "-") == 0)
-		return stdout;
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+	memset(o, 0, sizeof(*o));
+	if (path == NULL || strcmp(path, "-") == 0) {
+		o->f = stdout;
+		return 0;
+	}
+	o->path = path;
+	if (temp_name(path, o->tmp, sizeof(o->tmp)) != 0) {
+		ctl_error("cannot write %s: %s", path, strerror(ENAMETOOLONG));
+		return -1;
+	}
+	/* mkostemp() creates the file 0600 with O_CREAT | O_EXCL. */
+	fd = mkostemp(o->tmp, O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0) {
 		ctl_error("cannot write %s: %s", path, strerror(errno));
-		return NULL;
+		return -1;
 	}
-	f = fdopen(fd, "w");
-	if (f == NULL) {
+	o->f = fdopen(fd, "w");
+	if (o->f == NULL) {
 		ctl_error("cannot write %s: %s", path, strerror(errno));
 		close(fd);
+		unlink(o->tmp);
+		return -1;
 	}
-	return f;
+	return 0;
+}
+
+/* Syncs the directory that holds path, so the rename outlives a crash. */
+static int sync_parent(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	char dir[PATH_MAX];
+	int fd, rc;
+
+	if (slash == NULL)
+		snprintf(dir, sizeof(dir), ".");
+	else if (slash == path)
+		snprintf(dir, sizeof(dir), "/");
+	else
+		snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	rc = fsync(fd);
+	close(fd);
+	return rc;
+}
+
+/* Ends the output: flushes standard output, or syncs the temporary file
+ * and renames it over FILE. written is false when the report could not be
+ * written whole (errno says why). Returns 0, or -1 after saying why. */
+static int output_close(struct output *o, bool written)
+{
+	int err = written ? 0 : (errno != 0 ? errno : EIO);
+
+	if (o->path == NULL) {
+		if (fflush(stdout) != 0 || err != 0) {
+			ctl_error("cannot write the output");
+			return -1;
+		}
+		return 0;
+	}
+	if ((fflush(o->f) != 0 || fsync(fileno(o->f)) != 0) && err == 0)
+		err = errno;
+	if (fclose(o->f) != 0 && err == 0)
+		err = errno;
+	if (err == 0 && rename(o->tmp, o->path) != 0)
+		err = errno;
+	if (err != 0) {
+		ctl_error("cannot write %s: %s", o->path, strerror(err));
+		unlink(o->tmp);
+		return -1;
+	}
+	if (sync_parent(o->path) != 0) {
+		ctl_error("wrote %s, but cannot sync its directory: %s", o->path,
+			  strerror(errno));
+		return -1;
+	}
+	return 0;
 }
 
 static int report_emit(const struct rbacctl *ctl, const struct report_opts *o,
 		       const struct report *rp)
 {
-	FILE *out = open_output(o->output);
-	int failed;
+	struct output out;
+	bool written;
 
-	if (out == NULL)
+	if (output_open(&out, o->output) != 0)
 		return EXIT_ERROR;
-	failed = report_write(rp, out, ctl->json) != 0;
-	failed |= out == stdout ? fflush(out) != 0 : fclose(out) != 0;
-	if (failed) {
-		ctl_error("cannot write %s", o->output != NULL ? o->output : "the output");
-		return EXIT_ERROR;
-	}
-	return EXIT_OK;
+	errno = 0;
+	written = report_write(rp, out.f, ctl->json) == 0;
+	return output_close(&out, written) == 0 ? EXIT_OK : EXIT_ERROR;
 }
 
 int cmd_report(struct rbacctl *ctl, int argc, char **argv)

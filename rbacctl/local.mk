@@ -20,7 +20,8 @@ tests_integration_check_rbacctl_output_LDADD = $(CHECK_LIBS)
 TESTS += tests/integration/check_rbacctl_output
 
 RBACCTL_INTEGRATION_TESTS = tests/integration/rbacctl.test \
-	tests/integration/rbacctl-lint.test tests/integration/rbacctl-pam.test
+	tests/integration/rbacctl-lint.test tests/integration/rbacctl-pam.test \
+	tests/integration/rbacctl-output.test
 TESTS += $(RBACCTL_INTEGRATION_TESTS)
 EXTRA_DIST += $(RBACCTL_INTEGRATION_TESTS) tests/integration/rbacctl-golden.sh \
 	tests/integration/fixtures/lint.ldif tests/integration/golden
