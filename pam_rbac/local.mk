@@ -22,6 +22,10 @@ EXTRA_DIST += pam_rbac/pam_rbac.map
 check_PROGRAMS += tests/integration/check_pam_acct
 tests_integration_check_pam_acct_SOURCES = tests/integration/check_pam_acct.c
 tests_integration_check_pam_acct_LDADD = $(PAM_LIBS)
+# Many decisions at once, and a caller with more than FD_SETSIZE fds open.
+check_PROGRAMS += tests/integration/pam-load
+tests_integration_pam_load_SOURCES = tests/integration/pam-load.c
+tests_integration_pam_load_LDADD = $(PAM_LIBS)
 
 # A stand-in syslog daemon for the tests' private /dev/log.
 check_PROGRAMS += tests/system/syslog-sink
@@ -34,7 +38,8 @@ PAM_INTEGRATION_TESTS = \
 	tests/integration/pam-kept.test \
 	tests/integration/pam-readme.test \
 	tests/integration/pam-valgrind.test \
-	tests/integration/pam-offline.test
+	tests/integration/pam-offline.test \
+	tests/integration/pam-load.test
 # Real sshd and sudo; root only (they skip otherwise).
 PAM_SYSTEM_TESTS = tests/system/sshd.test tests/system/sudo.test
 TESTS += $(PAM_INTEGRATION_TESTS) $(PAM_SYSTEM_TESTS)

@@ -38,7 +38,9 @@ valgrind_unit_tests() {
 	for t in "$1"/tests/unit/check_*; do
 		[ -x "$t" ] || continue
 		echo "valgrind: $t"
-		CK_FORK=no valgrind -q --error-exitcode=1 --leak-check=full \
+		# check_offline's property test: a tenth of its random cases
+		# finds the same memory errors in a tenth of the time.
+		RBAC_OFFLINE_CASES=200 CK_FORK=no valgrind -q --error-exitcode=1 --leak-check=full \
 			--errors-for-leak-kinds=definite,indirect "$t" >/dev/null
 	done
 }
