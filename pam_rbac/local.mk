@@ -39,7 +39,8 @@ PAM_INTEGRATION_TESTS = \
 	tests/integration/pam-readme.test \
 	tests/integration/pam-valgrind.test \
 	tests/integration/pam-offline.test \
-	tests/integration/pam-load.test
+	tests/integration/pam-load.test \
+	tests/integration/pam-cve.test
 # Real sshd and sudo; root only (they skip otherwise).
 PAM_SYSTEM_TESTS = tests/system/sshd.test tests/system/sudo.test
 TESTS += $(PAM_INTEGRATION_TESTS) $(PAM_SYSTEM_TESTS)
