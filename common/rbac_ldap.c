@@ -33,6 +33,7 @@
 
 #include "rbac_file.h"
 #include "rbac_ldap.h"
+#include "rbac_watchdog.h"
 
 /* libldap with GnuTLS trusts nothing unless told: Debian ships the bundle
  * through TLS_CACERT in ldap.conf, which we do not read (see below). */
@@ -64,6 +65,14 @@ struct rbac_dir {
 	char *key;
 	struct rbac_file_id pw_id;
 	double released_at; /* monotonic seconds */
+	/* One call's time (dir_run): the watchdog cuts the socket of the URI
+	 * being tried at that URI's deadline, whatever libldap is blocked in;
+	 * libldap tells it the socket through conncb. */
+	struct rbac_watchdog wd;
+	struct ldap_conncb conncb;
+	double call_deadline; /* ldap.timeout x URIs from the call's start */
+	bool per_page;	      /* a bulk read: ldap.timeout per page */
+	bool timed_out;	      /* the last operation failed for lack of time */
 };
 
 /* An operation run on a connected handle; *lost is set when the connection
@@ -203,7 +212,7 @@ static const char *diagnostic(LDAP *ld, char *buf, size_t bufsz)
 static bool is_unreachable(int rc)
 {
 	return rc == LDAP_SERVER_DOWN || rc == LDAP_TIMEOUT || rc == LDAP_CONNECT_ERROR ||
-	       rc == LDAP_UNAVAILABLE || rc == LDAP_BUSY;
+	       rc == LDAP_UNAVAILABLE || rc == LDAP_BUSY || rc == LDAP_DECODING_ERROR;
 }
 
 static bool bv_has_nul(const struct berval *bv)
@@ -404,7 +413,8 @@ static int set_handle_options(struct rbac_dir *dir, LDAP *ld, const char *uri, b
 	    ldap_set_option(ld, LDAP_OPT_RESTART, LDAP_OPT_ON) != LDAP_OPT_SUCCESS ||
 	    ldap_set_option(ld, LDAP_OPT_DEREF, &deref) != LDAP_OPT_SUCCESS ||
 	    ldap_set_option(ld, LDAP_OPT_SIZELIMIT, &no_limit) != LDAP_OPT_SUCCESS ||
-	    ldap_set_option(ld, LDAP_OPT_TIMELIMIT, &timelimit) != LDAP_OPT_SUCCESS)
+	    ldap_set_option(ld, LDAP_OPT_TIMELIMIT, &timelimit) != LDAP_OPT_SUCCESS ||
+	    ldap_set_option(ld, LDAP_OPT_CONNECT_CB, &dir->conncb) != LDAP_OPT_SUCCESS)
 		return -1;
 	return tls ? set_tls_options(dir, ld, uri) : 0;
 }
@@ -472,12 +482,19 @@ static void log_unreachable(struct rbac_dir *dir, LDAP *ld, const char *uri, con
 		 ld != NULL && diagnostic(ld, d, sizeof(d))[0] != '\0' ? ": " : "", d);
 }
 
+/* The connection failed for lack of time: the watchdog cut it, or libldap
+ * gave up waiting itself. */
+static bool out_of_time(struct rbac_dir *dir, int rc)
+{
+	return rc == LDAP_TIMEOUT || rbac_watchdog_fired(&dir->wd);
+}
+
 /* StartTLS and bind on a fresh handle, within this URI's budget. */
 static enum rbac_dir_result open_session(struct rbac_dir *dir, LDAP *ld, const char *uri,
-					 bool starttls, const char *pw, size_t pwlen)
+					 bool starttls, const char *pw, size_t pwlen,
+					 double deadline)
 {
 	const struct rbac_config *cfg = dir->cfg;
-	double deadline = monotonic_now() + cfg->ldap.timeout;
 	/* Anonymous is an empty name and an empty password (RFC 4513 5.1.1);
 	 * libldap would encode a NULL credential as a malformed request. */
 	struct berval cred = {pwlen, pw != NULL ? (char *)pw : (char *)""};
@@ -491,8 +508,12 @@ static enum rbac_dir_result open_session(struct rbac_dir *dir, LDAP *ld, const c
 		if (rc == LDAP_SUCCESS)
 			rc = ldap_start_tls_s(ld, NULL, NULL);
 		if (rc != LDAP_SUCCESS) {
+			if (out_of_time(dir, rc))
+				rc = LDAP_TIMEOUT;
 			log_unreachable(dir, ld, uri, "StartTLS failed", rc);
-			return is_unreachable(rc) ? RBAC_DIR_UNAVAILABLE : RBAC_DIR_ERROR;
+			/* A failed handshake is this server's fault, not the
+			 * config's: the next URI may do better. */
+			return RBAC_DIR_UNAVAILABLE;
 		}
 	}
 	/* Anonymous sessions bind too: it proves the server answers before
@@ -502,7 +523,10 @@ static enum rbac_dir_result open_session(struct rbac_dir *dir, LDAP *ld, const c
 		rc = ldap_sasl_bind_s(ld, cfg->ldap.bind_dn != NULL ? cfg->ldap.bind_dn : "",
 				      LDAP_SASL_SIMPLE, &cred, NULL, NULL, NULL);
 	if (rc == LDAP_SUCCESS)
-		return set_timeouts(ld, cfg->ldap.timeout) == 0 ? RBAC_DIR_OK : RBAC_DIR_ERROR;
+		return budget_apply(ld, deadline) != LDAP_LOCAL_ERROR ? RBAC_DIR_OK
+								      : RBAC_DIR_ERROR;
+	if (out_of_time(dir, rc))
+		rc = LDAP_TIMEOUT;
 	if (is_unreachable(rc)) {
 		log_unreachable(dir, ld, uri, "bind failed", rc);
 		return RBAC_DIR_UNAVAILABLE;
@@ -548,7 +572,7 @@ static bool close_on_exec(LDAP *ld)
 }
 
 static enum rbac_dir_result try_uri(struct rbac_dir *dir, const char *uri, const char *pw,
-				    size_t pwlen, LDAP **out)
+				    size_t pwlen, double deadline, LDAP **out)
 {
 	bool plain = false;
 	bool starttls;
@@ -571,7 +595,8 @@ static enum rbac_dir_result try_uri(struct rbac_dir *dir, const char *uri, const
 		unbind(ld);
 		return RBAC_DIR_ERROR;
 	}
-	res = open_session(dir, ld, uri, starttls, pw, pwlen);
+	rbac_watchdog_arm(&dir->wd, deadline);
+	res = open_session(dir, ld, uri, starttls, pw, pwlen, deadline);
 	if (res == RBAC_DIR_OK)
 		read_ahead(ld);
 	if (res == RBAC_DIR_OK && !close_on_exec(ld)) {
@@ -580,6 +605,7 @@ static enum rbac_dir_result try_uri(struct rbac_dir *dir, const char *uri, const
 		res = RBAC_DIR_ERROR;
 	}
 	if (res != RBAC_DIR_OK) {
+		rbac_watchdog_clear_fd(&dir->wd);
 		unbind(ld);
 		return res;
 	}
@@ -620,47 +646,6 @@ static char *connection_key(const struct rbac_config *cfg)
 	return buf;
 }
 
-/* Walks ldap.uri in order. libldap's own list only moves on when a connect
- * is refused; a server that accepts and stays silent would hang it. */
-static enum rbac_dir_result dir_connect(struct rbac_dir *dir)
-{
-	const struct rbac_config *cfg = dir->cfg;
-	enum rbac_dir_result res = RBAC_DIR_UNAVAILABLE;
-	char *pw = NULL;
-	size_t pwlen = 0, i;
-
-	if (cfg->ldap.n_uri == 0) {
-		rbac_log(dir->lg, LOG_ERR, "ldap.uri is empty");
-		return RBAC_DIR_ERROR;
-	}
-	/* The password file's identity before it is read: a file replaced
-	 * after this makes rbac_dir_reuse() reconnect, never the reverse. */
-	memset(&dir->pw_id, 0, sizeof(dir->pw_id));
-	if (cfg->ldap.bind_password_file != NULL)
-		rbac_file_id_of(&dir->pw_id, cfg->ldap.bind_password_file);
-	free(dir->key);
-	dir->key = connection_key(cfg);
-	if (dir->key == NULL)
-		return RBAC_DIR_ERROR;
-	if (read_bind_password(dir, &pw, &pwlen) != 0)
-		return RBAC_DIR_ERROR;
-	for (i = 0; i < cfg->ldap.n_uri; i++) {
-		res = try_uri(dir, cfg->ldap.uri[i], pw, pwlen, &dir->ld);
-		if (res != RBAC_DIR_UNAVAILABLE)
-			break;
-	}
-	wipe_password(pw, pwlen);
-	if (res == RBAC_DIR_OK) {
-		dir->pid = getpid();
-		dir->last_uri = cfg->ldap.uri[i];
-		dir->uri_index = i;
-	} else if (res == RBAC_DIR_UNAVAILABLE) {
-		rbac_log(dir->lg, LOG_ERR, "no directory server answered (%zu URI%s tried)",
-			 cfg->ldap.n_uri, cfg->ldap.n_uri == 1 ? "" : "s");
-	}
-	return res;
-}
-
 /* After fork() the child shares the parent's socket (and TLS session state).
  * An unbind, a TLS close_notify or a shutdown() sent from the child would end
  * the parent's session, and libldap has no call that frees a handle without
@@ -690,6 +675,7 @@ static void drop_connection(struct rbac_dir *dir)
 {
 	if (dir->ld == NULL)
 		return;
+	rbac_watchdog_clear_fd(&dir->wd);
 	if (dir->pid != getpid())
 		discard_inherited(dir);
 	else
@@ -697,37 +683,169 @@ static void drop_connection(struct rbac_dir *dir)
 	dir->ld = NULL;
 }
 
-/* Runs op on a connection: the kept one if any, else a new one. When a kept
- * connection turns out to be dead (the server restarted, or closed it after
- * its idle timeout), it is dropped and op is retried once on a new one. */
+/* What every connect of this call needs: the settings' key for
+ * rbac_dir_reuse() and the bind password. Returns 0, or -1 (logged). */
+static int connect_prepare(struct rbac_dir *dir, char **pw, size_t *pwlen)
+{
+	const struct rbac_config *cfg = dir->cfg;
+
+	if (cfg->ldap.n_uri == 0) {
+		rbac_log(dir->lg, LOG_ERR, "ldap.uri is empty");
+		return -1;
+	}
+	/* The password file's identity before it is read: a file replaced
+	 * after this makes rbac_dir_reuse() reconnect, never the reverse. */
+	memset(&dir->pw_id, 0, sizeof(dir->pw_id));
+	if (cfg->ldap.bind_password_file != NULL)
+		rbac_file_id_of(&dir->pw_id, cfg->ldap.bind_password_file);
+	free(dir->key);
+	dir->key = connection_key(cfg);
+	if (dir->key == NULL)
+		return -1;
+	return read_bind_password(dir, pw, pwlen);
+}
+
+/* This URI's share of the call: ldap.timeout, and never past the call's
+ * own deadline. */
+static double uri_deadline(const struct rbac_dir *dir)
+{
+	double d = monotonic_now() + dir->cfg->ldap.timeout;
+
+	return d < dir->call_deadline ? d : dir->call_deadline;
+}
+
+/* Connects to ldap.uri[i] and runs op there. UNAVAILABLE (and no
+ * connection kept) when the server did not answer or failed under op. */
+static enum rbac_dir_result run_on_uri(struct rbac_dir *dir, size_t i, const char *pw,
+				       size_t pwlen, dir_op_fn op, void *arg)
+{
+	const struct rbac_config *cfg = dir->cfg;
+	enum rbac_dir_result res;
+	bool lost = false;
+
+	res = try_uri(dir, cfg->ldap.uri[i], pw, pwlen, uri_deadline(dir), &dir->ld);
+	if (res != RBAC_DIR_OK)
+		return res;
+	dir->pid = getpid();
+	dir->last_uri = cfg->ldap.uri[i];
+	dir->uri_index = i;
+	dir->timed_out = false;
+	res = op(dir, arg, &lost);
+	if (!lost)
+		return res;
+	drop_connection(dir);
+	/* A bulk read that failed after its first pages has used its own
+	 * budget, not the walk's: each URI left gets ldap.timeout again. */
+	if (dir->per_page) {
+		double more =
+		    monotonic_now() + cfg->ldap.timeout * (double)(cfg->ldap.n_uri - i - 1);
+
+		if (more > dir->call_deadline)
+			dir->call_deadline = more;
+	}
+	return RBAC_DIR_UNAVAILABLE;
+}
+
+/* Walks ldap.uri in order, skipping index `skip` (a kept connection to it
+ * just timed out), until a server answers op or the call's time is up.
+ * libldap's own list only moves on when a connect is refused; a server
+ * that accepts and stays silent would hang it. */
+static enum rbac_dir_result dir_walk(struct rbac_dir *dir, dir_op_fn op, void *arg, size_t skip)
+{
+	const struct rbac_config *cfg = dir->cfg;
+	enum rbac_dir_result res = RBAC_DIR_UNAVAILABLE;
+	char *pw = NULL;
+	size_t pwlen = 0, i;
+
+	if (connect_prepare(dir, &pw, &pwlen) != 0)
+		return RBAC_DIR_ERROR;
+	for (i = 0; i < cfg->ldap.n_uri && res == RBAC_DIR_UNAVAILABLE; i++) {
+		if (i == skip)
+			continue;
+		if (monotonic_now() >= dir->call_deadline)
+			break;
+		res = run_on_uri(dir, i, pw, pwlen, op, arg);
+	}
+	wipe_password(pw, pwlen);
+	if (res == RBAC_DIR_UNAVAILABLE) {
+		dir->last_uri = NULL;
+		rbac_log(dir->lg, LOG_ERR,
+			 "no directory server answered (%zu URI%s configured)", cfg->ldap.n_uri,
+			 cfg->ldap.n_uri == 1 ? "" : "s");
+	}
+	return res;
+}
+
+/* The kept connection, within its URI's share of the call. */
+static enum rbac_dir_result run_kept(struct rbac_dir *dir, dir_op_fn op, void *arg, bool *lost)
+{
+	double deadline = uri_deadline(dir);
+	int fd = -1;
+
+	rbac_watchdog_arm(&dir->wd, deadline);
+	if (ldap_get_option(dir->ld, LDAP_OPT_DESC, &fd) == LDAP_OPT_SUCCESS && fd >= 0)
+		rbac_watchdog_set_fd(&dir->wd, fd);
+	(void)budget_apply(dir->ld, deadline);
+	dir->timed_out = false;
+	return op(dir, arg, lost);
+}
+
+/* The time one call may take (ldap.timeout per configured URI) starts now,
+ * with the watchdog that enforces it. */
+static void call_begin(struct rbac_dir *dir)
+{
+	int rc;
+
+	dir->call_deadline =
+	    monotonic_now() + dir->cfg->ldap.timeout * (double)dir->cfg->ldap.n_uri;
+	rc = rbac_watchdog_start(&dir->wd);
+	if (rc != 0)
+		rbac_log(dir->lg, LOG_WARNING,
+			 "no watchdog thread (%s): a server that stalls a TLS handshake "
+			 "can hold this call past ldap.timeout",
+			 strerror(rc));
+}
+
+/* No thread of ours outlives the call: the host may fork or exec next. */
+static void call_end(struct rbac_dir *dir)
+{
+	rbac_watchdog_stop(&dir->wd);
+}
+
+/* Runs op on a connection: the kept one if any, else the first URI that
+ * answers. A kept connection that fails is dropped: when it timed out,
+ * that was its URI's turn and the walk skips it; when it failed at once
+ * (the server restarted, or closed it after its idle timeout), its URI is
+ * tried again like any other. A server that fails under op (stalls, or
+ * closes mid-result) hands over to the next URI. Everything, connects,
+ * TLS handshakes, binds and operations, fits in ldap.timeout x URIs. */
 static enum rbac_dir_result dir_run(struct rbac_dir *dir, dir_op_fn op, void *arg)
 {
 	struct sigpipe_guard guard;
-	enum rbac_dir_result res;
-	bool kept, lost = false;
+	enum rbac_dir_result res = RBAC_DIR_UNAVAILABLE;
+	size_t skip = SIZE_MAX;
+	bool lost = false;
 	QBUF(q);
 
 	ensure_isolated();
 	sigpipe_block(&guard);
 	if (dir->ld != NULL && dir->pid != getpid())
 		drop_connection(dir);
-	kept = dir->ld != NULL;
-	res = kept ? RBAC_DIR_OK : dir_connect(dir);
-	if (res == RBAC_DIR_OK)
-		res = op(dir, arg, &lost);
-	if (lost) {
-		drop_connection(dir);
-		if (kept) {
-			rbac_log(dir->lg, LOG_INFO, "%s: connection lost, reconnecting",
-				 Q(q, dir->last_uri));
-			lost = false;
-			res = dir_connect(dir);
-			if (res == RBAC_DIR_OK)
-				res = op(dir, arg, &lost);
-			if (lost)
-				drop_connection(dir);
+	call_begin(dir);
+	if (dir->ld != NULL) {
+		res = run_kept(dir, op, arg, &lost);
+		if (lost) {
+			rbac_log(dir->lg, LOG_INFO, "%s: kept connection %s",
+				 Q(q, dir->last_uri),
+				 dir->timed_out ? "timed out" : "lost, reconnecting");
+			if (dir->timed_out)
+				skip = dir->uri_index;
+			drop_connection(dir);
 		}
 	}
+	if (dir->ld == NULL)
+		res = dir_walk(dir, op, arg, skip);
+	call_end(dir);
 	sigpipe_restore(&guard);
 	return res;
 }
@@ -736,14 +854,47 @@ static enum rbac_dir_result dir_run(struct rbac_dir *dir, dir_op_fn op, void *ar
  * Handle
  */
 
+/* libldap's word that it opened (or closed) a connection's socket: the
+ * socket the watchdog must cut, or must forget before its number can be
+ * reused. */
+static int conn_opened(LDAP *ld, Sockbuf *sb, LDAPURLDesc *srv, struct sockaddr *addr,
+		       struct ldap_conncb *ctx)
+{
+	struct rbac_dir *dir = ctx->lc_arg;
+	ber_socket_t fd = -1;
+
+	(void)ld;
+	(void)srv;
+	(void)addr;
+	if (ber_sockbuf_ctrl(sb, LBER_SB_OPT_GET_FD, &fd) == 1 && fd >= 0)
+		rbac_watchdog_set_fd(&dir->wd, fd);
+	return 0;
+}
+
+static void conn_closed(LDAP *ld, Sockbuf *sb, struct ldap_conncb *ctx)
+{
+	struct rbac_dir *dir = ctx->lc_arg;
+
+	(void)ld;
+	(void)sb;
+	rbac_watchdog_clear_fd(&dir->wd);
+}
+
 struct rbac_dir *rbac_dir_new(const struct rbac_config *cfg, const struct rbac_logger *lg)
 {
 	struct rbac_dir *dir = calloc(1, sizeof(*dir));
 
 	if (dir == NULL)
 		return NULL;
+	if (rbac_watchdog_init(&dir->wd) != 0) {
+		free(dir);
+		return NULL;
+	}
 	dir->cfg = cfg;
 	dir->lg = lg;
+	dir->conncb.lc_add = conn_opened;
+	dir->conncb.lc_del = conn_closed;
+	dir->conncb.lc_arg = dir;
 	return dir;
 }
 
@@ -756,6 +907,7 @@ void rbac_dir_free(struct rbac_dir *dir)
 	sigpipe_block(&guard);
 	drop_connection(dir);
 	sigpipe_restore(&guard);
+	rbac_watchdog_destroy(&dir->wd);
 	free(dir->key);
 	free(dir);
 }
@@ -824,6 +976,10 @@ static enum rbac_dir_result search_failed(struct rbac_dir *dir, int rc, const ch
 	QBUF(d);
 	QBUF(u);
 
+	if (out_of_time(dir, rc)) {
+		dir->timed_out = true;
+		rc = LDAP_TIMEOUT;
+	}
 	if (is_unreachable(rc)) {
 		*lost = true;
 		rbac_log(dir->lg, LOG_WARNING, "%s: search at %s failed: %s",
@@ -1138,6 +1294,18 @@ static int next_cookie(struct rbac_dir *dir, LDAPControl **sctrls, struct berval
 		   : -1;
 }
 
+/* A bulk read (every role, every account: rbacctl refresh of a large
+ * directory) gives each page ldap.timeout of its own rather than sharing
+ * one URI's budget, which would cap the size of a directory that can be
+ * read at all. A member's decision shares it (documented in rbac.conf(5)). */
+static void page_begin(struct rbac_dir *dir)
+{
+	if (!dir->per_page)
+		return;
+	(void)set_timeouts(dir->ld, dir->cfg->ldap.timeout);
+	rbac_watchdog_arm(&dir->wd, monotonic_now() + dir->cfg->ldap.timeout);
+}
+
 /* One page: send the request with the cookie, take its entries, and leave
  * the next cookie in *cookie. */
 static enum rbac_dir_result ns_page(struct rbac_dir *dir, struct ns_query *q, int scope,
@@ -1149,6 +1317,7 @@ static enum rbac_dir_result ns_page(struct rbac_dir *dir, struct ns_query *q, in
 	enum rbac_dir_result out = RBAC_DIR_ERROR;
 	int rc, err;
 
+	page_begin(dir);
 	if (ldap_create_page_control(dir->ld, RBAC_LDAP_PAGE_SIZE, cookie, 0, &ctrls[0]) !=
 	    LDAP_SUCCESS)
 		return RBAC_DIR_ERROR;
@@ -1407,8 +1576,10 @@ enum rbac_dir_result rbac_dir_load_namespace(struct rbac_dir *dir, const char *n
 	enum rbac_dir_result res;
 
 	res = ns_query_prepare(dir, &q, name, only_member, out);
+	dir->per_page = only_member == NULL; /* every role: a bulk read */
 	if (res == RBAC_DIR_OK)
 		res = dir_run(dir, ns_search, &q);
+	dir->per_page = false;
 	if (res == RBAC_DIR_OK)
 		res = ns_finish(dir, &q);
 	if (res != RBAC_DIR_OK) {
@@ -1810,6 +1981,7 @@ static enum rbac_dir_result accounts_page(struct rbac_dir *dir, struct accounts_
 	enum rbac_dir_result out = RBAC_DIR_ERROR;
 	int rc, err, taken = 0;
 
+	page_begin(dir);
 	if (ldap_create_page_control(dir->ld, RBAC_LDAP_PAGE_SIZE, cookie, 0, &ctrls[0]) !=
 	    LDAP_SUCCESS)
 		return RBAC_DIR_ERROR;
@@ -1862,7 +2034,9 @@ enum rbac_dir_result rbac_dir_load_accounts(struct rbac_dir *dir, struct rbac_ac
 		rbac_log(dir->lg, LOG_ERR, "ldap.user_base is not set");
 		return RBAC_DIR_ERROR;
 	}
+	dir->per_page = true;
 	res = dir_run(dir, accounts_search, &q);
+	dir->per_page = false;
 	if (res != RBAC_DIR_OK) {
 		rbac_accounts_free(q.v, q.n);
 		return res;

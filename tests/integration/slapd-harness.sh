@@ -34,6 +34,11 @@
 #                                cn=config one; the caller stops it)
 #   rbac_process_stop PID SIG SECONDS
 #                                send SIG, wait, then SIGKILL
+#   rbac_tls_certs DIR           a test CA and a 127.0.0.1 certificate (openssl)
+#
+# With RBAC_TEST_TLS=1 set before rbac_slapd_start, slapd also listens on
+# ldaps://127.0.0.1:<port+1> and answers StartTLS, with a certificate from
+# rbac_tls_certs; RBAC_TEST_LDAPS_URI and RBAC_TEST_CA_FILE are exported.
 #
 # Exported after rbac_slapd_start:
 #   RBAC_TEST_DIR RBAC_TEST_URI RBAC_TEST_PORT RBAC_TEST_LDAPI RBAC_TEST_BASE
@@ -228,6 +233,11 @@ _rbac_write_slapd_conf() {
 		# ppolicy.schema), so it is needed even to load the data.
 		printf 'moduleload back_mdb\nmoduleload ppolicy\n\n'
 		printf 'pidfile %s/slapd.pid\nargsfile %s/slapd.args\n\n' "$dir" "$dir"
+		if [[ -n ${RBAC_TEST_TLS:-} ]]; then
+			printf 'TLSCACertificateFile %s/tls/ca.crt\n' "$dir"
+			printf 'TLSCertificateFile %s/tls/server.crt\n' "$dir"
+			printf 'TLSCertificateKeyFile %s/tls/server.key\n\n' "$dir"
+		fi
 		# No "limits"/"sizelimit": slapd's default of 500 entries stays,
 		# as on a fresh server. Paging alone does not get past it (the
 		# paged total, size.prtotal, defaults to the same 500): the reading
@@ -286,8 +296,10 @@ rbac_slapd_spawn() {
 }
 
 _rbac_launch() {
+	local urls="ldap://127.0.0.1:$1/"
+	[[ -z ${RBAC_TEST_TLS:-} ]] || urls+=" ldaps://127.0.0.1:$(($1 + 1))/"
 	rbac_slapd_spawn "$RBAC_TEST_DIR/slapd.log" -f "$RBAC_TEST_DIR/slapd.conf" \
-		-h "ldap://127.0.0.1:$1/ $RBAC_TEST_LDAPI"
+		-h "$urls $RBAC_TEST_LDAPI"
 	_rbac_slapd_pid=$RBAC_SPAWNED_PID
 }
 
@@ -405,11 +417,45 @@ rbac_slapd_start() {
 	RBAC_TEST_LDAPI="ldapi://$(rbac_urlencode "$RBAC_TEST_DIR/ldapi")"
 	export RBAC_TEST_DIR RBAC_TEST_LDAPI
 
+	[[ -z ${RBAC_TEST_TLS:-} ]] || rbac_tls_certs "$RBAC_TEST_DIR/tls"
 	_rbac_write_slapd_conf "$RBAC_TEST_DIR"
 	_rbac_load_ldifs "$RBAC_TEST_DIR" "$@"
 	_rbac_start_on_free_port
 	RBAC_TEST_URI="ldap://127.0.0.1:$RBAC_TEST_PORT"
 	export RBAC_TEST_PORT RBAC_TEST_URI
+	if [[ -n ${RBAC_TEST_TLS:-} ]]; then
+		RBAC_TEST_LDAPS_URI="ldaps://127.0.0.1:$((RBAC_TEST_PORT + 1))"
+		RBAC_TEST_CA_FILE=$RBAC_TEST_DIR/tls/ca.crt
+		export RBAC_TEST_LDAPS_URI RBAC_TEST_CA_FILE
+	fi
+}
+
+# rbac_tls_certs DIR: a throwaway CA (DIR/ca.crt) and a certificate for
+# 127.0.0.1 that it signed (DIR/server.crt, DIR/server.key), made with
+# openssl. Skips the test (77) when openssl is missing.
+rbac_tls_certs() {
+	local d=$1
+	command -v openssl >/dev/null || {
+		echo "SKIP: openssl not found"
+		exit 77
+	}
+	mkdir -p "$d" || exit 99
+	{
+		openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
+			-keyout "$d/ca.key" -out "$d/ca.crt" -days 2 -subj /CN=rbac-test-ca \
+			-addext basicConstraints=critical,CA:TRUE \
+			-addext keyUsage=critical,keyCertSign,cRLSign &&
+			openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
+				-keyout "$d/server.key" -out "$d/server.csr" -subj /CN=127.0.0.1 &&
+			printf '%s\n' 'subjectAltName=IP:127.0.0.1' 'basicConstraints=CA:FALSE' \
+				'extendedKeyUsage=serverAuth' >"$d/server.ext" &&
+			openssl x509 -req -in "$d/server.csr" -CA "$d/ca.crt" -CAkey "$d/ca.key" \
+				-CAcreateserial -out "$d/server.crt" -days 2 -extfile "$d/server.ext"
+	} >"$d/openssl.log" 2>&1 || {
+		_rbac_say "making test certificates failed:"
+		cat "$d/openssl.log" >&2
+		exit 99
+	}
 }
 
 rbac_slapd_stop() {

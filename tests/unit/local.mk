@@ -33,6 +33,12 @@ tests_unit_check_escape_SOURCES = tests/unit/check_escape.c
 tests_unit_check_escape_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_check_escape_LDADD = common/librbacdir.la $(CHECK_LIBS)
 
+check_PROGRAMS += tests/unit/check_watchdog
+tests_unit_check_watchdog_SOURCES = tests/unit/check_watchdog.c
+tests_unit_check_watchdog_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_check_watchdog_LDADD = common/librbacdir.la $(CHECK_LIBS)
+TESTS += tests/unit/check_watchdog
+
 TESTS += \
 	tests/unit/check_model tests/unit/check_decision tests/unit/check_time \
 	tests/unit/check_log tests/unit/check_config tests/unit/check_escape
