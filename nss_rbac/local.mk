@@ -87,45 +87,12 @@ NSS_SYSTEM_TESTS = tests/system/nss_sudo.test
 TESTS += $(NSS_SYSTEM_TESTS)
 EXTRA_DIST += $(NSS_SYSTEM_TESTS)
 
-# ---- libFuzzer target for the snapshot reader (not part of `make check`):
-#   make fuzz [FUZZ_TIME=seconds] [FUZZ_CC=clang-14]
-# needs clang and its fuzzer runtime (Debian: clang, libclang-rt-14-dev).
-# Builds tests/fuzz/fuzz_snapshot with ASan+UBSan, writes a seed corpus with
-# the real writer and runs for FUZZ_TIME seconds (default 60); any crash,
-# sanitizer report or broken invariant fails the target and leaves the
-# input in tests/fuzz/ (crash-*).
-FUZZ_CC = clang
-FUZZ_TIME = 60
-FUZZ_SAN = -fsanitize=address,undefined -fno-sanitize-recover=undefined
-FUZZ_FLAGS = -g -O1 -fno-omit-frame-pointer $(FUZZ_SAN) -I. -I$(srcdir)/common \
-	$(DEFS) $(WARN_CFLAGS)
-FUZZ_READER = $(srcdir)/common/rbac_snapshot.c $(srcdir)/common/rbac_file.c
-FUZZ_WRITER = $(srcdir)/common/rbac_snapshot_write.c $(srcdir)/common/rbac_model.c \
-	$(srcdir)/common/rbac_decision.c $(srcdir)/common/rbac_strlist.c \
-	$(srcdir)/common/rbac_time.c $(srcdir)/common/rbac_log.c
-EXTRA_DIST += tests/fuzz/fuzz_snapshot.c tests/fuzz/snapshot_seeds.c
-
-tests/fuzz/fuzz_snapshot: $(srcdir)/tests/fuzz/fuzz_snapshot.c $(FUZZ_READER) config.h
-	$(AM_V_CCLD)$(MKDIR_P) tests/fuzz && \
-	$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer -o $@ $(srcdir)/tests/fuzz/fuzz_snapshot.c \
-		$(FUZZ_READER)
-tests/fuzz/snapshot_seeds: $(srcdir)/tests/fuzz/snapshot_seeds.c $(FUZZ_READER) \
-		$(FUZZ_WRITER) config.h
-	$(AM_V_CCLD)$(MKDIR_P) tests/fuzz && \
-	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $(srcdir)/tests/fuzz/snapshot_seeds.c $(FUZZ_READER) \
-		$(FUZZ_WRITER)
-
-.PHONY: fuzz
-fuzz: tests/fuzz/fuzz_snapshot tests/fuzz/snapshot_seeds
-	rm -rf tests/fuzz/corpus && $(MKDIR_P) tests/fuzz/corpus
-	tests/fuzz/snapshot_seeds tests/fuzz/corpus
-	cd tests/fuzz && ./fuzz_snapshot -max_total_time=$(FUZZ_TIME) -max_len=16384 \
-		-timeout=10 -rss_limit_mb=2048 -print_final_stats=1 corpus
-
-clean-local: nss-rbac-clean-fuzz
-.PHONY: nss-rbac-clean-fuzz
-nss-rbac-clean-fuzz:
-	rm -rf tests/fuzz/fuzz_snapshot tests/fuzz/snapshot_seeds tests/fuzz/corpus tests/tsan
+# ---- the fuzz targets, the snapshot reader's among them, are in
+# ---- tests/fuzz/local.mk (FUZZ_READER and FUZZ_WRITER too).
+clean-local: nss-rbac-clean-tsan
+.PHONY: nss-rbac-clean-tsan
+nss-rbac-clean-tsan:
+	rm -rf tests/tsan
 
 # ---- the NSS contract tests under ThreadSanitizer (not part of `make check`;
 # configure's --enable-sanitizers is ASan+UBSan, which cannot be combined

@@ -1,7 +1,17 @@
 /*
- * snapshot_seeds.c - writes a seed corpus for fuzz_snapshot: a groups.db
- * and an accounts.db built by the real writer from a small model (roles
- * with inheritance, a global namespace, windows, inactive users).
+ * snapshot_seeds.c - writes the seed corpus of the snapshot fuzz targets:
+ * pairs of groups.db and accounts.db built by the real writer from three
+ * small models.
+ *
+ *   basic    roles with inheritance, a global namespace, windows, inactive
+ *            users (groups.db, accounts.db)
+ *   windows  members whose windows open and close around the time the
+ *            snapshot is written, so groups carry a short pre-packed
+ *            interval and lookups walk the members outside it; a role
+ *            without gidNumber and one whose name is no group name
+ *            (groups-windows.db, accounts-windows.db)
+ *   empty    a namespace without roles or accounts
+ *            (groups-empty.db, accounts-empty.db)
  *
  *   snapshot_seeds DIR
  */
@@ -12,6 +22,17 @@
 #include <string.h>
 
 #include "rbac_snapshot_write.h"
+#include "rbac_time.h"
+
+/* "Written at" of every seed; the fuzz targets parse them at this time. */
+#define SEED_NOW     ((time_t)1700000000)
+#define MAX_ACCOUNTS 16
+
+struct seed_model {
+	struct rbac_namespace eng, global;
+	struct rbac_account acc[MAX_ACCOUNTS];
+	size_t n_acc;
+};
 
 static void fail(const char *what)
 {
@@ -33,9 +54,11 @@ static void role(struct rbac_namespace *ns, const char *name, const char *perm,
 	r->gid = gid;
 }
 
-static void account(struct rbac_account *a, const char *uid, const char *status,
-		    const char *from, const char *until)
+static void account(struct seed_model *m, const char *uid, const char *status, const char *from,
+		    const char *until)
 {
+	struct rbac_account *a = &m->acc[m->n_acc++];
+
 	rbac_account_init(a);
 	a->uid = strdup(uid);
 	a->dn = strdup(uid);
@@ -47,6 +70,51 @@ static void account(struct rbac_account *a, const char *uid, const char *status,
 		fail("out of memory");
 }
 
+/* A window bound `minutes` from SEED_NOW, as GeneralizedTime. */
+static const char *around(int minutes, char *buf)
+{
+	return rbac_time_format(SEED_NOW + minutes * 60, buf, 16);
+}
+
+static void model_init(struct seed_model *m)
+{
+	memset(m, 0, sizeof(*m));
+	rbac_namespace_init(&m->eng);
+	rbac_namespace_init(&m->global);
+	m->eng.name = strdup("eng");
+	m->global.name = strdup("global");
+}
+
+static void basic(struct seed_model *m)
+{
+	role(&m->eng, "user", "host.login", NULL, "heidi", "bob", 900001);
+	role(&m->eng, "admin", "host.sudo", "user", "alice", NULL, 900010);
+	role(&m->eng, "deployer", "app.deploy", "admin", "judy", "ghost", 0);
+	role(&m->global, "platform-admin", "*", NULL, "oscar", NULL, 900100);
+	account(m, "alice", "active", NULL, NULL);
+	account(m, "bob", "suspended", NULL, NULL);
+	account(m, "heidi", NULL, "20200101000000Z", "20991231235959Z");
+	account(m, "judy", "active", NULL, NULL);
+	account(m, "oscar", "active", NULL, "20230101000000Z");
+	account(m, "trent", "active", "20990101000000Z", NULL);
+}
+
+static void windows(struct seed_model *m)
+{
+	char a[16], b[16], c[16], d[16], e[16];
+
+	role(&m->eng, "oncall", "host.sudo", NULL, "ana", "ben", 900020);
+	role(&m->eng, "contractor", "host.login", NULL, "cid", "dee", 0);
+	role(&m->eng, "ops", "host.login", "oncall", "eve", "fay", 900021);
+	role(&m->eng, "Bad Name", "host.login", NULL, "ana", NULL, 900022);
+	account(m, "ana", "active", around(-5, a), around(5, b));
+	account(m, "ben", "active", around(2, c), NULL);
+	account(m, "cid", "active", NULL, around(-1, d));
+	account(m, "dee", "active", "19691231235959Z", around(60, e));
+	account(m, "eve", "disabled", NULL, NULL);
+	account(m, "fay", "active", "never", NULL); /* unreadable: not a member */
+}
+
 static void write_seed(const char *dir, const char *name, const struct rbac_snapshot_image *img)
 {
 	char err[512];
@@ -56,45 +124,44 @@ static void write_seed(const char *dir, const char *name, const struct rbac_snap
 		fail(err);
 }
 
-int main(int argc, char **argv)
+static void write_model(const char *dir, struct seed_model *m, const char *groups_name,
+			const char *accounts_name)
 {
 	static const char *const perms[] = {"host.login", "host.sudo"};
-	struct rbac_namespace eng, global;
-	struct rbac_account acc[6];
 	struct rbac_snapshot_options o = {
-	    "rbac-%r", "rbac-global-%r", 900000, 999999, true, 259200, 1, 1700000000, perms, 2};
-	struct rbac_snapshot_model m = {&eng, &global, acc, 6};
+	    "rbac-%r", "rbac-global-%r", 900000, 999999, true, 259200, 1, SEED_NOW, perms, 2};
+	struct rbac_snapshot_model sm = {&m->eng, &m->global, m->acc, m->n_acc};
 	struct rbac_snapshot_image g, a;
+
+	if (rbac_namespace_resolve(&m->eng, NULL) < 0 ||
+	    rbac_namespace_resolve(&m->global, NULL) < 0)
+		fail("resolve");
+	if (rbac_snapshot_build_groups(&sm, &o, NULL, &g) != 0 ||
+	    rbac_snapshot_build_accounts(&sm, &o, NULL, &a) != 0)
+		fail("build");
+	write_seed(dir, groups_name, &g);
+	write_seed(dir, accounts_name, &a);
+	rbac_snapshot_image_free(&g);
+	rbac_snapshot_image_free(&a);
+	for (size_t i = 0; i < m->n_acc; i++)
+		rbac_account_free(&m->acc[i]);
+	rbac_namespace_free(&m->eng);
+	rbac_namespace_free(&m->global);
+}
+
+int main(int argc, char **argv)
+{
+	struct seed_model m;
 
 	if (argc != 2)
 		fail("usage: snapshot_seeds DIR");
-	rbac_namespace_init(&eng);
-	rbac_namespace_init(&global);
-	eng.name = strdup("eng");
-	global.name = strdup("global");
-	role(&eng, "user", "host.login", NULL, "heidi", "bob", 900001);
-	role(&eng, "admin", "host.sudo", "user", "alice", NULL, 900010);
-	role(&eng, "deployer", "app.deploy", "admin", "judy", "ghost", 0);
-	role(&global, "platform-admin", "*", NULL, "oscar", NULL, 900100);
-	if (rbac_namespace_resolve(&eng, NULL) != 0 ||
-	    rbac_namespace_resolve(&global, NULL) != 0)
-		fail("resolve");
-	account(&acc[0], "alice", "active", NULL, NULL);
-	account(&acc[1], "bob", "suspended", NULL, NULL);
-	account(&acc[2], "heidi", NULL, "20200101000000Z", "20991231235959Z");
-	account(&acc[3], "judy", "active", NULL, NULL);
-	account(&acc[4], "oscar", "active", NULL, "20230101000000Z");
-	account(&acc[5], "trent", "active", "20990101000000Z", NULL);
-	if (rbac_snapshot_build_groups(&m, &o, NULL, &g) != 0 ||
-	    rbac_snapshot_build_accounts(&m, &o, NULL, &a) != 0)
-		fail("build");
-	write_seed(argv[1], "groups.db", &g);
-	write_seed(argv[1], "accounts.db", &a);
-	rbac_snapshot_image_free(&g);
-	rbac_snapshot_image_free(&a);
-	for (int i = 0; i < 6; i++)
-		rbac_account_free(&acc[i]);
-	rbac_namespace_free(&eng);
-	rbac_namespace_free(&global);
+	model_init(&m);
+	basic(&m);
+	write_model(argv[1], &m, "groups.db", "accounts.db");
+	model_init(&m);
+	windows(&m);
+	write_model(argv[1], &m, "groups-windows.db", "accounts-windows.db");
+	model_init(&m);
+	write_model(argv[1], &m, "groups-empty.db", "accounts-empty.db");
 	return 0;
 }

@@ -1,0 +1,128 @@
+# tests/fuzz/: included from the top-level Makefile.am.
+#
+# libFuzzer targets for every parser that reads bytes from outside the
+# program (not part of `make check`; needs clang and its fuzzer runtime,
+# Debian: clang, libclang-rt-14-dev), built with ASan and UBSan:
+#
+#   fuzz_time       GeneralizedTime (rbacValidFrom/Until, pwdAccountLockedTime)
+#   fuzz_config     rbac.conf through the real loader (libconfig)
+#   fuzz_snapshot   groups.db and accounts.db as they are, checksum and all
+#   fuzz_groups     groups.db, checksum made right: layout, content, lookups
+#   fuzz_accounts   accounts.db, checksum made right: lookups and the
+#                   offline decision (rbac_offline_lookup, _decide)
+#
+#   make fuzz [FUZZ_TIME=seconds] [FUZZ_RUNS=n] [FUZZ_TARGETS="fuzz_time ..."]
+#
+# CI mode: each target in turn for FUZZ_TIME seconds (default 40, about
+# 3.5 minutes for the five). Local mode, 10^7 executions each (one core;
+# fuzz_config is the slow one, about 700 per second on a busy machine):
+#
+#   nice make fuzz FUZZ_RUNS=10000000
+#
+# The corpus of a target starts from the committed seeds
+# (tests/fuzz/seeds/<name>/, and etc/rbac.conf.example) and from what
+# snapshot_seeds writes with the real writer, and grows in
+# tests/fuzz/corpus/<target>/ of the build tree, kept from run to run
+# (make clean removes it). A crash, a sanitizer report or a broken
+# invariant fails the target and leaves the input as
+# tests/fuzz/<target>-crash-*; replay it with
+#   tests/fuzz/<target> tests/fuzz/<target>-crash-...
+#
+# fuzz_config checks for leaks once, at the end of its run, instead of
+# after each input (-detect_leaks=0): libconfig's own leak (lsan.supp)
+# would make every check run and cost four fifths of the speed. A leak of
+# ours still fails the run.
+FUZZ_CC = clang
+FUZZ_TIME = 40
+FUZZ_RUNS =
+FUZZ_TARGETS = fuzz_time fuzz_config fuzz_snapshot fuzz_groups fuzz_accounts
+FUZZ_SAN = -fsanitize=address,undefined -fno-sanitize-recover=undefined
+FUZZ_FLAGS = -g -O1 -fno-omit-frame-pointer $(FUZZ_SAN) -I. -I$(srcdir)/common \
+	-I$(srcdir)/tests/fuzz $(DEFS) $(WARN_CFLAGS)
+# The snapshot reader alone, and the writer with the model (also used by
+# check-nss-tsan in nss_rbac/local.mk).
+FUZZ_READER = $(srcdir)/common/rbac_snapshot.c $(srcdir)/common/rbac_file.c
+FUZZ_WRITER = $(srcdir)/common/rbac_snapshot_write.c $(srcdir)/common/rbac_model.c \
+	$(srcdir)/common/rbac_decision.c $(srcdir)/common/rbac_strlist.c \
+	$(srcdir)/common/rbac_time.c $(srcdir)/common/rbac_log.c
+FUZZ_OFFLINE = $(FUZZ_READER) $(srcdir)/common/rbac_offline.c $(srcdir)/common/rbac_model.c \
+	$(srcdir)/common/rbac_decision.c $(srcdir)/common/rbac_strlist.c \
+	$(srcdir)/common/rbac_time.c $(srcdir)/common/rbac_log.c
+FUZZ_EXERCISE = $(srcdir)/tests/fuzz/snapshot_exercise.c
+FUZZ_EXERCISE_H = $(srcdir)/tests/fuzz/snapshot_exercise.h
+FUZZ_CONFIG = $(srcdir)/common/rbac_config.c $(srcdir)/common/rbac_file.c \
+	$(srcdir)/common/rbac_log.c $(srcdir)/common/rbac_strlist.c
+FUZZ_SEEDS = \
+	tests/fuzz/seeds/config/minimal.conf tests/fuzz/seeds/config/odd.conf \
+	tests/fuzz/seeds/config/argument.conf \
+	tests/fuzz/seeds/time/plain tests/fuzz/seeds/time/hour tests/fuzz/seeds/time/minute \
+	tests/fuzz/seeds/time/fraction-hour tests/fuzz/seeds/time/fraction-minute \
+	tests/fuzz/seeds/time/fraction-second tests/fuzz/seeds/time/comma \
+	tests/fuzz/seeds/time/offset tests/fuzz/seeds/time/offset-hours \
+	tests/fuzz/seeds/time/ad tests/fuzz/seeds/time/pre-epoch \
+	tests/fuzz/seeds/time/ppolicy-lock
+EXTRA_DIST += tests/fuzz/fuzz_snapshot.c tests/fuzz/fuzz_groups.c tests/fuzz/fuzz_accounts.c \
+	tests/fuzz/fuzz_config.c tests/fuzz/fuzz_time.c tests/fuzz/snapshot_seeds.c \
+	tests/fuzz/config.dict tests/fuzz/time.dict tests/fuzz/lsan.supp tests/fuzz/snapshot_exercise.c \
+	tests/fuzz/snapshot_exercise.h $(FUZZ_SEEDS)
+
+FUZZ_LINK = $(AM_V_CCLD)$(MKDIR_P) tests/fuzz && \
+	$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer -o $@
+
+tests/fuzz/fuzz_time: $(srcdir)/tests/fuzz/fuzz_time.c $(srcdir)/common/rbac_time.c config.h
+	$(FUZZ_LINK) $(srcdir)/tests/fuzz/fuzz_time.c $(srcdir)/common/rbac_time.c
+tests/fuzz/fuzz_config: $(srcdir)/tests/fuzz/fuzz_config.c $(FUZZ_CONFIG) config.h
+	$(FUZZ_LINK) $(LIBCONFIG_CFLAGS) $(srcdir)/tests/fuzz/fuzz_config.c $(FUZZ_CONFIG) \
+		$(LIBCONFIG_LIBS) $(LDAP_LIBS)
+tests/fuzz/fuzz_snapshot: $(srcdir)/tests/fuzz/fuzz_snapshot.c $(FUZZ_EXERCISE) $(FUZZ_EXERCISE_H) \
+		$(FUZZ_OFFLINE) config.h
+	$(FUZZ_LINK) $(srcdir)/tests/fuzz/fuzz_snapshot.c $(FUZZ_EXERCISE) $(FUZZ_OFFLINE)
+tests/fuzz/fuzz_groups: $(srcdir)/tests/fuzz/fuzz_groups.c $(FUZZ_EXERCISE) $(FUZZ_EXERCISE_H) \
+		$(FUZZ_OFFLINE) config.h
+	$(FUZZ_LINK) $(srcdir)/tests/fuzz/fuzz_groups.c $(FUZZ_EXERCISE) $(FUZZ_OFFLINE)
+tests/fuzz/fuzz_accounts: $(srcdir)/tests/fuzz/fuzz_accounts.c $(FUZZ_EXERCISE) $(FUZZ_EXERCISE_H) \
+		$(FUZZ_OFFLINE) config.h
+	$(FUZZ_LINK) $(srcdir)/tests/fuzz/fuzz_accounts.c $(FUZZ_EXERCISE) $(FUZZ_OFFLINE)
+tests/fuzz/snapshot_seeds: $(srcdir)/tests/fuzz/snapshot_seeds.c $(FUZZ_READER) \
+		$(FUZZ_WRITER) config.h
+	$(AM_V_CCLD)$(MKDIR_P) tests/fuzz && \
+	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $(srcdir)/tests/fuzz/snapshot_seeds.c $(FUZZ_READER) \
+		$(FUZZ_WRITER)
+
+# The seeds of a target: the committed ones for the text parsers, the
+# writer's output for the snapshot readers
+# (tests/fuzz/seed-corpus/ of the build tree, never the source's seeds/).
+tests/fuzz/seed-corpus-stamp: tests/fuzz/snapshot_seeds $(FUZZ_SEEDS) etc/rbac.conf.example
+	rm -rf tests/fuzz/seed-corpus && $(MKDIR_P) tests/fuzz/seed-corpus/snapshot
+	cp -R $(srcdir)/tests/fuzz/seeds/config $(srcdir)/tests/fuzz/seeds/time \
+		tests/fuzz/seed-corpus/
+	chmod -R u+w tests/fuzz/seed-corpus
+	cp $(srcdir)/etc/rbac.conf.example tests/fuzz/seed-corpus/config/example.conf
+	tests/fuzz/snapshot_seeds tests/fuzz/seed-corpus/snapshot
+	touch $@
+
+.PHONY: fuzz
+fuzz: tests/fuzz/seed-corpus-stamp $(FUZZ_TARGETS:%=tests/fuzz/%)
+	@for t in $(FUZZ_TARGETS); do \
+	  case $$t in \
+	    fuzz_time) seeds=time opts="-dict=$(srcdir)/tests/fuzz/time.dict -max_len=64" ;; \
+	    fuzz_config) seeds=config opts="-dict=$(srcdir)/tests/fuzz/config.dict \
+	      -max_len=4096 -detect_leaks=0" ;; \
+	    *) seeds=snapshot opts=-max_len=16384 ;; \
+	  esac; \
+	  if test -n "$(FUZZ_RUNS)"; then limit=-runs=$(FUZZ_RUNS); \
+	  else limit=-max_total_time=$(FUZZ_TIME); fi; \
+	  $(MKDIR_P) tests/fuzz/corpus/$$t || exit 1; \
+	  echo "fuzz: $$t $$limit"; \
+	  LSAN_OPTIONS=suppressions=$(srcdir)/tests/fuzz/lsan.supp \
+	  tests/fuzz/$$t $$limit $$opts -timeout=10 -rss_limit_mb=2048 \
+	    -print_final_stats=1 -artifact_prefix=tests/fuzz/$$t- \
+	    tests/fuzz/corpus/$$t tests/fuzz/seed-corpus/$$seeds || exit 1; \
+	done
+
+clean-local: fuzz-clean
+.PHONY: fuzz-clean
+fuzz-clean:
+	rm -rf tests/fuzz/seed-corpus tests/fuzz/seed-corpus-stamp tests/fuzz/corpus
+	rm -f tests/fuzz/fuzz_time tests/fuzz/fuzz_config tests/fuzz/fuzz_snapshot \
+		tests/fuzz/fuzz_groups tests/fuzz/fuzz_accounts tests/fuzz/snapshot_seeds
