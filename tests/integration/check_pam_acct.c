@@ -2,8 +2,8 @@
  * check_pam_acct.c - runs the real libpam account phase for one user and
  * prints what an application would see, for the pam*.test scripts.
  *
- *   check_pam_acct [-s] [-r RHOST] [-n] [-a ANSWER] [-b COMMAND] [-N COUNT] CONFDIR SERVICE
- * USER
+ *   check_pam_acct [-s] [-r RHOST] [-n] [-a ANSWER] [-z] [-b COMMAND] [-N COUNT]
+ *                  CONFDIR SERVICE USER
  *
  * pam_start_confdir() reads CONFDIR/SERVICE, a service file the test
  * wrote, so the module under test is loaded from the build tree and no
@@ -17,7 +17,8 @@
  *
  * -s passes PAM_SILENT, -r sets PAM_RHOST, -n starts without a user
  * (PAM_USER unset), -a answers prompts with ANSWER (without -a a prompt
- * fails with PAM_CONV_ERR, as a conversation with nobody behind it), -b runs COMMAND (sh -c)
+ * fails with PAM_CONV_ERR, as a conversation with nobody behind it), -z
+ * "answers" prompts with PAM_SUCCESS and no response at all, -b runs COMMAND (sh -c)
  * after a first pam_acct_mgmt() and then calls it again on the same handle: a directory change
  * must take effect at the next call, in the same process, with nothing restarted. -N COUNT does
  * the whole pam_start_confdir()/pam_acct_mgmt()/pam_end() COUNT times in this process, as a
@@ -71,6 +72,9 @@ static void print_code(int rc)
 	printf("rc=%d\n", rc);
 }
 
+/* -z: a prompt gets PAM_SUCCESS without any response. */
+static bool answer_nothing;
+
 /* Records messages and prompts; a prompt is answered with `data` (-a),
  * or fails when there is none. */
 static int conversation(int n, const struct pam_message **msg, struct pam_response **resp,
@@ -83,7 +87,7 @@ static int conversation(int n, const struct pam_message **msg, struct pam_respon
 	*resp = NULL;
 	if (r == NULL)
 		return PAM_BUF_ERR;
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n && r != NULL; i++) {
 		switch (msg[i]->msg_style) {
 		case PAM_ERROR_MSG:
 			printf("error=%s\n", msg[i]->msg);
@@ -93,6 +97,11 @@ static int conversation(int n, const struct pam_message **msg, struct pam_respon
 			break;
 		default:
 			printf("prompt=%s\n", msg[i]->msg);
+			if (answer_nothing) {
+				free(r);
+				r = NULL;
+				break;
+			}
 			if (answer == NULL) {
 				free(r);
 				return PAM_CONV_ERR;
@@ -125,8 +134,9 @@ static void account_phase(pam_handle_t *pamh, int flags)
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: check_pam_acct [-s] [-r RHOST] [-n] [-a ANSWER] [-b COMMAND] "
-			"[-N COUNT] CONFDIR SERVICE USER\n");
+	fprintf(stderr,
+		"usage: check_pam_acct [-s] [-r RHOST] [-n] [-a ANSWER] [-z] [-b COMMAND] "
+		"[-N COUNT] CONFDIR SERVICE USER\n");
 	return 2;
 }
 
@@ -177,7 +187,7 @@ int main(int argc, char **argv)
 	char *end;
 	int opt, rc = 0;
 
-	while ((opt = getopt(argc, argv, "sr:na:b:N:")) != -1) {
+	while ((opt = getopt(argc, argv, "sr:na:zb:N:")) != -1) {
 		switch (opt) {
 		case 's':
 			r.flags |= PAM_SILENT;
@@ -190,6 +200,9 @@ int main(int argc, char **argv)
 			break;
 		case 'a':
 			r.answer = optarg;
+			break;
+		case 'z':
+			answer_nothing = true;
 			break;
 		case 'b':
 			r.between = optarg;
