@@ -110,6 +110,7 @@ static const struct config_key config_keys[] = {
 	STRING_KEY("ldap.bind_password_file", ldap.bind_password_file, check_absolute_path),
 	NUMBER_KEY("ldap.timeout", V_FLOAT, ldap.timeout, set_double, 0.1, 300),
 	BOOL_KEY("ldap.allow_insecure_bind", ldap.allow_insecure_bind),
+	BOOL_KEY("ldap.allow_insecure", ldap.allow_insecure),
 	GROUP_KEY("ldap.tls"),
 	BOOL_KEY("ldap.tls.starttls", ldap.tls.starttls),
 	STRING_KEY("ldap.tls.ca_file", ldap.tls.ca_file, check_absolute_path),
@@ -762,6 +763,7 @@ static int load_uris(struct rbac_config *cfg, const struct config_key *k,
 	free_strv(cfg->ldap.uri, cfg->ldap.n_uri);
 	cfg->ldap.uri = uris.v;
 	cfg->ldap.n_uri = uris.n;
+	cfg->ldap.uri_line = (unsigned)config_setting_source_line(s);
 	return 0;
 fail:
 	rbac_strlist_free(&uris);
@@ -1121,6 +1123,26 @@ static int check_insecure_bind(const struct rbac_config *cfg, const char *file, 
 	    file, host);
 }
 
+/* The directory's answers decide who may log in: over plain ldap:// to
+ * another host, anyone on the path could write them, password or not. */
+static int check_plaintext(const struct rbac_config *cfg, const char *file, char *err,
+			   size_t errlen)
+{
+	char host[RBAC_LOG_QUOTE_BUFSZ], where[32] = "";
+
+	if (cfg->ldap.tls.starttls || cfg->ldap.allow_insecure || cfg->ldap.allow_insecure_bind)
+		return 0;
+	if (find_insecure_uri(cfg, host, sizeof(host)) < 0)
+		return 0;
+	if (cfg->ldap.uri_line > 0)
+		snprintf(where, sizeof(where), ":%u", cfg->ldap.uri_line);
+	return put_error(err, errlen,
+			 "%s%s: ldap.uri: refusing plain ldap:// to %s without "
+			 "ldap.tls.starttls: its answers decide access (use ldaps:// or "
+			 "ldap.tls.starttls, or set ldap.allow_insecure = true)",
+			 file, where, host);
+}
+
 static int check_required(const struct rbac_config *cfg, const char *file, char *err,
 			  size_t errlen)
 {
@@ -1189,7 +1211,9 @@ int rbac_config_validate(const struct rbac_config *cfg, char *err, size_t errlen
 		return -1;
 	if (check_bind_pair(cfg, file, err, errlen) < 0)
 		return -1;
-	return check_insecure_bind(cfg, file, err, errlen);
+	if (check_insecure_bind(cfg, file, err, errlen) < 0)
+		return -1;
+	return check_plaintext(cfg, file, err, errlen);
 }
 
 /* ---- lookups ---- */

@@ -38,6 +38,11 @@ struct rbac_config {
 		char *bind_password_file; /* default: NULL */
 		double timeout;		  /* default 3.0, range [0.1, 300] */
 		bool allow_insecure_bind; /* default false */
+		/* default false: plain ldap:// off loopback without StartTLS
+		 * is refused even without a password (allow_insecure_bind
+		 * implies it) */
+		bool allow_insecure;
+		unsigned uri_line; /* where ldap.uri was set; 0: not from a file */
 		struct {
 			bool starttls; /* default false */
 			char *ca_file; /* default NULL: the system's trust store */

@@ -349,11 +349,19 @@ static bool uri_check(struct rbac_dir *dir, const char *uri, bool *plain_ldap)
 		return false;
 	}
 	*plain_ldap = strcasecmp(lud->lud_scheme, "ldap") == 0;
-	if (cfg->ldap.bind_dn != NULL && *plain_ldap && !cfg->ldap.tls.starttls &&
-	    !cfg->ldap.allow_insecure_bind && !rbac_host_is_loopback(lud->lud_host)) {
+	if (!*plain_ldap || cfg->ldap.tls.starttls || cfg->ldap.allow_insecure_bind ||
+	    rbac_host_is_loopback(lud->lud_host)) {
+		/* TLS, loopback, or the admin said so */
+	} else if (cfg->ldap.bind_dn != NULL) {
 		rbac_log(dir->lg, LOG_ERR,
 			 "ldap.uri %s: refusing to send the bind password without TLS "
 			 "(use ldaps://, tls.starttls, or ldap.allow_insecure_bind)",
+			 Q(q, uri));
+		ok = false;
+	} else if (!cfg->ldap.allow_insecure) {
+		rbac_log(dir->lg, LOG_ERR,
+			 "ldap.uri %s: refusing answers that decide access without TLS "
+			 "(use ldaps://, tls.starttls, or ldap.allow_insecure)",
 			 Q(q, uri));
 		ok = false;
 	}
@@ -637,8 +645,8 @@ static char *connection_key(const struct rbac_config *cfg)
 	key_put(f, cfg->ldap.bind_dn);
 	key_put(f, cfg->ldap.bind_password_file);
 	key_put(f, cfg->ldap.tls.ca_file);
-	fprintf(f, "%a;%d;%d;%d", cfg->ldap.timeout, cfg->ldap.allow_insecure_bind,
-		cfg->ldap.tls.starttls, cfg->ldap.tls.verify);
+	fprintf(f, "%a;%d;%d;%d;%d", cfg->ldap.timeout, cfg->ldap.allow_insecure_bind,
+		cfg->ldap.allow_insecure, cfg->ldap.tls.starttls, cfg->ldap.tls.verify);
 	if (fclose(f) != 0) {
 		free(buf);
 		return NULL;

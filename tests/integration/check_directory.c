@@ -1130,6 +1130,23 @@ START_TEST(test_bind_wrong_password)
 }
 END_TEST
 
+/* Plain ldap:// off loopback without StartTLS is refused before any
+ * connect, even anonymous (the config loader refuses it first; this is the
+ * last line of defence for a config built another way). A connect to the
+ * reserved name would fail as UNAVAILABLE, "Can't contact LDAP server";
+ * the refusal is ERROR, and the real server after it is not tried. */
+START_TEST(test_plaintext_refused_before_connect)
+{
+	struct rbac_namespace ns;
+
+	set_uris(&cfg, "ldap://ldap.invalid/", env("RBAC_TEST_URI"), NULL);
+	ck_assert_int_eq(load_ns("eng", NULL, &ns), RBAC_DIR_ERROR);
+	expect_log("refusing answers that decide access without TLS");
+	ck_assert_msg(!log_has("Can't contact"), "a connect was tried:\n%s", logbuf);
+	rbac_namespace_free(&ns);
+}
+END_TEST
+
 /* The password file is checked before any server is contacted: with a
  * closed port as the only URI, trying would give UNAVAILABLE. */
 static void expect_refused_password_file(const char *content, mode_t mode, uid_t owner)
@@ -1664,6 +1681,7 @@ static Suite *directory_suite(void)
 	tcase_add_test(tc, test_failover_silent);
 	tcase_add_test(tc, test_dead_directory);
 	tcase_add_test(tc, test_dead_directory_two_uris);
+	tcase_add_test(tc, test_plaintext_refused_before_connect);
 	tcase_add_test(tc, test_bind_reader);
 	tcase_add_test(tc, test_bind_password_without_newline);
 	tcase_add_test(tc, test_bind_wrong_password);

@@ -39,6 +39,12 @@
 #define INSECURE(host)                                                                         \
 	": ldap.bind_dn: refusing to send a bind password over plain ldap:// to " host         \
 	" without ldap.tls.starttls (set ldap.allow_insecure_bind = true to override)"
+/* The answers decide who may log in: without TLS anyone on the path could
+ * write them. LINE is where ldap.uri is. */
+#define PLAINTEXT(line, host)                                                                  \
+	":" line ": ldap.uri: refusing plain ldap:// to " host " without ldap.tls.starttls: "  \
+	"its answers decide access (use ldaps:// or ldap.tls.starttls, or set "                \
+	"ldap.allow_insecure = true)"
 
 /* The example of DESIGN.md §5, comments kept, alignment squeezed to fit. */
 static const char design_example[] =
@@ -186,6 +192,7 @@ START_TEST(test_defaults)
 	ck_assert_ptr_null(cfg.ldap.bind_password_file);
 	ck_assert_double_eq(cfg.ldap.timeout, 3.0);
 	ck_assert(!cfg.ldap.allow_insecure_bind);
+	ck_assert(!cfg.ldap.allow_insecure);
 	ck_assert(!cfg.ldap.tls.starttls);
 	ck_assert_ptr_null(cfg.ldap.tls.ca_file);
 	ck_assert(cfg.ldap.tls.verify);
@@ -342,6 +349,7 @@ START_TEST(test_every_key_set)
 	    "  bind_password_file = \"/etc/rbac.secret\";\n"
 	    "  timeout = 7;\n"
 	    "  allow_insecure_bind = true;\n"
+	    "  allow_insecure = true;\n"
 	    "  tls = { starttls = true; ca_file = \"/etc/ca.pem\"; verify = false; };\n"
 	    "};\n"
 	    "namespace = \"ops.team_1-a\";\n"
@@ -370,6 +378,7 @@ START_TEST(test_every_key_set)
 	ck_assert_str_eq(cfg.ldap.uri[1], "ldapi://%2frun%2fslapd%2fldapi");
 	ck_assert_double_eq(cfg.ldap.timeout, 7.0);
 	ck_assert(cfg.ldap.allow_insecure_bind);
+	ck_assert(cfg.ldap.allow_insecure);
 	ck_assert(cfg.ldap.tls.starttls);
 	ck_assert_str_eq(cfg.ldap.tls.ca_file, "/etc/ca.pem");
 	ck_assert(!cfg.ldap.tls.verify);
@@ -614,6 +623,17 @@ static const struct bad_case bad_files[] = {
     {"ldap = {\n  uri = \"ldap://ldap.example.org\";\n" BASE_LINE BIND_LINES
      "  tls = { starttls = false; };\n  allow_insecure_bind = false;\n};\n" NS_LINE,
      INSECURE("ldap.example.org")},
+    /* anonymous: no password to leak, but answers anyone could forge */
+    {"ldap = {\n  uri = \"ldap://ldap.example.org\";\n" BASE_LINE "};\n" NS_LINE,
+     PLAINTEXT("2", "ldap.example.org")},
+    {"ldap = {\n" BASE_LINE "\n  uri = [ \"ldaps://a.example.org\",\n"
+     "          \"ldap://10.0.0.1:389\" ];\n};\n" NS_LINE,
+     PLAINTEXT("4", "10.0.0.1")},
+    {"ldap = {\n  uri = \"ldap:///\";\n" BASE_LINE "};\n" NS_LINE,
+     PLAINTEXT("2", "the default host")},
+    {"ldap = {\n  uri = \"ldap://ldap.example.org\";\n" BASE_LINE
+     "  allow_insecure = false;\n  tls = { starttls = false; };\n};\n" NS_LINE,
+     PLAINTEXT("2", "ldap.example.org")},
 };
 
 START_TEST(test_bad_file)
@@ -634,8 +654,15 @@ static const char *const insecure_bind_allowed[] = {
     "  tls = { starttls = true; };\n};\n" NS_LINE,
     "ldap = {\n  uri = \"ldap://ldap.example.org\";\n" BASE_LINE BIND_LINES
     "  allow_insecure_bind = true;\n};\n" NS_LINE,
-    /* no bind password, nothing to leak */
-    "ldap = {\n  uri = \"ldap://ldap.example.org\";\n" BASE_LINE "};\n" NS_LINE,
+    /* anonymous: loopback, TLS, or said so */
+    "ldap = {\n  uri = \"ldap://127.0.0.1:3389\";\n" BASE_LINE "};\n" NS_LINE,
+    "ldap = {\n  uri = \"ldap://ldap.example.org\";\n" BASE_LINE
+    "  tls = { starttls = true; };\n};\n" NS_LINE,
+    "ldap = {\n  uri = \"ldap://ldap.example.org\";\n" BASE_LINE
+    "  allow_insecure = true;\n};\n" NS_LINE,
+    /* a bind password in clear is worse than answers in clear */
+    "ldap = {\n  uri = \"ldap://ldap.example.org\";\n" BASE_LINE
+    "  allow_insecure_bind = true;\n};\n" NS_LINE,
 };
 
 START_TEST(test_insecure_bind_allowed)
