@@ -25,6 +25,21 @@
 int rbac_file_open_trusted(const char *path, uid_t owner, mode_t forbidden, struct stat *st,
 			   char *err, size_t errlen);
 
+/* The directory dir, opened O_PATH, after checking it and every directory
+ * above it (symbolic links in dir resolved first): each is owned by root
+ * or `owner`; dir itself is writable by nobody else, sticky or not; one
+ * above it may be writable by others only when it is sticky (/tmp), where
+ * nobody but an entry's owner may rename or remove it. A directory that
+ * others may write would let them swap the files in it. Returns the
+ * descriptor, or -1 with a message naming the directory in err. */
+int rbac_file_open_dir_trusted(const char *dir, uid_t owner, char *err, size_t errlen);
+
+/* rbac_file_open_trusted, with the directory holding path (and those
+ * above it) checked by rbac_file_open_dir_trusted, and the file opened
+ * in the directory that was checked. */
+int rbac_file_open_trusted_in_dir(const char *path, uid_t owner, mode_t forbidden,
+				  struct stat *st, char *err, size_t errlen);
+
 /* Reads a whole trusted file of at most `max` bytes into a NUL-terminated
  * malloc()ed buffer. Returns it (length in *len if len != NULL), or NULL with
  * a message in err. */
@@ -48,5 +63,7 @@ void rbac_file_id_of(struct rbac_file_id *id, const char *path);
 /* True when path (not followed) still names the very file of id,
  * unchanged: same device, inode, size, mtime and ctime. One lstat(2). */
 bool rbac_file_same(const struct rbac_file_id *id, const char *path);
+/* The same for the file open on fd. One fstat(2). */
+bool rbac_file_fd_same(const struct rbac_file_id *id, int fd);
 
 #endif

@@ -77,11 +77,13 @@ static const char *const error_names[] = {
     [RBAC_SNAPSHOT_E_CONTENT] = "inconsistent content",
     [RBAC_SNAPSHOT_E_STALE] = "stale (older than its stale-after time)",
     [RBAC_SNAPSHOT_E_NOMEM] = "out of memory",
+    [RBAC_SNAPSHOT_E_FUTURE] = "dated in the future (written more than 300 s after now: "
+			       "was the clock set back?)",
 };
 
 const char *rbac_snapshot_strerror(enum rbac_snapshot_error e)
 {
-	if ((unsigned)e > RBAC_SNAPSHOT_E_NOMEM)
+	if ((unsigned)e > RBAC_SNAPSHOT_E_FUTURE)
 		return "unknown error";
 	return error_names[e];
 }
@@ -146,15 +148,37 @@ static const char *str_at(const struct rbac_snapshot *s, uint32_t off)
 	return (const char *)s->data + s->sec[SEC_STRINGS].offset + off;
 }
 
+/* off/len lie inside the strings section (whose bounds the parse checked
+ * and keeps in s: they are never read from the file again). Says nothing
+ * about the bytes, which a file rewritten in place may change at any time:
+ * users of a string go by its length, never by its NUL. */
+static bool string_in_range(const struct rbac_snapshot *s, uint32_t off, uint32_t len)
+{
+	uint32_t size = s->sec[SEC_STRINGS].count;
+
+	return off < size && len < size - off;
+}
+
+/* strcmp of the caller's C string a with the len bytes at b, without
+ * reading b past len (b's NUL is not trusted to be there). */
+static int name_cmp(const char *a, size_t alen, const char *b, uint32_t blen)
+{
+	size_t n = alen < blen ? alen : blen;
+	int c = memcmp(a, b, n);
+
+	if (c != 0)
+		return c;
+	return alen < blen ? -1 : alen > blen ? 1 : 0;
+}
+
 /* off/len name a non-empty (unless allow_empty) string followed by its NUL
  * and holding no other. */
 static bool string_ok(const struct rbac_snapshot *s, uint32_t off, uint32_t len,
 		      bool allow_empty)
 {
-	uint32_t size = s->sec[SEC_STRINGS].count;
 	const char *p;
 
-	if (off >= size || len >= size - off || (len == 0 && !allow_empty))
+	if (!string_in_range(s, off, len) || (len == 0 && !allow_empty))
 		return false;
 	p = str_at(s, off);
 	return p[len] == '\0' && memchr(p, '\0', len) == NULL;
@@ -231,35 +255,105 @@ static enum rbac_snapshot_error check_namespace(struct rbac_snapshot *s)
 
 /* ------------------------------------------------------------- groups.db */
 
-static void read_group(const struct rbac_snapshot *s, uint32_t i, struct rbac_snapshot_group *g)
+/* A string of the strings section, checked where it is used: in range, and
+ * its NUL where the length says. Users of it still go by the length: the
+ * bytes may change after this check in a file rewritten in place. */
+static bool string_at(const struct rbac_snapshot *s, uint32_t off, uint32_t len, const char **p)
 {
-	const unsigned char *r = rec(s, SEC_GROUPS, GROUP_REC, i);
+	if (!string_in_range(s, off, len) || str_at(s, off)[len] != '\0')
+		return false;
+	*p = str_at(s, off);
+	return true;
+}
 
+/* Entry i of a section of u32 numbers when i is in range and the number
+ * below limit, else UINT32_MAX (which no record number reaches). */
+static uint32_t u32_checked(const struct rbac_snapshot *s, int sec, uint32_t i, uint32_t limit)
+{
+	uint32_t v;
+
+	if (i >= s->sec[sec].count)
+		return UINT32_MAX;
+	v = u32_at(s, sec, i);
+	return v < limit ? v : UINT32_MAX;
+}
+
+/* What a caller gets in place of a record that fails its check. */
+static void group_clear(struct rbac_snapshot_group *g, uint32_t i)
+{
+	memset(g, 0, sizeof(*g));
 	g->index = i;
-	g->name = str_at(s, get32(r));
+	g->name = "";
+	g->packed = "";
+}
+
+/* Group record i, each field read once into g and checked against the
+ * sections (whose bounds s keeps) before anything follows it. The parse
+ * made the same checks, but a file rewritten in place changes under the
+ * processes that map it, so this check is the one a lookup relies on. */
+static bool read_group(const struct rbac_snapshot *s, uint32_t i, struct rbac_snapshot_group *g)
+{
+	const unsigned char *r;
+	uint32_t name_off, packed_off;
+
+	group_clear(g, i);
+	if (s->kind != RBAC_SNAPSHOT_GROUPS || i >= s->sec[SEC_GROUPS].count)
+		return false;
+	r = rec(s, SEC_GROUPS, GROUP_REC, i);
+	name_off = get32(r);
 	g->name_len = get32(r + 4);
 	g->gid = get32(r + 8);
 	g->first_member = get32(r + 12);
 	g->n_members = get32(r + 16);
 	g->flags = get32(r + 20);
-	g->packed = (const char *)rec(s, SEC_PACKED, 1, get32(r + 24));
+	packed_off = get32(r + 24);
 	g->packed_size = get32(r + 28);
 	g->first_packed = get32(r + 32);
 	g->n_packed = get32(r + 36);
 	g->since = gets64(r + 40);
 	g->until = gets64(r + 48);
+	if (!string_at(s, name_off, g->name_len, &g->name) ||
+	    !range_ok(g->first_member, g->n_members, s->sec[SEC_MEMBERS].count) ||
+	    !range_ok(packed_off, g->packed_size, s->sec[SEC_PACKED].count) ||
+	    !range_ok(g->first_packed, g->n_packed, s->sec[SEC_PACKED_OFFS].count)) {
+		group_clear(g, i);
+		return false;
+	}
+	g->packed = (const char *)rec(s, SEC_PACKED, 1, packed_off);
+	return true;
 }
 
-static void read_user(const struct rbac_snapshot *s, uint32_t i, struct rbac_snapshot_user *u)
+static void user_clear(struct rbac_snapshot_user *u, uint32_t i)
 {
-	const unsigned char *r = rec(s, SEC_USERS, USER_REC, i);
-
+	memset(u, 0, sizeof(*u));
 	u->index = i;
-	u->name = str_at(s, get32(r));
+	u->name = "";
+	u->valid_from = INT64_MAX; /* current at no time */
+	u->valid_until = INT64_MIN;
+}
+
+/* User record i, read and checked as read_group does. */
+static bool read_user(const struct rbac_snapshot *s, uint32_t i, struct rbac_snapshot_user *u)
+{
+	const unsigned char *r;
+	uint32_t name_off;
+
+	user_clear(u, i);
+	if (s->kind != RBAC_SNAPSHOT_GROUPS || i >= s->sec[SEC_USERS].count)
+		return false;
+	r = rec(s, SEC_USERS, USER_REC, i);
+	name_off = get32(r);
+	u->name_len = get32(r + 4);
 	u->valid_from = gets64(r + 8);
 	u->valid_until = gets64(r + 16);
 	u->first_group = get32(r + 24);
 	u->n_groups = get32(r + 28);
+	if (!string_at(s, name_off, u->name_len, &u->name) ||
+	    !range_ok(u->first_group, u->n_groups, s->sec[SEC_USER_GROUPS].count)) {
+		user_clear(u, i);
+		return false;
+	}
+	return true;
 }
 
 /* A slice of u32 numbers, each below limit, strictly increasing. */
@@ -335,13 +429,12 @@ static bool group_indexes_ok(const struct rbac_snapshot *s)
 			return false;
 	}
 	for (uint32_t i = 1; i < n; i++) {
-		read_group(s, u32_at(s, SEC_NAME_IDX, i - 1), &a);
-		read_group(s, u32_at(s, SEC_NAME_IDX, i), &b);
-		if (strcmp(a.name, b.name) >= 0)
+		if (!read_group(s, u32_at(s, SEC_NAME_IDX, i - 1), &a) ||
+		    !read_group(s, u32_at(s, SEC_NAME_IDX, i), &b) ||
+		    name_cmp(a.name, a.name_len, b.name, b.name_len) >= 0)
 			return false;
-		read_group(s, u32_at(s, SEC_GID_IDX, i - 1), &a);
-		read_group(s, u32_at(s, SEC_GID_IDX, i), &b);
-		if (a.gid >= b.gid)
+		if (!read_group(s, u32_at(s, SEC_GID_IDX, i - 1), &a) ||
+		    !read_group(s, u32_at(s, SEC_GID_IDX, i), &b) || a.gid >= b.gid)
 			return false;
 	}
 	return true;
@@ -350,31 +443,30 @@ static bool group_indexes_ok(const struct rbac_snapshot *s)
 /* Users sorted by name; adds up their group counts. */
 static bool users_sorted(const struct rbac_snapshot *s, uint64_t *pairs)
 {
-	const char *prev = NULL;
+	struct rbac_snapshot_user prev, u;
 
 	*pairs = 0;
 	for (uint32_t i = 0; i < s->sec[SEC_USERS].count; i++) {
-		const unsigned char *r = rec(s, SEC_USERS, USER_REC, i);
-		const char *name = str_at(s, get32(r));
-
-		if (prev != NULL && strcmp(prev, name) >= 0)
+		if (!read_user(s, i, &u))
 			return false;
-		*pairs += get32(r + 28);
-		prev = name;
+		if (i > 0 && name_cmp(prev.name, prev.name_len, u.name, u.name_len) >= 0)
+			return false;
+		*pairs += u.n_groups;
+		prev = u;
 	}
 	return true;
 }
 
-/* The member u of group g (user record r) is in the packed names, next at
- * *at as the *k-th: u's name and its NUL. Moves past it. */
+/* The member u of group g is in the packed names, next at *at as the
+ * *k-th: u's name and its NUL. Moves past it. */
 static bool packed_next(const struct rbac_snapshot *s, const struct rbac_snapshot_group *g,
-			const unsigned char *r, uint32_t *k, uint32_t *at)
+			const struct rbac_snapshot_user *u, uint32_t *k, uint32_t *at)
 {
-	uint32_t len = get32(r + 4);
+	uint32_t len = u->name_len;
 
 	if (*k >= g->n_packed || rbac_snapshot_packed_offset(s, g, *k) != *at ||
-	    len >= g->packed_size - *at ||
-	    memcmp(g->packed + *at, str_at(s, get32(r)), (size_t)len + 1) != 0)
+	    *at > g->packed_size || len >= g->packed_size - *at ||
+	    memcmp(g->packed + *at, u->name, len) != 0 || g->packed[*at + len] != '\0')
 		return false;
 	*at += len + 1;
 	(*k)++;
@@ -389,18 +481,18 @@ static bool group_members_ok(const struct rbac_snapshot *s, uint32_t i)
 	struct rbac_snapshot_group g;
 	uint32_t k = 0, at = 0;
 
-	read_group(s, i, &g);
+	if (!read_group(s, i, &g))
+		return false;
 	for (uint32_t j = 0; j < g.n_members; j++) {
-		const unsigned char *r =
-		    rec(s, SEC_USERS, USER_REC, u32_at(s, SEC_MEMBERS, g.first_member + j));
-		int64_t from = gets64(r + 8), until = gets64(r + 16);
+		struct rbac_snapshot_user u;
 
-		if (!slice_has(s, SEC_USER_GROUPS, get32(r + 24), get32(r + 28), i))
+		if (!rbac_snapshot_member_at(s, &g, j, &u) ||
+		    !slice_has(s, SEC_USER_GROUPS, u.first_group, u.n_groups, i))
 			return false;
-		if (from <= g.since && g.until - 1 <= until) {
-			if (!packed_next(s, &g, r, &k, &at))
+		if (u.valid_from <= g.since && g.until - 1 <= u.valid_until) {
+			if (!packed_next(s, &g, &u, &k, &at))
 				return false;
-		} else if (!(until < g.since || from > g.until - 1)) {
+		} else if (!(u.valid_until < g.since || u.valid_from > g.until - 1)) {
 			return false;
 		}
 	}
@@ -435,7 +527,8 @@ static bool packed_names_safe(const struct rbac_snapshot *s)
 	for (uint32_t i = 0; i < s->sec[SEC_GROUPS].count; i++) {
 		uint32_t prev = 0;
 
-		read_group(s, i, &g);
+		if (!read_group(s, i, &g))
+			return false;
 		if (g.n_packed == 0) {
 			if (g.packed_size != 0)
 				return false;
@@ -523,10 +616,12 @@ static enum rbac_snapshot_error check_accounts(const struct rbac_snapshot *s)
 			return RBAC_SNAPSHOT_E_LAYOUT;
 	}
 	for (uint32_t i = 1; i < s->sec[SEC_ACCOUNTS].count; i++) {
-		const char *a = str_at(s, get32(rec(s, SEC_ACCOUNTS, ACCOUNT_REC, i - 1)));
-		const char *b = str_at(s, get32(rec(s, SEC_ACCOUNTS, ACCOUNT_REC, i)));
+		struct rbac_snapshot_account a, b;
 
-		if (strcmp(a, b) >= 0)
+		if (!rbac_snapshot_account_at(s, i - 1, &a) ||
+		    !rbac_snapshot_account_at(s, i, &b))
+			return RBAC_SNAPSHOT_E_LAYOUT;
+		if (name_cmp(a.uid, a.uid_len, b.uid, b.uid_len) >= 0)
 			return RBAC_SNAPSHOT_E_CONTENT;
 	}
 	return RBAC_SNAPSHOT_OK;
@@ -534,8 +629,21 @@ static enum rbac_snapshot_error check_accounts(const struct rbac_snapshot *s)
 
 /* ----------------------------------------------------------------- parse */
 
+/* Written more than RBAC_SNAPSHOT_MAX_SKEW after now. */
+static bool from_the_future(const struct rbac_snapshot *s, time_t now)
+{
+	if ((int64_t)now > INT64_MAX - RBAC_SNAPSHOT_MAX_SKEW)
+		return false;
+	return s->written_at > (int64_t)now + RBAC_SNAPSHOT_MAX_SKEW;
+}
+
 bool rbac_snapshot_fresh(const struct rbac_snapshot *s, time_t now)
 {
+	/* A date ahead of the clock would count the stale-after time from a
+	 * moment that has not come yet (a clock set back after the write):
+	 * beyond the skew, the file is not used at all. */
+	if (from_the_future(s, now))
+		return false;
 	/* Both are checked > 0 / from the file; compare without overflow. */
 	if (s->written_at > INT64_MAX - s->stale_after)
 		return true;
@@ -559,8 +667,9 @@ enum rbac_snapshot_error rbac_snapshot_parse(struct rbac_snapshot *s, const void
 		e = check_namespace(s);
 	if (e == RBAC_SNAPSHOT_OK)
 		e = kind == RBAC_SNAPSHOT_GROUPS ? check_groups(s) : check_accounts(s);
-	if (e == RBAC_SNAPSHOT_OK && !rbac_snapshot_fresh(s, now))
-		e = RBAC_SNAPSHOT_E_STALE;
+	if (e == RBAC_SNAPSHOT_OK && now != RBAC_SNAPSHOT_ANY_TIME &&
+	    !rbac_snapshot_fresh(s, now))
+		e = from_the_future(s, now) ? RBAC_SNAPSHOT_E_FUTURE : RBAC_SNAPSHOT_E_STALE;
 	if (e != RBAC_SNAPSHOT_OK)
 		memset(s, 0, sizeof(*s));
 	return e;
@@ -573,23 +682,28 @@ uint32_t rbac_snapshot_group_count(const struct rbac_snapshot *s)
 	return s->kind == RBAC_SNAPSHOT_GROUPS ? s->sec[SEC_GROUPS].count : 0;
 }
 
-void rbac_snapshot_group_at(const struct rbac_snapshot *s, uint32_t i,
+bool rbac_snapshot_group_at(const struct rbac_snapshot *s, uint32_t i,
 			    struct rbac_snapshot_group *g)
 {
-	read_group(s, i, g);
+	return read_group(s, i, g);
 }
 
+/* A binary search stops at the first record that fails its check: the
+ * order of a file that changed under it means nothing any more. */
 bool rbac_snapshot_group_by_name(const struct rbac_snapshot *s, const char *name,
 				 struct rbac_snapshot_group *g)
 {
-	uint32_t lo = 0, hi = rbac_snapshot_group_count(s);
+	uint32_t n = rbac_snapshot_group_count(s), lo = 0, hi = n;
+	size_t len = strlen(name);
 
+	group_clear(g, 0);
 	while (lo < hi) {
 		uint32_t mid = lo + (hi - lo) / 2;
 		int c;
 
-		read_group(s, u32_at(s, SEC_NAME_IDX, mid), g);
-		c = strcmp(name, g->name);
+		if (!read_group(s, u32_checked(s, SEC_NAME_IDX, mid, n), g))
+			return false;
+		c = name_cmp(name, len, g->name, g->name_len);
 		if (c == 0)
 			return true;
 		if (c > 0)
@@ -603,12 +717,14 @@ bool rbac_snapshot_group_by_name(const struct rbac_snapshot *s, const char *name
 bool rbac_snapshot_group_by_gid(const struct rbac_snapshot *s, uint32_t gid,
 				struct rbac_snapshot_group *g)
 {
-	uint32_t lo = 0, hi = rbac_snapshot_group_count(s);
+	uint32_t n = rbac_snapshot_group_count(s), lo = 0, hi = n;
 
+	group_clear(g, 0);
 	while (lo < hi) {
 		uint32_t mid = lo + (hi - lo) / 2;
 
-		read_group(s, u32_at(s, SEC_GID_IDX, mid), g);
+		if (!read_group(s, u32_checked(s, SEC_GID_IDX, mid, n), g))
+			return false;
 		if (g->gid == gid)
 			return true;
 		if (g->gid < gid)
@@ -619,23 +735,31 @@ bool rbac_snapshot_group_by_gid(const struct rbac_snapshot *s, uint32_t gid,
 	return false;
 }
 
-void rbac_snapshot_member_at(const struct rbac_snapshot *s, const struct rbac_snapshot_group *g,
+bool rbac_snapshot_member_at(const struct rbac_snapshot *s, const struct rbac_snapshot_group *g,
 			     uint32_t j, struct rbac_snapshot_user *u)
 {
-	read_user(s, u32_at(s, SEC_MEMBERS, g->first_member + j), u);
+	if (j >= g->n_members) {
+		user_clear(u, 0);
+		return false;
+	}
+	return read_user(
+	    s, u32_checked(s, SEC_MEMBERS, g->first_member + j, s->sec[SEC_USERS].count), u);
 }
 
 bool rbac_snapshot_user_by_name(const struct rbac_snapshot *s, const char *name,
 				struct rbac_snapshot_user *u)
 {
 	uint32_t lo = 0, hi = s->kind == RBAC_SNAPSHOT_GROUPS ? s->sec[SEC_USERS].count : 0;
+	size_t len = strlen(name);
 
+	user_clear(u, 0);
 	while (lo < hi) {
 		uint32_t mid = lo + (hi - lo) / 2;
 		int c;
 
-		read_user(s, mid, u);
-		c = strcmp(name, u->name);
+		if (!read_user(s, mid, u))
+			return false;
+		c = name_cmp(name, len, u->name, u->name_len);
 		if (c == 0)
 			return true;
 		if (c > 0)
@@ -646,11 +770,18 @@ bool rbac_snapshot_user_by_name(const struct rbac_snapshot *s, const char *name,
 	return false;
 }
 
-void rbac_snapshot_user_group_at(const struct rbac_snapshot *s,
+bool rbac_snapshot_user_group_at(const struct rbac_snapshot *s,
 				 const struct rbac_snapshot_user *u, uint32_t j,
 				 struct rbac_snapshot_group *g)
 {
-	read_group(s, u32_at(s, SEC_USER_GROUPS, u->first_group + j), g);
+	if (j >= u->n_groups) {
+		group_clear(g, 0);
+		return false;
+	}
+	return read_group(
+	    s,
+	    u32_checked(s, SEC_USER_GROUPS, u->first_group + j, rbac_snapshot_group_count(s)),
+	    g);
 }
 
 bool rbac_snapshot_user_current(const struct rbac_snapshot_user *u, time_t now)
@@ -666,37 +797,75 @@ bool rbac_snapshot_group_packed_at(const struct rbac_snapshot_group *g, time_t n
 uint32_t rbac_snapshot_packed_offset(const struct rbac_snapshot *s,
 				     const struct rbac_snapshot_group *g, uint32_t k)
 {
-	return u32_at(s, SEC_PACKED_OFFS, g->first_packed + k);
+	if (k >= g->n_packed)
+		return UINT32_MAX;
+	return u32_checked(s, SEC_PACKED_OFFS, g->first_packed + k, g->packed_size);
 }
 
-void rbac_snapshot_group_unpack(const struct rbac_snapshot *s,
+/* The block's last byte is written here, not copied: every name handed
+ * out ends inside dst whatever the file holds by now. */
+bool rbac_snapshot_group_unpack(const struct rbac_snapshot *s,
 				const struct rbac_snapshot_group *g, char *dst, char **mem)
 {
-	const unsigned char *off = rec(s, SEC_PACKED_OFFS, 4, g->first_packed);
-
+	mem[0] = NULL;
+	if (g->packed_size == 0)
+		return g->n_packed == 0;
 	memcpy(dst, g->packed, g->packed_size);
-	for (uint32_t k = 0; k < g->n_packed; k++)
-		mem[k] = dst + get32(off + 4 * (size_t)k);
+	dst[g->packed_size - 1] = '\0';
+	for (uint32_t k = 0; k < g->n_packed; k++) {
+		uint32_t off = rbac_snapshot_packed_offset(s, g, k);
+
+		if (off == UINT32_MAX) {
+			mem[0] = NULL;
+			return false;
+		}
+		mem[k] = dst + off;
+	}
 	mem[g->n_packed] = NULL;
+	return true;
 }
 
 /* ------------------------------------------------------- account lookups */
 
-static void read_account(const struct rbac_snapshot *s, uint32_t i,
+static void account_clear(struct rbac_snapshot_account *a)
+{
+	memset(a, 0, sizeof(*a));
+	a->uid = "";
+	a->status = RBAC_STATUS_INVALID;
+}
+
+/* Account record i, read and checked as read_group does. */
+static bool read_account(const struct rbac_snapshot *s, uint32_t i,
 			 struct rbac_snapshot_account *a)
 {
-	const unsigned char *r = rec(s, SEC_ACCOUNTS, ACCOUNT_REC, i);
+	const unsigned char *r;
+	uint32_t uid_off, reason_off, reason_len;
 
-	a->uid = str_at(s, get32(r));
+	account_clear(a);
+	if (s->kind != RBAC_SNAPSHOT_ACCOUNTS || i >= s->sec[SEC_ACCOUNTS].count)
+		return false;
+	r = rec(s, SEC_ACCOUNTS, ACCOUNT_REC, i);
+	uid_off = get32(r);
+	a->uid_len = get32(r + 4);
 	a->status = get32(r + 8);
 	a->flags = get32(r + 12);
 	a->valid_from = gets64(r + 16);
 	a->valid_until = gets64(r + 24);
-	a->reason = (a->flags & RBAC_SNAPSHOT_ACCOUNT_REASON) ? str_at(s, get32(r + 32)) : NULL;
+	reason_off = get32(r + 32);
+	reason_len = get32(r + 36);
 	a->first_role = get32(r + 40);
 	a->n_roles = get32(r + 44);
 	a->first_perm = get32(r + 48);
 	a->n_perms = get32(r + 52);
+	if (!string_at(s, uid_off, a->uid_len, &a->uid) ||
+	    ((a->flags & RBAC_SNAPSHOT_ACCOUNT_REASON) &&
+	     !string_at(s, reason_off, reason_len, &a->reason)) ||
+	    !range_ok(a->first_role, a->n_roles, s->sec[SEC_REFS].count) ||
+	    !range_ok(a->first_perm, a->n_perms, s->sec[SEC_REFS].count)) {
+		account_clear(a);
+		return false;
+	}
+	return true;
 }
 
 uint32_t rbac_snapshot_account_count(const struct rbac_snapshot *s)
@@ -704,24 +873,26 @@ uint32_t rbac_snapshot_account_count(const struct rbac_snapshot *s)
 	return s->kind == RBAC_SNAPSHOT_ACCOUNTS ? s->sec[SEC_ACCOUNTS].count : 0;
 }
 
-void rbac_snapshot_account_at(const struct rbac_snapshot *s, uint32_t i,
+bool rbac_snapshot_account_at(const struct rbac_snapshot *s, uint32_t i,
 			      struct rbac_snapshot_account *a)
 {
-	read_account(s, i, a);
+	return read_account(s, i, a);
 }
 
 bool rbac_snapshot_account_by_uid(const struct rbac_snapshot *s, const char *uid,
 				  struct rbac_snapshot_account *a)
 {
-	uint32_t lo = 0,
-		 hi = s->kind == RBAC_SNAPSHOT_ACCOUNTS ? s->sec[SEC_ACCOUNTS].count : 0;
+	uint32_t lo = 0, hi = rbac_snapshot_account_count(s);
+	size_t len = strlen(uid);
 
+	account_clear(a);
 	while (lo < hi) {
 		uint32_t mid = lo + (hi - lo) / 2;
 		int c;
 
-		read_account(s, mid, a);
-		c = strcmp(uid, a->uid);
+		if (!read_account(s, mid, a))
+			return false;
+		c = name_cmp(uid, len, a->uid, a->uid_len);
 		if (c == 0)
 			return true;
 		if (c > 0)
@@ -732,9 +903,16 @@ bool rbac_snapshot_account_by_uid(const struct rbac_snapshot *s, const char *uid
 	return false;
 }
 
+/* String reference i; "" when it fails its check (no role, no grant). */
 static const char *ref_at(const struct rbac_snapshot *s, uint32_t i)
 {
-	return str_at(s, get32(rec(s, SEC_REFS, REF_REC, i)));
+	const unsigned char *r;
+	const char *p;
+
+	if (i >= s->sec[SEC_REFS].count)
+		return "";
+	r = rec(s, SEC_REFS, REF_REC, i);
+	return string_at(s, get32(r), get32(r + 4), &p) ? p : "";
 }
 
 const char *rbac_snapshot_account_role(const struct rbac_snapshot *s,
@@ -782,6 +960,12 @@ bool rbac_snapshot_changed(struct rbac_snapshot_file *f, const char *path)
 
 	if (f->map == NULL)
 		return !rbac_file_same(&f->id, path);
+	/* First, before any byte of the mapping is read: a file truncated in
+	 * place (a shorter one copied over it) leaves pages past its end that
+	 * raise SIGBUS when touched. What remains is a truncation between
+	 * this fstat and the end of the lookup (see nss_rbac(8)). */
+	if (!rbac_file_fd_same(&f->id, f->fd))
+		return true;
 	if (f->watch_superseded && rbac_snapshot_superseded(f))
 		return true;
 	now = coarse_now_ns();
@@ -818,8 +1002,9 @@ enum rbac_snapshot_error rbac_snapshot_open_mode(struct rbac_snapshot_file *f, c
 	int fd;
 
 	memset(f, 0, sizeof(*f));
-	fd = rbac_file_open_trusted(path, owner, forbidden | RBAC_FILE_NO_WRITE_OTHERS, &st,
-				    err, errlen);
+	f->fd = -1;
+	fd = rbac_file_open_trusted_in_dir(path, owner, forbidden | RBAC_FILE_NO_WRITE_OTHERS,
+					   &st, err, errlen);
 	if (fd < 0)
 		return RBAC_SNAPSHOT_E_FILE;
 	rbac_file_id_set(&f->id, &st);
@@ -831,16 +1016,18 @@ enum rbac_snapshot_error rbac_snapshot_open_mode(struct rbac_snapshot_file *f, c
 	/* Shared, so that the superseded word the writer sets in this file
 	 * shows; populated, so the parse does not fault page by page. */
 	map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_SHARED | MAP_POPULATE, fd, 0);
-	close(fd);
-	if (map == MAP_FAILED)
-		return open_failed(errno == ENOMEM ? RBAC_SNAPSHOT_E_NOMEM
-						   : RBAC_SNAPSHOT_E_FILE,
-				   path, err, errlen);
+	if (map == MAP_FAILED) {
+		e = errno == ENOMEM ? RBAC_SNAPSHOT_E_NOMEM : RBAC_SNAPSHOT_E_FILE;
+		close(fd);
+		return open_failed(e, path, err, errlen);
+	}
 	e = rbac_snapshot_parse(&f->snap, map, (size_t)st.st_size, kind, now);
 	if (e != RBAC_SNAPSHOT_OK) {
 		munmap(map, (size_t)st.st_size);
+		close(fd);
 		return open_failed(e, path, err, errlen);
 	}
+	f->fd = fd;
 	f->map = map;
 	f->map_size = (size_t)st.st_size;
 	f->watch_superseded = !rbac_snapshot_superseded(f);
@@ -848,9 +1035,19 @@ enum rbac_snapshot_error rbac_snapshot_open_mode(struct rbac_snapshot_file *f, c
 	return RBAC_SNAPSHOT_OK;
 }
 
+/* The descriptor is closed only while it still names the file mapped: a
+ * program that closed it (closefrom() in a daemon) may have opened
+ * something else under the same number since. */
 void rbac_snapshot_close(struct rbac_snapshot_file *f)
 {
-	if (f->map != NULL)
+	struct stat st;
+
+	if (f->map != NULL) {
 		munmap(f->map, f->map_size);
+		if (f->fd >= 0 && fstat(f->fd, &st) == 0 && st.st_dev == f->id.dev &&
+		    st.st_ino == f->id.ino)
+			close(f->fd);
+	}
 	memset(f, 0, sizeof(*f));
+	f->fd = -1;
 }

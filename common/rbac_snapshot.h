@@ -60,9 +60,16 @@
  *   2 string refs  8-byte records: string off, len ("namespace/role" for
  *                  held roles; permission names for granted permissions)
  *
- * rbac_snapshot_parse() checks everything once (sizes, every offset and
- * length against the file, sort orders, cross references, checksum,
- * staleness), so the lookups after it are plain binary searches.
+ * rbac_snapshot_parse() checks the whole image once (sizes, every offset
+ * and length against the file, sort orders, checksum, age). The lookups
+ * check again every offset, length and index they read from the image,
+ * right where they follow it, against the section bounds the parse kept
+ * in struct rbac_snapshot: a file rewritten in place (a `cp` over it)
+ * changes the bytes under every process that maps it, and a record that
+ * fails its check is never used (the lookup returns false and hands out
+ * an empty record). Each field is read once: the pointers the records
+ * carry point into the image, and a caller that must not trust its bytes
+ * goes by the lengths (name_len), as libnss_rbac does.
  */
 #ifndef RBAC_SNAPSHOT_H
 #define RBAC_SNAPSHOT_H
@@ -104,7 +111,21 @@ enum rbac_snapshot_error {
 	RBAC_SNAPSHOT_E_CONTENT,  /* unsorted index, bad string, dangling reference */
 	RBAC_SNAPSHOT_E_STALE,	  /* older than written at + stale after */
 	RBAC_SNAPSHOT_E_NOMEM,
+	RBAC_SNAPSHOT_E_FUTURE, /* written more than RBAC_SNAPSHOT_MAX_SKEW after now */
 };
+
+/* How far a snapshot's written-at may lie ahead of the reader's clock.
+ * Writer and readers share the host's clock, so a date ahead of it means
+ * the clock was set back after the write (or the file came from another
+ * host): within this skew (NTP's corrections, a few seconds between
+ * hosts) the file is used and its life stretched by at most the skew;
+ * beyond it, the stale-after time would count from a moment that has not
+ * come yet, so the file is refused (RBAC_SNAPSHOT_E_FUTURE) until the
+ * next refresh writes one dated by the corrected clock. */
+#define RBAC_SNAPSHOT_MAX_SKEW 300
+/* The `now` that skips the age checks: the writer reading the generation
+ * of the file it replaces. */
+#define RBAC_SNAPSHOT_ANY_TIME	       ((time_t)INT64_MIN)
 
 #define RBAC_SNAPSHOT_GROUP_GLOBAL     0x1u /* a role of the global namespace */
 
@@ -147,12 +168,14 @@ struct rbac_snapshot_group {
 struct rbac_snapshot_user {
 	uint32_t index;
 	const char *name;
+	uint32_t name_len;
 	int64_t valid_from, valid_until;
 	uint32_t first_group, n_groups;
 };
 
 struct rbac_snapshot_account {
 	const char *uid;
+	uint32_t uid_len;
 	uint32_t status; /* enum rbac_status */
 	uint32_t flags;
 	int64_t valid_from, valid_until;
@@ -172,8 +195,9 @@ uint64_t rbac_snapshot_checksum(const void *data, size_t len);
 /* Checks the image of len bytes for what a reader needs to use it safely:
  * header, checksum, every offset, length and count against the file,
  * every string and packed member name terminated, the indexes and the
- * users sorted, staleness (against now). On success s describes it.
- * Linear in the file: it runs in every process at its first lookup. */
+ * users sorted, age (against now, unless RBAC_SNAPSHOT_ANY_TIME). On
+ * success s describes it. Linear in the file: it runs in every process at
+ * its first lookup. */
 enum rbac_snapshot_error rbac_snapshot_parse(struct rbac_snapshot *s, const void *data,
 					     size_t len, enum rbac_snapshot_kind kind,
 					     time_t now);
@@ -185,26 +209,30 @@ enum rbac_snapshot_error rbac_snapshot_parse(struct rbac_snapshot *s, const void
  * it builds, so a file `rbacctl refresh` wrote has passed them; readers
  * rely on that and on the checksum, and do not repeat them. */
 enum rbac_snapshot_error rbac_snapshot_verify(const struct rbac_snapshot *s);
-/* now <= written at + stale after. */
+/* Usable at now: now <= written at + stale after, and written at <= now +
+ * RBAC_SNAPSHOT_MAX_SKEW. */
 bool rbac_snapshot_fresh(const struct rbac_snapshot *s, time_t now);
 
 /* ---- groups.db ---- */
 
 uint32_t rbac_snapshot_group_count(const struct rbac_snapshot *s);
+/* Each lookup below returns false, and fills its result with an empty
+ * record, when the record fails its check (see the top of this file). */
+
 /* Group number i (0 <= i < count), in enumeration order. */
-void rbac_snapshot_group_at(const struct rbac_snapshot *s, uint32_t i,
+bool rbac_snapshot_group_at(const struct rbac_snapshot *s, uint32_t i,
 			    struct rbac_snapshot_group *g);
 bool rbac_snapshot_group_by_name(const struct rbac_snapshot *s, const char *name,
 				 struct rbac_snapshot_group *g);
 bool rbac_snapshot_group_by_gid(const struct rbac_snapshot *s, uint32_t gid,
 				struct rbac_snapshot_group *g);
 /* The j-th stored member of g (j < g->n_members). */
-void rbac_snapshot_member_at(const struct rbac_snapshot *s, const struct rbac_snapshot_group *g,
+bool rbac_snapshot_member_at(const struct rbac_snapshot *s, const struct rbac_snapshot_group *g,
 			     uint32_t j, struct rbac_snapshot_user *u);
 bool rbac_snapshot_user_by_name(const struct rbac_snapshot *s, const char *name,
 				struct rbac_snapshot_user *u);
 /* The j-th group of u (j < u->n_groups). */
-void rbac_snapshot_user_group_at(const struct rbac_snapshot *s,
+bool rbac_snapshot_user_group_at(const struct rbac_snapshot *s,
 				 const struct rbac_snapshot_user *u, uint32_t j,
 				 struct rbac_snapshot_group *g);
 /* The validity window holds now: valid_from <= now <= valid_until. */
@@ -213,23 +241,26 @@ bool rbac_snapshot_user_current(const struct rbac_snapshot_user *u, time_t now);
  * window holds now, the same as walking them with
  * rbac_snapshot_user_current. */
 bool rbac_snapshot_group_packed_at(const struct rbac_snapshot_group *g, time_t now);
-/* Where the k-th packed name of g starts in g->packed (k < g->n_packed). */
+/* Where the k-th packed name of g starts in g->packed (k < g->n_packed);
+ * UINT32_MAX when k or the stored offset is out of range. */
 uint32_t rbac_snapshot_packed_offset(const struct rbac_snapshot *s,
 				     const struct rbac_snapshot_group *g, uint32_t k);
 /* Copies the packed names of g (g->packed_size bytes) to dst and points
- * mem[0 .. n_packed) at them, mem[n_packed] at NULL. */
-void rbac_snapshot_group_unpack(const struct rbac_snapshot *s,
+ * mem[0 .. n_packed) at them, mem[n_packed] at NULL; every name ends
+ * inside dst. False (mem[0] NULL) when an offset fails its check. */
+bool rbac_snapshot_group_unpack(const struct rbac_snapshot *s,
 				const struct rbac_snapshot_group *g, char *dst, char **mem);
 
 /* ---- accounts.db ---- */
 
 uint32_t rbac_snapshot_account_count(const struct rbac_snapshot *s);
 /* Account i (0 <= i < count), in uid order. */
-void rbac_snapshot_account_at(const struct rbac_snapshot *s, uint32_t i,
+bool rbac_snapshot_account_at(const struct rbac_snapshot *s, uint32_t i,
 			      struct rbac_snapshot_account *a);
 bool rbac_snapshot_account_by_uid(const struct rbac_snapshot *s, const char *uid,
 				  struct rbac_snapshot_account *a);
-/* The j-th held role ("namespace/role") or granted permission of a. */
+/* The j-th held role ("namespace/role") or granted permission of a; NULL
+ * when j is out of range, "" when the stored reference fails its check. */
 const char *rbac_snapshot_account_role(const struct rbac_snapshot *s,
 				       const struct rbac_snapshot_account *a, uint32_t j);
 const char *rbac_snapshot_account_perm(const struct rbac_snapshot *s,
@@ -240,6 +271,7 @@ const char *rbac_snapshot_account_perm(const struct rbac_snapshot *s,
 struct rbac_snapshot_file {
 	void *map; /* NULL: nothing usable is open */
 	size_t map_size;
+	int fd; /* of the mapped file, kept to notice it shrink; -1 without a map */
 	struct rbac_file_id id; /* of the file opened */
 	struct rbac_snapshot snap;
 	bool watch_superseded; /* the superseded word was 0 when opened */
@@ -247,7 +279,11 @@ struct rbac_snapshot_file {
 };
 
 /* Opens path (O_CLOEXEC, no symlink), refuses a file not owned by `owner`
- * or writable by group or others, maps it read-only and parses it. On error
+ * or writable by group or others, or in a directory that is not trusted
+ * (rbac_file_open_trusted_in_dir: the directory and those above it owned
+ * by root or `owner`, the directory writable by nobody else), maps it
+ * read-only and parses it. The descriptor stays open with the mapping
+ * (O_CLOEXEC), for rbac_snapshot_changed's fstat. On error
  * nothing stays mapped and err (if errlen > 0) says why, naming the path;
  * f->id is still set when the file was opened but its content refused, so
  * a caller can skip re-checking the same bad file (rbac_file_same). */
@@ -264,11 +300,16 @@ enum rbac_snapshot_error rbac_snapshot_open_mode(struct rbac_snapshot_file *f, c
 						 size_t errlen);
 void rbac_snapshot_close(struct rbac_snapshot_file *f);
 /* True when f should be opened again from path. With a usable file
- * mapped: when its superseded word is set (the writer replaced it; one
- * memory load), or when the stat(2) made at most once a second
- * (CLOCK_MONOTONIC_COARSE) finds path changed (replaced by other means,
- * chmod, chown). With nothing usable mapped: when path changed since the
- * last attempt, one stat(2) each call, so a fixed file is used at once. */
+ * mapped: when an fstat(2) of the mapped file finds it changed (size,
+ * mtime, ctime: rewritten in place, truncated, chmod, chown; or the
+ * descriptor no longer names it), which is checked first, on every call,
+ * before anything in the mapping is read, so a file truncated in place
+ * is not touched (SIGBUS); when its superseded word is set (the writer
+ * replaced it; one memory load); or when the lstat(2) of path made at
+ * most once a second (CLOCK_MONOTONIC_COARSE) finds path naming another
+ * file (renamed over by other means). With nothing usable mapped: when
+ * path changed since the last attempt, one lstat(2) each call, so a fixed
+ * file is used at once. */
 bool rbac_snapshot_changed(struct rbac_snapshot_file *f, const char *path);
 /* The superseded word of a mapped file is set. */
 bool rbac_snapshot_superseded(const struct rbac_snapshot_file *f);

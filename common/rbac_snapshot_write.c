@@ -1227,9 +1227,20 @@ static void mark_superseded(int fd)
 int rbac_snapshot_write_file(const char *dir, const char *name, mode_t mode, const void *data,
 			     size_t len, char *err, size_t errlen)
 {
-	char tmp[4096], final[4096];
-	int saved, previous;
+	char tmp[4096], final[4096], why[4096 + 128];
+	int saved, previous, dfd;
 
+	/* Readers refuse a snapshot in a directory others may write (they
+	 * could swap the file): refuse to write one there, saying which. */
+	dfd = rbac_file_open_dir_trusted(dir, geteuid(), why, sizeof(why));
+	if (dfd < 0) {
+		snprintf(err, errlen,
+			 "refusing to write %s: %s: the cache directory and those above it "
+			 "must be owned by root and writable by root alone",
+			 name, why);
+		return -1;
+	}
+	close(dfd);
 	if ((size_t)snprintf(final, sizeof(final), "%s/%s", dir, name) >= sizeof(final) ||
 	    (size_t)snprintf(tmp, sizeof(tmp), "%s/.%s.XXXXXX", dir, name) >= sizeof(tmp)) {
 		snprintf(err, errlen, "%s: path too long", dir);
@@ -1264,8 +1275,9 @@ uint64_t rbac_snapshot_previous_generation(const char *path, enum rbac_snapshot_
 	struct rbac_snapshot_file f;
 	uint64_t gen = 0;
 
-	/* now = 0: a snapshot's age does not matter here. */
-	if (rbac_snapshot_open(&f, path, kind, geteuid(), 0, NULL, 0) == RBAC_SNAPSHOT_OK)
+	/* A snapshot's age does not matter here. */
+	if (rbac_snapshot_open(&f, path, kind, geteuid(), RBAC_SNAPSHOT_ANY_TIME, NULL, 0) ==
+	    RBAC_SNAPSHOT_OK)
 		gen = f.snap.generation;
 	rbac_snapshot_close(&f);
 	return gen;

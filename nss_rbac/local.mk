@@ -10,6 +10,15 @@ tests_unit_check_snapshot_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_check_snapshot_LDADD = $(UNIT_LDADD)
 TESTS += tests/unit/check_snapshot
 
+# ---- unit tests of the reader after the parse (issue #10)
+check_PROGRAMS += tests/unit/check_snapshot_use
+tests_unit_check_snapshot_use_SOURCES = tests/unit/check_snapshot_use.c \
+	tests/unit/snapshot_fixture.c tests/unit/snapshot_fixture.h \
+	tests/unit/fixture.c tests/unit/fixture.h
+tests_unit_check_snapshot_use_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_check_snapshot_use_LDADD = $(UNIT_LDADD)
+TESTS += tests/unit/check_snapshot_use
+
 # ---- libnss_rbac.so.2 (DESIGN §7)
 #
 # glibc dlopen()s "libnss_<service>.so.2" by that exact name, so the module
@@ -42,6 +51,7 @@ nss-rbac-uninstall-hook:
 # ---- integration: the module through its NSS contract (dlopen, root)
 check_PROGRAMS += tests/integration/check_nss
 tests_integration_check_nss_SOURCES = tests/integration/check_nss.c \
+	tests/integration/big_snapshot.c tests/integration/big_snapshot.h \
 	tests/unit/snapshot_fixture.c tests/unit/snapshot_fixture.h \
 	tests/unit/fixture.c tests/unit/fixture.h
 tests_integration_check_nss_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests/unit
@@ -56,8 +66,17 @@ tests_integration_nss_query_SOURCES = tests/integration/nss-query.c
 
 TESTS += tests/integration/check_nss
 
+# ---- load: 64 threads through glibc while the snapshot is replaced, and a
+# caller with more than 1,024 descriptors (issue #10); see nss_load.test
+check_PROGRAMS += tests/integration/nss-load
+tests_integration_nss_load_SOURCES = tests/integration/nss-load.c \
+	tests/integration/big_snapshot.c tests/integration/big_snapshot.h
+tests_integration_nss_load_CFLAGS = $(AM_CFLAGS) -pthread
+tests_integration_nss_load_LDADD = common/librbaccore.la -lpthread
+
 NSS_INTEGRATION_TESTS = tests/integration/nss.test tests/integration/nss_large.test \
-	tests/integration/refresh.test tests/integration/nss_symbols.test
+	tests/integration/refresh.test tests/integration/nss_symbols.test \
+	tests/integration/nss_load.test
 TESTS += $(NSS_INTEGRATION_TESTS)
 EXTRA_DIST += $(NSS_INTEGRATION_TESTS) tests/integration/nss-harness.sh
 
@@ -96,10 +115,14 @@ nss-rbac-clean-tsan:
 
 # ---- the NSS contract tests under ThreadSanitizer (not part of `make check`;
 # configure's --enable-sanitizers is ASan+UBSan, which cannot be combined
-# with TSan):   make check-nss-tsan
-# Builds libnss_rbac.so.2 and check_nss with -fsanitize=thread into
-# tests/tsan/ and runs every case (16 threads while the snapshot is
-# replaced, fork while threads are inside the module). Needs root.
+# with TSan):   make check-nss-tsan [NSS_TSAN_LOAD_LOOKUPS=N]
+# Builds libnss_rbac.so.2, check_nss and nss-load with -fsanitize=thread
+# into tests/tsan/ and runs every case (16 threads while the snapshot is
+# replaced, fork while threads are inside the module), then the load test
+# through glibc: 64 threads x NSS_TSAN_LOAD_LOOKUPS calls (default 500; the
+# full 100000 takes hours under TSan) while the snapshot is replaced 100
+# times, and the 1,100-descriptor case. Needs root.
+NSS_TSAN_LOAD_LOOKUPS = 500
 NSS_TSAN_FLAGS = -g -O1 -fsanitize=thread -I. -I$(srcdir)/common -I$(srcdir)/tests/unit \
 	$(DEFS) $(AM_CPPFLAGS) $(WARN_CFLAGS)
 NSS_TSAN_CORE = $(FUZZ_READER) $(FUZZ_WRITER)
@@ -111,7 +134,14 @@ check-nss-tsan: config.h
 		-o tests/tsan/nss_rbac/.libs/libnss_rbac.so.2 $(srcdir)/nss_rbac/nss_rbac.c \
 		$(NSS_TSAN_CORE)
 	$(CC) $(NSS_TSAN_FLAGS) $(CHECK_CFLAGS) -o tests/tsan/check_nss \
-		$(srcdir)/tests/integration/check_nss.c $(srcdir)/tests/unit/snapshot_fixture.c \
+		$(srcdir)/tests/integration/check_nss.c $(srcdir)/tests/integration/big_snapshot.c \
+		$(srcdir)/tests/unit/snapshot_fixture.c \
 		$(srcdir)/tests/unit/fixture.c $(NSS_TSAN_CORE) $(CHECK_LIBS) -ldl -lpthread
 	abs_top_builddir=$(abs_top_builddir)/tests/tsan TSAN_OPTIONS=halt_on_error=1 \
 		tests/tsan/check_nss
+	$(CC) $(NSS_TSAN_FLAGS) -o tests/tsan/nss-load $(srcdir)/tests/integration/nss-load.c \
+		$(srcdir)/tests/integration/big_snapshot.c $(NSS_TSAN_CORE) -lpthread
+	LD_LIBRARY_PATH=tests/tsan/nss_rbac/.libs TSAN_OPTIONS=halt_on_error=1 \
+		tests/tsan/nss-load load 64 $(NSS_TSAN_LOAD_LOOKUPS) 100
+	LD_LIBRARY_PATH=tests/tsan/nss_rbac/.libs TSAN_OPTIONS=halt_on_error=1 \
+		tests/tsan/nss-load fds

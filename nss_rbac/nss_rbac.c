@@ -8,12 +8,15 @@
  * influence except RBAC_SNAPSHOT (secure_getenv, so setuid programs ignore
  * it). Each public function takes the lock and calls a _locked worker.
  *
- * The snapshot is mapped once and kept. A lookup notices a file that
- * `rbacctl refresh` replaced by one memory load (the superseded word the
- * writer sets in the old file), and any other change of the path (a file
- * moved or copied by hand, chmod, chown) by a stat(2) made at most once a
- * second (rbac_snapshot_changed); then a staleness check. A file that was
- * refused is not read again until it changes, which is checked each call.
+ * The snapshot is mapped once and kept, with its descriptor. Each lookup
+ * first fstat()s the mapped file (a file rewritten or truncated in place:
+ * see nss_rbac(8)), then notices a file that `rbacctl refresh` replaced by
+ * one memory load (the superseded word the writer sets in the old file),
+ * and a path renamed over by hand by a stat(2) made at most once a second
+ * (rbac_snapshot_changed); then the age check. A file that was refused is
+ * not read again until it changes, which is checked each call. Every
+ * record is checked again where it is used (rbac_snapshot.h): one that
+ * fails makes the lookup UNAVAIL, never garbage.
  *
  * A group is copied from its pre-packed member names when the time lies in
  * the interval the refresh packed them for: the buffer is checked once
@@ -51,7 +54,10 @@ enum nss_status _nss_rbac_initgroups_dyn(const char *user, gid_t skipgroup, long
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_once_t atfork_once = PTHREAD_ONCE_INIT;
 static struct rbac_snapshot_file snapshot; /* .map NULL: nothing usable */
-static uint32_t next_group;		   /* getgrent position */
+/* Counts the times the snapshot was opened again: an enumeration belongs
+ * to the file it began on (enum_epoch; 0: none under way). */
+static uint64_t epoch = 1, enum_epoch;
+static uint32_t next_group; /* getgrent position */
 
 /* ------------------------------------------------------- lock and fork */
 
@@ -101,6 +107,7 @@ static bool snapshot_ready_locked(time_t now)
 	if (!rbac_snapshot_changed(&snapshot, path))
 		return snapshot.map != NULL && rbac_snapshot_fresh(&snapshot.snap, now);
 	rbac_snapshot_close(&snapshot);
+	epoch++;
 	return rbac_snapshot_open(&snapshot, path, RBAC_SNAPSHOT_GROUPS, 0, now, NULL, 0) ==
 	       RBAC_SNAPSHOT_OK;
 }
@@ -116,6 +123,13 @@ static enum nss_status not_found(int *errnop)
 	*errnop = ENOENT;
 	return NSS_STATUS_NOTFOUND;
 }
+
+/* How filling the caller's buffer went. */
+enum fill {
+	FILLED,
+	TOO_SMALL, /* ERANGE */
+	BAD_RECORD /* the file changed under the lookup: nothing is handed out */
+};
 
 /* ------------------------------------------------------------- packing */
 
@@ -149,24 +163,33 @@ static char *pack_bytes(struct pack *p, const char *s, size_t n)
 	return d;
 }
 
-static char *pack_string(struct pack *p, const char *s)
+/* len bytes of a name from the snapshot, and a NUL of our own: the
+ * file's bytes may have changed since the record was checked. */
+static char *pack_name(struct pack *p, const char *s, size_t len)
 {
-	return pack_bytes(p, s, strlen(s) + 1);
+	char *d = pack_reserve(p, len + 1, 1);
+
+	if (d != NULL) {
+		memcpy(d, s, len);
+		d[len] = '\0';
+	}
+	return d;
 }
 
-/* The pre-packed members of g, valid now, into mem[]; false when the
- * block does not fit, found before anything is copied. */
-static bool pack_packed(struct pack *p, const struct rbac_snapshot *s,
-			const struct rbac_snapshot_group *g, char **mem)
+/* The pre-packed members of g, valid now, into mem[]; the block's size
+ * is checked before anything is copied. */
+static enum fill pack_packed(struct pack *p, const struct rbac_snapshot *s,
+			     const struct rbac_snapshot_group *g, char **mem)
 {
 	char *d = pack_reserve(p, g->packed_size, 1);
 
 	if (d == NULL)
-		return false;
-	rbac_snapshot_group_unpack(s, g, d, mem);
-	return true;
+		return TOO_SMALL;
+	return rbac_snapshot_group_unpack(s, g, d, mem) ? FILLED : BAD_RECORD;
 }
 
+/* How many members of g are current at now; UINT32_MAX when a member
+ * record fails its check. */
 static uint32_t current_members(const struct rbac_snapshot *s,
 				const struct rbac_snapshot_group *g, time_t now)
 {
@@ -174,30 +197,44 @@ static uint32_t current_members(const struct rbac_snapshot *s,
 	uint32_t n = 0;
 
 	for (uint32_t j = 0; j < g->n_members; j++) {
-		rbac_snapshot_member_at(s, g, j, &u);
+		if (!rbac_snapshot_member_at(s, g, j, &u))
+			return UINT32_MAX;
 		n += rbac_snapshot_user_current(&u, now);
 	}
 	return n;
 }
 
-/* Members whose validity window holds now, into mem[]; false when a name
- * does not fit. */
-static bool pack_members(struct pack *p, const struct rbac_snapshot *s,
-			 const struct rbac_snapshot_group *g, time_t now, char **mem)
+/* The members whose validity window holds now, into mem[] of room for n
+ * (the count made by a first walk: a second walk that finds more read a
+ * file that changed between the two, and stops before overflowing). */
+static enum fill pack_members(struct pack *p, const struct rbac_snapshot *s,
+			      const struct rbac_snapshot_group *g, time_t now, char **mem,
+			      size_t n)
 {
 	struct rbac_snapshot_user u;
-	uint32_t k = 0;
+	size_t k = 0;
 
 	for (uint32_t j = 0; j < g->n_members; j++) {
-		rbac_snapshot_member_at(s, g, j, &u);
+		if (!rbac_snapshot_member_at(s, g, j, &u))
+			return BAD_RECORD;
 		if (!rbac_snapshot_user_current(&u, now))
 			continue;
-		mem[k] = pack_string(p, u.name);
+		if (k == n)
+			return BAD_RECORD;
+		mem[k] = pack_name(p, u.name, u.name_len);
 		if (mem[k++] == NULL)
-			return false;
+			return TOO_SMALL;
 	}
 	mem[k] = NULL;
-	return true;
+	return FILLED;
+}
+
+static enum fill pack_group_members(struct pack *p, const struct rbac_snapshot_group *g,
+				    bool packed, time_t now, char **mem, size_t n)
+{
+	if (packed)
+		return pack_packed(p, &snapshot.snap, g, mem);
+	return pack_members(p, &snapshot.snap, g, now, mem, n);
 }
 
 /* The one place a buffer is found too small: glibc retries with a larger
@@ -207,14 +244,21 @@ static enum nss_status fill_group(const struct rbac_snapshot_group *g, time_t no
 {
 	struct pack p = {buffer, buflen};
 	bool packed = rbac_snapshot_group_packed_at(g, now);
-	size_t n = packed ? g->n_packed : current_members(&snapshot.snap, g, now);
-	char **mem = pack_reserve(&p, (n + 1) * sizeof(char *), alignof(char *));
-	char *name = pack_bytes(&p, g->name, (size_t)g->name_len + 1);
-	char *passwd = pack_bytes(&p, "x", 2);
+	uint32_t n = packed ? g->n_packed : current_members(&snapshot.snap, g, now);
+	char **mem, *name, *passwd;
+	enum fill r;
 
-	if (mem == NULL || name == NULL || passwd == NULL ||
-	    !(packed ? pack_packed(&p, &snapshot.snap, g, mem)
-		     : pack_members(&p, &snapshot.snap, g, now, mem))) {
+	if (n == UINT32_MAX)
+		return unavailable(errnop);
+	mem = pack_reserve(&p, ((size_t)n + 1) * sizeof(char *), alignof(char *));
+	name = pack_name(&p, g->name, g->name_len);
+	passwd = pack_bytes(&p, "x", 2);
+	r = mem == NULL || name == NULL || passwd == NULL
+		? TOO_SMALL
+		: pack_group_members(&p, g, packed, now, mem, n);
+	if (r == BAD_RECORD)
+		return unavailable(errnop);
+	if (r == TOO_SMALL) {
 		*errnop = ERANGE;
 		return NSS_STATUS_TRYAGAIN;
 	}
@@ -255,14 +299,20 @@ static enum nss_status getgrgid_locked(gid_t gid, struct group *gr, char *buffer
 
 static enum nss_status setgrent_locked(void)
 {
+	bool ready = snapshot_ready_locked(time(NULL));
+
 	next_group = 0;
-	return snapshot_ready_locked(time(NULL)) ? NSS_STATUS_SUCCESS : NSS_STATUS_UNAVAIL;
+	enum_epoch = epoch;
+	return ready ? NSS_STATUS_SUCCESS : NSS_STATUS_UNAVAIL;
 }
 
 /* The position moves on only when the group was handed out, so a retry
- * after ERANGE returns the same group. The file was checked by setgrent;
- * a getgrent without one (or after another thread found the file gone)
- * checks it here. */
+ * after ERANGE returns the same group. Group numbers mean nothing in
+ * another file, so a snapshot opened again since setgrent (replaced,
+ * found changed, by this call or another thread's lookup) ends the
+ * enumeration: NOTFOUND, as at its end, until the next setgrent starts
+ * one on the new file. The caller sees a list cut short, never a group
+ * twice or a mix of two files (nss_rbac(8)). */
 static enum nss_status getgrent_locked(struct group *gr, char *buffer, size_t buflen,
 				       int *errnop)
 {
@@ -270,12 +320,14 @@ static enum nss_status getgrent_locked(struct group *gr, char *buffer, size_t bu
 	struct rbac_snapshot_group g;
 	enum nss_status st;
 
-	if (snapshot.map == NULL ? !snapshot_ready_locked(now)
-				 : !rbac_snapshot_fresh(&snapshot.snap, now))
+	if (!snapshot_ready_locked(now))
 		return unavailable(errnop);
-	if (next_group >= rbac_snapshot_group_count(&snapshot.snap))
+	if (enum_epoch == 0) /* no setgrent: begin on the file in use */
+		enum_epoch = epoch;
+	if (enum_epoch != epoch || next_group >= rbac_snapshot_group_count(&snapshot.snap))
 		return not_found(errnop);
-	rbac_snapshot_group_at(&snapshot.snap, next_group, &g);
+	if (!rbac_snapshot_group_at(&snapshot.snap, next_group, &g))
+		return unavailable(errnop);
 	st = fill_group(&g, now, gr, buffer, buflen, errnop);
 	if (st == NSS_STATUS_SUCCESS)
 		next_group++;
@@ -327,6 +379,7 @@ static enum nss_status initgroups_locked(const char *user, gid_t skipgroup, stru
 	time_t now = time(NULL);
 	struct rbac_snapshot_user u;
 	struct rbac_snapshot_group g;
+	long first = *l->start;
 	int rc = 0;
 
 	if (!snapshot_ready_locked(now))
@@ -335,7 +388,10 @@ static enum nss_status initgroups_locked(const char *user, gid_t skipgroup, stru
 	    !rbac_snapshot_user_current(&u, now))
 		return not_found(errnop);
 	for (uint32_t j = 0; j < u.n_groups && rc == 0; j++) {
-		rbac_snapshot_user_group_at(&snapshot.snap, &u, j, &g);
+		if (!rbac_snapshot_user_group_at(&snapshot.snap, &u, j, &g)) {
+			*l->start = first; /* nothing from a file that changed */
+			return unavailable(errnop);
+		}
 		if ((gid_t)g.gid != skipgroup && !gid_listed(l, (gid_t)g.gid))
 			rc = gid_append(l, (gid_t)g.gid);
 	}
@@ -362,6 +418,7 @@ enum nss_status _nss_rbac_endgrent(void)
 {
 	nss_lock();
 	next_group = 0;
+	enum_epoch = 0;
 	nss_unlock();
 	return NSS_STATUS_SUCCESS;
 }

@@ -40,6 +40,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "big_snapshot.h"
 #include "fixture.h"
 #include "rbac_time.h"
 #include "snapshot_fixture.h"
@@ -151,6 +152,29 @@ static const char *name_or_status(const char *name)
 	if (st == NSS_STATUS_UNAVAIL && err == ENOENT)
 		return "UNAVAIL";
 	return "other";
+}
+
+/* name_or_status with thread-local buffers, for threads. */
+static const char *name_or_status_r(const char *name)
+{
+	static __thread char buf[4096], text[512];
+	struct group g;
+	int err = 0;
+	enum nss_status st = mod_getgrnam(name, &g, buf, sizeof(buf), &err);
+	size_t used;
+
+	if (st == NSS_STATUS_NOTFOUND && err == ENOENT)
+		return "NOTFOUND";
+	if (st == NSS_STATUS_UNAVAIL && err == ENOENT)
+		return "UNAVAIL";
+	if (st != NSS_STATUS_SUCCESS)
+		return "other";
+	used = (size_t)snprintf(text, sizeof(text), "%s:%s:%lu:", g.gr_name, g.gr_passwd,
+				(unsigned long)g.gr_gid);
+	for (char **m = g.gr_mem; *m != NULL; m++)
+		used += (size_t)snprintf(text + used, sizeof(text) - used, "%s%s",
+					 m == g.gr_mem ? "" : ",", *m);
+	return text;
 }
 
 /* initgroups_dyn for user starting from {100}, as "100,900010,...". */
@@ -518,6 +542,356 @@ START_TEST(test_replaced_file_is_read)
 }
 END_TEST
 
+/* ------------------------------------------------ rewritten in place */
+
+/* The snapshot overwritten in place the way cp(1) does it: the same
+ * inode, truncated, then written. The module maps that inode. */
+static void copy_over(const void *data, size_t len)
+{
+	int fd = open(path, O_WRONLY | O_TRUNC);
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, data, len), (ssize_t)len);
+	ck_assert_int_eq(close(fd), 0);
+}
+
+static uint32_t le32_at(const unsigned char *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+	       (uint32_t)p[3] << 24;
+}
+
+static void put_le32(unsigned char *p, uint32_t v)
+{
+	for (int i = 0; i < 4; i++)
+		p[i] = (unsigned char)(v >> (8 * i));
+}
+
+/* A copy of img (len + extra bytes, the extra ones 0xff) in which the
+ * name offset of every group and user record, and every entry of both
+ * group indexes, points far outside the file: whatever follows one of
+ * them without a check reads gigabytes past the mapping. The header is
+ * left alone (superseded word 0). */
+static unsigned char *hostile_copy(const struct rbac_snapshot_image *img, size_t extra)
+{
+	unsigned char *h = malloc(img->len + extra);
+	/* sections: 1 groups (56-byte records), 2 and 3 the indexes, 5 users */
+	static const struct {
+		int sec;
+		uint32_t rec;
+	} fields[] = {{1, 56}, {2, 4}, {3, 4}, {5, 32}};
+
+	ck_assert_ptr_nonnull(h);
+	memcpy(h, img->data, img->len);
+	memset(h + img->len, 0xff, extra);
+	for (size_t k = 0; k < sizeof(fields) / sizeof(fields[0]); k++) {
+		uint32_t off = le32_at(h + 72 + 8 * fields[k].sec);
+		uint32_t count = le32_at(h + 72 + 8 * fields[k].sec + 4);
+
+		for (uint32_t i = 0; i < count; i++)
+			put_le32(h + off + (size_t)i * fields[k].rec, 0xfffff000u);
+	}
+	return h;
+}
+
+/* Exit status of a child, or 128 + the signal that killed it. */
+static int wait_child(pid_t pid);
+
+/* The big snapshot's answers for a few groups, from each end of the file;
+ * 0 when all are `want` ("ok": the right answer; else a status name). */
+static int big_lookups_are(const char *want)
+{
+	static const char *const names[] = {"rbac-r0000", "rbac-r1000", "rbac-r1999"};
+	char expect[512], members[256];
+
+	for (int i = 0; i < 3; i++) {
+		const char *got = name_or_status(names[i]);
+
+		big_members_text(0,
+				 i == 0	  ? 0
+				 : i == 1 ? 1000
+					  : 1999,
+				 members, sizeof(members));
+		snprintf(expect, sizeof(expect), "%s:x:%d:%s", names[i],
+			 BIG_GID0 + (i == 0   ? 0
+				     : i == 1 ? 1000
+					      : 1999),
+			 members);
+		if (strcmp(want, "ok") == 0 ? strcmp(got, expect) != 0 : strcmp(got, want) != 0)
+			return 1;
+	}
+	return 0;
+}
+
+static void write_big(int variant)
+{
+	struct rbac_snapshot_image img;
+
+	big_snapshot_build(variant, time(NULL), &img);
+	replace_with(img.data, img.len);
+	rbac_snapshot_image_free(&img);
+}
+
+/* In a child that has the many-page snapshot mapped, `data` is copied
+ * over it in place; every lookup after it must be UNAVAIL (the module
+ * noticed the change and the new bytes are not a snapshot), and a file
+ * put in place properly is used again. A crash (SIGBUS for a shorter
+ * file: the mapping outlives the file's end; SIGSEGV for a longer one
+ * whose offsets are followed unchecked) fails the test. */
+static void assert_survives_copy_over(const void *data, size_t len)
+{
+	pid_t pid = fork();
+
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		alarm(20);
+		if (big_lookups_are("ok") != 0)
+			_exit(2);
+		copy_over(data, len);
+		if (big_lookups_are("UNAVAIL") != 0 ||
+		    strcmp(name_or_status("rbac-nosuch"), "UNAVAIL") != 0)
+			_exit(3);
+		write_big(0);
+		_exit(big_lookups_are("ok") != 0 ? 4 : 0);
+	}
+	ck_assert_int_eq(wait_child(pid), 0);
+}
+
+/* guards the class of issue #10, finding 1: a shorter file copied over
+ * the mapped one (SIGBUS in every process that maps it). */
+START_TEST(test_copied_over_shorter)
+{
+	struct rbac_snapshot_image img;
+
+	big_snapshot_build(0, time(NULL), &img);
+	ck_assert_uint_gt(img.len, 16 * 4096); /* many pages */
+	replace_with(img.data, img.len);
+	assert_survives_copy_over(img.data, 100);
+	assert_survives_copy_over(img.data, img.len / 2);
+	rbac_snapshot_image_free(&img);
+}
+END_TEST
+
+/* The same with a longer file whose records point outside the old
+ * mapping (SIGSEGV when the offsets are followed unchecked). */
+START_TEST(test_copied_over_longer)
+{
+	struct rbac_snapshot_image img;
+	unsigned char *h;
+
+	big_snapshot_build(0, time(NULL), &img);
+	replace_with(img.data, img.len);
+	h = hostile_copy(&img, 65536);
+	assert_survives_copy_over(h, img.len + 65536);
+	free(h);
+	rbac_snapshot_image_free(&img);
+}
+END_TEST
+
+/* Lookups while the mapped file's bytes change under them: the file is
+ * rewritten in place, never truncated (each write covers the whole file
+ * from offset 0, so no page of the mapping ever lies past its end), with
+ * the example and a copy whose offsets point outside the file, in turns.
+ * The module's fstat notices most rewrites, but one that lands during a
+ * lookup, or within the file system's timestamp granularity, is only
+ * caught by the checks at use: a lookup must give the right answer,
+ * NOTFOUND or UNAVAIL, never a crash or anything else. A truncation
+ * during a lookup is the one case not covered (nss_rbac(8)). */
+static atomic_int stop_rewriter;
+
+static void *rewriter(void *arg)
+{
+	unsigned char **images = arg;
+	struct stat st;
+	int fd = open(path, O_WRONLY), i = 0;
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(fstat(fd, &st), 0);
+	while (!stop_rewriter) {
+		ck_assert_int_eq(pwrite(fd, images[i++ % 2], (size_t)st.st_size, 0),
+				 st.st_size);
+		usleep(50);
+	}
+	close(fd);
+	return (void *)(long)i;
+}
+
+static void *inplace_reader(void *arg)
+{
+	long bad = 0;
+
+	(void)arg;
+	for (int i = 0; i < 3000; i++) {
+		const char *got = name_or_status_r("rbac-admin");
+
+		bad += strcmp(got, "rbac-admin:x:900010:alice,judy,victor") != 0 &&
+		       strcmp(got, "NOTFOUND") != 0 && strcmp(got, "UNAVAIL") != 0;
+	}
+	return (void *)bad;
+}
+
+START_TEST(test_rewritten_in_place_while_read)
+{
+	struct rbac_snapshot_image img;
+	unsigned char *images[2];
+	pthread_t readers[8], w;
+	void *ret;
+	long bad = 0;
+
+	sfx_build(&f, RBAC_SNAPSHOT_GROUPS, &img);
+	images[0] = img.data;
+	images[1] = hostile_copy(&img, 0);
+	assert_available();
+	stop_rewriter = 0;
+	ck_assert_int_eq(pthread_create(&w, NULL, rewriter, images), 0);
+	for (int i = 0; i < 8; i++)
+		ck_assert_int_eq(pthread_create(&readers[i], NULL, inplace_reader, NULL), 0);
+	for (int i = 0; i < 8; i++) {
+		pthread_join(readers[i], &ret);
+		bad += (long)ret;
+	}
+	stop_rewriter = 1;
+	pthread_join(w, &ret);
+	ck_assert_int_eq(bad, 0);
+	ck_assert_int_gt((long)ret, 10);
+	free(images[1]);
+	rbac_snapshot_image_free(&img);
+}
+END_TEST
+
+/* ----------------------------------------------- enumeration and reload */
+
+/* guards issue #10, finding 2: a reload during an enumeration ends it
+ * (NOTFOUND) rather than going on at the same position in another file
+ * (groups skipped or handed out twice); the next setgrent starts on the
+ * new file. */
+START_TEST(test_getgrent_ends_at_reload)
+{
+	static char buf[4096];
+	struct group g;
+	struct sfx b;
+	int err, n = 0;
+
+	ck_assert_int_eq(mod_setgrent(0), NSS_STATUS_SUCCESS);
+	for (int i = 0; i < 3; i++)
+		ck_assert_int_eq(mod_getgrent(&g, buf, sizeof(buf), &err), NSS_STATUS_SUCCESS);
+	ck_assert_str_eq(g.gr_name, "rbac-contractor");
+	sfx_example(&b);
+	b.opts.now = time(NULL);
+	b.opts.group_format = "other-%r"; /* every group named differently */
+	write_snapshot_to("groups.db", &b);
+	ck_assert_int_eq(mod_getgrent(&g, buf, sizeof(buf), &err), NSS_STATUS_NOTFOUND);
+	ck_assert_int_eq(err, ENOENT);
+	ck_assert_int_eq(mod_getgrent(&g, buf, sizeof(buf), &err), NSS_STATUS_NOTFOUND);
+	ck_assert_int_eq(mod_setgrent(0), NSS_STATUS_SUCCESS);
+	while (mod_getgrent(&g, buf, sizeof(buf), &err) == NSS_STATUS_SUCCESS) {
+		ck_assert_msg(strncmp(g.gr_name, "other-", 6) == 0 ||
+				  strncmp(g.gr_name, "rbac-global-", 12) == 0,
+			      "%s", g.gr_name);
+		n++;
+	}
+	ck_assert_int_eq(n, 8);
+	ck_assert_int_eq(mod_endgrent(), NSS_STATUS_SUCCESS);
+	/* A lookup by name that reloads ends an enumeration too. */
+	ck_assert_int_eq(mod_setgrent(0), NSS_STATUS_SUCCESS);
+	ck_assert_int_eq(mod_getgrent(&g, buf, sizeof(buf), &err), NSS_STATUS_SUCCESS);
+	write_example();
+	assert_available();
+	ck_assert_int_eq(mod_getgrent(&g, buf, sizeof(buf), &err), NSS_STATUS_NOTFOUND);
+	mod_endgrent();
+	sfx_free(&b);
+}
+END_TEST
+
+/* ------------------------------------------------------ future dates */
+
+/* guards issue #10, finding 3: a snapshot written "later than now" (the
+ * clock was set back after the write) would count its stale-after time
+ * from a moment that has not come: beyond RBAC_SNAPSHOT_MAX_SKEW it is
+ * not used. */
+START_TEST(test_future_dated_unavailable)
+{
+	f.opts.now = time(NULL) + RBAC_SNAPSHOT_MAX_SKEW + 60;
+	write_example();
+	assert_unavailable("dated 6 minutes ahead");
+	f.opts.now = time(NULL) + 365 * 86400;
+	write_example();
+	assert_unavailable("dated a year ahead");
+	f.opts.now = time(NULL) + RBAC_SNAPSHOT_MAX_SKEW - 60;
+	write_example();
+	assert_available(); /* within the skew */
+}
+END_TEST
+
+/* ---------------------------------------------------- the directory */
+
+/* guards issue #10, finding 4: a directory others may write lets them
+ * swap the snapshot; readers refuse one there (sticky or not), and one
+ * below a directory others may write unless that one is sticky. */
+START_TEST(test_untrusted_directory_unavailable)
+{
+	static const mode_t bad[] = {0777, 0775, 0757, 01777, 01775};
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		ck_assert_int_eq(chmod(dir, bad[i]), 0);
+		assert_unavailable("directory writable by others");
+	}
+	ck_assert_int_eq(chmod(dir, 0755), 0);
+	assert_available(); /* at once: the file itself did not change */
+}
+END_TEST
+
+START_TEST(test_directory_owner_and_parents)
+{
+	char sub[160], subpath[192], moved[192];
+	char err[1024];
+	struct rbac_snapshot_image img;
+
+	/* Not root's. */
+	ck_assert_int_eq(chown(dir, 1, 0), 0);
+	assert_unavailable("directory owned by uid 1");
+	ck_assert_int_eq(chown(dir, 0, 0), 0);
+	/* In a subdirectory: its parent may be writable by others only when
+	 * sticky. */
+	snprintf(sub, sizeof(sub), "%s/sub", dir);
+	snprintf(subpath, sizeof(subpath), "%s/groups.db", sub);
+	ck_assert_int_eq(mkdir(sub, 0755), 0);
+	snprintf(moved, sizeof(moved), "%s", path);
+	ck_assert_int_eq(rename(moved, subpath), 0);
+	setenv("RBAC_SNAPSHOT", subpath, 1);
+	ck_assert_int_eq(chmod(dir, 0777), 0);
+	assert_unavailable("parent writable by others");
+	ck_assert_int_eq(chmod(dir, 01777), 0);
+	assert_available();
+	/* The writer refuses such a directory, naming it. */
+	sfx_build(&f, RBAC_SNAPSHOT_GROUPS, &img);
+	ck_assert_int_eq(chmod(sub, 0777), 0);
+	ck_assert_int_eq(rbac_snapshot_write_file(sub, "groups.db", 0644, img.data, img.len,
+						  err, sizeof(err)),
+			 -1);
+	ck_assert_msg(strstr(err, sub) != NULL && strstr(err, "writable by group or others"),
+		      "%s", err);
+	ck_assert_int_eq(chmod(sub, 0755), 0);
+	ck_assert_int_eq(chmod(dir, 0757), 0);
+	ck_assert_int_eq(rbac_snapshot_write_file(sub, "groups.db", 0644, img.data, img.len,
+						  err, sizeof(err)),
+			 -1);
+	ck_assert_msg(strstr(err, dir) != NULL, "%s", err);
+	ck_assert_int_eq(chmod(dir, 0755), 0);
+	ck_assert_int_eq(chown(sub, 1, 0), 0);
+	ck_assert_int_eq(rbac_snapshot_write_file(sub, "groups.db", 0644, img.data, img.len,
+						  err, sizeof(err)),
+			 -1);
+	ck_assert_msg(strstr(err, "not owned by root") != NULL, "%s", err);
+	ck_assert_int_eq(chown(sub, 0, 0), 0);
+	ck_assert_int_eq(rbac_snapshot_write_file(sub, "groups.db", 0644, img.data, img.len,
+						  err, sizeof(err)),
+			 0);
+	rbac_snapshot_image_free(&img);
+	setenv("RBAC_SNAPSHOT", path, 1);
+}
+END_TEST
+
 /* ---------------------------------------------------------------- windows */
 
 START_TEST(test_window_ends_while_running)
@@ -692,6 +1066,7 @@ END_TEST
 
 /* ------------------------------------------------- descriptors and output */
 
+/* The descriptors open on a groups.db; all must be close-on-exec. */
 static int count_snapshot_fds(void)
 {
 	DIR *d = opendir("/proc/self/fd");
@@ -708,7 +1083,10 @@ static int count_snapshot_fds(void)
 		if (len <= 0)
 			continue;
 		target[len] = '\0';
-		n += strstr(target, "groups.db") != NULL;
+		if (strstr(target, "groups.db") == NULL)
+			continue;
+		ck_assert_int_ne(fcntl(atoi(e->d_name), F_GETFD) & FD_CLOEXEC, 0);
+		n++;
 	}
 	closedir(d);
 	return n;
@@ -726,11 +1104,14 @@ START_TEST(test_descriptors_and_silence)
 	dup2(fd, 1);
 	dup2(fd, 2);
 	assert_available();
-	ck_assert_int_eq(count_snapshot_fds(), 0);
+	/* The mapped file's, kept to notice it shrink (nss_rbac(8)). */
+	ck_assert_int_eq(count_snapshot_fds(), 1);
 	ck_assert_int_eq(chmod(path, 0666), 0);
 	wait_unavailable("world-writable");
+	ck_assert_int_eq(count_snapshot_fds(), 0);
 	unlink(path);
 	assert_unavailable("missing");
+	ck_assert_int_eq(count_snapshot_fds(), 0);
 	fflush(stdout);
 	fflush(stderr);
 	dup2(saved_out, 1);
@@ -776,6 +1157,7 @@ static Suite *nss_suite(void)
 	TCase *tc = tcase_create("contract");
 	TCase *tu = tcase_create("unavailable");
 	TCase *tt = tcase_create("threads");
+	TCase *ti = tcase_create("in place");
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_getgrnam);
@@ -795,7 +1177,18 @@ static Suite *nss_suite(void)
 	tcase_add_test(tu, test_damaged_files_unavailable);
 	tcase_add_test(tu, test_mapped_file_changed);
 	tcase_add_test(tu, test_replaced_file_is_read);
+	tcase_add_test(tu, test_getgrent_ends_at_reload);
+	tcase_add_test(tu, test_future_dated_unavailable);
+	tcase_add_test(tu, test_untrusted_directory_unavailable);
+	tcase_add_test(tu, test_directory_owner_and_parents);
 	suite_add_tcase(s, tu);
+
+	tcase_add_checked_fixture(ti, setup, teardown);
+	tcase_add_test(ti, test_copied_over_shorter);
+	tcase_add_test(ti, test_copied_over_longer);
+	tcase_add_test(ti, test_rewritten_in_place_while_read);
+	tcase_set_timeout(ti, 120);
+	suite_add_tcase(s, ti);
 
 	tcase_add_checked_fixture(tt, setup, teardown);
 	tcase_add_test(tt, test_threads_while_replaced);
