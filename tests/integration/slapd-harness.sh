@@ -45,6 +45,24 @@
 #   RBAC_TEST_RBAC_BASE RBAC_TEST_USER_BASE RBAC_TEST_ROOTDN RBAC_TEST_ROOTPW
 #   RBAC_TEST_READER_DN RBAC_TEST_READER_PW
 #   RBAC_SLAPD RBAC_SLAPADD      paths of the server binaries
+#
+# Two nodes in multi-provider replication (instead of rbac_slapd_start):
+#   rbac_slapd_start_pair [LDIF ...]
+#                                node 1 as above (every function above acts
+#                                on it), node 2 beside it: RBAC_TEST_DIR2
+#                                RBAC_TEST_PORT2 RBAC_TEST_URI2
+#                                RBAC_TEST_LDAPI2; returns once both hold
+#                                the data and a write replicates both ways
+#   rbac_node_uri N, rbac_node_pid N
+#   rbac_node_kill N, rbac_node_stop N, rbac_node_restart N
+#   rbac_node_signal N SIG       e.g. STOP/CONT: a silent server
+#   rbac_node_ldapmodify N [ARGS], rbac_node_ldapsearch N ARGS
+#                                as rbac_ldapmodify/rbac_ldapsearch, on node N
+#   rbac_node_context_csn N      the suffix's contextCSN values, sorted
+#   rbac_pair_wait_in_sync [SECS]
+#                                until both nodes have the same contextCSN
+#   rbac_node_replicates FROM TO [SECS]
+#                                a write on FROM is seen on TO
 # Read from the environment: RBAC_TEST_MAXSIZE, the mdb map size in bytes
 # (default 100 MB; the benchmark's 100k directory needs more).
 # Set when sourced: RBAC_SRCDIR, the absolute top of the source tree (from
@@ -90,6 +108,7 @@ export RBAC_TEST_BASE RBAC_TEST_RBAC_BASE RBAC_TEST_USER_BASE \
 
 _rbac_slapd_pid=''
 _rbac_started=''
+_rbac_slapadd_opts=()
 _rbac_exit_cmds=()
 _rbac_exit_trap_installed=''
 
@@ -218,6 +237,8 @@ _rbac_require_tools() {
 # ---------------------------------------------------------------------------
 # Building the server
 
+# _rbac_write_slapd_conf DIR [GLOBAL-LINES [DATABASE-LINES]]: the extra
+# lines go after the module loads and before the database's overlays.
 _rbac_write_slapd_conf() {
 	local dir=$1 schema modules s
 	schema=$(_rbac_first_dir_with core.schema /etc/ldap/schema /etc/openldap/schema)
@@ -232,6 +253,7 @@ _rbac_write_slapd_conf() {
 		# ppolicy defines pwdAccountLockedTime (slapd 2.5 has no
 		# ppolicy.schema), so it is needed even to load the data.
 		printf 'moduleload back_mdb\nmoduleload ppolicy\n\n'
+		printf '%s' "${2:-}"
 		printf 'pidfile %s/slapd.pid\nargsfile %s/slapd.args\n\n' "$dir" "$dir"
 		if [[ -n ${RBAC_TEST_TLS:-} ]]; then
 			printf 'TLSCACertificateFile %s/tls/ca.crt\n' "$dir"
@@ -250,6 +272,7 @@ _rbac_write_slapd_conf() {
 		printf 'access to attrs=userPassword\n\tby self read\n'
 		printf '\tby anonymous auth\n\tby * none\n'
 		printf 'access to *\n\tby * read\n\n'
+		printf '%s' "${3:-}"
 		printf 'overlay ppolicy\n'
 	} >"$dir/slapd.conf"
 }
@@ -272,7 +295,8 @@ _rbac_load_ldifs() {
 	shift
 	_rbac_write_reader_ldif "$dir/host-reader.ldif"
 	for ldif in "$@" "$dir/host-reader.ldif"; do
-		if ! "$RBAC_SLAPADD" -f "$dir/slapd.conf" -l "$ldif" >>"$dir/slapadd.log" 2>&1; then
+		if ! "$RBAC_SLAPADD" "${_rbac_slapadd_opts[@]}" -f "$dir/slapd.conf" -l "$ldif" \
+			>>"$dir/slapadd.log" 2>&1; then
 			_rbac_say "slapadd of $ldif failed:"
 			cat "$dir/slapadd.log" >&2
 			exit 99
@@ -492,4 +516,265 @@ rbac_ldapadd() {
 
 rbac_ldapsearch() {
 	_rbac_ldap_tool ldapsearch -x -LLL -o ldif-wrap=no -H "$RBAC_TEST_URI" "$@"
+}
+
+# ---------------------------------------------------------------------------
+# Two nodes in multi-provider replication
+#
+# Node 1 is the server every function above acts on (RBAC_TEST_DIR,
+# RBAC_TEST_URI, rbac_slapd_kill...). Node 2's state is kept in the
+# _rbac_n2_* variables; _rbac_on_node 2 swaps it into the globals for the
+# duration of one call, so that launching, waiting and stopping are the
+# same code for both nodes.
+
+_rbac_n2_pid=''
+_rbac_n2_dir=''
+_rbac_n2_ldapi=''
+_rbac_n2_port=''
+_rbac_swapped=''
+
+_rbac_node_swap() {
+	local t
+	t=$_rbac_slapd_pid _rbac_slapd_pid=$_rbac_n2_pid _rbac_n2_pid=$t
+	t=$RBAC_TEST_DIR RBAC_TEST_DIR=$_rbac_n2_dir _rbac_n2_dir=$t
+	t=$RBAC_TEST_LDAPI RBAC_TEST_LDAPI=$_rbac_n2_ldapi _rbac_n2_ldapi=$t
+	t=${RBAC_TEST_PORT:-} RBAC_TEST_PORT=$_rbac_n2_port _rbac_n2_port=$t
+	if [[ -n $_rbac_swapped ]]; then _rbac_swapped=''; else _rbac_swapped=1; fi
+}
+
+# _rbac_on_node N CMD [ARGS]: run CMD with node N's state in the globals.
+_rbac_on_node() {
+	local node=$1 rc=0
+	shift
+	[[ $node == 2 ]] && _rbac_node_swap
+	"$@" || rc=$?
+	[[ $node == 2 ]] && _rbac_node_swap
+	return "$rc"
+}
+
+_rbac_check_node() {
+	[[ $1 == 1 || ($1 == 2 && -n $_rbac_n2_dir) ]] && return 0
+	_rbac_say "no node $1 (rbac_slapd_start_pair starts nodes 1 and 2)"
+	exit 99
+}
+
+# Runs before node 1's cleanup (registered later). A node stopped with
+# SIGSTOP is continued first, so that SIGTERM can end it cleanly.
+_rbac_cleanup_node2() {
+	local status=$1
+	[[ -n $_rbac_swapped ]] && _rbac_node_swap
+	[[ -n $_rbac_slapd_pid ]] && kill -s CONT "$_rbac_slapd_pid" 2>/dev/null
+	[[ -n $_rbac_n2_pid ]] && kill -s CONT "$_rbac_n2_pid" 2>/dev/null
+	_rbac_on_node 2 _rbac_stop_pid TERM 3 || true
+	if ((status != 0 && status != 77)) && [[ -s $_rbac_n2_dir/slapd.log ]]; then
+		_rbac_say "last lines of node 2's slapd log:"
+		tail -n 40 "$_rbac_n2_dir/slapd.log" >&2
+	fi
+}
+
+# The replication part of both nodes' configuration (the same on both: each
+# node finds its serverID by its listener URL, and skips the syncrepl
+# stanza that points at itself). slapd 2.5 compares the serverID URL with
+# the -h URL as a string, so both carry _rbac_launch's trailing slash.
+# Sets _rbac_pair_global and _rbac_pair_db.
+_rbac_pair_conf_lines() {
+	local p1=$1 p2=$2 rid
+	_rbac_pair_global=$(printf 'moduleload syncprov\nserverID 1 ldap://127.0.0.1:%s/\nserverID 2 ldap://127.0.0.1:%s/\n\n' \
+		"$p1" "$p2")$'\n'
+	_rbac_pair_db=$'index objectClass,entryCSN,entryUUID eq\n'
+	for rid in 1 2; do
+		_rbac_pair_db+=$(printf 'syncrepl rid=00%s provider=ldap://127.0.0.1:%s\n' \
+			"$rid" "$([[ $rid == 1 ]] && echo "$p1" || echo "$p2")")
+		_rbac_pair_db+=$(printf '\tbindmethod=simple binddn="%s" credentials=%s\n' \
+			"$RBAC_TEST_ROOTDN" "$RBAC_TEST_ROOTPW")
+		_rbac_pair_db+=$(printf '\tsearchbase="%s" scope=sub type=refreshAndPersist\n' \
+			"$RBAC_TEST_BASE")
+		_rbac_pair_db+=$'\tretry="1 10 5 +" timeout=3 network-timeout=2 keepalive=60:3:10\n'
+	done
+	_rbac_pair_db+=$'multiprovider on\n'
+	_rbac_pair_db+=$'overlay syncprov\nsyncprov-checkpoint 100 10\nsyncprov-sessionlog 1000\n\n'
+}
+
+_rbac_pair_write_confs() {
+	_rbac_pair_conf_lines "$1" "$2"
+	_rbac_write_slapd_conf "$RBAC_TEST_DIR" "$_rbac_pair_global" "$_rbac_pair_db"
+	_rbac_write_slapd_conf "$_rbac_n2_dir" "$_rbac_pair_global" "$_rbac_pair_db"
+}
+
+# Starts the node with its state in the globals; 0 up, 1 port taken.
+_rbac_pair_launch_one() {
+	local rc=0
+	_rbac_launch "$1"
+	_rbac_wait_ready "$1" || rc=$?
+	((rc == 2)) && _rbac_start_failed
+	return "$rc"
+}
+
+# Both configurations name both ports, so a taken port means new ports for
+# both nodes. The data goes into node 1 only (entryCSNs of serverID 1, and
+# a contextCSN): node 2 starts empty and pulls everything by syncrepl.
+_rbac_pair_start_on_free_ports() {
+	local try p1 p2
+	for ((try = 0; try < 20; try++)); do
+		p1=$(_rbac_random_port) p2=$(_rbac_random_port)
+		# With RBAC_TEST_TLS, each node also takes its port + 1.
+		((p1 - p2 > 1 || p2 - p1 > 1)) || continue
+		_rbac_pair_write_confs "$p1" "$p2"
+		if ((try == 0)); then
+			_rbac_slapadd_opts=(-S 1 -w)
+			_rbac_load_ldifs "$RBAC_TEST_DIR" "$@"
+			_rbac_slapadd_opts=()
+		fi
+		_rbac_pair_launch_one "$p1" || continue
+		if _rbac_on_node 2 _rbac_pair_launch_one "$p2"; then
+			RBAC_TEST_PORT=$p1 _rbac_n2_port=$p2
+			return 0
+		fi
+		_rbac_stop_pid TERM 10
+	done
+	_rbac_say "no two free ports found in 20 tries"
+	_rbac_start_failed
+}
+
+# rbac_node_context_csn N: the contextCSN values of the suffix on node N,
+# sorted, one line; empty when the node does not answer.
+rbac_node_context_csn() {
+	rbac_node_ldapsearch "$1" -o nettimeout=2 -l 5 -b "$RBAC_TEST_BASE" -s base contextCSN 2>/dev/null |
+		sed -n 's/^contextCSN: //p' | sort | paste -sd ' '
+}
+
+# rbac_pair_wait_in_sync [SECONDS]: wait (default 30 s) until both nodes
+# answer with the same, non-empty contextCSN set. 1 on timeout.
+rbac_pair_wait_in_sync() {
+	local limit=$((SECONDS + ${1:-30})) c1 c2
+	while ((SECONDS <= limit)); do
+		c1=$(rbac_node_context_csn 1) c2=$(rbac_node_context_csn 2)
+		[[ -n $c1 && $c1 == "$c2" ]] && return 0
+		sleep 0.1
+	done
+	_rbac_say "nodes not in sync after ${1:-30} s: node 1 [$c1], node 2 [$c2]"
+	return 1
+}
+
+# rbac_node_replicates FROM TO [SECONDS]: a write on node FROM (the
+# description of the harness's own host-reader entry) is seen on node TO
+# within SECONDS (default 30). Tells that TO's consumer of FROM is
+# connected, which equal contextCSNs do not: a node restarted after its
+# peer retries the peer only every second (retry="1 10 5 +").
+rbac_node_replicates() {
+	local from=$1 to=$2 limit=$((SECONDS + ${3:-30})) mark
+	mark="replication probe $from to $to, $EPOCHREALTIME"
+	rbac_node_ldapmodify "$from" >/dev/null <<LDIF || return 1
+dn: $RBAC_TEST_READER_DN
+changetype: modify
+replace: description
+description: $mark
+LDIF
+	while ((SECONDS <= limit)); do
+		rbac_node_ldapsearch "$to" -b "$RBAC_TEST_READER_DN" -s base description 2>/dev/null |
+			grep -qxF "description: $mark" && return 0
+		sleep 0.1
+	done
+	_rbac_say "a write on node $from did not reach node $to in ${3:-30} s"
+	return 1
+}
+
+# rbac_slapd_start_pair [LDIF ...]: like rbac_slapd_start, but two nodes in
+# multi-provider replication (syncprov, standard syncrepl, both directions,
+# rootdn as the replication identity) on two free ports; returns once node
+# 2 has caught up and a write replicates both ways (the host-reader entry
+# then has a description). With RBAC_TEST_TLS, as for rbac_slapd_start,
+# plus RBAC_TEST_LDAPS_URI2 (the same CA and certificate on both nodes;
+# replication itself stays on ldap://). Node 2: RBAC_TEST_DIR2 (inside RBAC_TEST_DIR),
+# RBAC_TEST_PORT2, RBAC_TEST_URI2, RBAC_TEST_LDAPI2.
+rbac_slapd_start_pair() {
+	if [[ -n $_rbac_started ]]; then
+		_rbac_say "rbac_slapd_start_pair: already started ($RBAC_TEST_DIR)"
+		exit 99
+	fi
+	_rbac_started=1
+	_rbac_locate_slapd
+	(($# > 0)) || set -- "$RBAC_SRCDIR/etc/example/directory.ldif"
+	RBAC_TEST_DIR=$(mktemp -d /tmp/rbac-slapd.XXXXXX) || exit 99
+	# shellcheck disable=SC2016
+	rbac_on_exit '_rbac_cleanup_slapd "$status"'
+	_rbac_n2_dir=$RBAC_TEST_DIR/node2
+	mkdir "$RBAC_TEST_DIR/db" "$_rbac_n2_dir" "$_rbac_n2_dir/db"
+	RBAC_TEST_LDAPI="ldapi://$(rbac_urlencode "$RBAC_TEST_DIR/ldapi")"
+	_rbac_n2_ldapi="ldapi://$(rbac_urlencode "$_rbac_n2_dir/ldapi")"
+	# shellcheck disable=SC2016
+	rbac_on_exit '_rbac_cleanup_node2 "$status"'
+	# One certificate (for 127.0.0.1) and one CA serve both nodes.
+	if [[ -n ${RBAC_TEST_TLS:-} ]]; then
+		rbac_tls_certs "$RBAC_TEST_DIR/tls"
+		cp -R "$RBAC_TEST_DIR/tls" "$_rbac_n2_dir/tls" || exit 99
+	fi
+	_rbac_pair_start_on_free_ports "$@"
+	RBAC_TEST_URI="ldap://127.0.0.1:$RBAC_TEST_PORT"
+	RBAC_TEST_DIR2=$_rbac_n2_dir RBAC_TEST_LDAPI2=$_rbac_n2_ldapi
+	RBAC_TEST_PORT2=$_rbac_n2_port RBAC_TEST_URI2="ldap://127.0.0.1:$_rbac_n2_port"
+	export RBAC_TEST_DIR RBAC_TEST_LDAPI RBAC_TEST_PORT RBAC_TEST_URI
+	export RBAC_TEST_DIR2 RBAC_TEST_LDAPI2 RBAC_TEST_PORT2 RBAC_TEST_URI2
+	if [[ -n ${RBAC_TEST_TLS:-} ]]; then
+		RBAC_TEST_LDAPS_URI="ldaps://127.0.0.1:$((RBAC_TEST_PORT + 1))"
+		RBAC_TEST_LDAPS_URI2="ldaps://127.0.0.1:$((RBAC_TEST_PORT2 + 1))"
+		RBAC_TEST_CA_FILE=$RBAC_TEST_DIR/tls/ca.crt
+		export RBAC_TEST_LDAPS_URI RBAC_TEST_LDAPS_URI2 RBAC_TEST_CA_FILE
+	fi
+	rbac_pair_wait_in_sync 30 && rbac_node_replicates 1 2 && rbac_node_replicates 2 1 &&
+		rbac_pair_wait_in_sync 30 || exit 99
+}
+
+rbac_node_uri() {
+	_rbac_check_node "$1"
+	if [[ $1 == 1 ]]; then echo "$RBAC_TEST_URI"; else echo "$RBAC_TEST_URI2"; fi
+}
+
+rbac_node_pid() {
+	_rbac_check_node "$1"
+	if [[ $1 == 1 ]]; then echo "$_rbac_slapd_pid"; else echo "$_rbac_n2_pid"; fi
+}
+
+# rbac_node_signal N SIG: e.g. STOP (the port still accepts connections,
+# nothing answers) and CONT.
+rbac_node_signal() {
+	local pid
+	pid=$(rbac_node_pid "$1")
+	[[ -n $pid ]] && kill -s "$2" "$pid"
+}
+
+# rbac_node_kill N: SIGKILL now (port closed). rbac_node_restart N: start
+# again, same port, same data (after a kill or rbac_node_stop).
+rbac_node_kill() {
+	_rbac_check_node "$1"
+	_rbac_on_node "$1" _rbac_stop_pid KILL 5
+}
+
+rbac_node_stop() {
+	_rbac_check_node "$1"
+	_rbac_on_node "$1" _rbac_stop_pid TERM 10
+}
+
+rbac_node_restart() {
+	_rbac_check_node "$1"
+	_rbac_on_node "$1" rbac_slapd_restart
+}
+
+# rbac_node_ldapmodify N [ARGS]: LDIF from stdin as rootdn, on node N only.
+rbac_node_ldapmodify() {
+	local uri rc=0
+	uri=$(rbac_node_uri "$1")
+	shift
+	_rbac_ldap_tool ldapmodify -x -H "$uri" -D "$RBAC_TEST_ROOTDN" -w "$RBAC_TEST_ROOTPW" \
+		"$@" || rc=$?
+	((rc == 0)) || _rbac_say "ldapmodify on $uri $* failed (exit $rc)"
+	return "$rc"
+}
+
+# rbac_node_ldapsearch N ARGS: anonymous, on node N only.
+rbac_node_ldapsearch() {
+	local uri
+	uri=$(rbac_node_uri "$1")
+	shift
+	_rbac_ldap_tool ldapsearch -x -LLL -o ldif-wrap=no -H "$uri" "$@"
 }
