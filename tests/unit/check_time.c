@@ -131,22 +131,42 @@ START_TEST(test_fraction_never_moves_an_instant)
 }
 END_TEST
 
-/* Every day of 1600 to 2400 at noon, against glibc's timegm(). */
-START_TEST(test_every_day_against_timegm)
+/* Instants from `from` on, every day and an hour, a minute and a second
+ * more, so every hour, minute and second comes up too: written as glibc's
+ * gmtime_r() sees them, they must parse back to themselves. */
+static void check_days(long long from, int days)
 {
 	char text[64];
-	struct tm tm = {0};
-	time_t t, want;
+	struct tm tm;
+	time_t t, want = (time_t)from;
 
-	tm.tm_year = 1600 - 1900;
-	tm.tm_mday = 1;
-	tm.tm_hour = 12;
-	for (want = timegm(&tm); tm.tm_year < 2400 - 1900; want += 86400) {
+	for (int i = 0; i < days; i++, want += 86400 + 3661) {
 		ck_assert_ptr_nonnull(gmtime_r(&want, &tm));
 		snprintf(text, sizeof(text), "%04d%02d%02d%02d%02d%02dZ", tm.tm_year + 1900,
 			 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
 		ck_assert_msg(rbac_time_parse(text, &t) == 0 && t == want, "%s", text);
 	}
+}
+
+/* The calendar's edges (leap days of centuries, the epoch, year 0 and
+ * 9999) day by day, and the whole range in steps of about 400 days. */
+START_TEST(test_calendar_against_gmtime)
+{
+	static const long long starts[] = {
+	    -62167219200, /* 0000-01-01 */
+	    -11676096000, /* 1600-01-01 */
+	    -2240524800,  /* 1899-01-01 */
+	    -94694400,	  /* 1967-01-01 */
+	    915148800,	  /* 1999-01-01 */
+	    4070908800,	  /* 2099-01-01 */
+	    253302422400, /* 9996-11-01 */
+	};
+
+	for (size_t i = 0; i < sizeof(starts) / sizeof(starts[0]); i++)
+		check_days(starts[i], 3 * 366);
+	for (long long t = -62167219200; t < 253402300800 - 402 * 86400;
+	     t += 401 * 86400 + 3661)
+		check_days(t, 1);
 }
 END_TEST
 
@@ -181,7 +201,7 @@ static Suite *time_suite(void)
 	tcase_add_loop_test(tc, test_parse_bad, 0, sizeof(bad) / sizeof(bad[0]));
 	tcase_add_test(tc, test_parse_null);
 	tcase_add_test(tc, test_fraction_never_moves_an_instant);
-	tcase_add_test(tc, test_every_day_against_timegm);
+	tcase_add_test(tc, test_calendar_against_gmtime);
 	tcase_add_test(tc, test_format_roundtrip);
 	suite_add_tcase(s, tc);
 	return s;
