@@ -777,9 +777,8 @@ static enum rbac_dir_result dir_walk(struct rbac_dir *dir, dir_op_fn op, void *a
 	wipe_password(pw, pwlen);
 	if (res == RBAC_DIR_UNAVAILABLE) {
 		dir->last_uri = NULL;
-		rbac_log(dir->lg, LOG_ERR,
-			 "no directory server answered (%zu URI%s configured)", cfg->ldap.n_uri,
-			 cfg->ldap.n_uri == 1 ? "" : "s");
+		rbac_log(dir->lg, LOG_ERR, "no directory server answered (%zu URI%s tried)",
+			 cfg->ldap.n_uri, cfg->ldap.n_uri == 1 ? "" : "s");
 	}
 	return res;
 }
@@ -1005,6 +1004,61 @@ static enum rbac_dir_result search_failed(struct rbac_dir *dir, int rc, const ch
 		 ldap_err2string(rc), diagnostic(dir->ld, d, sizeof(d))[0] != '\0' ? ": " : "",
 		 d);
 	return RBAC_DIR_ERROR;
+}
+
+/* "URL, URL, ..." (each quoted for the log), or NULL when out of memory. */
+static char *joined_urls(char **refs)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	QBUF(q);
+
+	if (f == NULL)
+		return NULL;
+	for (size_t i = 0; refs != NULL && refs[i] != NULL; i++)
+		fprintf(f, "%s%s", i > 0 ? ", " : "", Q(q, refs[i]));
+	if (fclose(f) != 0) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
+static void log_referral(struct rbac_dir *dir, const char *base, char **refs)
+{
+	char *urls = joined_urls(refs);
+	QBUF(q);
+
+	rbac_log(dir->lg, LOG_ERR,
+		 "search at %s: the directory refers part of the answer to %s "
+		 "(a referral, not followed); a partial answer is not used",
+		 Q(q, base), urls != NULL && urls[0] != '\0' ? urls : "another server");
+	free(urls);
+}
+
+/* A search continuation reference (a referral object in scope, searched
+ * without ManageDsaIT) or a referral result hands part of the answer to
+ * another server. Referrals are never followed (LDAP_OPT_REFERRALS is off:
+ * the other server is not in ldap.uri), and what is left is never used: a
+ * model missing the referred part would be wrong, not smaller. True
+ * (logged with the URLs and the base) when res holds one. */
+static bool has_referral(struct rbac_dir *dir, LDAPMessage *res, const char *base)
+{
+	LDAPMessage *m = res != NULL ? ldap_first_reference(dir->ld, res) : NULL;
+	char **refs = NULL;
+	int err = LDAP_SUCCESS;
+	bool found = m != NULL;
+
+	if (found)
+		(void)ldap_parse_reference(dir->ld, m, &refs, NULL, 0);
+	else if (res != NULL && ldap_parse_result(dir->ld, res, &err, NULL, NULL, &refs, NULL,
+						  0) == LDAP_SUCCESS)
+		found = err == LDAP_REFERRAL;
+	if (found)
+		log_referral(dir, base, refs);
+	ldap_memvfree((void **)refs);
+	return found;
 }
 
 /* An RFC 3876 ValuesReturnFilter that keeps one memberUid value, so that a
@@ -1335,7 +1389,9 @@ static enum rbac_dir_result ns_page(struct rbac_dir *dir, struct ns_query *q, in
 	if (res != NULL &&
 	    ldap_parse_result(dir->ld, res, &err, NULL, NULL, NULL, &sctrls, 0) == LDAP_SUCCESS)
 		rc = err;
-	if (rc == LDAP_NO_SUCH_OBJECT)
+	if (has_referral(dir, res, q->dn))
+		out = RBAC_DIR_ERROR;
+	else if (rc == LDAP_NO_SUCH_OBJECT)
 		out = RBAC_DIR_NOT_FOUND;
 	else if (rc != LDAP_SUCCESS)
 		out = search_failed(dir, rc, q->dn, lost);
@@ -1747,7 +1803,9 @@ static enum rbac_dir_result account_search(struct rbac_dir *dir, void *arg, bool
 	rc = ldap_search_ext_s(dir->ld, dir->cfg->ldap.user_base, LDAP_SCOPE_SUBTREE, q->filter,
 			       (char **)account_attrs, 0, NULL, NULL, NULL,
 			       RBAC_ACCOUNT_MATCH_MAX, &res);
-	if (rc == LDAP_SUCCESS || rc == LDAP_SIZELIMIT_EXCEEDED)
+	if (has_referral(dir, res, dir->cfg->ldap.user_base))
+		out = RBAC_DIR_ERROR;
+	else if (rc == LDAP_SUCCESS || rc == LDAP_SIZELIMIT_EXCEEDED)
 		out = take_account(dir, q, res, rc == LDAP_SIZELIMIT_EXCEEDED);
 	else
 		out = search_failed(dir, rc, dir->cfg->ldap.user_base, lost);
@@ -1830,7 +1888,9 @@ static enum rbac_dir_result account_collect(struct rbac_dir *dir, struct account
 		   LDAP_SUCCESS) {
 		err = LDAP_OTHER;
 	}
-	if (err == LDAP_SUCCESS || err == LDAP_SIZELIMIT_EXCEEDED)
+	if (rc > 0 && has_referral(dir, res, base))
+		out = RBAC_DIR_ERROR;
+	else if (err == LDAP_SUCCESS || err == LDAP_SIZELIMIT_EXCEEDED)
 		out = take_account(dir, q, res, err == LDAP_SIZELIMIT_EXCEEDED);
 	else
 		out = search_failed(dir, err, base, lost);
@@ -1999,7 +2059,9 @@ static enum rbac_dir_result accounts_page(struct rbac_dir *dir, struct accounts_
 	if (res != NULL &&
 	    ldap_parse_result(dir->ld, res, &err, NULL, NULL, NULL, &sctrls, 0) == LDAP_SUCCESS)
 		rc = err;
-	if (rc != LDAP_SUCCESS) {
+	if (has_referral(dir, res, base)) {
+		out = RBAC_DIR_ERROR;
+	} else if (rc != LDAP_SUCCESS) {
 		out = search_failed(dir, rc, base, lost);
 	} else {
 		for (e = ldap_first_entry(dir->ld, res); e != NULL && taken == 0;

@@ -27,3 +27,5 @@ EXTRA_DIST += tests/integration/fault.test
 REPLICATION_TESTS = tests/integration/replication.test tests/integration/replication-tls.test
 TESTS += $(REPLICATION_TESTS)
 EXTRA_DIST += $(REPLICATION_TESTS)
+TESTS += tests/integration/referral.test
+EXTRA_DIST += tests/integration/referral.test
