@@ -574,8 +574,10 @@ _rbac_cleanup_node2() {
 
 # The replication part of both nodes' configuration (the same on both: each
 # node finds its serverID by its listener URL, and skips the syncrepl
-# stanza that points at itself). slapd 2.5 compares the serverID URL with
-# the -h URL as a string, so both carry _rbac_launch's trailing slash.
+# stanza that points at itself). slapd 2.5 compares the serverID URL and
+# the syncrepl provider with the -h URL as strings, so all carry
+# _rbac_launch's trailing slash: without it a node does not find its ID,
+# or replicates from itself.
 # Sets _rbac_pair_global and _rbac_pair_db.
 _rbac_pair_conf_lines() {
 	local p1=$1 p2=$2 rid
@@ -583,7 +585,7 @@ _rbac_pair_conf_lines() {
 		"$p1" "$p2")$'\n'
 	_rbac_pair_db=$'index objectClass,entryCSN,entryUUID eq\n'
 	for rid in 1 2; do
-		_rbac_pair_db+=$(printf 'syncrepl rid=00%s provider=ldap://127.0.0.1:%s\n' \
+		_rbac_pair_db+=$(printf 'syncrepl rid=00%s provider=ldap://127.0.0.1:%s/\n' \
 			"$rid" "$([[ $rid == 1 ]] && echo "$p1" || echo "$p2")")
 		_rbac_pair_db+=$(printf '\tbindmethod=simple binddn="%s" credentials=%s\n' \
 			"$RBAC_TEST_ROOTDN" "$RBAC_TEST_ROOTPW")
