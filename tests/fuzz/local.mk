@@ -32,6 +32,11 @@
 # after each input (-detect_leaks=0): libconfig's own leak (lsan.supp)
 # would make every check run and cost four fifths of the speed. A leak of
 # ours still fails the run.
+#
+# A new target NAME: tests/fuzz/NAME.c and a rule for tests/fuzz/NAME like
+# those below, NAME in FUZZ_TARGETS and in fuzz-clean, and a line in the
+# case of the fuzz rule naming its seeds (tests/fuzz/seeds/<dir>/, each file
+# listed in FUZZ_SEEDS and copied by the seed-corpus-stamp rule).
 FUZZ_CC = clang
 FUZZ_TIME = 40
 FUZZ_RUNS =
