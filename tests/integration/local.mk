@@ -23,7 +23,7 @@ TESTS += tests/integration/fault.test
 EXTRA_DIST += tests/integration/fault.test
 
 # two slapd nodes in multi-provider replication, killed and stopped under
-# PAM decisions and refreshes (root; about 35 s, and 20 s over StartTLS)
+# PAM decisions and refreshes (root; about 35 s, and 20 s over ldaps)
 REPLICATION_TESTS = tests/integration/replication.test tests/integration/replication-tls.test
 TESTS += $(REPLICATION_TESTS)
 EXTRA_DIST += $(REPLICATION_TESTS)
