@@ -21,6 +21,7 @@ noinst_LTLIBRARIES += common/librbacdir.la
 common_librbacdir_la_SOURCES = \
 	common/rbac_config.c common/rbac_config.h \
 	common/rbac_ldap.c common/rbac_ldap.h \
+	common/rbac_entry.c common/rbac_entry.h \
 	common/rbac_watchdog.c common/rbac_watchdog.h
 common_librbacdir_la_CFLAGS = $(AM_CFLAGS) $(LIBCONFIG_CFLAGS)
 common_librbacdir_la_LIBADD = common/librbaccore.la $(LIBCONFIG_LIBS) $(LDAP_LIBS)

@@ -31,6 +31,7 @@
 #include <lber.h>
 #include <ldap.h>
 
+#include "rbac_entry.h"
 #include "rbac_file.h"
 #include "rbac_ldap.h"
 #include "rbac_watchdog.h"
@@ -227,22 +228,6 @@ static bool bv_equals(const struct berval *bv, const char *s)
 	return bv->bv_len == len && memcmp(bv->bv_val, s, len) == 0;
 }
 
-/* A C string from an attribute value meant for display or parsing only:
- * NUL bytes become '?', so the value can never be cut short into another
- * valid one. */
-static char *bv_dup_display(const struct berval *bv)
-{
-	char *s = malloc(bv->bv_len + 1);
-	size_t i;
-
-	if (s == NULL)
-		return NULL;
-	for (i = 0; i < bv->bv_len; i++)
-		s[i] = bv->bv_val[i] != '\0' ? bv->bv_val[i] : '?';
-	s[bv->bv_len] = '\0';
-	return s;
-}
-
 char *rbac_ldap_escape_filter(const char *value, size_t len)
 {
 	struct berval in, out = {0, NULL};
@@ -329,6 +314,61 @@ static const struct berval *dn_first_cn(LDAPDN dn)
 		if (bv_equal_nocase(&dn[0][i]->la_attr, &cn))
 			return &dn[0][i]->la_value;
 	return NULL;
+}
+
+/* ------------------------------------------------------------------------
+ * Entries: the attributes asked for, as plain data for rbac_entry.c, which
+ * decides what their bytes mean. The bytes stay libldap's until entry_free.
+ */
+
+#define ENTRY_ATTRS_MAX 8
+
+struct entry_buf {
+	struct rbac_entry e;
+	struct rbac_entry_attr attrs[ENTRY_ATTRS_MAX];
+	struct berval **bv[ENTRY_ATTRS_MAX];
+};
+
+static void entry_free(struct entry_buf *b)
+{
+	for (size_t i = 0; i < b->e.n_attrs; i++) {
+		free((void *)b->attrs[i].v);
+		ldap_value_free_len(b->bv[i]);
+	}
+	b->e.n_attrs = 0;
+}
+
+/* The values of each attribute in names (NULL-terminated, at most
+ * ENTRY_ATTRS_MAX) of entry m. Returns 0, or -1 when out of memory. */
+static int entry_read(LDAP *ld, LDAPMessage *m, const char *dn, const char *const *names,
+		      struct entry_buf *b)
+{
+	memset(b, 0, sizeof(*b));
+	b->e.dn = dn;
+	b->e.attrs = b->attrs;
+	for (size_t i = 0; names[i] != NULL && i < ENTRY_ATTRS_MAX; i++) {
+		struct berval **v = ldap_get_values_len(ld, m, names[i]);
+		struct rbac_bytes *bytes;
+		size_t n = 0;
+
+		while (v != NULL && v[n] != NULL)
+			n++;
+		bytes = calloc(n > 0 ? n : 1, sizeof(*bytes));
+		b->bv[i] = v;
+		b->attrs[i].name = names[i];
+		b->attrs[i].v = bytes;
+		b->attrs[i].n = bytes != NULL ? n : 0;
+		b->e.n_attrs = i + 1;
+		if (bytes == NULL) {
+			entry_free(b);
+			return -1;
+		}
+		for (size_t j = 0; j < n; j++) {
+			bytes[j].p = v[j]->bv_val;
+			bytes[j].len = v[j]->bv_len;
+		}
+	}
+	return 0;
 }
 
 /* ------------------------------------------------------------------------
@@ -1152,87 +1192,28 @@ static bool has_object_class(LDAP *ld, LDAPMessage *e, const char *oc)
 	return found;
 }
 
-/* Appends the values of attr to l; with `only`, just the values equal to it.
- * A value holding a NUL byte is skipped: as a C string it would read as a
- * shorter, different value ("alice\0x" as "alice"). Returns -1 on OOM. */
-static int take_values(struct rbac_dir *dir, LDAPMessage *e, const char *dn, const char *attr,
-		       const char *only, struct rbac_strlist *l)
-{
-	struct berval **v = ldap_get_values_len(dir->ld, e, attr);
-	int rc = 0;
-	size_t i;
-	QBUF(q);
-
-	for (i = 0; v != NULL && v[i] != NULL && rc == 0; i++) {
-		if (bv_has_nul(v[i])) {
-			rbac_log(dir->lg, LOG_ERR,
-				 "%s: a value of %s contains a NUL byte; ignored", Q(q, dn),
-				 attr);
-			continue;
-		}
-		if (only != NULL && !bv_equals(v[i], only))
-			continue;
-		rc = rbac_strlist_addn(l, v[i]->bv_val, v[i]->bv_len);
-	}
-	ldap_value_free_len(v);
-	return rc;
-}
-
-/* gidNumber: an unsigned decimal that fits 32 bits, nothing else. */
-static bool parse_gid(const struct berval *bv, unsigned long *gid)
-{
-	uint64_t v = 0;
-	size_t i;
-
-	if (bv->bv_len == 0 || bv->bv_len > 10)
-		return false;
-	for (i = 0; i < bv->bv_len; i++) {
-		if (bv->bv_val[i] < '0' || bv->bv_val[i] > '9')
-			return false;
-		v = v * 10 + (uint64_t)(bv->bv_val[i] - '0');
-	}
-	if (v > UINT32_MAX)
-		return false;
-	*gid = (unsigned long)v;
-	return true;
-}
-
-static void take_gid(struct rbac_dir *dir, LDAPMessage *e, const char *dn, struct rbac_role *r)
-{
-	struct berval **v = ldap_get_values_len(dir->ld, e, "gidNumber");
-	char val[RBAC_LOG_QUOTE_BUFSZ] = "";
-	QBUF(q);
-
-	if (v != NULL && v[0] != NULL && v[1] == NULL && parse_gid(v[0], &r->gid)) {
-		r->has_gid = true;
-	} else if (v != NULL && v[0] != NULL) {
-		char *s = bv_dup_display(v[0]);
-
-		rbac_log(dir->lg, LOG_ERR,
-			 "%s: gidNumber %s is not a number 0..4294967295; ignored", Q(q, dn),
-			 rbac_log_quote(val, sizeof(val), s != NULL ? s : "?"));
-		free(s);
-	}
-	ldap_value_free_len(v);
-}
-
 static int take_namespace(struct rbac_dir *dir, struct ns_query *q, LDAPMessage *e,
 			  const char *dn, LDAPDN parsed)
 {
 	const struct berval *cn = dn_first_cn(parsed);
 	struct rbac_namespace *ns = q->out;
-	QBUF(b);
+	struct entry_buf b;
+	int rc;
+	QBUF(qd);
 
 	q->found = true;
 	if (!has_object_class(dir->ld, e, "rbacNamespace")) {
-		rbac_log(dir->lg, LOG_ERR, "%s: not an rbacNamespace entry", Q(b, dn));
+		rbac_log(dir->lg, LOG_ERR, "%s: not an rbacNamespace entry", Q(qd, dn));
 		q->not_namespace = true;
 		return 0;
 	}
 	ns->dn = strdup(dn);
 	ns->name = cn != NULL ? strndup(cn->bv_val, cn->bv_len) : strdup(q->name);
-	if (ns->dn == NULL || ns->name == NULL ||
-	    take_values(dir, e, dn, "rbacPermission", NULL, &ns->master) != 0)
+	if (ns->dn == NULL || ns->name == NULL || entry_read(dir->ld, e, dn, ns_attrs, &b) != 0)
+		return -1;
+	rc = rbac_entry_values(&b.e, "rbacPermission", NULL, dir->lg, &ns->master);
+	entry_free(&b);
+	if (rc != 0)
 		return -1;
 	ns->has_master = ns->master.n > 0;
 	return 0;
@@ -1265,13 +1246,14 @@ static int role_name(struct rbac_dir *dir, LDAPMessage *e, const char *dn, LDAPD
 static int fill_role(struct rbac_dir *dir, struct ns_query *q, LDAPMessage *e, const char *dn,
 		     struct rbac_role *r)
 {
-	if (take_values(dir, e, dn, "rbacPermission", NULL, &r->permissions) != 0 ||
-	    take_values(dir, e, dn, "rbacRestriction", NULL, &r->restrictions) != 0 ||
-	    take_values(dir, e, dn, "rbacInherits", NULL, &r->inherits) != 0 ||
-	    take_values(dir, e, dn, "memberUid", q->only_member, &r->members) != 0)
+	struct entry_buf b;
+	int rc;
+
+	if (entry_read(dir->ld, e, dn, ns_attrs, &b) != 0)
 		return -1;
-	take_gid(dir, e, dn, r);
-	return 0;
+	rc = rbac_entry_role(&b.e, q->only_member, dir->lg, r);
+	entry_free(&b);
+	return rc;
 }
 
 static int take_role(struct rbac_dir *dir, struct ns_query *q, LDAPMessage *e, const char *dn,
@@ -1681,64 +1663,17 @@ static bool entry_has_uid(LDAP *ld, LDAPMessage *e, const char *uid)
 	return found;
 }
 
-/* The first value of a single-valued attribute, for display or parsing
- * (NUL bytes shown as '?'), in *out (NULL when absent). Several values
- * where the schema allows one make *several true. Returns -1 on OOM. */
-static int take_single(LDAP *ld, LDAPMessage *e, const char *attr, char **out, bool *several)
-{
-	struct berval **v = ldap_get_values_len(ld, e, attr);
-	int rc = 0;
-
-	*out = NULL;
-	if (several != NULL)
-		*several = v != NULL && v[0] != NULL && v[1] != NULL;
-	if (v != NULL && v[0] != NULL && (*out = bv_dup_display(v[0])) == NULL)
-		rc = -1;
-	ldap_value_free_len(v);
-	return rc;
-}
-
-static int take_time(struct rbac_dir *dir, LDAPMessage *e, const char *attr,
-		     struct rbac_time_bound *bound)
-{
-	bool several = false;
-	char *value;
-	int rc;
-
-	if (take_single(dir->ld, e, attr, &value, &several) != 0)
-		return -1;
-	rc = rbac_time_bound_set(bound, value);
-	if (several)
-		bound->valid = false; /* which one would we believe? */
-	free(value);
-	return rc;
-}
-
-static int take_status(struct rbac_dir *dir, LDAPMessage *e, struct rbac_account *a)
-{
-	bool several = false;
-
-	if (take_single(dir->ld, e, "rbacAccountStatus", &a->status_raw, &several) != 0)
-		return -1;
-	a->status = several ? RBAC_STATUS_INVALID : rbac_status_parse(a->status_raw);
-	return 0;
-}
-
 static int fill_account(struct rbac_dir *dir, struct account_query *q, LDAPMessage *e,
 			const char *dn)
 {
-	struct rbac_account *a = q->out;
+	struct entry_buf b;
+	int rc;
 
-	a->uid = strdup(q->uid);
-	a->dn = strdup(dn);
-	if (a->uid == NULL || a->dn == NULL || take_status(dir, e, a) != 0 ||
-	    take_single(dir->ld, e, "rbacStatusReason", &a->status_reason, NULL) != 0 ||
-	    take_time(dir, e, "rbacValidFrom", &a->valid_from) != 0 ||
-	    take_time(dir, e, "rbacValidUntil", &a->valid_until) != 0 ||
-	    take_single(dir->ld, e, "pwdAccountLockedTime", &a->locked_raw, NULL) != 0)
+	if (entry_read(dir->ld, e, dn, account_attrs, &b) != 0)
 		return -1;
-	a->locked = a->locked_raw != NULL;
-	return 0;
+	rc = rbac_entry_account(&b.e, q->uid, q->out);
+	entry_free(&b);
+	return rc;
 }
 
 static void log_duplicate(struct rbac_dir *dir, const char *uid, LDAPMessage *e1,

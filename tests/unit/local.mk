@@ -39,6 +39,12 @@ tests_unit_check_watchdog_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_check_watchdog_LDADD = common/librbacdir.la $(CHECK_LIBS)
 TESTS += tests/unit/check_watchdog
 
+check_PROGRAMS += tests/unit/check_entry
+tests_unit_check_entry_SOURCES = tests/unit/check_entry.c
+tests_unit_check_entry_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_check_entry_LDADD = common/librbacdir.la $(CHECK_LIBS)
+TESTS += tests/unit/check_entry
+
 TESTS += \
 	tests/unit/check_model tests/unit/check_decision tests/unit/check_time \
 	tests/unit/check_log tests/unit/check_config tests/unit/check_escape
