@@ -306,6 +306,41 @@ static enum nss_status setgrent_locked(void)
 	return ready ? NSS_STATUS_SUCCESS : NSS_STATUS_UNAVAIL;
 }
 
+/* The whole check of snapshot_ready_locked costs an fstat(2), about ten
+ * times the work of handing out one group: made for every getgrent, it
+ * multiplied the cost of an enumeration by ten. So an enumeration makes it
+ * every ENUM_CHECK_EVERY groups and whenever the coarse clock ticked
+ * (every few milliseconds) since the last one, and in between only looks
+ * at the superseded word (one load: a refresh is still noticed at once)
+ * and the age. The price: a file truncated in place during an enumeration
+ * may go unnoticed for up to that many groups or one tick (nss_rbac(8)). */
+#define ENUM_CHECK_EVERY 64
+
+static int64_t coarse_tick(void)
+{
+	struct timespec ts;
+
+	if (clock_gettime(CLOCK_MONOTONIC_COARSE, &ts) != 0)
+		return -1; /* no clock: check every time */
+	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+static bool enum_file_ready_locked(time_t now)
+{
+	static int64_t checked_tick;
+	static unsigned unchecked;
+	int64_t tick = coarse_tick();
+
+	if (snapshot.map == NULL || unchecked >= ENUM_CHECK_EVERY || tick != checked_tick ||
+	    tick < 0 || (snapshot.watch_superseded && rbac_snapshot_superseded(&snapshot))) {
+		checked_tick = tick;
+		unchecked = 0;
+		return snapshot_ready_locked(now);
+	}
+	unchecked++;
+	return rbac_snapshot_fresh(&snapshot.snap, now);
+}
+
 /* The position moves on only when the group was handed out, so a retry
  * after ERANGE returns the same group. Group numbers mean nothing in
  * another file, so a snapshot opened again since setgrent (replaced,
@@ -320,7 +355,7 @@ static enum nss_status getgrent_locked(struct group *gr, char *buffer, size_t bu
 	struct rbac_snapshot_group g;
 	enum nss_status st;
 
-	if (!snapshot_ready_locked(now))
+	if (!enum_file_ready_locked(now))
 		return unavailable(errnop);
 	if (enum_epoch == 0) /* no setgrent: begin on the file in use */
 		enum_epoch = epoch;
