@@ -766,8 +766,9 @@ END_TEST
  * fstat before each lookup covers. Not covered, and excluded here by a
  * lock around each lookup that the copier takes only for the truncation
  * itself: a truncation while a lookup is between its fstat and its last
- * read of the mapping (a few microseconds), where the pages past the new
- * end raise SIGBUS (nss_rbac(8)). Every answer must be right for one of
+ * read of the mapping (a few microseconds, or the whole check of the file
+ * for the lookup that opens it), where the pages past the new end raise
+ * SIGBUS (nss_rbac(8)). Every answer must be right for one of
  * the two files, NOTFOUND (the group is not in the other one) or UNAVAIL
  * (the file is incomplete). */
 static pthread_rwlock_t truncating;
