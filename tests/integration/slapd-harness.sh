@@ -577,13 +577,16 @@ _rbac_cleanup_node2() {
 # stanza that points at itself). slapd 2.5 compares the serverID URL and
 # the syncrepl provider with the -h URL as strings, so all carry
 # _rbac_launch's trailing slash: without it a node does not find its ID,
-# or replicates from itself.
-# Sets _rbac_pair_global and _rbac_pair_db.
+# or replicates from itself. Unlike the single server, the pair lets the
+# (anonymous) reader past slapd's 500-entry limit, as a replicated
+# deployment gives its reading account, so that a test may add thousands
+# of entries. Sets _rbac_pair_global and _rbac_pair_db.
 _rbac_pair_conf_lines() {
 	local p1=$1 p2=$2 rid
 	_rbac_pair_global=$(printf 'moduleload syncprov\nserverID 1 ldap://127.0.0.1:%s/\nserverID 2 ldap://127.0.0.1:%s/\n\n' \
 		"$p1" "$p2")$'\n'
 	_rbac_pair_db=$'index objectClass,entryCSN,entryUUID eq\n'
+	_rbac_pair_db+=$'limits anonymous size=unlimited size.prtotal=unlimited\n'
 	for rid in 1 2; do
 		_rbac_pair_db+=$(printf 'syncrepl rid=00%s provider=ldap://127.0.0.1:%s/\n' \
 			"$rid" "$([[ $rid == 1 ]] && echo "$p1" || echo "$p2")")
