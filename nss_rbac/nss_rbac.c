@@ -16,7 +16,7 @@
  * (rbac_snapshot_changed); then the age check. A file that was refused is
  * not read again until it changes, which is checked each call. Every
  * record is checked again where it is used (rbac_snapshot.h): one that
- * fails makes the lookup UNAVAIL, never garbage.
+ * fails makes the lookup NOTFOUND or UNAVAIL, never garbage.
  *
  * A group is copied from its pre-packed member names when the time lies in
  * the interval the refresh packed them for: the buffer is checked once
