@@ -415,27 +415,49 @@ static bool user_record_ok(const struct rbac_snapshot *s, uint32_t i)
 			s->sec[SEC_GROUPS].count);
 }
 
+/* The name of record i of a section whose records start with a string
+ * offset and length (groups, users), checked in range: the sort checks
+ * need nothing else, and a full read_group is several times dearer. */
+static bool record_name(const struct rbac_snapshot *s, int sec, uint32_t recsize, uint32_t i,
+			const char **p, uint32_t *len)
+{
+	const unsigned char *r;
+	uint32_t off;
+
+	if (i >= s->sec[sec].count)
+		return false;
+	r = rec(s, sec, recsize, i);
+	off = get32(r);
+	*len = get32(r + 4);
+	if (!string_in_range(s, off, *len))
+		return false;
+	*p = str_at(s, off);
+	return true;
+}
+
 /* Both indexes hold every group once, in strictly increasing key order
- * (strictly increasing keys of distinct records make a permutation). */
+ * (strictly increasing keys of distinct records make a permutation). Each
+ * index entry is read once, and checked where it is followed. */
 static bool group_indexes_ok(const struct rbac_snapshot *s)
 {
-	uint32_t n = s->sec[SEC_GROUPS].count;
-	struct rbac_snapshot_group a, b;
+	uint32_t n = s->sec[SEC_GROUPS].count, prev_gid = 0, len, prev_len = 0;
+	const char *name, *prev_name = NULL;
 
 	if (s->sec[SEC_NAME_IDX].count != n || s->sec[SEC_GID_IDX].count != n)
 		return false;
 	for (uint32_t i = 0; i < n; i++) {
-		if (u32_at(s, SEC_NAME_IDX, i) >= n || u32_at(s, SEC_GID_IDX, i) >= n)
+		uint32_t by_name = u32_checked(s, SEC_NAME_IDX, i, n);
+		uint32_t by_gid = u32_checked(s, SEC_GID_IDX, i, n), gid;
+
+		if (by_name == UINT32_MAX || by_gid == UINT32_MAX ||
+		    !record_name(s, SEC_GROUPS, GROUP_REC, by_name, &name, &len))
 			return false;
-	}
-	for (uint32_t i = 1; i < n; i++) {
-		if (!read_group(s, u32_at(s, SEC_NAME_IDX, i - 1), &a) ||
-		    !read_group(s, u32_at(s, SEC_NAME_IDX, i), &b) ||
-		    name_cmp(a.name, a.name_len, b.name, b.name_len) >= 0)
+		gid = get32(rec(s, SEC_GROUPS, GROUP_REC, by_gid) + 8);
+		if (i > 0 && (name_cmp(prev_name, prev_len, name, len) >= 0 || prev_gid >= gid))
 			return false;
-		if (!read_group(s, u32_at(s, SEC_GID_IDX, i - 1), &a) ||
-		    !read_group(s, u32_at(s, SEC_GID_IDX, i), &b) || a.gid >= b.gid)
-			return false;
+		prev_name = name;
+		prev_len = len;
+		prev_gid = gid;
 	}
 	return true;
 }
@@ -443,16 +465,17 @@ static bool group_indexes_ok(const struct rbac_snapshot *s)
 /* Users sorted by name; adds up their group counts. */
 static bool users_sorted(const struct rbac_snapshot *s, uint64_t *pairs)
 {
-	struct rbac_snapshot_user prev, u;
+	const char *name, *prev = NULL;
+	uint32_t len, prev_len = 0;
 
 	*pairs = 0;
 	for (uint32_t i = 0; i < s->sec[SEC_USERS].count; i++) {
-		if (!read_user(s, i, &u))
+		if (!record_name(s, SEC_USERS, USER_REC, i, &name, &len) ||
+		    (i > 0 && name_cmp(prev, prev_len, name, len) >= 0))
 			return false;
-		if (i > 0 && name_cmp(prev.name, prev.name_len, u.name, u.name_len) >= 0)
-			return false;
-		*pairs += u.n_groups;
-		prev = u;
+		*pairs += get32(rec(s, SEC_USERS, USER_REC, i) + 28);
+		prev = name;
+		prev_len = len;
 	}
 	return true;
 }
