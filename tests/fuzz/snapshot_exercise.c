@@ -3,7 +3,10 @@
  * fuzz targets (see snapshot_exercise.h).
  *
  * rbac_snapshot_parse() promises safety: whatever it accepts can be looked
- * up without reading outside the image. Consistency (a record found by its
+ * up without reading outside the image, and as long as the image does not
+ * change, every record passes the check each lookup makes again (a lookup
+ * that refuses a record of an unchanged image that parsed is a broken
+ * invariant too). Consistency (a record found by its
  * own key, the pre-packed member names equal to a walk of the members) is
  * rbac_snapshot_verify()'s promise on top of it, which every file the
  * writer produced has kept. So the lookups run on everything that parses
@@ -57,7 +60,7 @@ static void check_packed_equals_walk(const struct rbac_snapshot *s,
 	if (!rbac_snapshot_group_packed_at(g, now))
 		return;
 	for (uint32_t j = 0; j < g->n_members; j++) {
-		rbac_snapshot_member_at(s, g, j, &u);
+		FUZZ_CHECK(rbac_snapshot_member_at(s, g, j, &u));
 		if (!rbac_snapshot_user_current(&u, now))
 			continue;
 		FUZZ_CHECK(k < g->n_packed && strcmp(mem[k], u.name) == 0);
@@ -75,7 +78,7 @@ static void exercise_packed(const struct rbac_snapshot *s, const struct rbac_sna
 	char **mem = calloc((size_t)g->n_packed + 1, sizeof(char *));
 
 	if (names != NULL && mem != NULL) {
-		rbac_snapshot_group_unpack(s, g, names, mem);
+		FUZZ_CHECK(rbac_snapshot_group_unpack(s, g, names, mem));
 		for (uint32_t k = 0; k < g->n_packed; k++)
 			FUZZ_CHECK(mem[k] >= names &&
 				   (size_t)(mem[k] - names) + strlen(mem[k]) < g->packed_size);
@@ -105,8 +108,7 @@ static void exercise_user(const struct rbac_snapshot *s, const struct rbac_snaps
 	(void)rbac_snapshot_user_current(u, clamp_time(u->valid_from, -1));
 	(void)rbac_snapshot_user_current(u, clamp_time(u->valid_until, 1));
 	for (uint32_t k = 0; k < u->n_groups; k++) {
-		rbac_snapshot_user_group_at(s, u, k, &g);
-		FUZZ_CHECK(g.name != NULL);
+		FUZZ_CHECK(rbac_snapshot_user_group_at(s, u, k, &g) && g.name != NULL);
 		listed = listed || g.index == group;
 	}
 	if (verified)
@@ -120,7 +122,7 @@ static void exercise_group(const struct rbac_snapshot *s, uint32_t i, bool verif
 	struct rbac_snapshot_user u;
 	bool by_name, by_gid;
 
-	rbac_snapshot_group_at(s, i, &g);
+	FUZZ_CHECK(rbac_snapshot_group_at(s, i, &g));
 	FUZZ_CHECK(g.name != NULL && strlen(g.name) == g.name_len);
 	by_name = rbac_snapshot_group_by_name(s, g.name, &again);
 	FUZZ_CHECK(!verified || (by_name && again.index == i));
@@ -128,7 +130,7 @@ static void exercise_group(const struct rbac_snapshot *s, uint32_t i, bool verif
 	FUZZ_CHECK(!verified || (by_gid && again.index == i));
 	exercise_packed(s, &g, verified);
 	for (uint32_t j = 0; j < g.n_members; j++) {
-		rbac_snapshot_member_at(s, &g, j, &u);
+		FUZZ_CHECK(rbac_snapshot_member_at(s, &g, j, &u));
 		exercise_user(s, &u, i, verified);
 	}
 }
@@ -224,19 +226,24 @@ static void decide_account(const struct rbac_snapshot *s, const struct rbac_snap
 	decide_offline(s, a, "host.sudo", FUZZ_NOW);
 }
 
+/* Held roles and granted permissions are never empty strings. */
+static bool nonempty(const char *s)
+{
+	return s != NULL && s[0] != '\0';
+}
+
 static void exercise_account(const struct rbac_snapshot *s, uint32_t i)
 {
 	struct rbac_snapshot_account a, again;
 
-	rbac_snapshot_account_at(s, i, &a);
-	FUZZ_CHECK(a.uid != NULL);
+	FUZZ_CHECK(rbac_snapshot_account_at(s, i, &a) && a.uid != NULL);
 	/* The parse checked the uids sorted and unique. */
 	FUZZ_CHECK(rbac_snapshot_account_by_uid(s, a.uid, &again));
 	FUZZ_CHECK(strcmp(again.uid, a.uid) == 0);
 	for (uint32_t j = 0; j < a.n_roles; j++)
-		FUZZ_CHECK(rbac_snapshot_account_role(s, &a, j) != NULL);
+		FUZZ_CHECK(nonempty(rbac_snapshot_account_role(s, &a, j)));
 	for (uint32_t j = 0; j < a.n_perms; j++)
-		FUZZ_CHECK(rbac_snapshot_account_perm(s, &a, j) != NULL);
+		FUZZ_CHECK(nonempty(rbac_snapshot_account_perm(s, &a, j)));
 	if (a.reason != NULL)
 		(void)strlen(a.reason);
 	decide_account(s, &a);
