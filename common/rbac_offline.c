@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "rbac_offline.h"
 #include "rbac_time.h"
@@ -122,6 +123,19 @@ enum rbac_offline_result rbac_offline_lookup(const struct rbac_snapshot *s,
 	if (ns->name == NULL && (ns->name = strdup(s->namespace_name)) == NULL)
 		return RBAC_OFFLINE_NOMEM;
 	return RBAC_OFFLINE_ANSWERED;
+}
+
+enum rbac_offline_usability rbac_offline_usable(const struct rbac_snapshot *s,
+						const char *namespace_name, long max_age,
+						time_t now)
+{
+	if (strcasecmp(s->namespace_name, namespace_name) != 0)
+		return RBAC_OFFLINE_OTHER_NAMESPACE;
+	if (s->written_at > (int64_t)now)
+		return RBAC_OFFLINE_FUTURE;
+	/* Compared this way round so that no written_at can overflow. */
+	return s->written_at < (int64_t)now - max_age ? RBAC_OFFLINE_TOO_OLD
+						      : RBAC_OFFLINE_USABLE;
 }
 
 void rbac_offline_decide(const struct rbac_namespace *ns, const struct rbac_account *account,

@@ -57,6 +57,22 @@ enum rbac_offline_result rbac_offline_lookup(const struct rbac_snapshot *s,
 					     struct rbac_account *account,
 					     struct rbac_namespace *ns);
 
+/* Whether pam_rbac may decide from snapshot s at all, beyond the reader's
+ * own checks: it must be of this host's namespace (a cn, so compared
+ * case-insensitively), at most max_age seconds old, and not dated after
+ * now. The reader tolerates RBAC_SNAPSHOT_MAX_SKEW seconds of a clock set
+ * back for the groups; an offline grant does not: counting max_age from a
+ * future date would extend it, so any future date is refused here. */
+enum rbac_offline_usability {
+	RBAC_OFFLINE_USABLE,
+	RBAC_OFFLINE_OTHER_NAMESPACE,
+	RBAC_OFFLINE_TOO_OLD,
+	RBAC_OFFLINE_FUTURE,
+};
+enum rbac_offline_usability rbac_offline_usable(const struct rbac_snapshot *s,
+						const char *namespace_name, long max_age,
+						time_t now);
+
 /* rbac_decide() on what rbac_offline_lookup() answered. */
 void rbac_offline_decide(const struct rbac_namespace *ns, const struct rbac_account *account,
 			 const char *permission, time_t now, bool unknown_user_ignore,

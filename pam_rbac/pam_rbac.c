@@ -353,30 +353,50 @@ static void consult_directory(struct options *o, struct lookup *lk, const char *
 
 #define OFFLINE_PATH RBAC_CACHE_DIR "/" RBAC_SNAPSHOT_ACCOUNTS_FILE
 
-/* The checks the reader cannot make: this host's namespace (a cn, so
- * case-insensitive) and pam.offline_max_age. */
+/* The snapshot's age for the log, saturated: written_at is the file's word
+ * and may be anything. */
+static long long snapshot_age(const struct rbac_snapshot *snap, time_t now)
+{
+	if (snap->written_at < (int64_t)now - INT32_MAX)
+		return INT32_MAX;
+	if (snap->written_at > (int64_t)now + INT32_MAX)
+		return -(long long)INT32_MAX;
+	return (long long)((int64_t)now - snap->written_at);
+}
+
+/* The checks the reader cannot make (rbac_offline_usable): this host's
+ * namespace, pam.offline_max_age, and no date after now. */
 static bool snapshot_usable(const struct options *o, const struct rbac_snapshot *snap,
 			    time_t now)
 {
 	char q[RBAC_LOG_QUOTE_BUFSZ];
-	int64_t age = (int64_t)now - snap->written_at;
+	long long age = snapshot_age(snap, now);
 
-	if (strcasecmp(snap->namespace_name, o->cfg.namespace_name) != 0) {
+	switch (
+	    rbac_offline_usable(snap, o->cfg.namespace_name, o->cfg.pam.offline_max_age, now)) {
+	case RBAC_OFFLINE_OTHER_NAMESPACE:
 		rbac_log(&o->lg, LOG_WARNING,
 			 "offline: %s is a snapshot of namespace \"%s\", not of this host's; "
 			 "not used",
 			 OFFLINE_PATH, rbac_log_quote(q, sizeof(q), snap->namespace_name));
 		return false;
-	}
-	if (age > o->cfg.pam.offline_max_age) {
+	case RBAC_OFFLINE_FUTURE:
+		rbac_log(&o->lg, LOG_WARNING,
+			 "offline: %s is dated %lld s in the future (was the clock set "
+			 "back?); not used",
+			 OFFLINE_PATH, -age);
+		return false;
+	case RBAC_OFFLINE_TOO_OLD:
 		rbac_log(&o->lg, LOG_WARNING,
 			 "offline: %s was written %lld s ago, more than pam.offline_max_age "
 			 "(%ld s); not used",
-			 OFFLINE_PATH, (long long)age, o->cfg.pam.offline_max_age);
+			 OFFLINE_PATH, age, o->cfg.pam.offline_max_age);
 		return false;
+	case RBAC_OFFLINE_USABLE:
+		break;
 	}
 	rbac_log(&o->lg, LOG_DEBUG, "offline: deciding from %s (generation %llu, %lld s old)",
-		 OFFLINE_PATH, (unsigned long long)snap->generation, (long long)age);
+		 OFFLINE_PATH, (unsigned long long)snap->generation, age);
 	return true;
 }
 

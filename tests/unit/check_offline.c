@@ -440,12 +440,39 @@ START_TEST(test_wildcard_value_does_not_widen)
 }
 END_TEST
 
+/* The offline fallback's own checks: namespace, pam.offline_max_age, and
+ * no date after now (issue #10: a snapshot dated in the future passed every
+ * age check, so a clock set back extended offline grants). */
+START_TEST(test_offline_usable)
+{
+	struct rbac_snapshot s;
+
+	memset(&s, 0, sizeof(s));
+	s.namespace_name = "eng";
+	s.written_at = NOW - 100;
+	ck_assert_int_eq(rbac_offline_usable(&s, "eng", 100, NOW), RBAC_OFFLINE_USABLE);
+	ck_assert_int_eq(rbac_offline_usable(&s, "ENG", 100, NOW), RBAC_OFFLINE_USABLE);
+	ck_assert_int_eq(rbac_offline_usable(&s, "eng", 99, NOW), RBAC_OFFLINE_TOO_OLD);
+	ck_assert_int_eq(rbac_offline_usable(&s, "ops", 100, NOW),
+			 RBAC_OFFLINE_OTHER_NAMESPACE);
+	s.written_at = NOW;
+	ck_assert_int_eq(rbac_offline_usable(&s, "eng", 0, NOW), RBAC_OFFLINE_USABLE);
+	s.written_at = NOW + 1;
+	ck_assert_int_eq(rbac_offline_usable(&s, "eng", 3600, NOW), RBAC_OFFLINE_FUTURE);
+	s.written_at = INT64_MAX;
+	ck_assert_int_eq(rbac_offline_usable(&s, "eng", 3600, NOW), RBAC_OFFLINE_FUTURE);
+	s.written_at = INT64_MIN;
+	ck_assert_int_eq(rbac_offline_usable(&s, "eng", 31536000, NOW), RBAC_OFFLINE_TOO_OLD);
+}
+END_TEST
+
 static Suite *offline_suite(void)
 {
 	Suite *s = suite_create("offline");
 	TCase *tc = tcase_create("agreement");
 
 	tcase_set_timeout(tc, 600);
+	tcase_add_test(tc, test_offline_usable);
 	tcase_add_test(tc, test_wildcard_value_does_not_widen);
 	tcase_add_test(tc, test_offline_agrees_with_directory);
 	suite_add_tcase(s, tc);
