@@ -10,11 +10,14 @@
 #   fuzz_groups     groups.db, checksum made right: layout, content, lookups
 #   fuzz_accounts   accounts.db, checksum made right: lookups and the
 #                   offline decision (rbac_offline_lookup, _decide)
+#   fuzz_nss        libnss_rbac's _nss_rbac_* functions on groups.db, through
+#                   the file as refresh installs it, small buffers and large
+#                   (needs root, skipped otherwise)
 #
 #   make fuzz [FUZZ_TIME=seconds] [FUZZ_RUNS=n] [FUZZ_TARGETS="fuzz_time ..."]
 #
-# CI mode: each target in turn for FUZZ_TIME seconds (default 40, about
-# 3.5 minutes for the five). Local mode, 10^7 executions each (one core;
+# CI mode: each target in turn for FUZZ_TIME seconds (default 35, about
+# 3.5 minutes for the six). Local mode, 10^7 executions each (one core;
 # fuzz_config is the slow one, about 700 per second on a busy machine):
 #
 #   nice make fuzz FUZZ_RUNS=10000000
@@ -38,9 +41,9 @@
 # case of the fuzz rule naming its seeds (tests/fuzz/seeds/<dir>/, each file
 # listed in FUZZ_SEEDS and copied by the seed-corpus-stamp rule).
 FUZZ_CC = clang
-FUZZ_TIME = 40
+FUZZ_TIME = 35
 FUZZ_RUNS =
-FUZZ_TARGETS = fuzz_time fuzz_config fuzz_snapshot fuzz_groups fuzz_accounts
+FUZZ_TARGETS = fuzz_time fuzz_config fuzz_snapshot fuzz_groups fuzz_accounts fuzz_nss
 FUZZ_SAN = -fsanitize=address,undefined -fno-sanitize-recover=undefined
 # configure's warnings are gcc's, and gcc's -Werror build judges the code;
 # clang adds a few of its own, of which -Wstring-concatenation takes a long
@@ -70,7 +73,8 @@ FUZZ_SEEDS = \
 	tests/fuzz/seeds/time/ad tests/fuzz/seeds/time/pre-epoch \
 	tests/fuzz/seeds/time/ppolicy-lock
 EXTRA_DIST += tests/fuzz/fuzz_snapshot.c tests/fuzz/fuzz_groups.c tests/fuzz/fuzz_accounts.c \
-	tests/fuzz/fuzz_config.c tests/fuzz/fuzz_time.c tests/fuzz/snapshot_seeds.c \
+	tests/fuzz/fuzz_config.c tests/fuzz/fuzz_time.c tests/fuzz/fuzz_nss.c \
+	tests/fuzz/snapshot_seeds.c \
 	tests/fuzz/config.dict tests/fuzz/time.dict tests/fuzz/lsan.supp tests/fuzz/snapshot_exercise.c \
 	tests/fuzz/snapshot_exercise.h $(FUZZ_SEEDS)
 
@@ -91,6 +95,10 @@ tests/fuzz/fuzz_groups: $(srcdir)/tests/fuzz/fuzz_groups.c $(FUZZ_EXERCISE) $(FU
 tests/fuzz/fuzz_accounts: $(srcdir)/tests/fuzz/fuzz_accounts.c $(FUZZ_EXERCISE) $(FUZZ_EXERCISE_H) \
 		$(FUZZ_OFFLINE) config.h
 	$(FUZZ_LINK) $(srcdir)/tests/fuzz/fuzz_accounts.c $(FUZZ_EXERCISE) $(FUZZ_OFFLINE)
+tests/fuzz/fuzz_nss: $(srcdir)/tests/fuzz/fuzz_nss.c $(srcdir)/nss_rbac/nss_rbac.c \
+		$(FUZZ_EXERCISE_H) $(FUZZ_READER) config.h
+	$(FUZZ_LINK) $(AM_CPPFLAGS) $(srcdir)/tests/fuzz/fuzz_nss.c \
+		$(srcdir)/nss_rbac/nss_rbac.c $(FUZZ_READER) -lpthread
 tests/fuzz/snapshot_seeds: $(srcdir)/tests/fuzz/snapshot_seeds.c $(FUZZ_READER) \
 		$(FUZZ_WRITER) config.h
 	$(AM_V_CCLD)$(MKDIR_P) tests/fuzz && \
@@ -118,6 +126,8 @@ fuzz: tests/fuzz/seed-corpus-stamp $(FUZZ_TARGETS:%=tests/fuzz/%)
 	      -max_len=4096 -detect_leaks=0" ;; \
 	    *) seeds=snapshot opts=-max_len=16384 ;; \
 	  esac; \
+	  if test $$t = fuzz_nss && test "$$(id -u)" != 0; then \
+	    echo "fuzz: $$t skipped (needs root)"; continue; fi; \
 	  if test -n "$(FUZZ_RUNS)"; then limit=-runs=$(FUZZ_RUNS); \
 	  else limit=-max_total_time=$(FUZZ_TIME); fi; \
 	  $(MKDIR_P) tests/fuzz/corpus/$$t || exit 1; \
@@ -133,4 +143,5 @@ clean-local: fuzz-clean
 fuzz-clean:
 	rm -rf tests/fuzz/seed-corpus tests/fuzz/seed-corpus-stamp tests/fuzz/corpus
 	rm -f tests/fuzz/fuzz_time tests/fuzz/fuzz_config tests/fuzz/fuzz_snapshot \
-		tests/fuzz/fuzz_groups tests/fuzz/fuzz_accounts tests/fuzz/snapshot_seeds
+		tests/fuzz/fuzz_groups tests/fuzz/fuzz_accounts tests/fuzz/fuzz_nss \
+		tests/fuzz/snapshot_seeds
