@@ -45,11 +45,21 @@ static int account_from_record(const struct rbac_snapshot_account *rec, struct r
 	if (rec->reason != NULL && (a->status_reason = strdup(rec->reason)) == NULL)
 		return -1;
 	if (bound_from_record(&a->valid_from, (rec->flags & RBAC_SNAPSHOT_ACCOUNT_FROM) != 0,
-			      bad, rec->valid_from, INT64_MIN) < 0)
+			      bad, rec->valid_from, INT64_MIN) < 0 ||
+	    bound_from_record(&a->valid_until, (rec->flags & RBAC_SNAPSHOT_ACCOUNT_UNTIL) != 0,
+			      bad, rec->valid_until, INT64_MAX) < 0)
 		return -1;
-	return bound_from_record(&a->valid_until,
-				 (rec->flags & RBAC_SNAPSHOT_ACCOUNT_UNTIL) != 0, bad,
-				 rec->valid_until, INT64_MAX);
+	/* A record that says a window value was unreadable but marks neither
+	 * bound so is not one the writer makes: it is still unreadable, and
+	 * never a window without bounds (found by fuzz_accounts). */
+	if (bad && a->valid_from.valid == a->valid_from.present &&
+	    a->valid_until.valid == a->valid_until.present) {
+		free(a->valid_until.raw);
+		a->valid_until.raw = NULL;
+		a->valid_until.present = true;
+		a->valid_until.valid = false;
+	}
+	return 0;
 }
 
 /* The stored grants are answers of rbac_role_grants() to one question

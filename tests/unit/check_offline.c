@@ -466,6 +466,49 @@ START_TEST(test_offline_usable)
 }
 END_TEST
 
+/* A record that says a window value was unreadable, with neither bound
+ * marked so (fuzz_accounts found it granted): unreadable, so invalid_entry,
+ * never a window without bounds. The writer never makes one; a damaged or
+ * forged file may. */
+START_TEST(test_bad_time_without_bounds_denies)
+{
+	struct rbac_snapshot s;
+	struct rbac_snapshot_account rec;
+	struct rbac_account a;
+	struct rbac_namespace ns;
+	struct rbac_decision d;
+
+	memset(&s, 0, sizeof(s));
+	s.namespace_name = "eng";
+	memset(&rec, 0, sizeof(rec));
+	rec.uid = "u0";
+	rec.uid_len = 2;
+	rec.status = RBAC_STATUS_ACTIVE;
+	rec.valid_from = INT64_MIN;
+	rec.valid_until = INT64_MAX;
+	rec.n_roles = 1;
+	for (int variant = 0; variant < 3; variant++) {
+		rec.flags = RBAC_SNAPSHOT_ACCOUNT_BAD_TIME;
+		if (variant == 1) /* both bounds present and readable */
+			rec.flags |= RBAC_SNAPSHOT_ACCOUNT_FROM | RBAC_SNAPSHOT_ACCOUNT_UNTIL;
+		if (variant >= 1) {
+			rec.valid_from = NOW - 10;
+			rec.valid_until = NOW + 10;
+		}
+		if (variant == 2) /* only from, readable */
+			rec.flags |= RBAC_SNAPSHOT_ACCOUNT_FROM;
+		rbac_account_init(&a);
+		rbac_namespace_init(&ns);
+		ck_assert_int_eq(rbac_snapshot_account_to_model(&s, &rec, NULL, &a, &ns), 0);
+		rbac_offline_decide(&ns, &a, "host.login", NOW, false, &d);
+		ck_assert_msg(d.reason == RBAC_REASON_INVALID_ENTRY, "variant %d: %s", variant,
+			      rbac_reason_name(d.reason));
+		rbac_account_free(&a);
+		rbac_namespace_free(&ns);
+	}
+}
+END_TEST
+
 static Suite *offline_suite(void)
 {
 	Suite *s = suite_create("offline");
@@ -473,6 +516,7 @@ static Suite *offline_suite(void)
 
 	tcase_set_timeout(tc, 600);
 	tcase_add_test(tc, test_offline_usable);
+	tcase_add_test(tc, test_bad_time_without_bounds_denies);
 	tcase_add_test(tc, test_wildcard_value_does_not_widen);
 	tcase_add_test(tc, test_offline_agrees_with_directory);
 	suite_add_tcase(s, tc);
