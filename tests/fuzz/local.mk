@@ -6,6 +6,8 @@
 #
 #   fuzz_time       GeneralizedTime (rbacValidFrom/Until, pwdAccountLockedTime)
 #   fuzz_config     rbac.conf through the real loader (libconfig)
+#   fuzz_entry      directory entries (attribute values as a server could
+#                   send them) to the model and a decision (rbac_entry.c)
 #   fuzz_snapshot   groups.db and accounts.db as they are, checksum and all
 #   fuzz_groups     groups.db, checksum made right: layout, content, lookups
 #   fuzz_accounts   accounts.db, checksum made right: lookups and the
@@ -16,8 +18,8 @@
 #
 #   make fuzz [FUZZ_TIME=seconds] [FUZZ_RUNS=n] [FUZZ_TARGETS="fuzz_time ..."]
 #
-# CI mode: each target in turn for FUZZ_TIME seconds (default 35, about
-# 3.5 minutes for the six). Local mode, 10^7 executions each (one core;
+# CI mode: each target in turn for FUZZ_TIME seconds (default 30, about
+# 3.5 minutes for the seven). Local mode, 10^7 executions each (one core;
 # fuzz_config is the slow one, about 700 per second on a busy machine):
 #
 #   nice make fuzz FUZZ_RUNS=10000000
@@ -41,9 +43,9 @@
 # case of the fuzz rule naming its seeds (tests/fuzz/seeds/<dir>/, each file
 # listed in FUZZ_SEEDS and copied by the seed-corpus-stamp rule).
 FUZZ_CC = clang
-FUZZ_TIME = 35
+FUZZ_TIME = 30
 FUZZ_RUNS =
-FUZZ_TARGETS = fuzz_time fuzz_config fuzz_snapshot fuzz_groups fuzz_accounts fuzz_nss
+FUZZ_TARGETS = fuzz_time fuzz_config fuzz_entry fuzz_snapshot fuzz_groups fuzz_accounts fuzz_nss
 FUZZ_SAN = -fsanitize=address,undefined -fno-sanitize-recover=undefined
 # configure's warnings are gcc's, and gcc's -Werror build judges the code;
 # clang adds a few of its own, of which -Wstring-concatenation takes a long
@@ -63,7 +65,15 @@ FUZZ_EXERCISE = $(srcdir)/tests/fuzz/snapshot_exercise.c
 FUZZ_EXERCISE_H = $(srcdir)/tests/fuzz/snapshot_exercise.h
 FUZZ_CONFIG = $(srcdir)/common/rbac_config.c $(srcdir)/common/rbac_file.c \
 	$(srcdir)/common/rbac_log.c $(srcdir)/common/rbac_strlist.c
+FUZZ_ENTRY = $(srcdir)/common/rbac_entry.c $(srcdir)/common/rbac_model.c \
+	$(srcdir)/common/rbac_decision.c $(srcdir)/common/rbac_strlist.c \
+	$(srcdir)/common/rbac_time.c $(srcdir)/common/rbac_log.c
 FUZZ_SEEDS = \
+	tests/fuzz/seeds/entry/ambiguous tests/fuzz/seeds/entry/cycle \
+	tests/fuzz/seeds/entry/gids tests/fuzz/seeds/entry/granted \
+	tests/fuzz/seeds/entry/inherited tests/fuzz/seeds/entry/locked \
+	tests/fuzz/seeds/entry/nul-bytes tests/fuzz/seeds/entry/suspended \
+	tests/fuzz/seeds/entry/window \
 	tests/fuzz/seeds/config/minimal.conf tests/fuzz/seeds/config/odd.conf \
 	tests/fuzz/seeds/config/argument.conf \
 	tests/fuzz/seeds/time/plain tests/fuzz/seeds/time/hour tests/fuzz/seeds/time/minute \
@@ -74,6 +84,7 @@ FUZZ_SEEDS = \
 	tests/fuzz/seeds/time/ppolicy-lock
 EXTRA_DIST += tests/fuzz/fuzz_snapshot.c tests/fuzz/fuzz_groups.c tests/fuzz/fuzz_accounts.c \
 	tests/fuzz/fuzz_config.c tests/fuzz/fuzz_time.c tests/fuzz/fuzz_nss.c \
+	tests/fuzz/fuzz_entry.c tests/fuzz/entry.dict \
 	tests/fuzz/snapshot_seeds.c \
 	tests/fuzz/config.dict tests/fuzz/time.dict tests/fuzz/lsan.supp tests/fuzz/snapshot_exercise.c \
 	tests/fuzz/snapshot_exercise.h $(FUZZ_SEEDS)
@@ -86,6 +97,9 @@ tests/fuzz/fuzz_time: $(srcdir)/tests/fuzz/fuzz_time.c $(srcdir)/common/rbac_tim
 tests/fuzz/fuzz_config: $(srcdir)/tests/fuzz/fuzz_config.c $(FUZZ_CONFIG) config.h
 	$(FUZZ_LINK) $(LIBCONFIG_CFLAGS) $(srcdir)/tests/fuzz/fuzz_config.c $(FUZZ_CONFIG) \
 		$(LIBCONFIG_LIBS) $(LDAP_LIBS)
+tests/fuzz/fuzz_entry: $(srcdir)/tests/fuzz/fuzz_entry.c $(srcdir)/common/rbac_entry.h \
+		$(FUZZ_ENTRY) config.h
+	$(FUZZ_LINK) $(srcdir)/tests/fuzz/fuzz_entry.c $(FUZZ_ENTRY)
 tests/fuzz/fuzz_snapshot: $(srcdir)/tests/fuzz/fuzz_snapshot.c $(FUZZ_EXERCISE) $(FUZZ_EXERCISE_H) \
 		$(FUZZ_OFFLINE) config.h
 	$(FUZZ_LINK) $(srcdir)/tests/fuzz/fuzz_snapshot.c $(FUZZ_EXERCISE) $(FUZZ_OFFLINE)
@@ -111,7 +125,7 @@ tests/fuzz/snapshot_seeds: $(srcdir)/tests/fuzz/snapshot_seeds.c $(FUZZ_READER) 
 tests/fuzz/seed-corpus-stamp: tests/fuzz/snapshot_seeds $(FUZZ_SEEDS) etc/rbac.conf.example
 	rm -rf tests/fuzz/seed-corpus && $(MKDIR_P) tests/fuzz/seed-corpus/snapshot
 	cp -R $(srcdir)/tests/fuzz/seeds/config $(srcdir)/tests/fuzz/seeds/time \
-		tests/fuzz/seed-corpus/
+		$(srcdir)/tests/fuzz/seeds/entry tests/fuzz/seed-corpus/
 	chmod -R u+w tests/fuzz/seed-corpus
 	cp $(srcdir)/etc/rbac.conf.example tests/fuzz/seed-corpus/config/example.conf
 	tests/fuzz/snapshot_seeds tests/fuzz/seed-corpus/snapshot
@@ -124,6 +138,7 @@ fuzz: tests/fuzz/seed-corpus-stamp $(FUZZ_TARGETS:%=tests/fuzz/%)
 	    fuzz_time) seeds=time opts="-dict=$(srcdir)/tests/fuzz/time.dict -max_len=64" ;; \
 	    fuzz_config) seeds=config opts="-dict=$(srcdir)/tests/fuzz/config.dict \
 	      -max_len=4096 -detect_leaks=0" ;; \
+	    fuzz_entry) seeds=entry opts="-dict=$(srcdir)/tests/fuzz/entry.dict -max_len=4096" ;; \
 	    *) seeds=snapshot opts=-max_len=16384 ;; \
 	  esac; \
 	  if test $$t = fuzz_nss && test "$$(id -u)" != 0; then \
@@ -142,6 +157,6 @@ clean-local: fuzz-clean
 .PHONY: fuzz-clean
 fuzz-clean:
 	rm -rf tests/fuzz/seed-corpus tests/fuzz/seed-corpus-stamp tests/fuzz/corpus
-	rm -f tests/fuzz/fuzz_time tests/fuzz/fuzz_config tests/fuzz/fuzz_snapshot \
+	rm -f tests/fuzz/fuzz_time tests/fuzz/fuzz_config tests/fuzz/fuzz_entry tests/fuzz/fuzz_snapshot \
 		tests/fuzz/fuzz_groups tests/fuzz/fuzz_accounts tests/fuzz/fuzz_nss \
 		tests/fuzz/snapshot_seeds
