@@ -67,6 +67,13 @@ int rbac_reason_pam_code(enum rbac_reason reason, bool unknown_user_ignore)
 	return reason_pam_codes[reason];
 }
 
+const char *rbac_decision_word(int pam_code)
+{
+	if (pam_code == PAM_SUCCESS)
+		return "allow";
+	return pam_code == PAM_IGNORE ? "ignore" : "deny";
+}
+
 /* Rules 6-9 and the unreadable status value. */
 static enum rbac_reason account_state_reason(const struct rbac_account *a,
 					     const char **invalid_attribute)

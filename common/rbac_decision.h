@@ -81,6 +81,10 @@ enum rbac_reason rbac_account_standing(const struct rbac_account *account,
 const char *rbac_reason_name(enum rbac_reason reason);
 /* The PAM result of §4 for a reason. */
 int rbac_reason_pam_code(enum rbac_reason reason, bool unknown_user_ignore);
+/* The word of pam_rbac's log line and of `rbacctl check` for a PAM result
+ * (decision=allow|ignore|deny): the stack goes on, skips the module, or
+ * refuses. */
+const char *rbac_decision_word(int pam_code);
 /* A sentence for the user who was denied, e.g. "Access denied: your account
  * is suspended (password reset pending)."; the status reason from the
  * directory is length-limited and reduced to printable characters. Returns

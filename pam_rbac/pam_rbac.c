@@ -505,15 +505,6 @@ static const char *field(char *buf, size_t bufsz, const char *value)
 
 #define FIELD_BUFSZ (RBAC_LOG_QUOTE_BUFSZ + 2)
 
-static const char *decision_word(int pam_code)
-{
-	if (pam_code == PAM_SUCCESS)
-		return "allow";
-	if (pam_code == PAM_IGNORE)
-		return "ignore";
-	return "deny";
-}
-
 static int decision_priority(enum rbac_reason reason)
 {
 	switch (reason) {
@@ -571,7 +562,7 @@ static void log_decision(pam_handle_t *pamh, const struct options *o, const stru
 	pam_syslog(
 	    pamh, decision_priority(d->reason),
 	    "decision=%s reason=%s user=%s namespace=%s service=%s permission=%s rhost=%s%s%s",
-	    decision_word(d->pam_code), rbac_reason_name(d->reason),
+	    rbac_decision_word(d->pam_code), rbac_reason_name(d->reason),
 	    field(user, sizeof(user), rq->user), field(ns, sizeof(ns), o->cfg.namespace_name),
 	    field(svc, sizeof(svc), rq->service), field(perm, sizeof(perm), rq->permission),
 	    field(rhost, sizeof(rhost), rq->rhost), details,

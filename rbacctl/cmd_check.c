@@ -62,14 +62,6 @@ static const char *pam_code_name(int code)
 	return "PAM_?";
 }
 
-/* The word of pam_rbac's log line (decision=allow|ignore|deny). */
-static const char *decision_word(int pam_code)
-{
-	if (pam_code == PAM_SUCCESS)
-		return "allow";
-	return pam_code == PAM_IGNORE ? "ignore" : "deny";
-}
-
 /* 0 when pam_rbac lets the stack go on, 1 when it denies, 2 when it fails
  * (rbacctl(8), EXIT STATUS). */
 static int check_exit(int pam_code)
@@ -321,7 +313,7 @@ static void table_decision(struct table *t, const struct rbacctl *ctl,
 {
 	char buf[TEXT_MAX], msg[TEXT_MAX];
 
-	snprintf(buf, sizeof(buf), "%s (%s)", decision_word(d->pam_code),
+	snprintf(buf, sizeof(buf), "%s (%s)", rbac_decision_word(d->pam_code),
 		 pam_code_name(d->pam_code));
 	table_add(t, "decision", buf);
 	if (d->invalid_attribute != NULL)
@@ -433,7 +425,7 @@ static int print_json(const struct rbacctl *ctl, const struct check_opts *o,
 	json_string(&j, "permission", f->permission);
 	json_string(&j, "namespace", ctl->cfg.namespace_name);
 	json_string(&j, "global_namespace", f->v.has_global ? f->v.global.name : NULL);
-	json_string(&j, "decision", decision_word(d->pam_code));
+	json_string(&j, "decision", rbac_decision_word(d->pam_code));
 	json_string(&j, "reason", rbac_reason_name(d->reason));
 	json_string(&j, "pam_code", pam_code_name(d->pam_code));
 	json_string(&j, "invalid_attribute", d->invalid_attribute);

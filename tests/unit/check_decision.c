@@ -309,6 +309,21 @@ START_TEST(test_reason_keywords)
 }
 END_TEST
 
+/* decision= of the log line and of rbacctl check: every reason's PAM code. */
+START_TEST(test_decision_words)
+{
+	ck_assert_str_eq(rbac_decision_word(PAM_SUCCESS), "allow");
+	ck_assert_str_eq(rbac_decision_word(PAM_IGNORE), "ignore");
+	ck_assert_str_eq(rbac_decision_word(PAM_PERM_DENIED), "deny");
+	ck_assert_str_eq(rbac_decision_word(PAM_USER_UNKNOWN), "deny");
+	ck_assert_str_eq(rbac_decision_word(PAM_ACCT_EXPIRED), "deny");
+	ck_assert_str_eq(rbac_decision_word(PAM_SERVICE_ERR), "deny");
+	ck_assert_str_eq(rbac_decision_word(PAM_AUTHINFO_UNAVAIL), "deny");
+	ck_assert_str_eq(
+	    rbac_decision_word(rbac_reason_pam_code(RBAC_REASON_UNKNOWN_USER, true)), "ignore");
+}
+END_TEST
+
 static const char *message_for(enum rbac_reason reason, const char *perm,
 			       const struct rbac_account *a, char *buf, size_t bufsz)
 {
@@ -391,6 +406,7 @@ static Suite *decision_suite(void)
 	tcase_add_test(tc, test_ambiguous_account);
 	tcase_add_test(tc, test_no_user);
 	tcase_add_test(tc, test_reason_keywords);
+	tcase_add_test(tc, test_decision_words);
 	tcase_add_test(tc, test_messages);
 	tcase_add_test(tc, test_message_sanitises_status_reason);
 	suite_add_tcase(s, tc);
