@@ -34,6 +34,7 @@
 #include <lber.h>
 #include <ldap.h>
 
+#include "fixture.h"
 #include "rbac_config.h"
 #include "rbac_ldap.h"
 #include "rbac_model.h"
@@ -1701,14 +1702,7 @@ static Suite *directory_suite(void)
 
 int main(int argc, char **argv)
 {
-	SRunner *sr;
-	int failed;
-
 	if (argc == 3 && strcmp(argv[1], "--env-probe") == 0)
 		return strcmp(argv[2], "plain") == 0 ? env_probe_plain() : env_probe_rbac();
-	sr = srunner_create(directory_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return fx_run(directory_suite());
 }

@@ -27,7 +27,6 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <grp.h>
 #include <nss.h>
 #include <pthread.h>
@@ -82,20 +81,6 @@ static void write_example(void)
 	write_snapshot_to("groups.db", &f);
 }
 
-static int remove_entry(const char *p, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(p);
-}
-
-/* rm -rf of the test's private directory. */
-static void remove_tree(const char *top)
-{
-	ck_assert_int_eq(nftw(top, remove_entry, 16, FTW_DEPTH | FTW_PHYS), 0);
-}
-
 static void setup(void)
 {
 	snprintf(dir, sizeof(dir), "/tmp/check_nss.XXXXXX");
@@ -111,7 +96,7 @@ static void setup(void)
 static void teardown(void)
 {
 	sfx_free(&f);
-	remove_tree(dir);
+	fx_remove_tree(dir);
 }
 
 /* "name:passwd:gid:m1,m2" of a successful lookup. */
@@ -1368,18 +1353,11 @@ static Suite *nss_suite(void)
 
 int main(void)
 {
-	SRunner *sr;
-	int failed;
-
 	if (geteuid() != 0) {
 		printf("SKIP: check_nss needs root (the module trusts only root-owned "
 		       "snapshots)\n");
 		return 77;
 	}
 	load_module();
-	sr = srunner_create(nss_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return fx_run(nss_suite());
 }

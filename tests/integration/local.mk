@@ -5,7 +5,9 @@ check_PROGRAMS += tests/integration/silent-server
 tests_integration_silent_server_SOURCES = tests/integration/silent-server.c
 
 check_PROGRAMS += tests/integration/check_directory
-tests_integration_check_directory_SOURCES = tests/integration/check_directory.c
+tests_integration_check_directory_SOURCES = tests/integration/check_directory.c \
+	tests/unit/fixture.c tests/unit/fixture.h
+tests_integration_check_directory_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests/unit
 tests_integration_check_directory_CFLAGS = $(UNIT_CFLAGS)
 tests_integration_check_directory_LDADD = common/librbacdir.la $(CHECK_LIBS)
 

@@ -10,7 +10,6 @@
 #include <check.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fixture.h"
 #include "rbac_config.h"
 #include "rbac_file.h"
 
@@ -91,14 +91,9 @@ static void make_tmpdir(void)
 	ck_assert_ptr_nonnull(mkdtemp(tmpdir));
 }
 
-static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	return remove(path);
-}
-
 static void remove_tmpdir(void)
 {
-	nftw(tmpdir, remove_entry, 8, FTW_DEPTH | FTW_PHYS);
+	fx_remove_tree(tmpdir);
 }
 
 /* A path inside tmpdir; four rotating buffers so a test can hold a few. */
@@ -1332,11 +1327,5 @@ static Suite *config_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(config_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return fx_run(config_suite());
 }

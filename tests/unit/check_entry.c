@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fixture.h"
 #include "rbac_entry.h"
 
 static char logged[4096];
@@ -215,11 +216,5 @@ static Suite *entry_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(entry_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return fx_run(entry_suite());
 }

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fixture.h"
 #include "rbac_ldap.h"
 
 static void expect_escaped(const char *in, size_t len, const char *want)
@@ -137,11 +138,5 @@ static Suite *escape_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(escape_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return fx_run(escape_suite());
 }

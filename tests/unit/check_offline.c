@@ -525,11 +525,5 @@ static Suite *offline_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(offline_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return fx_run(offline_suite());
 }

@@ -8,7 +8,6 @@
 #include <check.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1272,20 +1271,6 @@ END_TEST
 static char dir[64];
 static char path[128];
 
-static int remove_entry(const char *p, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(p);
-}
-
-/* rm -rf of the test's private directory. */
-static void remove_tree(const char *top)
-{
-	ck_assert_int_eq(nftw(top, remove_entry, 16, FTW_DEPTH | FTW_PHYS), 0);
-}
-
 static void file_setup(void)
 {
 	setup();
@@ -1297,7 +1282,7 @@ static void file_setup(void)
 
 static void file_teardown(void)
 {
-	remove_tree(dir);
+	fx_remove_tree(dir);
 	teardown();
 }
 
@@ -1625,11 +1610,5 @@ static Suite *snapshot_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(snapshot_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return fx_run(snapshot_suite());
 }

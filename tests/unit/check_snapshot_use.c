@@ -14,7 +14,6 @@
 
 #include <check.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -310,14 +309,6 @@ END_TEST
 
 static char top[64];
 
-static int remove_entry(const char *p, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(p);
-}
-
 static void dir_setup(void)
 {
 	snprintf(top, sizeof(top), "/tmp/check_snapshot_use.XXXXXX");
@@ -328,7 +319,7 @@ static void dir_setup(void)
 static void dir_teardown(void)
 {
 	chmod(top, 0755);
-	nftw(top, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+	fx_remove_tree(top);
 }
 
 /* 0 when dir is trusted, else -1 with the message in err. */
@@ -455,11 +446,5 @@ static Suite *use_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(use_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return fx_run(use_suite());
 }

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "fixture.h"
 #include "rbac_time.h"
 
 /* 2026-12-31T23:00:00Z, the base of the fraction cases. */
@@ -209,11 +210,5 @@ static Suite *time_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(time_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return fx_run(time_suite());
 }

@@ -11,6 +11,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "fixture.h"
 #include "rbac_watchdog.h"
 
 /* Threads of this process, from /proc/self/task. */
@@ -131,11 +132,5 @@ static Suite *watchdog_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(watchdog_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return fx_run(watchdog_suite());
 }

@@ -1,11 +1,16 @@
 /*
- * fixture.c - model builders and a capturing logger for the unit tests.
+ * fixture.c - model builders, a capturing logger, and the runner of the
+ * Check suites (skips, exit status) for the unit and integration tests.
  */
 #include "config.h"
 
 #include <check.h>
+#include <errno.h>
+#include <ftw.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "fixture.h"
 
@@ -87,4 +92,55 @@ void fx_example_eng(struct rbac_namespace *ns)
 	fx_role(ns, "deployer", "app.restart db.admin", "host.sudo host.su", "admin", "judy");
 	fx_role(ns, "contractor", "host.login app.logs.read", NULL, NULL, "erin peggy trent");
 	ck_assert_int_eq(fx_resolve(ns), 0);
+}
+
+static unsigned fx_skipped;
+
+void fx_add_test_unless(TCase *tc, const TTest *test, const char *missing)
+{
+	if (missing == NULL) {
+		tcase_add_test(tc, test);
+		return;
+	}
+	printf("SKIP: %s: %s: %s\n", program_invocation_short_name, test->name, missing);
+	fx_skipped++;
+}
+
+const char *fx_needs_root(void)
+{
+	return geteuid() == 0 ? NULL : "needs root";
+}
+
+int fx_run(Suite *s)
+{
+	SRunner *sr = srunner_create(s);
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	if (failed > 0)
+		return EXIT_FAILURE;
+	if (fx_skipped == 0)
+		return EXIT_SUCCESS;
+	printf("SKIP: %s: %u test(s) did not run (listed above)\n",
+	       program_invocation_short_name, fx_skipped);
+	if (getenv("RBAC_TEST_NO_SKIP") != NULL) {
+		printf("FAIL: RBAC_TEST_NO_SKIP is set: every test must run here\n");
+		return 99;
+	}
+	return 77;
+}
+
+static int fx_remove_entry(const char *p, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	return remove(p);
+}
+
+void fx_remove_tree(const char *top)
+{
+	ck_assert_int_eq(nftw(top, fx_remove_entry, 16, FTW_DEPTH | FTW_PHYS), 0);
 }

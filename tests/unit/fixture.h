@@ -4,6 +4,8 @@
 #ifndef RBAC_TEST_FIXTURE_H
 #define RBAC_TEST_FIXTURE_H
 
+#include <check.h>
+
 #include "rbac_log.h"
 #include "rbac_model.h"
 
@@ -23,5 +25,19 @@ void fx_example_eng(struct rbac_namespace *ns);
 extern struct rbac_logger fx_logger;
 extern char fx_log[8192];
 void fx_log_clear(void);
+
+/* Adds test to tc when missing is NULL. Otherwise the test cannot run on
+ * this machine: missing says what it lacks ("needs root"), the test is
+ * listed as skipped, and fx_run() reports the run as a skip (77). */
+void fx_add_test_unless(TCase *tc, const TTest *test, const char *missing);
+/* NULL as root, else the reason for fx_add_test_unless(). */
+const char *fx_needs_root(void);
+/* Runs s; the exit status for automake: 0 all passed, 1 some failed,
+ * 77 none failed but some were skipped, 99 some were skipped while
+ * RBAC_TEST_NO_SKIP is set (CI, where every test must run). */
+int fx_run(Suite *s);
+
+/* rm -rf of a test's private directory. */
+void fx_remove_tree(const char *top);
 
 #endif

@@ -14,7 +14,7 @@ tests_unit_check_decision_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_check_decision_LDADD = $(UNIT_LDADD)
 
 check_PROGRAMS += tests/unit/check_time
-tests_unit_check_time_SOURCES = tests/unit/check_time.c
+tests_unit_check_time_SOURCES = tests/unit/check_time.c tests/unit/fixture.c tests/unit/fixture.h
 tests_unit_check_time_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_check_time_LDADD = $(UNIT_LDADD)
 
@@ -24,23 +24,23 @@ tests_unit_check_log_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_check_log_LDADD = $(UNIT_LDADD)
 
 check_PROGRAMS += tests/unit/check_config
-tests_unit_check_config_SOURCES = tests/unit/check_config.c
+tests_unit_check_config_SOURCES = tests/unit/check_config.c tests/unit/fixture.c tests/unit/fixture.h
 tests_unit_check_config_CFLAGS = $(UNIT_CFLAGS) $(LIBCONFIG_CFLAGS)
 tests_unit_check_config_LDADD = common/librbacdir.la $(CHECK_LIBS)
 
 check_PROGRAMS += tests/unit/check_escape
-tests_unit_check_escape_SOURCES = tests/unit/check_escape.c
+tests_unit_check_escape_SOURCES = tests/unit/check_escape.c tests/unit/fixture.c tests/unit/fixture.h
 tests_unit_check_escape_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_check_escape_LDADD = common/librbacdir.la $(CHECK_LIBS)
 
 check_PROGRAMS += tests/unit/check_watchdog
-tests_unit_check_watchdog_SOURCES = tests/unit/check_watchdog.c
+tests_unit_check_watchdog_SOURCES = tests/unit/check_watchdog.c tests/unit/fixture.c tests/unit/fixture.h
 tests_unit_check_watchdog_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_check_watchdog_LDADD = common/librbacdir.la $(CHECK_LIBS)
 TESTS += tests/unit/check_watchdog
 
 check_PROGRAMS += tests/unit/check_entry
-tests_unit_check_entry_SOURCES = tests/unit/check_entry.c
+tests_unit_check_entry_SOURCES = tests/unit/check_entry.c tests/unit/fixture.c tests/unit/fixture.h
 tests_unit_check_entry_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_check_entry_LDADD = common/librbacdir.la $(CHECK_LIBS)
 TESTS += tests/unit/check_entry
