@@ -16,9 +16,10 @@ top=$(pwd)
 # shellcheck source=SCRIPTDIR/deps.sh
 . "$top/tests/deps.sh"
 
-# Runs make check in $1, showing the logs of what failed.
+# Runs make check in $1, showing the logs of what failed. CI runs as root
+# with every tool installed: a Check test that would skip fails instead.
 check_in() {
-	if ! make -C "$1" -j2 check; then
+	if ! RBAC_TEST_NO_SKIP=1 make -C "$1" -j2 check; then
 		cat "$1/test-suite.log" >&2 || true
 		return 1
 	fi

@@ -1087,8 +1087,6 @@ START_TEST(test_bind_reader)
 	struct rbac_namespace ns;
 	struct rbac_account a;
 
-	if (geteuid() != 0)
-		return; /* the password file must be root-owned */
 	use_reader_password(&cfg, "readerpw\n");
 	ck_assert_int_eq(load_ns("eng", NULL, &ns), RBAC_DIR_OK);
 	expect_eng_roles(&ns, true);
@@ -1104,8 +1102,6 @@ START_TEST(test_bind_password_without_newline)
 {
 	struct rbac_namespace ns;
 
-	if (geteuid() != 0)
-		return;
 	use_reader_password(&cfg, "readerpw");
 	ck_assert_int_eq(load_ns("eng", NULL, &ns), RBAC_DIR_OK);
 	rbac_namespace_free(&ns);
@@ -1117,8 +1113,6 @@ START_TEST(test_bind_wrong_password)
 	struct rbac_namespace ns;
 	struct rbac_account a;
 
-	if (geteuid() != 0)
-		return;
 	use_reader_password(&cfg, "wrong\n");
 	ck_assert_int_eq(load_ns("eng", NULL, &ns), RBAC_DIR_ERROR);
 	expect_log("Invalid credentials");
@@ -1170,8 +1164,6 @@ static void expect_refused_password_file(const char *content, mode_t mode, uid_t
 
 START_TEST(test_bind_password_file_refused)
 {
-	if (geteuid() != 0)
-		return;
 	expect_refused_password_file("readerpw\n", 0644, 0);	 /* readable by all */
 	expect_refused_password_file("readerpw\n", 0640, 0);	 /* by the group */
 	expect_refused_password_file("readerpw\n", 0600, 65534); /* not root's */
@@ -1194,31 +1186,18 @@ START_TEST(test_bind_dn_without_password_file)
 }
 END_TEST
 
+/* RBAC_TEST_CA is the CA directory.test made with openssl. */
 START_TEST(test_starttls)
 {
 	struct rbac_namespace ns;
-	const char *ca = getenv("RBAC_TEST_CA");
+	const char *ca = env("RBAC_TEST_CA");
 	char *missing = NULL;
 
-	if (ca == NULL)
-		return; /* no openssl to make a certificate */
 	cfg.ldap.tls.starttls = true;
 	set_string(&cfg.ldap.tls.ca_file, ca);
 	ck_assert_msg(load_ns("eng", NULL, &ns) == RBAC_DIR_OK, "%s", logbuf);
 	expect_eng_roles(&ns, true);
 	rbac_namespace_free(&ns);
-	teardown();
-
-	/* a bind over the encrypted session */
-	setup();
-	if (geteuid() == 0) {
-		cfg.ldap.tls.starttls = true;
-		set_string(&cfg.ldap.tls.ca_file, ca);
-		use_reader_password(&cfg, "readerpw\n");
-		ck_assert_msg(load_ns("big", NULL, &ns) == RBAC_DIR_OK, "%s", logbuf);
-		ck_assert_uint_eq(ns.n_roles, 600);
-		rbac_namespace_free(&ns);
-	}
 	teardown();
 
 	/* The system trust store does not know the test CA: no server. */
@@ -1244,6 +1223,20 @@ START_TEST(test_starttls)
 	cfg.ldap.tls.ca_file = missing;
 	ck_assert_int_eq(load_ns("eng", NULL, &ns), RBAC_DIR_ERROR);
 	expect_log("TLS CA file");
+}
+END_TEST
+
+/* A bind over the encrypted session (the password file must be root's). */
+START_TEST(test_starttls_bind)
+{
+	struct rbac_namespace ns;
+
+	cfg.ldap.tls.starttls = true;
+	set_string(&cfg.ldap.tls.ca_file, env("RBAC_TEST_CA"));
+	use_reader_password(&cfg, "readerpw\n");
+	ck_assert_msg(load_ns("big", NULL, &ns) == RBAC_DIR_OK, "%s", logbuf);
+	ck_assert_uint_eq(ns.n_roles, 600);
+	rbac_namespace_free(&ns);
 }
 END_TEST
 
@@ -1640,6 +1633,9 @@ static int env_probe_rbac(void)
 static Suite *directory_suite(void)
 {
 	Suite *s = suite_create("directory");
+	/* directory.test makes a CA when openssl is installed */
+	const char *needs_ca = getenv("RBAC_TEST_CA") == NULL ? "needs openssl" : NULL;
+	const char *needs_ca_as_root = needs_ca != NULL ? needs_ca : fx_needs_root();
 	TCase *tn = tcase_create("namespace");
 	TCase *ta = tcase_create("account");
 	TCase *tc = tcase_create("connection");
@@ -1657,7 +1653,7 @@ static Suite *directory_suite(void)
 	tcase_add_test(tn, test_values_return_filter_in_slapd);
 	tcase_add_test(tn, test_odd_namespace);
 	tcase_add_test(tn, test_big_namespace_needs_limit);
-	tcase_add_test(tn, test_big_namespace_paged);
+	fx_add_test_unless(tn, test_big_namespace_paged, fx_needs_root());
 	tcase_add_test(tn, test_changes_seen_without_caching);
 	suite_add_tcase(s, tn);
 
@@ -1683,12 +1679,13 @@ static Suite *directory_suite(void)
 	tcase_add_test(tc, test_dead_directory);
 	tcase_add_test(tc, test_dead_directory_two_uris);
 	tcase_add_test(tc, test_plaintext_refused_before_connect);
-	tcase_add_test(tc, test_bind_reader);
-	tcase_add_test(tc, test_bind_password_without_newline);
-	tcase_add_test(tc, test_bind_wrong_password);
-	tcase_add_test(tc, test_bind_password_file_refused);
+	fx_add_test_unless(tc, test_bind_reader, fx_needs_root());
+	fx_add_test_unless(tc, test_bind_password_without_newline, fx_needs_root());
+	fx_add_test_unless(tc, test_bind_wrong_password, fx_needs_root());
+	fx_add_test_unless(tc, test_bind_password_file_refused, fx_needs_root());
 	tcase_add_test(tc, test_bind_dn_without_password_file);
-	tcase_add_test(tc, test_starttls);
+	fx_add_test_unless(tc, test_starttls, needs_ca);
+	fx_add_test_unless(tc, test_starttls_bind, needs_ca_as_root);
 	tcase_add_test(tc, test_environment_ignored);
 	tcase_add_test(tc, test_fork);
 	tcase_add_test(tc, test_server_killed_then_restarted);

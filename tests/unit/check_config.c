@@ -1301,11 +1301,7 @@ static Suite *config_suite(void)
 	tcase_add_test(tc, test_directory_refused);
 	tcase_add_test(tc, test_fifo_refused_without_blocking);
 	tcase_add_test(tc, test_wrong_owner);
-	if (geteuid() == 0)
-		tcase_add_test(tc, test_root_refuses_foreign_owner);
-	else
-		fprintf(stderr,
-			"check_config: not root, skipping test_root_refuses_foreign_owner\n");
+	fx_add_test_unless(tc, test_root_refuses_foreign_owner, fx_needs_root());
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("set");

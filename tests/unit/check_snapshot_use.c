@@ -436,10 +436,7 @@ static Suite *use_suite(void)
 	tcase_add_checked_fixture(td, dir_setup, dir_teardown);
 	tcase_add_test(td, test_directory_modes);
 	tcase_add_test(td, test_directory_links_and_errors);
-	if (geteuid() == 0) /* chown needs root */
-		tcase_add_test(td, test_directory_owner);
-	else
-		printf("check_snapshot_use: not root: the directory owner case is not run\n");
+	fx_add_test_unless(td, test_directory_owner, fx_needs_root()); /* chown */
 	suite_add_tcase(s, td);
 	return s;
 }
