@@ -9,12 +9,20 @@ common_librbaccore_la_SOURCES = \
 	common/rbac_log.c common/rbac_log.h \
 	common/rbac_strlist.c common/rbac_strlist.h \
 	common/rbac_time.c common/rbac_time.h \
-	common/rbac_file.c common/rbac_file.h \
+	common/rbac_file_read.c \
 	common/rbac_model.c common/rbac_model.h \
 	common/rbac_decision.c common/rbac_decision.h \
-	common/rbac_snapshot.c common/rbac_snapshot.h \
 	common/rbac_snapshot_write.c common/rbac_snapshot_write.h \
 	common/rbac_offline.c common/rbac_offline.h
+common_librbaccore_la_LIBADD = common/librbacreader.la
+
+# ---- the snapshot reader and the trusted-file check it opens with: all
+# ---- that libnss_rbac.so.2 links (nss_symbols.test lists what they import).
+# ---- Nothing here writes a file, logs or reaches the model.
+noinst_LTLIBRARIES += common/librbacreader.la
+common_librbacreader_la_SOURCES = \
+	common/rbac_file.c common/rbac_file.h \
+	common/rbac_snapshot.c common/rbac_snapshot.h
 
 # ---- directory side: configuration (libconfig) and LDAP (libldap).
 noinst_LTLIBRARIES += common/librbacdir.la

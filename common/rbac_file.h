@@ -42,7 +42,8 @@ int rbac_file_open_trusted_in_dir(const char *path, uid_t owner, mode_t forbidde
 
 /* Reads a whole trusted file of at most `max` bytes into a NUL-terminated
  * malloc()ed buffer. Returns it (length in *len if len != NULL), or NULL with
- * a message in err. */
+ * a message in err. In rbac_file_read.c: the core has it, the snapshot
+ * reader (and libnss_rbac) does not. */
 char *rbac_file_read_trusted(const char *path, uid_t owner, mode_t forbidden, size_t max,
 			     size_t *len, char *err, size_t errlen);
 

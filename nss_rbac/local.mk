@@ -32,10 +32,12 @@ TESTS += tests/unit/check_snapshot_use
 # no use to anyone and is not installed.
 lib_LTLIBRARIES = nss_rbac/libnss_rbac.la
 nss_rbac_libnss_rbac_la_SOURCES = nss_rbac/nss_rbac.c
-# Only what the snapshot reader needs: the core, no libldap, no libconfig.
-nss_rbac_libnss_rbac_la_LIBADD = common/librbaccore.la
+# The snapshot reader and nothing else: no writer, model, log, libldap or
+# libconfig rides into every process that looks a group up. -z defs: a
+# symbol the reader does not define and libc does not either fails the link.
+nss_rbac_libnss_rbac_la_LIBADD = common/librbacreader.la
 nss_rbac_libnss_rbac_la_LDFLAGS = $(AM_LDFLAGS) -module -avoid-version -shrext .so.2 \
-	-shared -no-undefined -Wl,-z,relro -Wl,-z,now \
+	-shared -no-undefined -Wl,-z,defs -Wl,-z,relro -Wl,-z,now \
 	-Wl,--version-script=$(srcdir)/nss_rbac/nss_rbac.map
 EXTRA_nss_rbac_libnss_rbac_la_DEPENDENCIES = nss_rbac/nss_rbac.map
 EXTRA_DIST += nss_rbac/nss_rbac.map
@@ -130,9 +132,9 @@ NSS_TSAN_CORE = $(FUZZ_READER) $(FUZZ_WRITER)
 check-nss-tsan: config.h
 	$(MKDIR_P) tests/tsan/nss_rbac/.libs
 	$(CC) $(NSS_TSAN_FLAGS) -fPIC -shared \
-		-Wl,--version-script=$(srcdir)/nss_rbac/nss_rbac.map \
+		-Wl,--version-script=$(srcdir)/nss_rbac/nss_rbac.map -Wl,-z,defs \
 		-o tests/tsan/nss_rbac/.libs/libnss_rbac.so.2 $(srcdir)/nss_rbac/nss_rbac.c \
-		$(NSS_TSAN_CORE)
+		$(FUZZ_READER)
 	$(CC) $(NSS_TSAN_FLAGS) $(CHECK_CFLAGS) -o tests/tsan/check_nss \
 		$(srcdir)/tests/integration/check_nss.c $(srcdir)/tests/integration/big_snapshot.c \
 		$(srcdir)/tests/unit/snapshot_fixture.c \

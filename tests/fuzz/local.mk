@@ -68,6 +68,7 @@ FUZZ_OFFLINE = $(FUZZ_READER) $(srcdir)/common/rbac_offline.c $(srcdir)/common/r
 FUZZ_EXERCISE = $(srcdir)/tests/fuzz/snapshot_exercise.c
 FUZZ_EXERCISE_H = $(srcdir)/tests/fuzz/snapshot_exercise.h
 FUZZ_CONFIG = $(srcdir)/common/rbac_config.c $(srcdir)/common/rbac_file.c \
+	$(srcdir)/common/rbac_file_read.c \
 	$(srcdir)/common/rbac_log.c $(srcdir)/common/rbac_strlist.c
 FUZZ_ENTRY = $(srcdir)/common/rbac_entry.c $(srcdir)/common/rbac_model.c \
 	$(srcdir)/common/rbac_decision.c $(srcdir)/common/rbac_strlist.c \
