@@ -28,6 +28,7 @@ common_librbacreader_la_SOURCES = \
 noinst_LTLIBRARIES += common/librbacdir.la
 common_librbacdir_la_SOURCES = \
 	common/rbac_config.c common/rbac_config.h \
+	common/rbac_conn.c common/rbac_conn.h \
 	common/rbac_ldap.c common/rbac_ldap.h \
 	common/rbac_entry.c common/rbac_entry.h \
 	common/rbac_watchdog.c common/rbac_watchdog.h
