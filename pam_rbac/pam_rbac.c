@@ -24,11 +24,10 @@
 
 #include "rbac_config.h"
 #include "rbac_decision.h"
-#include "rbac_file.h"
+#include "rbac_facts.h"
 #include "rbac_ldap.h"
 #include "rbac_log.h"
 #include "rbac_model.h"
-#include "rbac_offline.h"
 #include "rbac_snapshot.h"
 
 #define PERMISSION_MAX 255
@@ -192,28 +191,6 @@ static const char *pam_string_item(pam_handle_t *pamh, int type)
 	return item;
 }
 
-/* ---- what the directory says ---- */
-
-struct lookup {
-	struct rbac_dir *dir;
-	struct rbac_namespace ns, global;
-	struct rbac_account account;
-	bool have_ns, have_global, have_account;
-	bool unavailable;	/* rule 3 */
-	bool down;		/* no server answered: the snapshot may answer */
-	bool from_snapshot;	/* ns and account come from accounts.db */
-	bool ambiguous_account; /* two entries claim the uid: invalid_entry */
-	bool name_rejected;	/* rbac_user_name_plausible() said no */
-};
-
-static void lookup_init(struct lookup *lk)
-{
-	memset(lk, 0, sizeof(*lk));
-	rbac_namespace_init(&lk->ns);
-	rbac_namespace_init(&lk->global);
-	rbac_account_init(&lk->account);
-}
-
 /* ---- a connection kept between PAM handles of one process ----
  *
  * libpam dlcloses a module at pam_end(), but this one is linked with
@@ -272,218 +249,47 @@ static void dir_put(struct rbac_dir *dir, bool keep)
 	rbac_dir_free(dir);
 }
 
-static void lookup_free(struct lookup *lk, bool keep_connection)
-{
-	rbac_namespace_free(&lk->ns);
-	rbac_namespace_free(&lk->global);
-	rbac_account_free(&lk->account);
-	dir_put(lk->dir, keep_connection);
-}
-
-/* The namespace and the account, asked together (rbac_dir_load_member).
- * Namespace: NOT_FOUND is no_namespace; ERROR (bind refused, unreadable
- * password file, a malformed namespace entry) is logged by the directory
- * layer where it happened, and the host cannot get an answer, so it counts
- * as unavailable. Account, once the namespace answered: an ERROR is about
- * the data (two entries claim the uid, logged with both DNs). */
-static int load_host_namespace_and_account(struct options *o, struct lookup *lk,
-					   const char *user)
-{
-	enum rbac_dir_result rn, ra;
-
-	rbac_dir_load_member(lk->dir, o->cfg.namespace_name, user, &lk->ns, &rn, &lk->account,
-			     &ra);
-	lk->have_ns = rn == RBAC_DIR_OK;
-	lk->unavailable = rn == RBAC_DIR_UNAVAILABLE || rn == RBAC_DIR_ERROR;
-	lk->down = rn == RBAC_DIR_UNAVAILABLE;
-	if (rn != RBAC_DIR_OK) {
-		rbac_account_free(&lk->account);
-		rbac_account_init(&lk->account);
-		return -1;
-	}
-	lk->have_account = ra == RBAC_DIR_OK;
-	lk->unavailable = ra == RBAC_DIR_UNAVAILABLE;
-	lk->down = ra == RBAC_DIR_UNAVAILABLE;
-	lk->ambiguous_account = ra == RBAC_DIR_ERROR;
-	return ra == RBAC_DIR_OK ? 0 : -1;
-}
-
-/* A configured global namespace that is missing is a directory mistake
- * that must not lock everybody out: logged, and decided without it. */
-static void load_global_namespace(struct options *o, struct lookup *lk, const char *user)
-{
-	char q[RBAC_LOG_QUOTE_BUFSZ];
-	enum rbac_dir_result r;
-
-	if (o->cfg.global_namespace == NULL)
-		return;
-	r = rbac_dir_load_namespace(lk->dir, o->cfg.global_namespace, user, &lk->global);
-	lk->have_global = r == RBAC_DIR_OK;
-	if (r == RBAC_DIR_NOT_FOUND)
-		rbac_log(&o->lg, LOG_ERR,
-			 "global namespace \"%s\" not found under %s; deciding without it",
-			 rbac_log_quote(q, sizeof(q), o->cfg.global_namespace),
-			 o->cfg.ldap.base);
-	else if (r != RBAC_DIR_OK)
-		lk->unavailable = true;
-	lk->down = r == RBAC_DIR_UNAVAILABLE;
-}
-
-/* One connection; the namespace with the roles the user holds (and, per
- * level of inheritance, the roles those inherit), the account, and the
- * same for the global namespace. */
-static void consult_directory(struct options *o, struct lookup *lk, const char *user)
-{
-	if (!rbac_user_name_plausible(user)) {
-		lk->name_rejected = true;
-		return;
-	}
-	lk->dir = dir_take(&o->cfg, &o->lg);
-	if (lk->dir == NULL) {
-		rbac_log(&o->lg, LOG_CRIT, "out of memory");
-		lk->unavailable = true;
-		return;
-	}
-	if (load_host_namespace_and_account(o, lk, user) < 0)
-		return;
-	load_global_namespace(o, lk, user);
-}
-
-/* ---- what the snapshot says, when no server answered (DESIGN.md §8) ---- */
+/* ---- the facts: the directory, or accounts.db when no server answered
+ * (rbac_facts.h; rbacctl check gathers them with the same calls) ---- */
 
 #define OFFLINE_PATH RBAC_CACHE_DIR "/" RBAC_SNAPSHOT_ACCOUNTS_FILE
 
-/* The snapshot's age for the log, saturated: written_at is the file's word
- * and may be anything. */
-static long long snapshot_age(const struct rbac_snapshot *snap, time_t now)
+/* A configured global namespace that is missing is a directory mistake
+ * that must not lock everybody out: logged, and decided without it. */
+static void global_missing(void *ctx, const char *name)
 {
-	if (snap->written_at < (int64_t)now - INT32_MAX)
-		return INT32_MAX;
-	if (snap->written_at > (int64_t)now + INT32_MAX)
-		return -(long long)INT32_MAX;
-	return (long long)((int64_t)now - snap->written_at);
-}
-
-/* The checks the reader cannot make (rbac_offline_usable): this host's
- * namespace, pam.offline_max_age, and no date after now. */
-static bool snapshot_usable(const struct options *o, const struct rbac_snapshot *snap,
-			    time_t now)
-{
+	const struct options *o = ctx;
 	char q[RBAC_LOG_QUOTE_BUFSZ];
-	long long age = snapshot_age(snap, now);
 
-	switch (
-	    rbac_offline_usable(snap, o->cfg.namespace_name, o->cfg.pam.offline_max_age, now)) {
-	case RBAC_OFFLINE_OTHER_NAMESPACE:
-		rbac_log(&o->lg, LOG_WARNING,
-			 "offline: %s is a snapshot of namespace \"%s\", not of this host's; "
-			 "not used",
-			 OFFLINE_PATH, rbac_log_quote(q, sizeof(q), snap->namespace_name));
-		return false;
-	case RBAC_OFFLINE_FUTURE:
-		rbac_log(&o->lg, LOG_WARNING,
-			 "offline: %s is dated %lld s in the future (was the clock set "
-			 "back?); not used",
-			 OFFLINE_PATH, -age);
-		return false;
-	case RBAC_OFFLINE_TOO_OLD:
-		rbac_log(&o->lg, LOG_WARNING,
-			 "offline: %s was written %lld s ago, more than pam.offline_max_age "
-			 "(%ld s); not used",
-			 OFFLINE_PATH, age, o->cfg.pam.offline_max_age);
-		return false;
-	case RBAC_OFFLINE_USABLE:
-		break;
-	}
-	rbac_log(&o->lg, LOG_DEBUG, "offline: deciding from %s (generation %llu, %lld s old)",
-		 OFFLINE_PATH, (unsigned long long)snap->generation, age);
-	return true;
+	rbac_log(&o->lg, LOG_ERR,
+		 "global namespace \"%s\" not found under %s; deciding without it",
+		 rbac_log_quote(q, sizeof(q), name), o->cfg.ldap.base);
 }
 
-/* The directory's answers, replaced by the snapshot's (rbac_offline_lookup):
- * the namespace holds the account's stored grant of exactly this
- * permission as one role, and an uid absent from the snapshot is no account
- * at all. A permission the writer did not evaluate gets no answer. */
-static void take_snapshot_answer(const struct options *o, struct lookup *lk,
-				 const struct rbac_snapshot *snap, const char *user,
-				 const char *permission)
+/* One connection; the namespace with only the roles the user holds (and,
+ * per level of inheritance, the roles those inherit), the account, and the
+ * same for the global namespace. Returns the connection, for dir_put(). */
+static struct rbac_dir *gather(struct options *o, const struct request *rq,
+			       struct rbac_facts *f)
 {
-	const char *evaluated[RBAC_CONFIG_PAM_PERMISSIONS_MAX];
-	size_t n = rbac_config_pam_permission_values(&o->cfg, evaluated,
-						     RBAC_CONFIG_PAM_PERMISSIONS_MAX);
-	char q[RBAC_LOG_QUOTE_BUFSZ];
-	enum rbac_offline_result r;
+	struct rbac_facts_request fr = {
+	    .cfg = &o->cfg,
+	    .lg = &o->lg,
+	    .user = rq->user,
+	    .roles = RBAC_FACTS_MEMBER_ROLES,
+	    .global_missing = global_missing,
+	    .ctx = o,
+	};
+	struct rbac_dir *dir = NULL;
 
-	rbac_namespace_free(&lk->ns);
-	rbac_namespace_free(&lk->global);
-	rbac_account_free(&lk->account);
-	lk->have_ns = lk->have_global = lk->have_account = lk->ambiguous_account = false;
-	r = rbac_offline_lookup(snap, evaluated, n, user, permission, &lk->account, &lk->ns);
-	if (r == RBAC_OFFLINE_NO_ANSWER)
-		rbac_log(&o->lg, LOG_WARNING,
-			 "offline: %s records no grants of \"%s\" (not a pam.permissions "
-			 "value); not used",
-			 OFFLINE_PATH, rbac_log_quote(q, sizeof(q), permission));
-	else if (r == RBAC_OFFLINE_NOMEM)
-		rbac_log(&o->lg, LOG_CRIT, "out of memory");
-	if (r != RBAC_OFFLINE_ANSWERED) {
-		rbac_namespace_free(&lk->ns);
-		rbac_account_free(&lk->account);
-		return;
+	if (rbac_facts_screen(f, &o->cfg, rq->user, o->config_ok)) {
+		dir = dir_take(&o->cfg, &o->lg);
+		if (dir == NULL)
+			rbac_log(&o->lg, LOG_CRIT, "out of memory");
+		rbac_facts_read(f, &fr, dir);
 	}
-	lk->have_account = lk->account.uid != NULL;
-	lk->have_ns = true;
-	lk->unavailable = false;
-	lk->from_snapshot = true;
-}
-
-static void consult_snapshot(const struct options *o, struct lookup *lk, const char *user,
-			     const char *permission)
-{
-	struct rbac_snapshot_file f;
-	char err[RBAC_ERRLEN + 64];
-	time_t now = time(NULL);
-
-	if (rbac_snapshot_open_mode(&f, OFFLINE_PATH, RBAC_SNAPSHOT_ACCOUNTS, 0,
-				    RBAC_FILE_PRIVATE, now, err,
-				    sizeof(err)) != RBAC_SNAPSHOT_OK) {
-		rbac_log(&o->lg, LOG_WARNING, "offline: %s; not used", err);
-		return;
-	}
-	if (snapshot_usable(o, &f.snap, now))
-		take_snapshot_answer(o, lk, &f.snap, user, permission);
-	rbac_snapshot_close(&f);
-}
-
-/* ---- the decision ---- */
-
-static void decide(const struct options *o, const struct request *rq, const struct lookup *lk,
-		   bool exempt, bool no_user, struct rbac_decision *d)
-{
-	struct rbac_decision_input in;
-
-	/* Only reached when neither exempt nor a config error, as the directory
-	 * is consulted only then. */
-	if (lk->from_snapshot) {
-		rbac_offline_decide(&lk->ns, &lk->account, rq->permission, time(NULL),
-				    o->cfg.pam.unknown_user == RBAC_UNKNOWN_USER_IGNORE, d);
-		return;
-	}
-	memset(&in, 0, sizeof(in));
-	in.no_user = no_user;
-	in.exempt = exempt;
-	in.config_error = !o->config_ok;
-	in.directory_unavailable = lk->unavailable;
-	/* A rejected name is decided at rule 5 without a search, so the
-	 * namespace stands in as present: the answer is unknown_user. */
-	in.ns = lk->have_ns || lk->name_rejected ? &lk->ns : NULL;
-	in.global = lk->have_global ? &lk->global : NULL;
-	in.account = lk->have_account ? &lk->account : NULL;
-	in.permission = rq->permission;
-	in.now = time(NULL);
-	in.unknown_user_ignore = o->cfg.pam.unknown_user == RBAC_UNKNOWN_USER_IGNORE;
-	in.account_ambiguous = lk->ambiguous_account;
-	rbac_decide(&in, d);
+	rbac_facts_offline(f, &fr, OFFLINE_PATH, rq->permission);
+	return dir;
 }
 
 /* ---- the log line and the user's message ---- */
@@ -523,42 +329,42 @@ static int decision_priority(enum rbac_reason reason)
 }
 
 /* The fields after the fixed ones: what explains this particular outcome. */
-static void decision_details(const struct rbac_decision *d, const struct lookup *lk, char *buf,
-			     size_t bufsz)
+static void decision_details(const struct rbac_decision *d, const struct rbac_facts *f,
+			     char *buf, size_t bufsz)
 {
 	char a[FIELD_BUFSZ], b[FIELD_BUFSZ];
 
 	buf[0] = '\0';
 	/* The snapshot knows that a held role grants it, not which one. */
-	if (lk->from_snapshot && d->reason == RBAC_REASON_GRANTED)
+	if (f->source == RBAC_FACTS_SNAPSHOT && d->reason == RBAC_REASON_GRANTED)
 		return;
 	if (d->reason == RBAC_REASON_GRANTED && d->grant_ns != NULL && d->grant_role != NULL)
 		snprintf(buf, bufsz, " role=%s/%s", field(a, sizeof(a), d->grant_ns->name),
 			 field(b, sizeof(b), d->grant_role->name));
 	else if (d->reason == RBAC_REASON_INVALID_ENTRY && d->invalid_attribute != NULL)
 		snprintf(buf, bufsz, " attribute=%s", d->invalid_attribute);
-	else if (lk->name_rejected)
+	else if (f->outcome == RBAC_FACTS_NAME_REJECTED)
 		snprintf(buf, bufsz, " detail=invalid_user_name");
 	else if ((d->reason == RBAC_REASON_SUSPENDED || d->reason == RBAC_REASON_DISABLED) &&
-		 lk->account.status_reason != NULL)
+		 f->account.status_reason != NULL)
 		snprintf(buf, bufsz, " status_reason=%s",
-			 field(a, sizeof(a), lk->account.status_reason));
-	else if (d->reason == RBAC_REASON_EXPIRED && lk->account.valid_until.raw != NULL)
+			 field(a, sizeof(a), f->account.status_reason));
+	else if (d->reason == RBAC_REASON_EXPIRED && f->account.valid_until.raw != NULL)
 		snprintf(buf, bufsz, " valid_until=%s",
-			 field(a, sizeof(a), lk->account.valid_until.raw));
-	else if (d->reason == RBAC_REASON_NOT_YET_VALID && lk->account.valid_from.raw != NULL)
+			 field(a, sizeof(a), f->account.valid_until.raw));
+	else if (d->reason == RBAC_REASON_NOT_YET_VALID && f->account.valid_from.raw != NULL)
 		snprintf(buf, bufsz, " valid_from=%s",
-			 field(a, sizeof(a), lk->account.valid_from.raw));
+			 field(a, sizeof(a), f->account.valid_from.raw));
 }
 
 static void log_decision(pam_handle_t *pamh, const struct options *o, const struct request *rq,
-			 const struct lookup *lk, const struct rbac_decision *d)
+			 const struct rbac_facts *f, const struct rbac_decision *d)
 {
 	char user[FIELD_BUFSZ], ns[FIELD_BUFSZ], svc[FIELD_BUFSZ], perm[FIELD_BUFSZ],
 	    rhost[FIELD_BUFSZ];
 	char details[2 * FIELD_BUFSZ + 16];
 
-	decision_details(d, lk, details, sizeof(details));
+	decision_details(d, f, details, sizeof(details));
 	pam_syslog(
 	    pamh, decision_priority(d->reason),
 	    "decision=%s reason=%s user=%s namespace=%s service=%s permission=%s rhost=%s%s%s",
@@ -566,18 +372,17 @@ static void log_decision(pam_handle_t *pamh, const struct options *o, const stru
 	    field(user, sizeof(user), rq->user), field(ns, sizeof(ns), o->cfg.namespace_name),
 	    field(svc, sizeof(svc), rq->service), field(perm, sizeof(perm), rq->permission),
 	    field(rhost, sizeof(rhost), rq->rhost), details,
-	    lk->from_snapshot ? " source=snapshot" : "");
+	    f->source == RBAC_FACTS_SNAPSHOT ? " source=snapshot" : "");
 }
 
 static void tell_user(pam_handle_t *pamh, int flags, const struct options *o,
-		      const struct lookup *lk, const struct rbac_decision *d)
+		      const struct rbac_facts *f, const struct rbac_decision *d)
 {
 	char msg[MESSAGE_MAX];
 
 	if (o->quiet || !o->cfg.pam.messages || (flags & PAM_SILENT))
 		return;
-	if (rbac_decision_message(d, lk->have_account ? &lk->account : NULL, msg,
-				  sizeof(msg)) == NULL)
+	if (rbac_decision_message(d, rbac_facts_account(f), msg, sizeof(msg)) == NULL)
 		return;
 	/* The application may have no conversation; the log has the reason. */
 	(void)pam_error(pamh, "%s", msg);
@@ -589,12 +394,13 @@ PAM_EXTERN int pam_sm_acct_mgmt(pam_handle_t *pamh, int flags, int argc, const c
 {
 	struct options o;
 	struct request rq;
-	struct lookup lk;
+	struct rbac_facts f;
 	struct rbac_decision d;
-	bool exempt, keep = called_recently();
+	struct rbac_dir *dir;
+	bool keep = called_recently();
 
 	parse_options(pamh, &o, argc, argv);
-	lookup_init(&lk);
+	rbac_facts_init(&f);
 	rq.user = pam_user(pamh, &o);
 	rq.service = pam_string_item(pamh, PAM_SERVICE);
 	rq.rhost = pam_string_item(pamh, PAM_RHOST);
@@ -603,16 +409,13 @@ PAM_EXTERN int pam_sm_acct_mgmt(pam_handle_t *pamh, int flags, int argc, const c
 	/* sudo passes PAM_SILENT to the account phase: this shows it. */
 	rbac_log(&o.lg, LOG_DEBUG, "flags=0x%x%s", (unsigned)flags,
 		 (flags & PAM_SILENT) ? " (PAM_SILENT: the user is told nothing)" : "");
-	exempt = rq.user != NULL && rbac_config_is_exempt(&o.cfg, rq.user);
-	if (rq.user != NULL && !exempt && o.config_ok)
-		consult_directory(&o, &lk, rq.user);
-	if (lk.unavailable && lk.down && o.cfg.pam.offline_max_age > 0)
-		consult_snapshot(&o, &lk, rq.user, rq.permission);
-	decide(&o, &rq, &lk, exempt, rq.user == NULL, &d);
-	log_decision(pamh, &o, &rq, &lk, &d);
+	dir = gather(&o, &rq, &f);
+	rbac_facts_decide(&f, &o.cfg, rq.permission, time(NULL), &d);
+	log_decision(pamh, &o, &rq, &f, &d);
 	if (d.pam_code != PAM_SUCCESS && d.pam_code != PAM_IGNORE)
-		tell_user(pamh, flags, &o, &lk, &d);
-	lookup_free(&lk, keep);
+		tell_user(pamh, flags, &o, &f, &d);
+	rbac_facts_free(&f);
+	dir_put(dir, keep);
 	rbac_config_free(&o.cfg);
 	return d.pam_code;
 }

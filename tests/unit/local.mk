@@ -56,3 +56,12 @@ tests_unit_check_offline_SOURCES = tests/unit/check_offline.c tests/unit/fixture
 tests_unit_check_offline_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_check_offline_LDADD = common/librbacdir.la $(CHECK_LIBS)
 TESTS += tests/unit/check_offline
+
+# The facts of a decision without a directory: the screen, the input of
+# rbac_decide(), and when accounts.db stands in for the directory.
+check_PROGRAMS += tests/unit/check_facts
+tests_unit_check_facts_SOURCES = tests/unit/check_facts.c tests/unit/fixture.c tests/unit/fixture.h \
+	tests/unit/snapshot_fixture.c tests/unit/snapshot_fixture.h
+tests_unit_check_facts_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_check_facts_LDADD = common/librbacdir.la $(CHECK_LIBS)
+TESTS += tests/unit/check_facts

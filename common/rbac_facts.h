@@ -1,0 +1,161 @@
+/*
+ * rbac_facts.h - the facts a decision goes by, gathered in one place.
+ *
+ * pam_rbac, `rbacctl check` and rbacctl's views of the directory (reports,
+ * lint, refresh) all need the same reads in the same order -- the host's
+ * namespace, the account, the global namespace (a missing one is only a
+ * warning) -- and must map each outcome the same way, or `rbacctl check`
+ * would explain a decision pam_rbac does not make. This unit does those
+ * reads, says in one enum what came of them, stands the offline records
+ * (accounts.db) in for a directory that did not answer, and builds the
+ * input of rbac_decide() from what it found.
+ *
+ * A caller (1) screens the request (rbac_facts_screen: the rules decided
+ * without the directory), (2) reads the directory when the screen says so
+ * (rbac_facts_read), (3) for a login only, lets accounts.db answer when no
+ * server did (rbac_facts_offline), and (4) decides (rbac_facts_decide).
+ * What to say about a failed read is the caller's: pam_rbac logs,
+ * rbacctl prints an error naming what it could not read.
+ */
+#ifndef RBAC_FACTS_H
+#define RBAC_FACTS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
+
+#include "rbac_config.h"
+#include "rbac_decision.h"
+#include "rbac_ldap.h"
+#include "rbac_log.h"
+#include "rbac_model.h"
+#include "rbac_snapshot.h"
+
+/* What came of gathering, in the order of the decision table's first rules:
+ * every value but ANSWERED is decided without looking at the roles. */
+enum rbac_facts_outcome {
+	RBAC_FACTS_UNREAD,	  /* screened in, not read yet */
+	RBAC_FACTS_NO_USER,	  /* rule 0: the application gave no name */
+	RBAC_FACTS_EXEMPT,	  /* rule 1: pam.exempt_users; nothing is read */
+	RBAC_FACTS_CONFIG_ERROR,  /* rule 2: nothing is read */
+	RBAC_FACTS_DOWN,	  /* rule 3: no server answered (accounts.db may) */
+	RBAC_FACTS_FAILED,	  /* rule 3: a server answered, the read failed
+				   * (bind refused, malformed namespace, no memory) */
+	RBAC_FACTS_NO_NAMESPACE,  /* rule 4: the host's namespace does not exist */
+	RBAC_FACTS_NAME_REJECTED, /* not a name any uid can equal: unknown_user,
+				   * decided without a search */
+	RBAC_FACTS_ANSWERED,	  /* ns, account and global hold the answers */
+};
+
+/* Where the answers came from. */
+enum rbac_facts_source {
+	RBAC_FACTS_NOWHERE,
+	RBAC_FACTS_DIRECTORY,
+	RBAC_FACTS_SNAPSHOT, /* accounts.db: one synthetic role (rbac_offline.h) */
+};
+
+/* The read that ended the gathering with DOWN, FAILED or NO_NAMESPACE. */
+enum rbac_facts_read {
+	RBAC_FACTS_READ_NONE,
+	RBAC_FACTS_READ_NAMESPACE,
+	RBAC_FACTS_READ_ACCOUNT,
+	RBAC_FACTS_READ_GLOBAL,
+	RBAC_FACTS_READ_ACCOUNTS,
+};
+
+enum rbac_facts_account {
+	RBAC_FACTS_ACCOUNT_UNREAD, /* not asked for, or not reached */
+	RBAC_FACTS_ACCOUNT_FOUND,
+	RBAC_FACTS_ACCOUNT_NONE,      /* no rbacAccount has the uid */
+	RBAC_FACTS_ACCOUNT_AMBIGUOUS, /* two entries claim it: invalid_entry */
+};
+
+/* How many roles of a namespace a read brings. A login needs only the
+ * roles its user holds and those they inherit (rbac_dir_load_member: the
+ * namespace and the account in one round trip, a few indexed searches
+ * however many roles the directory holds), which keeps pam_rbac fast and
+ * its count of searches fixed. rbacctl explains a decision role by role or
+ * reviews the whole directory, so it reads every role. Both answer the
+ * same question the same way: roles the user does not hold never change
+ * a decision. */
+enum rbac_facts_roles {
+	RBAC_FACTS_MEMBER_ROLES,
+	RBAC_FACTS_ALL_ROLES,
+};
+
+struct rbac_facts_request {
+	const struct rbac_config *cfg;
+	const struct rbac_logger *lg; /* the offline step logs here */
+	/* The account to read; NULL reads none and the global namespace
+	 * always (a view of the directory). With a user, the global namespace
+	 * is read only once the account is found: nothing else is decided by
+	 * the roles. */
+	const char *user;
+	enum rbac_facts_roles roles;
+	bool all_accounts; /* also every rbacAccount (reports, lint, refresh) */
+	/* Called when the configured global namespace does not exist, at the
+	 * moment it is found missing; the gathering goes on without it. */
+	void (*global_missing)(void *ctx, const char *name);
+	void *ctx;
+};
+
+struct rbac_facts {
+	enum rbac_facts_outcome outcome;
+	enum rbac_facts_source source;
+	enum rbac_facts_read failed;	    /* see enum rbac_facts_read */
+	enum rbac_dir_result failed_result; /* what that read returned */
+	enum rbac_facts_account account_state;
+	bool has_global; /* configured and found */
+	struct rbac_namespace ns, global;
+	struct rbac_account account;
+	struct rbac_account *accounts; /* all_accounts: rbac_dir_load_accounts */
+	size_t n_accounts;
+};
+
+void rbac_facts_init(struct rbac_facts *f);
+void rbac_facts_free(struct rbac_facts *f);
+
+/* The rules that need no directory, in the table's order: no user name,
+ * exempt, broken config (config_ok false), a name no uid can equal
+ * (rbac_user_name_plausible). Returns true when the directory must be
+ * read; the outcome is then UNREAD. */
+bool rbac_facts_screen(struct rbac_facts *f, const struct rbac_config *cfg, const char *user,
+		       bool config_ok);
+
+/* The reads, in the order of rq: the host namespace (with the account when
+ * rq->user is set), the global namespace, every account. Stops at the
+ * first read that fails. dir NULL (no memory for a handle) is FAILED.
+ * The mapping, the same for every caller: UNAVAILABLE is DOWN; ERROR is
+ * FAILED, except for the account, where it means two entries claim the uid
+ * (the directory layer logged both DNs); NOT_FOUND is NO_NAMESPACE for
+ * the host namespace, no account for the account, a call of
+ * global_missing for the global namespace, and FAILED for the accounts. */
+void rbac_facts_read(struct rbac_facts *f, const struct rbac_facts_request *rq,
+		     struct rbac_dir *dir);
+
+/* pam_rbac's offline mode (pam_rbac(8), OFFLINE): when no server answered
+ * (DOWN) and pam.offline_max_age allows it, the snapshot at path answers
+ * for user and permission instead, if it is of this host's namespace, not
+ * too old, not dated after now, and records grants of permission. Every
+ * refusal is logged at warning level and leaves the facts as they were
+ * (still DOWN); an answer makes them ANSWERED from the SNAPSHOT. */
+void rbac_facts_offline(struct rbac_facts *f, const struct rbac_facts_request *rq,
+			const char *path, const char *permission);
+/* The same with the snapshot already open (the policy, for the tests);
+ * path only names it in the log. */
+void rbac_facts_offline_from(struct rbac_facts *f, const struct rbac_facts_request *rq,
+			     const struct rbac_snapshot *snap, const char *path,
+			     const char *permission, time_t now);
+
+/* Whether the facts hold an account the user may be told about. */
+const struct rbac_account *rbac_facts_account(const struct rbac_facts *f);
+
+/* The input of rbac_decide() for these facts (directory answers). */
+void rbac_facts_decision_input(const struct rbac_facts *f, const struct rbac_config *cfg,
+			       const char *permission, time_t now,
+			       struct rbac_decision_input *in);
+/* The decision on these facts, from whichever source answered. */
+void rbac_facts_decide(const struct rbac_facts *f, const struct rbac_config *cfg,
+		       const char *permission, time_t now, struct rbac_decision *d);
+
+#endif
