@@ -381,11 +381,5 @@ static Suite *facts_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(facts_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return fx_run(facts_suite());
 }
