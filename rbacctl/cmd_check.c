@@ -2,12 +2,14 @@
  * cmd_check.c - `rbacctl check USER`: what pam_rbac would decide for USER
  * on this host, and why (like `doas -C`: the decision without the login).
  *
- * It gathers the same facts as pam_rbac.c, the same way -- exempt list,
- * host namespace, the account by exact uid, the global namespace, the
- * service's permission, time(NULL) -- and hands them to rbac_decide(), the
- * one copy of the rules. What it adds is the explanation: the account as
- * read, every role held, and for each why it does or does not grant the
- * permission (rbac_role_explain()).
+ * It gathers the facts with the functions pam_rbac.c calls (rbac_facts.h:
+ * exempt list, host namespace, the account by exact uid, the global
+ * namespace, the same mapping of every outcome, the same input of
+ * rbac_decide()), so the two agree by construction. It reads every role,
+ * not only the user's, to explain them; it never falls back to accounts.db.
+ * What it adds is the explanation: the account as read, every role held,
+ * and for each why it does or does not grant the permission
+ * (rbac_role_explain()).
  */
 #include "config.h"
 
@@ -19,6 +21,7 @@
 #include <security/_pam_types.h>
 
 #include "output.h"
+#include "rbac_facts.h"
 #include "rbacctl.h"
 
 #define TEXT_MAX 1024
@@ -30,15 +33,13 @@ struct check_opts {
 	const char *namespace_name;
 };
 
-/* What was read, with the outcome of each read, as pam_rbac keeps it. */
+/* What was read (rbac_facts.h), and what the decision was asked. */
 struct check_facts {
-	struct ctl_view v; /* ns, global; no account list */
-	struct rbac_account account;
-	bool have_account;
-	bool ambiguous;	    /* two entries claim the uid */
-	bool name_rejected; /* not a name any directory uid can equal */
-	bool exempt;
+	struct rbac_facts facts;
+	struct rbac_dir *dir;
+	const struct rbac_account *account; /* the account found, or NULL */
 	const char *permission;
+	time_t now;
 };
 
 static const struct {
@@ -135,62 +136,48 @@ static int unavailable(const struct rbacctl *ctl, enum rbac_dir_result r, const 
 	return EXIT_ERROR;
 }
 
-/* The order and the mapping of pam_rbac.c's consult_directory(). */
+static void global_missing(void *ctx, const char *name)
+{
+	const struct rbacctl *ctl = ctx;
+
+	ctl_error("warning: global namespace \"%s\" not found (no entry cn=%s,%s); "
+		  "deciding without it, as pam_rbac does",
+		  name, name, ctl->cfg.ldap.base);
+}
+
+/* pam_rbac's reads (rbac_facts_read), with every role of each namespace. */
 static int gather(struct rbacctl *ctl, const struct check_opts *o, struct check_facts *f)
 {
-	const char *global = ctl->cfg.global_namespace;
-	enum rbac_dir_result r;
+	static const char *const what[] = {
+	    [RBAC_FACTS_READ_NAMESPACE] = "the namespace",
+	    [RBAC_FACTS_READ_ACCOUNT] = "the account",
+	    [RBAC_FACTS_READ_GLOBAL] = "the global namespace",
+	};
+	struct rbac_facts_request rq = {
+	    .cfg = &ctl->cfg,
+	    .lg = &ctl->lg,
+	    .user = o->user,
+	    .roles = RBAC_FACTS_ALL_ROLES,
+	    .global_missing = global_missing,
+	    .ctx = ctl,
+	};
 
-	f->v.now = time(NULL);
-	f->v.dir = rbac_dir_new(&ctl->cfg, &ctl->lg);
-	if (f->v.dir == NULL) {
+	f->dir = rbac_dir_new(&ctl->cfg, &ctl->lg);
+	if (f->dir == NULL) {
 		ctl_error("out of memory");
 		return EXIT_ERROR;
 	}
-	r = rbac_dir_load_namespace(f->v.dir, ctl->cfg.namespace_name, NULL, &f->v.ns);
-	if (r == RBAC_DIR_NOT_FOUND) {
+	rbac_facts_read(&f->facts, &rq, f->dir);
+	if (f->facts.outcome == RBAC_FACTS_NO_NAMESPACE) {
 		ctl_error(
 		    "namespace \"%s\" not found: there is no rbacNamespace entry cn=%s,%s; "
 		    "pam_rbac denies every user (no_namespace)",
 		    ctl->cfg.namespace_name, ctl->cfg.namespace_name, ctl->cfg.ldap.base);
 		return EXIT_ERROR;
 	}
-	if (r != RBAC_DIR_OK)
-		return unavailable(ctl, r, "the namespace");
-	r = rbac_dir_load_account(f->v.dir, o->user, &f->account);
-	if (r == RBAC_DIR_UNAVAILABLE)
-		return unavailable(ctl, r, "the account");
-	f->have_account = r == RBAC_DIR_OK;
-	f->ambiguous = r == RBAC_DIR_ERROR;
-	if (global == NULL || !f->have_account)
-		return EXIT_OK;
-	r = rbac_dir_load_namespace(f->v.dir, global, NULL, &f->v.global);
-	if (r == RBAC_DIR_NOT_FOUND)
-		ctl_error("warning: global namespace \"%s\" not found (no entry cn=%s,%s); "
-			  "deciding without it, as pam_rbac does",
-			  global, global, ctl->cfg.ldap.base);
-	else if (r != RBAC_DIR_OK)
-		return unavailable(ctl, r, "the global namespace");
-	f->v.has_global = r == RBAC_DIR_OK;
+	if (f->facts.outcome == RBAC_FACTS_DOWN || f->facts.outcome == RBAC_FACTS_FAILED)
+		return unavailable(ctl, f->facts.failed_result, what[f->facts.failed]);
 	return EXIT_OK;
-}
-
-/* As pam_rbac.c's decide(): the same input, so the same answer. */
-static void decide(const struct rbacctl *ctl, const struct check_facts *f,
-		   struct rbac_decision *d)
-{
-	struct rbac_decision_input in;
-
-	memset(&in, 0, sizeof(in));
-	in.exempt = f->exempt;
-	in.ns = f->exempt || f->name_rejected || f->v.ns.name != NULL ? &f->v.ns : NULL;
-	in.global = f->v.has_global ? &f->v.global : NULL;
-	in.account = f->have_account ? &f->account : NULL;
-	in.permission = f->permission;
-	in.now = f->v.now;
-	in.unknown_user_ignore = ctl->cfg.pam.unknown_user == RBAC_UNKNOWN_USER_IGNORE;
-	in.account_ambiguous = f->ambiguous;
-	rbac_decide(&in, d);
 }
 
 /* ------------------------------------------------------------ explaining */
@@ -289,14 +276,15 @@ static const char *status_text(const struct rbac_account *a, char *buf, size_t b
 
 static void table_account(struct table *t, const struct check_facts *f)
 {
-	const struct rbac_account *a = &f->account;
+	const struct rbac_account *a = f->account;
 	char buf[TEXT_MAX];
 
-	if (!f->have_account) {
+	if (a == NULL) {
 		table_add(t, "account",
-			  f->ambiguous ? "two or more entries claim this uid "
-					 "(rbacctl lint names them)"
-				       : "no rbacAccount entry with this uid");
+			  f->facts.account_state == RBAC_FACTS_ACCOUNT_AMBIGUOUS
+			      ? "two or more entries claim this uid "
+				"(rbacctl lint names them)"
+			      : "no rbacAccount entry with this uid");
 		return;
 	}
 	table_add(t, "entry", a->dn);
@@ -321,7 +309,7 @@ static void table_decision(struct table *t, const struct rbacctl *ctl,
 			 d->invalid_attribute);
 	table_add(t, "reason",
 		  d->invalid_attribute != NULL ? buf : rbac_reason_name(d->reason));
-	if (rbac_decision_message(d, f->have_account ? &f->account : NULL, msg, sizeof(msg)))
+	if (rbac_decision_message(d, f->account, msg, sizeof(msg)))
 		table_add(t, "message", msg);
 	table_add(t, "user", o->user);
 	if (o->permission != NULL)
@@ -359,22 +347,23 @@ static int print_human(const struct rbacctl *ctl, const struct check_opts *o,
 
 	table_init(&t, 2);
 	table_decision(&t, ctl, o, f, d);
-	if (!f->exempt && !f->name_rejected)
+	if (f->facts.outcome != RBAC_FACTS_EXEMPT &&
+	    f->facts.outcome != RBAC_FACTS_NAME_REJECTED)
 		table_account(&t, f);
 	rc = table_print(&t, stdout, 0);
 	table_free(&t);
-	if (f->exempt) {
+	if (f->facts.outcome == RBAC_FACTS_EXEMPT) {
 		printf("\n%s is in pam.exempt_users: pam_rbac steps aside without asking the "
 		       "directory.\n",
 		       o->user);
 		return rc;
 	}
-	if (!f->have_account)
+	if (f->account == NULL)
 		return rc;
 	table_init(&t, 2);
-	roles_of(&t, &f->v.ns, f->account.uid, f->permission, &held);
-	if (f->v.has_global)
-		roles_of(&t, &f->v.global, f->account.uid, f->permission, &held);
+	roles_of(&t, &f->facts.ns, f->account->uid, f->permission, &held);
+	if (f->facts.has_global)
+		roles_of(&t, &f->facts.global, f->account->uid, f->permission, &held);
 	printf("\nroles held: %zu\n", held);
 	if (table_print(&t, stdout, 2) != 0)
 		rc = -1;
@@ -424,20 +413,18 @@ static int print_json(const struct rbacctl *ctl, const struct check_opts *o,
 	json_string(&j, "service", o->permission != NULL ? NULL : check_service(o));
 	json_string(&j, "permission", f->permission);
 	json_string(&j, "namespace", ctl->cfg.namespace_name);
-	json_string(&j, "global_namespace", f->v.has_global ? f->v.global.name : NULL);
+	json_string(&j, "global_namespace", f->facts.has_global ? f->facts.global.name : NULL);
 	json_string(&j, "decision", rbac_decision_word(d->pam_code));
 	json_string(&j, "reason", rbac_reason_name(d->reason));
 	json_string(&j, "pam_code", pam_code_name(d->pam_code));
 	json_string(&j, "invalid_attribute", d->invalid_attribute);
-	json_string(
-	    &j, "message",
-	    rbac_decision_message(d, f->have_account ? &f->account : NULL, msg, sizeof(msg)));
-	json_account(&j, "account", f->have_account ? &f->account : NULL, f->v.now);
+	json_string(&j, "message", rbac_decision_message(d, f->account, msg, sizeof(msg)));
+	json_account(&j, "account", f->account, f->now);
 	json_array(&j, "roles");
-	if (f->have_account) {
-		json_roles_of(&j, &f->v.ns, f->account.uid, f->permission);
-		if (f->v.has_global)
-			json_roles_of(&j, &f->v.global, f->account.uid, f->permission);
+	if (f->account != NULL) {
+		json_roles_of(&j, &f->facts.ns, f->account->uid, f->permission);
+		if (f->facts.has_global)
+			json_roles_of(&j, &f->facts.global, f->account->uid, f->permission);
 	}
 	json_end(&j);
 	if (d->grant_role != NULL) {
@@ -463,9 +450,8 @@ static int check_run(struct rbacctl *ctl, const struct check_opts *o, struct che
 	f->permission = o->permission != NULL
 			    ? o->permission
 			    : rbac_config_permission_for(&ctl->cfg, check_service(o));
-	f->exempt = rbac_config_is_exempt(&ctl->cfg, o->user);
-	f->name_rejected = !f->exempt && !rbac_user_name_plausible(o->user);
-	if (!f->exempt && !f->name_rejected) {
+	f->now = time(NULL);
+	if (rbac_facts_screen(&f->facts, &ctl->cfg, o->user, true)) {
 		struct ctl_view_capture cap;
 
 		ctl_view_capture_begin(ctl, &cap);
@@ -474,7 +460,8 @@ static int check_run(struct rbacctl *ctl, const struct check_opts *o, struct che
 		if (rc != EXIT_OK)
 			return rc;
 	}
-	decide(ctl, f, &d);
+	rbac_facts_decide(&f->facts, &ctl->cfg, f->permission, f->now, &d);
+	f->account = rbac_facts_account(&f->facts);
 	rc = ctl->json ? print_json(ctl, o, f, &d) : print_human(ctl, o, f, &d);
 	if (rc != 0 || fflush(stdout) != 0) {
 		ctl_error("cannot write the output");
@@ -486,7 +473,7 @@ static int check_run(struct rbacctl *ctl, const struct check_opts *o, struct che
 int cmd_check(struct rbacctl *ctl, int argc, char **argv)
 {
 	struct check_opts o = {0};
-	struct check_facts f;
+	struct check_facts f = {0};
 	int rc = parse_check_args(ctl, argc, argv, &o);
 
 	if (rc != EXIT_OK)
@@ -494,12 +481,9 @@ int cmd_check(struct rbacctl *ctl, int argc, char **argv)
 	rc = ctl_config(ctl, o.namespace_name);
 	if (rc != EXIT_OK)
 		return rc;
-	memset(&f, 0, sizeof(f));
-	rbac_namespace_init(&f.v.ns);
-	rbac_namespace_init(&f.v.global);
-	rbac_account_init(&f.account);
+	rbac_facts_init(&f.facts);
 	rc = check_run(ctl, &o, &f);
-	rbac_account_free(&f.account);
-	ctl_view_free(&f.v);
+	rbac_facts_free(&f.facts);
+	rbac_dir_free(f.dir);
 	return rc;
 }
