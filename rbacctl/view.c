@@ -16,6 +16,7 @@
 #include <strings.h>
 
 #include "output.h"
+#include "rbac_facts.h"
 #include "rbac_snapshot_write.h"
 #include "rbacctl.h"
 
@@ -193,10 +194,57 @@ static int index_accounts(struct ctl_view *v)
 	return 0;
 }
 
+static void global_missing(void *ctx, const char *name)
+{
+	const struct rbacctl *ctl = ctx;
+
+	ctl_error("warning: global namespace \"%s\" not found (no entry cn=%s,%s); "
+		  "going on without it, as pam_rbac does",
+		  name, name, ctl->cfg.ldap.base);
+}
+
+/* The read that failed, named for the admin. */
+static int read_failed(const struct rbacctl *ctl, const struct rbac_facts *f)
+{
+	enum rbac_dir_result r = f->failed_result;
+
+	if (f->failed == RBAC_FACTS_READ_GLOBAL)
+		return load_failed(ctl, r, "global namespace", ctl->cfg.global_namespace);
+	if (f->failed != RBAC_FACTS_READ_ACCOUNTS)
+		return load_failed(ctl, r, "namespace", ctl->cfg.namespace_name);
+	if (r == RBAC_DIR_UNAVAILABLE)
+		return load_failed(ctl, r, "the accounts under", ctl->cfg.ldap.user_base);
+	ctl_error("cannot read the accounts under \"%s\" (ldap.user_base)",
+		  ctl->cfg.ldap.user_base);
+	return EXIT_ERROR;
+}
+
+/* What was read becomes the view's: the commands keep their names. */
+static void take_facts(struct ctl_view *v, struct rbac_facts *f)
+{
+	v->ns = f->ns;
+	v->global = f->global;
+	v->has_global = f->has_global;
+	v->accounts = f->accounts;
+	v->n_accounts = f->n_accounts;
+	rbac_facts_init(f);
+}
+
+/* The reads of pam_rbac and rbacctl check (rbac_facts_read) without a
+ * user: every role of the host and global namespaces, and with accounts
+ * every rbacAccount. */
 static int view_read(struct rbacctl *ctl, struct ctl_view *v, bool accounts)
 {
-	const char *global = ctl->cfg.global_namespace;
-	enum rbac_dir_result r;
+	struct rbac_facts_request rq = {
+	    .cfg = &ctl->cfg,
+	    .lg = &ctl->lg,
+	    .roles = RBAC_FACTS_ALL_ROLES,
+	    .all_accounts = accounts,
+	    .global_missing = global_missing,
+	    .ctx = ctl,
+	};
+	struct rbac_facts f;
+	int rc;
 
 	memset(v, 0, sizeof(*v));
 	rbac_namespace_init(&v->ns);
@@ -207,35 +255,15 @@ static int view_read(struct rbacctl *ctl, struct ctl_view *v, bool accounts)
 		ctl_error("out of memory");
 		return EXIT_ERROR;
 	}
-	r = rbac_dir_load_namespace(v->dir, ctl->cfg.namespace_name, NULL, &v->ns);
-	if (r != RBAC_DIR_OK)
-		return load_failed(ctl, r, "namespace", ctl->cfg.namespace_name);
-	if (global != NULL) {
-		r = rbac_dir_load_namespace(v->dir, global, NULL, &v->global);
-		if (r == RBAC_DIR_NOT_FOUND)
-			ctl_error(
-			    "warning: global namespace \"%s\" not found (no entry cn=%s,%s); "
-			    "going on without it, as pam_rbac does",
-			    global, global, ctl->cfg.ldap.base);
-		else if (r != RBAC_DIR_OK)
-			return load_failed(ctl, r, "global namespace", global);
-		v->has_global = r == RBAC_DIR_OK;
-	}
-	if (!accounts)
-		return EXIT_OK;
-	r = rbac_dir_load_accounts(v->dir, &v->accounts, &v->n_accounts);
-	if (r == RBAC_DIR_UNAVAILABLE)
-		return load_failed(ctl, r, "the accounts under", ctl->cfg.ldap.user_base);
-	if (r != RBAC_DIR_OK) {
-		ctl_error("cannot read the accounts under \"%s\" (ldap.user_base)",
-			  ctl->cfg.ldap.user_base);
-		return EXIT_ERROR;
-	}
-	if (index_accounts(v) != 0) {
+	rbac_facts_init(&f);
+	rbac_facts_read(&f, &rq, v->dir);
+	rc = f.outcome == RBAC_FACTS_ANSWERED ? EXIT_OK : read_failed(ctl, &f);
+	take_facts(v, &f);
+	if (rc == EXIT_OK && accounts && index_accounts(v) != 0) {
 		ctl_error("out of memory");
 		return EXIT_ERROR;
 	}
-	return EXIT_OK;
+	return rc;
 }
 
 int ctl_view_load(struct rbacctl *ctl, struct ctl_view *v, bool accounts,
