@@ -134,6 +134,14 @@ pam_harness_start() {
 	export PAM_CONFDIR PAM_CONF
 }
 
+_pam_wait_decisions() { # LINES-BEFORE CALLS
+	local i
+	for ((i = 0; i < 50; i++)); do
+		(($(rbac_syslog_since "$1" 'decision=' | wc -l) >= $2)) && return
+		sleep 0.1
+	done
+}
+
 # pam_call [DRIVER-OPTIONS] SERVICE USER
 pam_call() {
 	local before out opts=("${@:1:$#-2}")
@@ -147,8 +155,9 @@ pam_call() {
 	PAM_INFOS=$(sed -n 's/^info=//p' <<<"$out")
 	PAM_PROMPTS=$(sed -n 's/^prompt=//p' <<<"$out")
 	PAM_ELAPSED=$(sed -n 's/^elapsed=//p' <<<"$out" | tail -n 1)
-	# Every call makes at least one decision line; wait for it.
-	rbac_syslog_wait_lines "$before" || true
+	# Every call (an rc= line) logs one decision line, after its other
+	# lines: wait for all of them (up to 5 s), not for a fixed time.
+	_pam_wait_decisions "$before" "$(grep -c '^rc=' <<<"$out")"
 	sleep 0.05
 	PAM_LOG=$(rbac_syslog_since "$before" 'pam_rbac(')
 	# The module must never write to stdout/stderr, and under valgrind
@@ -159,6 +168,40 @@ pam_call() {
 	if grep -qv '^\(rc\|error\|info\|prompt\|elapsed\)=' <<<"$out"; then
 		fail "driver ${*: -2:1} ${*: -1}: unexpected output: $out"
 	fi
+}
+
+# Wall-clock checks of the last call (PAM_ELAPSED), or of SECONDS when
+# given. None is tight: a loaded machine makes a call slower, never faster.
+#   pam_waited NAME MIN [SECONDS]     it really waited for a timeout: at
+#                                     least MIN (slowness cannot break this)
+#   pam_bounded NAME BOUND [SECONDS]  its timeouts add up to BOUND and it
+#                                     ended with them: under 3 x BOUND + 2 s
+#   pam_no_wait NAME TIMEOUT [SECONDS] it waited for no timeout: under one
+#                                     TIMEOUT (give it a long one, 10 s)
+pam_waited() {
+	local e=${3-$PAM_ELAPSED}
+	if awk -v e="$e" -v l="$2" 'BEGIN { exit !(e != "" && e >= l) }'; then
+		pass "$1: ${e}s >= ${2}s"
+	else
+		fail "$1: took ${e}s, expected at least ${2}s"
+	fi
+}
+
+_pam_below() { # NAME SECONDS LIMIT TEXT
+	if awk -v e="$2" -v l="$3" 'BEGIN { exit !(e != "" && e < l) }'; then
+		pass "$1: ${2}s < $4"
+	else
+		fail "$1: took ${2:-forever}s, limit $4"
+	fi
+}
+
+pam_bounded() {
+	_pam_below "$1" "${3-$PAM_ELAPSED}" "$(awk -v b="$2" 'BEGIN { print 3 * b + 2 }')" \
+		"3 x ${2}s + 2s"
+}
+
+pam_no_wait() {
+	_pam_below "$1" "${3-$PAM_ELAPSED}" "$2" "one timeout of ${2}s"
 }
 
 # The decision line of the last call, from "decision=" on.
