@@ -28,6 +28,7 @@
 #include <unistd.h>
 
 #include "rbac_config.h"
+#include "rbac_facts.h"
 #include "rbac_ldap.h"
 #include "rbac_log.h"
 #include "rbac_snapshot_write.h"
@@ -115,21 +116,6 @@ struct refresh_opts {
 	bool quiet;
 };
 
-/* What was read from the directory. */
-struct directory_data {
-	struct rbac_namespace ns, global;
-	bool has_global;
-	struct rbac_account *accounts;
-	size_t n_accounts;
-};
-
-static void directory_data_free(struct directory_data *d)
-{
-	rbac_namespace_free(&d->ns);
-	rbac_namespace_free(&d->global);
-	rbac_accounts_free(d->accounts, d->n_accounts);
-}
-
 static int parse_refresh_args(struct rbacctl *ctl, int argc, char **argv,
 			      struct refresh_opts *o)
 {
@@ -200,29 +186,37 @@ static int directory_failed(enum rbac_dir_result r, const char *what, const char
 	return EXIT_FAIL;
 }
 
-static int read_directory(struct rbacctl *ctl, struct rbac_dir *dir, struct directory_data *d)
+static void no_global_groups(void *ctx, const char *name)
 {
-	const char *global = ctl->cfg.global_namespace;
-	enum rbac_dir_result r;
+	struct rbacctl *ctl = ctx;
 
-	r = rbac_dir_load_namespace(dir, ctl->cfg.namespace_name, NULL, &d->ns);
-	if (r != RBAC_DIR_OK)
-		return directory_failed(r, "namespace", ctl->cfg.namespace_name);
-	if (global != NULL) {
-		r = rbac_dir_load_namespace(dir, global, NULL, &d->global);
-		if (r == RBAC_DIR_NOT_FOUND)
-			rbac_log(&ctl->lg, LOG_WARNING,
-				 "global namespace \"%s\" not found; "
-				 "no global role groups",
-				 global);
-		else if (r != RBAC_DIR_OK)
-			return directory_failed(r, "global namespace", global);
-		d->has_global = r == RBAC_DIR_OK;
-	}
-	r = rbac_dir_load_accounts(dir, &d->accounts, &d->n_accounts);
-	if (r != RBAC_DIR_OK)
-		return directory_failed(r, "accounts under", ctl->cfg.ldap.user_base);
-	return EXIT_OK;
+	rbac_log(&ctl->lg, LOG_WARNING,
+		 "global namespace \"%s\" not found; no global role groups", name);
+}
+
+/* What the snapshot is made of, read as pam_rbac and rbacctl check read it
+ * (rbac_facts_read): every role of both namespaces, every account. */
+static int read_directory(struct rbacctl *ctl, struct rbac_dir *dir, struct rbac_facts *d)
+{
+	struct rbac_facts_request rq = {
+	    .cfg = &ctl->cfg,
+	    .lg = &ctl->lg,
+	    .roles = RBAC_FACTS_ALL_ROLES,
+	    .all_accounts = true,
+	    .global_missing = no_global_groups,
+	    .ctx = ctl,
+	};
+
+	rbac_facts_read(d, &rq, dir);
+	if (d->outcome == RBAC_FACTS_ANSWERED)
+		return EXIT_OK;
+	if (d->failed == RBAC_FACTS_READ_GLOBAL)
+		return directory_failed(d->failed_result, "global namespace",
+					ctl->cfg.global_namespace);
+	if (d->failed == RBAC_FACTS_READ_ACCOUNTS)
+		return directory_failed(d->failed_result, "accounts under",
+					ctl->cfg.ldap.user_base);
+	return directory_failed(d->failed_result, "namespace", ctl->cfg.namespace_name);
 }
 
 static int write_image(const char *dir, const char *name, mode_t mode,
@@ -266,7 +260,7 @@ static void fill_options(const struct rbacctl *ctl, const struct refresh_opts *r
 }
 
 static int write_snapshot(struct rbacctl *ctl, const struct refresh_opts *ro,
-			  const struct directory_data *d)
+			  const struct rbac_facts *d)
 {
 	struct rbac_snapshot_model m = {&d->ns, d->has_global ? &d->global : NULL, d->accounts,
 					d->n_accounts};
@@ -300,7 +294,7 @@ static int write_snapshot(struct rbacctl *ctl, const struct refresh_opts *ro,
 
 static int cmd_refresh(struct rbacctl *ctl, int argc, char **argv)
 {
-	struct directory_data d = {0};
+	struct rbac_facts d;
 	struct refresh_opts ro = {0};
 	struct rbac_dir *dir;
 	int rc = parse_refresh_args(ctl, argc, argv, &ro);
@@ -319,11 +313,12 @@ static int cmd_refresh(struct rbacctl *ctl, int argc, char **argv)
 		say_error("out of memory");
 		return EXIT_FAIL;
 	}
+	rbac_facts_init(&d);
 	rc = read_directory(ctl, dir, &d);
 	if (rc == EXIT_OK)
 		rc = write_snapshot(ctl, &ro, &d);
 	rbac_dir_free(dir);
-	directory_data_free(&d);
+	rbac_facts_free(&d);
 	return rc;
 }
 
