@@ -28,6 +28,7 @@
 #include "rbac_config.h"
 #include "rbac_file.h"
 #include "rbac_log.h"
+#include "rbac_names.h"
 #include "rbac_strlist.h"
 
 #ifndef RBAC_SYSCONFDIR
@@ -37,9 +38,6 @@
 /* A real config is a few kilobytes; the cap bounds what root's PAM stack parses. */
 #define CONFIG_MAX_SIZE (1024 * 1024)
 #define URI_MAX		16
-#define NAMESPACE_MAX	64
-#define USER_NAME_MAX	255
-#define PERMISSION_MAX	255
 #define KEY_PATH_MAX	128
 
 enum value_type {
@@ -241,29 +239,17 @@ static int check_absolute_path(const char *s, char *msg, size_t msglen)
 	return 0;
 }
 
-static bool namespace_char(char c, bool first)
-{
-	if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))
-		return true;
-	return !first && (c == '.' || c == '_' || c == '-');
-}
-
-/* The name is pasted into "cn=<namespace>,<base>" and into group names, so
- * only characters that need no escaping in either are allowed. */
 static int check_namespace_name(const char *s, char *msg, size_t msglen)
 {
 	char q[RBAC_LOG_QUOTE_BUFSZ];
-	size_t i;
 
-	for (i = 0; s[i] != '\0' && namespace_char(s[i], i == 0); i++)
-		;
-	if (i > 0 && s[i] == '\0' && i <= NAMESPACE_MAX)
+	if (rbac_namespace_name_valid(s))
 		return 0;
 	return put_error(msg, msglen,
 			 "invalid name \"%s\" (use 1 to %d letters, digits, '.', '_' or '-', "
 			 "starting with a letter or digit: the name becomes part of an LDAP DN "
 			 "and of group names)",
-			 quoted(q, s), NAMESPACE_MAX);
+			 quoted(q, s), RBAC_NAMESPACE_NAME_MAX);
 }
 
 static int check_format_escapes(const char *s, bool *has_role, char *msg, size_t msglen)
@@ -308,12 +294,11 @@ static int check_user_name(const char *s, char *msg, size_t msglen)
 {
 	char q[RBAC_LOG_QUOTE_BUFSZ];
 
-	if (*s == '\0' || strlen(s) > USER_NAME_MAX || has_space_or_control(s) ||
-	    strpbrk(s, "/:") != NULL)
+	if (!rbac_user_name_valid(s, RBAC_USER_NAME_EXEMPT))
 		return put_error(msg, msglen,
 				 "invalid user name \"%s\" (1 to %d bytes, without '/', ':', "
 				 "spaces or control characters)",
-				 quoted(q, s), USER_NAME_MAX);
+				 quoted(q, s), RBAC_USER_NAME_MAX);
 	return 0;
 }
 
@@ -321,11 +306,11 @@ static int check_permission(const char *s, char *msg, size_t msglen)
 {
 	char q[RBAC_LOG_QUOTE_BUFSZ];
 
-	if (*s == '\0' || strlen(s) > PERMISSION_MAX || has_space_or_control(s))
+	if (!rbac_permission_valid(s))
 		return put_error(msg, msglen,
 				 "invalid permission \"%s\" (1 to %d bytes, without spaces or "
 				 "control characters)",
-				 quoted(q, s), PERMISSION_MAX);
+				 quoted(q, s), RBAC_PERMISSION_MAX);
 	return 0;
 }
 

@@ -9,6 +9,7 @@
 
 #include "rbac_facts.h"
 #include "rbac_file.h"
+#include "rbac_names.h"
 #include "rbac_offline.h"
 
 void rbac_facts_init(struct rbac_facts *f)
@@ -47,7 +48,7 @@ bool rbac_facts_screen(struct rbac_facts *f, const struct rbac_config *cfg, cons
 		f->outcome = RBAC_FACTS_EXEMPT;
 	else if (!config_ok)
 		f->outcome = RBAC_FACTS_CONFIG_ERROR;
-	else if (!rbac_user_name_plausible(user))
+	else if (!rbac_user_name_valid(user, RBAC_USER_NAME_LOGIN))
 		f->outcome = RBAC_FACTS_NAME_REJECTED;
 	else
 		f->outcome = RBAC_FACTS_UNREAD;

@@ -117,7 +117,7 @@ void rbac_facts_free(struct rbac_facts *f);
 
 /* The rules that need no directory, in the table's order: no user name,
  * exempt, broken config (config_ok false), a name no uid can equal
- * (rbac_user_name_plausible). Returns true when the directory must be
+ * (rbac_user_name_valid, RBAC_USER_NAME_LOGIN). Returns true when the directory must be
  * read; the outcome is then UNREAD. */
 bool rbac_facts_screen(struct rbac_facts *f, const struct rbac_config *cfg, const char *user,
 		       bool config_ok);

@@ -75,56 +75,6 @@ void rbac_account_free(struct rbac_account *a)
 	rbac_account_init(a);
 }
 
-/* Length of the UTF-8 sequence starting at s, or 0 when it is not one
- * (overlong forms, surrogates and values above U+10FFFF included). */
-static size_t utf8_sequence(const unsigned char *s)
-{
-	uint32_t cp;
-	size_t n, i;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		n = 2, cp = s[0] & 0x1f;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		n = 3, cp = s[0] & 0x0f;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		n = 4, cp = s[0] & 0x07;
-	else
-		return 0;
-	for (i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3f);
-	}
-	if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) || cp > 0x10ffff ||
-	    (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return n;
-}
-
-/* A name that no directory uid can equal: empty, too long, control
- * characters, or not UTF-8 (LDAP strings are UTF-8). Such a name is an
- * unknown user and never reaches a search filter. */
-bool rbac_user_name_plausible(const char *name)
-{
-	const unsigned char *s = (const unsigned char *)name;
-	size_t n;
-
-	if (name == NULL || *name == '\0' ||
-	    strnlen(name, RBAC_LOGIN_NAME_MAX + 1) > RBAC_LOGIN_NAME_MAX)
-		return false;
-	while (*s != '\0') {
-		if (*s < 0x20 || *s == 0x7f)
-			return false;
-		n = utf8_sequence(s);
-		if (n == 0)
-			return false;
-		s += n;
-	}
-	return true;
-}
-
 /* ------------------------------------------------------------ permissions */
 
 bool rbac_perm_match(const char *pattern, const char *perm)

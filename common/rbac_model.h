@@ -80,12 +80,6 @@ const char *rbac_status_name(enum rbac_status status);
 /* Sets bound from a GeneralizedTime value (NULL: absent). Returns -1 only
  * when out of memory. An unreadable value leaves bound->valid false. */
 int rbac_time_bound_set(struct rbac_time_bound *bound, const char *value);
-/* Longest login name looked up; a longer one cannot be ours. */
-#define RBAC_LOGIN_NAME_MAX 256
-/* False for a name that no directory uid can equal: empty, longer than
- * RBAC_LOGIN_NAME_MAX, control characters, or not UTF-8 (LDAP strings are
- * UTF-8). Such a name is an unknown user and never reaches a search. */
-bool rbac_user_name_plausible(const char *name);
 void rbac_account_init(struct rbac_account *a);
 void rbac_account_free(struct rbac_account *a);
 

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "rbac_decision.h"
+#include "rbac_names.h"
 #include "rbac_snapshot_write.h"
 
 #define GROUPS_SECTIONS	  9
@@ -115,98 +116,6 @@ void rbac_snapshot_image_free(struct rbac_snapshot_image *img)
 	memset(img, 0, sizeof(*img));
 }
 
-/* --------------------------------------------------------------- naming */
-
-bool rbac_group_name_valid(const char *name)
-{
-	size_t n = strlen(name);
-
-	if (n == 0 || n > RBAC_GROUP_NAME_MAX)
-		return false;
-	if (name[n - 1] == '$')
-		n--;
-	if (n == 0 || !((name[0] >= 'a' && name[0] <= 'z') || name[0] == '_'))
-		return false;
-	for (size_t i = 1; i < n; i++) {
-		char c = name[i];
-
-		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-'))
-			return false;
-	}
-	return true;
-}
-
-bool rbac_user_name_valid(const char *name)
-{
-	size_t n = strlen(name);
-
-	if (n == 0 || n > RBAC_USER_NAME_MAX || name[0] == '-')
-		return false;
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)name[i];
-
-		if (c <= 0x20 || c == 0x7f || c == ':' || c == ',')
-			return false;
-	}
-	return true;
-}
-
-static int append(char *buf, size_t bufsz, size_t *at, const char *s, size_t len)
-{
-	if (len >= bufsz - *at)
-		return -1;
-	memcpy(buf + *at, s, len);
-	*at += len;
-	buf[*at] = '\0';
-	return 0;
-}
-
-static int expand_percent(char c, const char *ns, const char *role, char *buf, size_t bufsz,
-			  size_t *at)
-{
-	switch (c) {
-	case 'r':
-		return append(buf, bufsz, at, role, strlen(role));
-	case 'n':
-		return append(buf, bufsz, at, ns, strlen(ns));
-	case '%':
-		return append(buf, bufsz, at, "%", 1);
-	default:
-		return -1;
-	}
-}
-
-int rbac_group_name_format(const char *fmt, const char *ns, const char *role, char *buf,
-			   size_t bufsz)
-{
-	size_t at = 0;
-
-	if (bufsz == 0)
-		return -1;
-	buf[0] = '\0';
-	for (const char *p = fmt; *p != '\0'; p++) {
-		int rc = *p == '%' ? expand_percent(*++p, ns, role, buf, bufsz, &at)
-				   : append(buf, bufsz, &at, p, 1);
-
-		if (rc != 0)
-			return -1;
-	}
-	return 0;
-}
-
-uint32_t rbac_group_gid(const char *ns, const struct rbac_role *role, unsigned long gid_min,
-			unsigned long gid_max)
-{
-	uint64_t h;
-
-	if (role->has_gid && role->gid >= gid_min && role->gid <= gid_max)
-		return (uint32_t)role->gid;
-	h = rbac_fnv1a64(RBAC_FNV64_INIT, ns, strlen(ns));
-	h = rbac_fnv1a64(h, "/", 1);
-	h = rbac_fnv1a64(h, role->name, strlen(role->name));
-	return (uint32_t)(gid_min + h % ((uint64_t)gid_max - gid_min + 1));
-}
-
 /* ------------------------------------------------------------- accounts */
 
 /* The accounts sorted by uid; a uid claimed by two entries is unusable. */
@@ -242,7 +151,7 @@ static bool account_usable(const struct rbac_account *a, const struct rbac_logge
 			 rbac_log_quote(q, sizeof(q), a->uid), rbac_reason_name(r));
 		return false;
 	}
-	if (!rbac_user_name_valid(a->uid)) {
+	if (!rbac_user_name_valid(a->uid, RBAC_USER_NAME_MEMBER)) {
 		rbac_log(lg, LOG_WARNING,
 			 "%s: uid \"%s\" cannot appear in a group file; "
 			 "not a member of any group",
@@ -374,8 +283,7 @@ static bool role_group_name(struct group_builder *b, const struct rbac_namespace
 	char dn[RBAC_LOG_QUOTE_BUFSZ], q[RBAC_LOG_QUOTE_BUFSZ];
 	char buf[RBAC_GROUP_NAME_MAX * 8];
 
-	if (rbac_group_name_format(fmt, ns->name, r->name, buf, sizeof(buf)) == 0 &&
-	    rbac_group_name_valid(buf)) {
+	if (rbac_role_group_name(fmt, ns->name, r->name, buf, sizeof(buf))) {
 		memcpy(name, buf, strlen(buf) + 1);
 		return true;
 	}

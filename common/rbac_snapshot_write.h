@@ -8,9 +8,7 @@
  * the same for the same directory. The first role to claim a name or a gid
  * keeps it; a later one is skipped and logged.
  *
- * GID: the role's gidNumber when it lies in [gid_min, gid_max], else
- *   gid_min + FNV-1a-64("<namespace>/<role>") mod (gid_max - gid_min + 1)
- * over the bytes of the namespace and role names as stored in the directory.
+ * Group names, member names and the gid: the rules of rbac_names.h.
  *
  * Members: the holders of the role (with expand_inherited, also the holders
  * of every role that inherits it) whose rbacAccount entry passes rules 5-9
@@ -29,11 +27,6 @@
 #include "rbac_log.h"
 #include "rbac_model.h"
 #include "rbac_snapshot.h"
-
-/* Longest group name: the limit of shadow's useradd/groupadd. */
-#define RBAC_GROUP_NAME_MAX 32
-/* Longest user name stored as a member. */
-#define RBAC_USER_NAME_MAX 255
 
 struct rbac_snapshot_options {
 	const char *group_format;	 /* nss.group_format, e.g. "rbac-%r" */
@@ -75,22 +68,6 @@ int rbac_snapshot_build_groups(const struct rbac_snapshot_model *m,
 int rbac_snapshot_build_accounts(const struct rbac_snapshot_model *m,
 				 const struct rbac_snapshot_options *o,
 				 const struct rbac_logger *lg, struct rbac_snapshot_image *out);
-
-/* A group name is valid when it has 1 to RBAC_GROUP_NAME_MAX bytes, starts
- * with [a-z_], continues with [a-z0-9_-] and may end in '$' (the rule of
- * shadow's groupadd without --badname, which Debian applies too). */
-bool rbac_group_name_valid(const char *name);
-/* A member name must fit the group file format: 1 to RBAC_USER_NAME_MAX
- * bytes, none of them ':', ',', whitespace or control characters, and not
- * starting with '-'. */
-bool rbac_user_name_valid(const char *name);
-/* Expands %r (role), %n (namespace) and %% in fmt. Returns 0, or -1 when
- * the result does not fit bufsz or fmt holds another % sequence. */
-int rbac_group_name_format(const char *fmt, const char *ns, const char *role, char *buf,
-			   size_t bufsz);
-/* The gid of a role: gidNumber when in range, else the hash above. */
-uint32_t rbac_group_gid(const char *ns, const struct rbac_role *role, unsigned long gid_min,
-			unsigned long gid_max);
 
 /* Writes len bytes to DIR/NAME atomically: a temporary file in DIR,
  * fchmod(mode), write, fsync, rename over NAME, fsync of DIR. On error the

@@ -17,7 +17,7 @@
 #include <string.h>
 
 #include "output.h"
-#include "rbac_snapshot_write.h"
+#include "rbac_names.h"
 #include "rbacctl.h"
 
 #define TEXT_MAX 2048

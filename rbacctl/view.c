@@ -17,7 +17,7 @@
 
 #include "output.h"
 #include "rbac_facts.h"
-#include "rbac_snapshot_write.h"
+#include "rbac_names.h"
 #include "rbacctl.h"
 
 /* ------------------------------------------------- directory messages */
@@ -459,10 +459,7 @@ const char *role_group(const struct rbacctl *ctl, const struct ctl_view *v,
 	    ns == &v->ns ? ctl->cfg.nss.group_format : ctl->cfg.nss.global_group_format;
 
 	*gid = rbac_group_gid(ns->name, r, ctl->cfg.nss.gid_min, ctl->cfg.nss.gid_max);
-	if (rbac_group_name_format(fmt, ns->name, r->name, buf, bufsz) != 0 ||
-	    !rbac_group_name_valid(buf))
-		return NULL;
-	return buf;
+	return rbac_role_group_name(fmt, ns->name, r->name, buf, bufsz) ? buf : NULL;
 }
 
 /* ------------------------------------------------------------------ JSON */

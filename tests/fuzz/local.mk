@@ -59,7 +59,8 @@ FUZZ_FLAGS = -g -O1 -fno-omit-frame-pointer $(FUZZ_SAN) -I. -I$(srcdir)/common \
 # The snapshot reader alone, and the writer with the model (also used by
 # check-nss-tsan in nss_rbac/local.mk).
 FUZZ_READER = $(srcdir)/common/rbac_snapshot.c $(srcdir)/common/rbac_file.c
-FUZZ_WRITER = $(srcdir)/common/rbac_snapshot_write.c $(srcdir)/common/rbac_model.c \
+FUZZ_WRITER = $(srcdir)/common/rbac_snapshot_write.c $(srcdir)/common/rbac_names.c \
+	$(srcdir)/common/rbac_model.c \
 	$(srcdir)/common/rbac_decision.c $(srcdir)/common/rbac_strlist.c \
 	$(srcdir)/common/rbac_time.c $(srcdir)/common/rbac_log.c
 FUZZ_OFFLINE = $(FUZZ_READER) $(srcdir)/common/rbac_offline.c $(srcdir)/common/rbac_model.c \
@@ -67,7 +68,7 @@ FUZZ_OFFLINE = $(FUZZ_READER) $(srcdir)/common/rbac_offline.c $(srcdir)/common/r
 	$(srcdir)/common/rbac_time.c $(srcdir)/common/rbac_log.c
 FUZZ_EXERCISE = $(srcdir)/tests/fuzz/snapshot_exercise.c
 FUZZ_EXERCISE_H = $(srcdir)/tests/fuzz/snapshot_exercise.h
-FUZZ_CONFIG = $(srcdir)/common/rbac_config.c $(srcdir)/common/rbac_file.c \
+FUZZ_CONFIG = $(srcdir)/common/rbac_config.c $(srcdir)/common/rbac_names.c $(FUZZ_READER) \
 	$(srcdir)/common/rbac_file_read.c \
 	$(srcdir)/common/rbac_log.c $(srcdir)/common/rbac_strlist.c
 FUZZ_ENTRY = $(srcdir)/common/rbac_entry.c $(srcdir)/common/rbac_model.c \

@@ -77,30 +77,6 @@ END_TEST
 
 /* ---- account fields ---- */
 
-START_TEST(test_user_name_plausible)
-{
-	char big[RBAC_LOGIN_NAME_MAX + 2];
-
-	ck_assert(rbac_user_name_plausible("alice"));
-	ck_assert(rbac_user_name_plausible("j.doe-2_x$"));
-	ck_assert(rbac_user_name_plausible("Zo\xc3\xab")); /* UTF-8 */
-	ck_assert(!rbac_user_name_plausible(NULL));
-	ck_assert(!rbac_user_name_plausible(""));
-	ck_assert(!rbac_user_name_plausible("ali\nce"));
-	ck_assert(!rbac_user_name_plausible("ali\x7f"));
-	ck_assert(!rbac_user_name_plausible("\xff\xfe"));	  /* not UTF-8 */
-	ck_assert(!rbac_user_name_plausible("\xc0\xaf"));	  /* overlong '/' */
-	ck_assert(!rbac_user_name_plausible("\xed\xa0\x80"));	  /* surrogate */
-	ck_assert(!rbac_user_name_plausible("\xf4\x90\x80\x80")); /* > U+10FFFF */
-	ck_assert(!rbac_user_name_plausible("\xe2\x82"));	  /* cut short */
-	memset(big, 'a', sizeof(big) - 1);
-	big[sizeof(big) - 1] = '\0';
-	ck_assert(!rbac_user_name_plausible(big));
-	big[RBAC_LOGIN_NAME_MAX] = '\0';
-	ck_assert(rbac_user_name_plausible(big));
-}
-END_TEST
-
 START_TEST(test_status_parse)
 {
 	ck_assert_int_eq(rbac_status_parse(NULL), RBAC_STATUS_ACTIVE);
@@ -598,7 +574,6 @@ static Suite *model_suite(void)
 	tcase_add_loop_test(tc, test_perm_match, 0, sizeof(matches) / sizeof(matches[0]));
 	tcase_add_test(tc, test_perm_match_null);
 	tcase_add_test(tc, test_perm_list_match_reports_pattern);
-	tcase_add_test(tc, test_user_name_plausible);
 	tcase_add_test(tc, test_status_parse);
 	tcase_add_test(tc, test_time_bound);
 	suite_add_tcase(s, tc);

@@ -8,6 +8,12 @@ tests_unit_check_model_SOURCES = tests/unit/check_model.c tests/unit/fixture.c t
 tests_unit_check_model_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_check_model_LDADD = $(UNIT_LDADD)
 
+check_PROGRAMS += tests/unit/check_names
+tests_unit_check_names_SOURCES = tests/unit/check_names.c
+tests_unit_check_names_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_check_names_LDADD = $(UNIT_LDADD)
+TESTS += tests/unit/check_names
+
 check_PROGRAMS += tests/unit/check_decision
 tests_unit_check_decision_SOURCES = tests/unit/check_decision.c tests/unit/fixture.c tests/unit/fixture.h
 tests_unit_check_decision_CFLAGS = $(UNIT_CFLAGS)

@@ -1,0 +1,196 @@
+/*
+ * rbac_names.c - which names are acceptable, and how a role's group is
+ * named and numbered (rbac_names.h).
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "rbac_names.h"
+#include "rbac_snapshot.h"
+
+/* ------------------------------------------------------------ user names */
+
+/* What one use of a user name refuses besides the empty name and control
+ * characters (rbac_names.h says why the uses differ). */
+struct user_name_rule {
+	size_t max;	    /* bytes */
+	const char *refuse; /* printable characters refused anywhere */
+	bool dash_first;    /* may start with '-' */
+	bool utf8;	    /* must be UTF-8 */
+};
+
+static const struct user_name_rule user_name_rules[] = {
+    [RBAC_USER_NAME_LOGIN] = {RBAC_LOGIN_NAME_MAX, "", true, true},
+    [RBAC_USER_NAME_MEMBER] = {RBAC_USER_NAME_MAX, " :,", false, false},
+    [RBAC_USER_NAME_EXEMPT] = {RBAC_USER_NAME_MAX, " :/", true, false},
+};
+
+/* Length of the UTF-8 sequence starting at s, or 0 when it is not one
+ * (overlong forms, surrogates and values above U+10FFFF included). */
+static size_t utf8_sequence(const unsigned char *s)
+{
+	uint32_t cp;
+	size_t n, i;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		n = 2, cp = s[0] & 0x1f;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		n = 3, cp = s[0] & 0x0f;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		n = 4, cp = s[0] & 0x07;
+	else
+		return 0;
+	for (i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (s[i] & 0x3f);
+	}
+	if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) || cp > 0x10ffff ||
+	    (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return n;
+}
+
+static bool is_control(unsigned char c)
+{
+	return c < 0x20 || c == 0x7f;
+}
+
+bool rbac_user_name_valid(const char *name, enum rbac_user_name_use use)
+{
+	const struct user_name_rule *rule = &user_name_rules[use];
+	const unsigned char *s = (const unsigned char *)name;
+	size_t n;
+
+	if (name == NULL || *name == '\0' || strnlen(name, rule->max + 1) > rule->max ||
+	    (!rule->dash_first && *name == '-'))
+		return false;
+	while (*s != '\0') {
+		if (is_control(*s) || strchr(rule->refuse, *s) != NULL)
+			return false;
+		n = rule->utf8 ? utf8_sequence(s) : 1;
+		if (n == 0)
+			return false;
+		s += n;
+	}
+	return true;
+}
+
+/* ------------------------------------------ namespaces and permissions */
+
+static bool namespace_char(char c, bool first)
+{
+	if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))
+		return true;
+	return !first && (c == '.' || c == '_' || c == '-');
+}
+
+bool rbac_namespace_name_valid(const char *name)
+{
+	size_t i;
+
+	if (name == NULL)
+		return false;
+	for (i = 0; name[i] != '\0' && namespace_char(name[i], i == 0); i++)
+		;
+	return i > 0 && name[i] == '\0' && i <= RBAC_NAMESPACE_NAME_MAX;
+}
+
+bool rbac_permission_valid(const char *permission)
+{
+	size_t n = strnlen(permission, RBAC_PERMISSION_MAX + 1);
+
+	if (n == 0 || n > RBAC_PERMISSION_MAX)
+		return false;
+	for (const unsigned char *s = (const unsigned char *)permission; *s != '\0'; s++)
+		if (*s == ' ' || is_control(*s))
+			return false;
+	return true;
+}
+
+/* ---------------------------------------------------------------- groups */
+
+bool rbac_group_name_valid(const char *name)
+{
+	size_t n = strlen(name);
+
+	if (n == 0 || n > RBAC_GROUP_NAME_MAX)
+		return false;
+	if (name[n - 1] == '$')
+		n--;
+	if (n == 0 || !((name[0] >= 'a' && name[0] <= 'z') || name[0] == '_'))
+		return false;
+	for (size_t i = 1; i < n; i++) {
+		char c = name[i];
+
+		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-'))
+			return false;
+	}
+	return true;
+}
+
+static int append(char *buf, size_t bufsz, size_t *at, const char *s, size_t len)
+{
+	if (len >= bufsz - *at)
+		return -1;
+	memcpy(buf + *at, s, len);
+	*at += len;
+	buf[*at] = '\0';
+	return 0;
+}
+
+static int expand_percent(char c, const char *ns, const char *role, char *buf, size_t bufsz,
+			  size_t *at)
+{
+	switch (c) {
+	case 'r':
+		return append(buf, bufsz, at, role, strlen(role));
+	case 'n':
+		return append(buf, bufsz, at, ns, strlen(ns));
+	case '%':
+		return append(buf, bufsz, at, "%", 1);
+	default:
+		return -1;
+	}
+}
+
+int rbac_group_name_format(const char *fmt, const char *ns, const char *role, char *buf,
+			   size_t bufsz)
+{
+	size_t at = 0;
+
+	if (bufsz == 0)
+		return -1;
+	buf[0] = '\0';
+	for (const char *p = fmt; *p != '\0'; p++) {
+		int rc = *p == '%' ? expand_percent(*++p, ns, role, buf, bufsz, &at)
+				   : append(buf, bufsz, &at, p, 1);
+
+		if (rc != 0)
+			return -1;
+	}
+	return 0;
+}
+
+bool rbac_role_group_name(const char *fmt, const char *ns, const char *role, char *buf,
+			  size_t bufsz)
+{
+	return rbac_group_name_format(fmt, ns, role, buf, bufsz) == 0 &&
+	       rbac_group_name_valid(buf);
+}
+
+uint32_t rbac_group_gid(const char *ns, const struct rbac_role *role, unsigned long gid_min,
+			unsigned long gid_max)
+{
+	uint64_t h;
+
+	if (role->has_gid && role->gid >= gid_min && role->gid <= gid_max)
+		return (uint32_t)role->gid;
+	h = rbac_fnv1a64(RBAC_FNV64_INIT, ns, strlen(ns));
+	h = rbac_fnv1a64(h, "/", 1);
+	h = rbac_fnv1a64(h, role->name, strlen(role->name));
+	return (uint32_t)(gid_min + h % ((uint64_t)gid_max - gid_min + 1));
+}
