@@ -88,7 +88,7 @@ struct config_key {
 
 static key_setter set_string, set_bool, set_double, set_long, set_ulong, set_unknown_user;
 static string_check check_nonempty, check_dn, check_absolute_path, check_namespace_name,
-    check_group_format;
+    check_group_format, check_permission;
 static key_loader load_uris, load_exempt_users, load_permissions;
 
 /* clang-format off */
@@ -129,6 +129,12 @@ static const struct config_key config_keys[] = {
 	BOOL_KEY("nss.expand_inherited", nss.expand_inherited),
 	GROUP_KEY("cache"),
 	NUMBER_KEY("cache.stale_after", V_INT, cache.stale_after, set_long, 60, 31536000),
+};
+
+/* Keys that only rbac_config_set() knows: PAM arguments without a file
+ * counterpart, checked by the same setters the file uses. */
+static const struct config_key argument_keys[] = {
+	STRING_KEY("permission", pam.permission, check_permission),
 };
 
 /* pam.permissions before the file says otherwise (DESIGN.md §5). */
@@ -433,14 +439,30 @@ static int set_unknown_user(struct rbac_config *cfg, const struct config_key *k,
 	return 0;
 }
 
+static const struct config_key *find_in(const struct config_key *keys, size_t n,
+					const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(keys[i].name, name) == 0)
+			return &keys[i];
+	return NULL;
+}
+
+/* A key of the file. */
 static const struct config_key *find_key(const char *name)
 {
-	size_t i;
+	return find_in(config_keys, sizeof(config_keys) / sizeof(config_keys[0]), name);
+}
 
-	for (i = 0; i < sizeof(config_keys) / sizeof(config_keys[0]); i++)
-		if (strcmp(config_keys[i].name, name) == 0)
-			return &config_keys[i];
-	return NULL;
+/* A key rbac_config_set() accepts: the file's, or an argument's. */
+static const struct config_key *find_settable_key(const char *name)
+{
+	const struct config_key *k = find_key(name);
+
+	if (k == NULL)
+		k = find_in(argument_keys, sizeof(argument_keys) / sizeof(argument_keys[0]),
+			    name);
+	return k;
 }
 
 static const char *expected_type(enum value_type type)
@@ -569,6 +591,7 @@ void rbac_config_free(struct rbac_config *cfg)
 	free(cfg->global_namespace);
 	free_permissions(cfg->pam.permissions, cfg->pam.n_permissions);
 	free(cfg->pam.default_permission);
+	free(cfg->pam.permission);
 	free_strv(cfg->pam.exempt_users, cfg->pam.n_exempt_users);
 	free(cfg->nss.group_format);
 	free(cfg->nss.global_group_format);
@@ -636,7 +659,7 @@ static int value_from_string(const struct config_key *k, const char *s, struct v
 int rbac_config_set(struct rbac_config *cfg, const char *key, const char *value,
 		    const char *where, char *err, size_t errlen)
 {
-	const struct config_key *k = find_key(key != NULL ? key : "");
+	const struct config_key *k = find_settable_key(key != NULL ? key : "");
 	char q[RBAC_LOG_QUOTE_BUFSZ];
 	char msg[RBAC_ERRLEN];
 	struct value v;
@@ -1207,6 +1230,8 @@ const char *rbac_config_permission_for(const struct rbac_config *cfg, const char
 {
 	size_t i;
 
+	if (cfg->pam.permission != NULL)
+		return cfg->pam.permission;
 	for (i = 0; service != NULL && i < cfg->pam.n_permissions; i++)
 		if (strcmp(cfg->pam.permissions[i].service, service) == 0)
 			return cfg->pam.permissions[i].permission;

@@ -3,8 +3,8 @@
  *
  * Every key has a default (rbac_config_init). The file may set any key; an
  * unknown key, a wrong type or an out-of-range value is an error naming the
- * file, the line and the key. PAM arguments (namespace=, unknown_user=) go
- * through the same setter as the file, rbac_config_set().
+ * file, the line and the key. PAM arguments (namespace=, unknown_user=,
+ * permission=) go through the same setter as the file, rbac_config_set().
  */
 #ifndef RBAC_CONFIG_H
 #define RBAC_CONFIG_H
@@ -66,6 +66,9 @@ struct rbac_config {
 		enum rbac_unknown_user unknown_user; /* default deny */
 		bool messages;			     /* default true */
 		long offline_max_age;		     /* default 0, range [0, 31536000] */
+		/* The PAM argument permission=: overrides the service map for
+		 * every service. Not a file key; set through rbac_config_set(). */
+		char *permission; /* default NULL */
 	} pam;
 
 	struct {
@@ -104,7 +107,8 @@ int rbac_config_load_owned(const char *path, uid_t owner, struct rbac_config *cf
 /* Sets one scalar key from a string, with the same checks as the file, e.g.
  * rbac_config_set(cfg, "namespace", "eng", "argument", err, sizeof err).
  * `where` prefixes the error ("argument" -> "argument: namespace: ...").
- * Supports the string, number and boolean keys (not the lists). */
+ * Supports the string, number and boolean keys (not the lists), and the
+ * key "permission" (pam.permission above), which only arguments set. */
 int rbac_config_set(struct rbac_config *cfg, const char *key, const char *value,
 		    const char *where, char *err, size_t errlen);
 
@@ -112,8 +116,8 @@ int rbac_config_set(struct rbac_config *cfg, const char *key, const char *value,
  * the insecure-bind rule. Returns -1 with a message naming file and key. */
 int rbac_config_validate(const struct rbac_config *cfg, char *err, size_t errlen);
 
-/* The permission a PAM service needs: pam.permissions[service], else
- * pam.permissions.default. */
+/* The permission a PAM service needs: the argument permission= when it was
+ * given, else pam.permissions[service], else pam.permissions.default. */
 const char *rbac_config_permission_for(const struct rbac_config *cfg, const char *service);
 /* The distinct values of pam.permissions and its default, at most max of
  * them, default first, into v: the permissions whose grants `rbacctl

@@ -30,17 +30,15 @@
 #include "rbac_model.h"
 #include "rbac_snapshot.h"
 
-#define PERMISSION_MAX 255
-#define MESSAGE_MAX    512
+#define MESSAGE_MAX 512
 
 /* ---- options: defaults, then config=, then argv through the same setters */
 
 struct options {
 	struct rbac_config cfg;
-	bool config_ok;		/* false: rule 2, config_error */
-	bool debug;		/* pass LOG_DEBUG lines to syslog */
-	bool quiet;		/* never tell the user */
-	const char *permission; /* permission=, overrides pam.permissions */
+	bool config_ok; /* false: rule 2, config_error */
+	bool debug;	/* pass LOG_DEBUG lines to syslog */
+	bool quiet;	/* never tell the user */
 	const char *config_path;
 	struct rbac_logger lg;
 };
@@ -48,18 +46,6 @@ struct options {
 static void log_to_pam(void *ctx, int priority, const char *message)
 {
 	pam_syslog((pam_handle_t *)ctx, priority, "%s", message);
-}
-
-static bool valid_permission(const char *s)
-{
-	size_t n = strlen(s);
-
-	if (n == 0 || n > PERMISSION_MAX)
-		return false;
-	for (; *s != '\0'; s++)
-		if ((unsigned char)*s <= 0x20 || (unsigned char)*s == 0x7f)
-			return false;
-	return true;
 }
 
 /* The config file: the last config= wins, else RBAC_CONFIG/SYSCONFDIR. On
@@ -98,13 +84,8 @@ static int parse_arg(struct options *o, const char *arg)
 		rc = rbac_config_set(&o->cfg, "pam.unknown_user", arg + 13, "argument", err,
 				     sizeof(err));
 	} else if (strncmp(arg, "permission=", 11) == 0) {
-		o->permission = arg + 11;
-		if (!valid_permission(o->permission)) {
-			snprintf(err, sizeof(err),
-				 "argument: permission: not a permission (got \"%s\")",
-				 rbac_log_quote(q, sizeof(q), o->permission));
-			rc = -1;
-		}
+		rc = rbac_config_set(&o->cfg, "permission", arg + 11, "argument", err,
+				     sizeof(err));
 	} else {
 		rbac_log(&o->lg, LOG_ERR, "unknown argument ignored: \"%s\"",
 			 rbac_log_quote(q, sizeof(q), arg));
@@ -127,7 +108,7 @@ static void log_options(const struct options *o)
 		 o->cfg.global_namespace != NULL ? o->cfg.global_namespace : "(none)",
 		 o->cfg.pam.unknown_user == RBAC_UNKNOWN_USER_IGNORE ? "ignore" : "deny",
 		 o->cfg.pam.messages ? "yes" : "no", o->quiet ? "yes" : "no",
-		 o->permission != NULL ? o->permission : "(service map)");
+		 o->cfg.pam.permission != NULL ? o->cfg.pam.permission : "(service map)");
 }
 
 static void parse_options(pam_handle_t *pamh, struct options *o, int argc, const char **argv)
@@ -404,8 +385,7 @@ PAM_EXTERN int pam_sm_acct_mgmt(pam_handle_t *pamh, int flags, int argc, const c
 	rq.user = pam_user(pamh, &o);
 	rq.service = pam_string_item(pamh, PAM_SERVICE);
 	rq.rhost = pam_string_item(pamh, PAM_RHOST);
-	rq.permission = o.permission != NULL ? o.permission
-					     : rbac_config_permission_for(&o.cfg, rq.service);
+	rq.permission = rbac_config_permission_for(&o.cfg, rq.service);
 	/* sudo passes PAM_SILENT to the account phase: this shows it. */
 	rbac_log(&o.lg, LOG_DEBUG, "flags=0x%x%s", (unsigned)flags,
 		 (flags & PAM_SILENT) ? " (PAM_SILENT: the user is told nothing)" : "");

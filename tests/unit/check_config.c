@@ -480,6 +480,9 @@ static const struct bad_case bad_files[] = {
     {LDAP_WITH("  tls = { foo = true; };\n"), ":4: ldap.tls.foo: unknown key"},
     {MINIMAL "pam = { exempt = [ \"root\" ]; };\n", ":6: pam.exempt: unknown key"},
     {MINIMAL "timeout = 3;\n", ":6: timeout: unknown key"},
+    /* permission= is a PAM argument only (rbac_config_set) */
+    {MINIMAL "permission = \"host.login\";\n", ":6: permission: unknown key"},
+    {MINIMAL "pam = { permission = \"host.login\"; };\n", ":6: pam.permission: unknown key"},
     /* types */
     {LDAP_WITH("  timeout = \"3\";\n"), ":4: ldap.timeout: expected a number"},
     {LDAP_WITH("  timeout = true;\n"), ":4: ldap.timeout: expected a number"},
@@ -1017,6 +1020,15 @@ START_TEST(test_set_bad)
 			"argument: pam.exempt_users: can only be set in the config file");
 	check_set_error("ldap", "x", "argument: ldap: can only be set in the config file");
 	check_set_error("nope", "x", "argument: nope: unknown key");
+	check_set_error(
+	    "permission", "",
+	    "argument: permission: invalid permission \"\" (1 to 255 bytes, without "
+	    "spaces or control characters)");
+	check_set_error("permission", "host login",
+			"argument: permission: invalid permission \"host login\" (1 to 255 "
+			"bytes, without spaces or control characters)");
+	check_set_error("pam.permission", "host.login",
+			"argument: pam.permission: unknown key");
 	check_set_error("unknown_user", "deny", "argument: unknown_user: unknown key");
 	check_set_error("namespace", NULL, "argument: namespace: missing value");
 	check_set_error("nope\n", "x", "argument: nope\\x0a: unknown key");
@@ -1078,6 +1090,32 @@ START_TEST(test_permission_for)
 	ck_assert_str_eq(rbac_config_permission_for(&cfg, "su"), "host.su");
 	ck_assert_str_eq(rbac_config_permission_for(&cfg, "login"), "host.other");
 	ck_assert_str_eq(rbac_config_permission_for(&cfg, "SUDO"), "host.other");
+	rbac_config_free(&cfg);
+}
+END_TEST
+
+/* The argument permission= replaces the service map for every service, goes
+ * through the file's check, and is not a value the snapshot records. */
+START_TEST(test_permission_argument)
+{
+	char err[RBAC_ERRLEN] = "";
+	const char *values[RBAC_CONFIG_PAM_PERMISSIONS_MAX];
+	struct rbac_config cfg;
+	size_t n;
+
+	rbac_config_init(&cfg);
+	ck_assert_ptr_null(cfg.pam.permission);
+	ck_assert_int_eq(
+	    rbac_config_set(&cfg, "permission", "app.deploy", "argument", err, sizeof(err)), 0);
+	ck_assert_str_eq(rbac_config_permission_for(&cfg, "sshd"), "app.deploy");
+	ck_assert_str_eq(rbac_config_permission_for(&cfg, "cron"), "app.deploy");
+	ck_assert_str_eq(rbac_config_permission_for(&cfg, NULL), "app.deploy");
+	n = rbac_config_pam_permission_values(&cfg, values, RBAC_CONFIG_PAM_PERMISSIONS_MAX);
+	for (size_t i = 0; i < n; i++)
+		ck_assert_str_ne(values[i], "app.deploy");
+	ck_assert_int_eq(
+	    rbac_config_set(&cfg, "permission", "a b", "argument", err, sizeof(err)), -1);
+	ck_assert_str_eq(cfg.pam.permission, "app.deploy");
 	rbac_config_free(&cfg);
 }
 END_TEST
@@ -1298,6 +1336,7 @@ static Suite *config_suite(void)
 	tcase_add_test(tc, test_huge_value);
 	tcase_add_test(tc, test_deep_nesting);
 	tcase_add_test(tc, test_permission_for);
+	tcase_add_test(tc, test_permission_argument);
 	tcase_add_test(tc, test_is_exempt);
 	suite_add_tcase(s, tc);
 
