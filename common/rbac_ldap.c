@@ -20,17 +20,16 @@
 #include "rbac_conn.h"
 #include "rbac_entry.h"
 #include "rbac_ldap.h"
+#include "rbac_names.h"
 
 /* Entries an account search may return. uid matches case-insensitively, so
  * "zed", "Zed" and "ZED" all answer a search for any of them; the limit must
  * leave room for such variants (a limit of 2 would hide the exact entry
  * behind two others). More than this many is an error, never a guess. */
 #define RBAC_ACCOUNT_MATCH_MAX 16
-/* Longest namespace name accepted; the config loader has the same rule. */
-#define RBAC_NAMESPACE_NAME_MAX 64
 
-#define QBUF(name)		char name[RBAC_LOG_QUOTE_BUFSZ]
-#define Q(buf, s)		rbac_log_quote((buf), sizeof(buf), (s))
+#define QBUF(name)	       char name[RBAC_LOG_QUOTE_BUFSZ]
+#define Q(buf, s)	       rbac_log_quote((buf), sizeof(buf), (s))
 
 static bool bv_has_nul(const struct berval *bv)
 {
@@ -247,23 +246,6 @@ struct ns_query {
 static const char *const ns_attrs[] = {
     "objectClass",  "cn",	 "rbacPermission", "rbacRestriction",
     "rbacInherits", "memberUid", "gidNumber",	   NULL};
-
-static bool namespace_name_ok(const char *s)
-{
-	size_t i;
-
-	if (s == NULL || s[0] == '\0' || strlen(s) > RBAC_NAMESPACE_NAME_MAX)
-		return false;
-	for (i = 0; s[i] != '\0'; i++) {
-		char c = s[i];
-		bool alnum =
-		    (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
-
-		if (!alnum && (i == 0 || (c != '.' && c != '_' && c != '-')))
-			return false;
-	}
-	return true;
-}
 
 static bool has_object_class(LDAP *ld, LDAPMessage *e, const char *oc)
 {
@@ -579,7 +561,7 @@ static enum rbac_dir_result ns_query_init(struct rbac_dir *dir, struct ns_query 
 {
 	QBUF(a);
 
-	if (!namespace_name_ok(name)) {
+	if (!rbac_namespace_name_valid(name)) {
 		rbac_log(rbac_dir_logger(dir), LOG_ERR,
 			 "namespace name %s: only letters, digits, '.', '_' "
 			 "and '-' may be used, starting with a letter or digit",
