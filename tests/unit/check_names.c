@@ -7,9 +7,9 @@
 #include "config.h"
 
 #include <check.h>
-#include <stdlib.h>
 #include <string.h>
 
+#include "fixture.h"
 #include "rbac_names.h"
 
 /* ------------------------------------------------------------ user names */
@@ -260,11 +260,5 @@ static Suite *names_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(names_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return fx_run(names_suite());
 }

@@ -9,7 +9,8 @@ tests_unit_check_model_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_check_model_LDADD = $(UNIT_LDADD)
 
 check_PROGRAMS += tests/unit/check_names
-tests_unit_check_names_SOURCES = tests/unit/check_names.c
+tests_unit_check_names_SOURCES = tests/unit/check_names.c tests/unit/fixture.c \
+	tests/unit/fixture.h
 tests_unit_check_names_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_check_names_LDADD = $(UNIT_LDADD)
 TESTS += tests/unit/check_names
