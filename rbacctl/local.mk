@@ -13,10 +13,11 @@ dist_man_MANS += man/rbacctl.8
 # ---- slapd, and rbacctl check against pam_rbac.so through real libpam.
 check_PROGRAMS += tests/integration/check_rbacctl_output
 tests_integration_check_rbacctl_output_SOURCES = tests/integration/check_rbacctl_output.c \
-	rbacctl/output.c rbacctl/output.h
-tests_integration_check_rbacctl_output_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/rbacctl
+	rbacctl/output.c rbacctl/output.h tests/unit/fixture.c tests/unit/fixture.h
+tests_integration_check_rbacctl_output_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/rbacctl \
+	-I$(top_srcdir)/tests/unit
 tests_integration_check_rbacctl_output_CFLAGS = $(UNIT_CFLAGS)
-tests_integration_check_rbacctl_output_LDADD = $(CHECK_LIBS)
+tests_integration_check_rbacctl_output_LDADD = $(UNIT_LDADD)
 TESTS += tests/integration/check_rbacctl_output
 
 RBACCTL_INTEGRATION_TESTS = tests/integration/rbacctl.test \
