@@ -134,7 +134,10 @@ pam_harness_start() {
 	export PAM_CONFDIR PAM_CONF
 }
 
-_pam_wait_decisions() { # LINES-BEFORE CALLS
+# pam_wait_decisions LINES-BEFORE CALLS: waits (up to 5 s) until the log
+# has a decision line for each of CALLS calls of the module since the
+# first LINES-BEFORE lines; a slow machine only makes it wait longer.
+pam_wait_decisions() {
 	local i
 	for ((i = 0; i < 50; i++)); do
 		(($(rbac_syslog_since "$1" 'decision=' | wc -l) >= $2)) && return
@@ -157,7 +160,7 @@ pam_call() {
 	PAM_ELAPSED=$(sed -n 's/^elapsed=//p' <<<"$out" | tail -n 1)
 	# Every call (an rc= line) logs one decision line, after its other
 	# lines: wait for all of them (up to 5 s), not for a fixed time.
-	_pam_wait_decisions "$before" "$(grep -c '^rc=' <<<"$out")"
+	pam_wait_decisions "$before" "$(grep -c '^rc=' <<<"$out")"
 	sleep 0.05
 	PAM_LOG=$(rbac_syslog_since "$before" 'pam_rbac(')
 	# The module must never write to stdout/stderr, and under valgrind
