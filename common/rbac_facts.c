@@ -276,27 +276,38 @@ const struct rbac_account *rbac_facts_account(const struct rbac_facts *f)
 	return f->account_state == RBAC_FACTS_ACCOUNT_FOUND ? &f->account : NULL;
 }
 
+void rbac_facts_account_input(const struct rbac_namespace *ns,
+			      const struct rbac_namespace *global,
+			      const struct rbac_account *account, bool ambiguous,
+			      const struct rbac_config *cfg, const char *permission, time_t now,
+			      struct rbac_decision_input *in)
+{
+	memset(in, 0, sizeof(*in));
+	in->ns = ns;
+	in->global = global;
+	in->account = account;
+	in->account_ambiguous = ambiguous;
+	in->permission = permission;
+	in->now = now;
+	in->unknown_user_ignore = cfg->pam.unknown_user == RBAC_UNKNOWN_USER_IGNORE;
+}
+
 void rbac_facts_decision_input(const struct rbac_facts *f, const struct rbac_config *cfg,
 			       const char *permission, time_t now,
 			       struct rbac_decision_input *in)
 {
-	memset(in, 0, sizeof(*in));
+	/* A rejected name is decided at rule 5 without a search, so the
+	 * namespace stands in as present: the answer is unknown_user. */
+	bool ns = f->outcome == RBAC_FACTS_ANSWERED || f->outcome == RBAC_FACTS_NAME_REJECTED;
+
+	rbac_facts_account_input(
+	    ns ? &f->ns : NULL, f->has_global ? &f->global : NULL, rbac_facts_account(f),
+	    f->account_state == RBAC_FACTS_ACCOUNT_AMBIGUOUS, cfg, permission, now, in);
 	in->no_user = f->outcome == RBAC_FACTS_NO_USER;
 	in->exempt = f->outcome == RBAC_FACTS_EXEMPT;
 	in->config_error = f->outcome == RBAC_FACTS_CONFIG_ERROR;
 	in->directory_unavailable =
 	    f->outcome == RBAC_FACTS_DOWN || f->outcome == RBAC_FACTS_FAILED;
-	/* A rejected name is decided at rule 5 without a search, so the
-	 * namespace stands in as present: the answer is unknown_user. */
-	in->ns = f->outcome == RBAC_FACTS_ANSWERED || f->outcome == RBAC_FACTS_NAME_REJECTED
-		     ? &f->ns
-		     : NULL;
-	in->global = f->has_global ? &f->global : NULL;
-	in->account = rbac_facts_account(f);
-	in->account_ambiguous = f->account_state == RBAC_FACTS_ACCOUNT_AMBIGUOUS;
-	in->permission = permission;
-	in->now = now;
-	in->unknown_user_ignore = cfg->pam.unknown_user == RBAC_UNKNOWN_USER_IGNORE;
 }
 
 void rbac_facts_decide(const struct rbac_facts *f, const struct rbac_config *cfg,

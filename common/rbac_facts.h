@@ -150,6 +150,15 @@ void rbac_facts_offline_from(struct rbac_facts *f, const struct rbac_facts_reque
 /* Whether the facts hold an account the user may be told about. */
 const struct rbac_account *rbac_facts_account(const struct rbac_facts *f);
 
+/* The input of rbac_decide() for one account among namespaces already
+ * read (rbacctl report reads every account at once): what
+ * rbac_facts_decision_input() gives for the facts of that account read
+ * alone. ambiguous: two entries claim its uid. */
+void rbac_facts_account_input(const struct rbac_namespace *ns,
+			      const struct rbac_namespace *global,
+			      const struct rbac_account *account, bool ambiguous,
+			      const struct rbac_config *cfg, const char *permission, time_t now,
+			      struct rbac_decision_input *in);
 /* The input of rbac_decide() for these facts (directory answers). */
 void rbac_facts_decision_input(const struct rbac_facts *f, const struct rbac_config *cfg,
 			       const char *permission, time_t now,

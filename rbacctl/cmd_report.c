@@ -28,6 +28,7 @@
 #include <security/_pam_types.h>
 
 #include "output.h"
+#include "rbac_facts.h"
 #include "rbac_time.h"
 #include "rbacctl.h"
 
@@ -155,7 +156,8 @@ static void roles_of(const struct ctl_view *v, const char *uid, char *buf, size_
 					     sizeof(ref)));
 }
 
-/* pam_rbac's answer for this account and a service, now. */
+/* pam_rbac's answer for this account and a service, now: the input
+ * pam_rbac would build had it read this account (rbac_facts.h). */
 static bool may(const struct rbacctl *ctl, const struct ctl_view *v,
 		const struct rbac_account *a, const char *service)
 {
@@ -164,14 +166,11 @@ static bool may(const struct rbacctl *ctl, const struct ctl_view *v,
 	size_t count;
 
 	view_account(v, a->uid, &count);
-	if (count > 1 || rbac_config_is_exempt(&ctl->cfg, a->uid))
-		return false; /* invalid_entry; an exempt user is not decided by pam_rbac */
-	memset(&in, 0, sizeof(in));
-	in.ns = &v->ns;
-	in.global = v->has_global ? &v->global : NULL;
-	in.account = a;
-	in.permission = rbac_config_permission_for(&ctl->cfg, service);
-	in.now = v->now;
+	if (rbac_config_is_exempt(&ctl->cfg, a->uid))
+		return false; /* an exempt user is not decided by pam_rbac */
+	rbac_facts_account_input(&v->ns, v->has_global ? &v->global : NULL, a, count > 1,
+				 &ctl->cfg, rbac_config_permission_for(&ctl->cfg, service),
+				 v->now, &in);
 	rbac_decide(&in, &d);
 	return d.pam_code == PAM_SUCCESS;
 }

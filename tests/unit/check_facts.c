@@ -349,6 +349,15 @@ START_TEST(test_decision_input)
 	rbac_facts_decide(&e.f, &e.cfg, "host.sudo", SFX_NOW, &e.d);
 	ck_assert_int_eq(e.d.reason, RBAC_REASON_GRANTED);
 	ck_assert_str_eq(e.d.grant_role->name, "platform-admin");
+	/* The same account among accounts read at once (reports). */
+	rbac_facts_account_input(&e.sfx.eng, &e.sfx.global, &e.sfx.accounts[10], false, &e.cfg,
+				 "host.sudo", SFX_NOW, &in);
+	rbac_decide(&in, &e.d);
+	ck_assert_int_eq(e.d.reason, RBAC_REASON_GRANTED);
+	rbac_facts_account_input(&e.sfx.eng, &e.sfx.global, &e.sfx.accounts[10], true, &e.cfg,
+				 "host.sudo", SFX_NOW, &in);
+	rbac_decide(&in, &e.d);
+	ck_assert_int_eq(e.d.reason, RBAC_REASON_INVALID_ENTRY);
 	/* The fixture owns them. */
 	rbac_namespace_init(&e.f.ns);
 	rbac_namespace_init(&e.f.global);
