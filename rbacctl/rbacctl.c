@@ -8,13 +8,8 @@
  * adding one is adding a function and a line there. The read commands
  * live in cmd_*.c (rbacctl.h); refresh is here.
  *
- * Exit codes (rbacctl.h, rbacctl(8) EXIT STATUS): the read commands exit
- * 0 ok, 1 "no" (check: denied, lint: findings), 2 any error; refresh:
- *   0  success
- *   1  the command failed (directory data missing or wrong, cannot write)
- *   2  usage error
- *   3  configuration error (rbac.conf unreadable, untrusted or invalid)
- *   4  the directory is unavailable (no configured server answered)
+ * Exit codes: one set for every command, in rbacctl.h (rbacctl(8), EXIT
+ * STATUS).
  */
 #include "config.h"
 
@@ -86,7 +81,7 @@ static int usage_error(const char *what, const char *arg)
 		fprintf(stderr, "%s: %s '%s'\nTry '%s --help'.\n", PROG, what, arg, PROG);
 	else
 		fprintf(stderr, "%s: %s\nTry '%s --help'.\n", PROG, what, PROG);
-	return EXIT_USAGE;
+	return EXIT_ERROR;
 }
 
 static void say_error(const char *message)
@@ -150,7 +145,7 @@ static int parse_refresh_args(struct rbacctl *ctl, int argc, char **argv,
 			    "  --verbose        also say why users are members of nothing\n");
 			return -1;
 		default:
-			return EXIT_USAGE;
+			return EXIT_ERROR;
 		}
 	}
 	if (optind != argc)
@@ -183,7 +178,7 @@ static int directory_failed(enum rbac_dir_result r, const char *what, const char
 			 "the previous snapshot is kept",
 			 what, quoted);
 	say_error(msg);
-	return EXIT_FAIL;
+	return EXIT_NO;
 }
 
 static void no_global_groups(void *ctx, const char *name)
@@ -228,7 +223,7 @@ static int write_image(const char *dir, const char *name, mode_t mode,
 	    0)
 		return EXIT_OK;
 	say_error(err);
-	return EXIT_FAIL;
+	return EXIT_NO;
 }
 
 static int ensure_cache_dir(const char *dir)
@@ -239,7 +234,7 @@ static int ensure_cache_dir(const char *dir)
 		return EXIT_OK;
 	snprintf(msg, sizeof(msg), "cannot create %s: %s", dir, strerror(errno));
 	say_error(msg);
-	return EXIT_FAIL;
+	return EXIT_NO;
 }
 
 static void fill_options(const struct rbacctl *ctl, const struct refresh_opts *ro,
@@ -267,7 +262,7 @@ static int write_snapshot(struct rbacctl *ctl, const struct refresh_opts *ro,
 	struct rbac_snapshot_image groups = {0}, accounts = {0};
 	struct rbac_snapshot_options o;
 	const char *perms[RBAC_CONFIG_PAM_PERMISSIONS_MAX];
-	int rc = EXIT_FAIL;
+	int rc = EXIT_NO;
 
 	fill_options(ctl, ro, &o);
 	o.permissions = perms;
@@ -311,7 +306,7 @@ static int cmd_refresh(struct rbacctl *ctl, int argc, char **argv)
 	dir = rbac_dir_new(&ctl->cfg, &ctl->lg);
 	if (dir == NULL) {
 		say_error("out of memory");
-		return EXIT_FAIL;
+		return EXIT_NO;
 	}
 	rbac_facts_init(&d);
 	rc = read_directory(ctl, dir, &d);
@@ -361,7 +356,7 @@ static int parse_global_args(struct rbacctl *ctl, int argc, char **argv, int *rc
 		else if (c == 'V')
 			printf("%s %s\n", PROG, PACKAGE_VERSION);
 		else
-			*rc = EXIT_USAGE;
+			*rc = EXIT_ERROR;
 		return -1;
 	}
 	if (optind >= argc) {

@@ -18,19 +18,16 @@
 
 #define PROG "rbacctl"
 
-/* Exit codes (rbacctl(8), EXIT STATUS). The read commands: 1 is only the
- * answer "no" of check (denied) and lint (findings); every error is 2.
- * refresh, run by a timer, keeps finer codes for its logs. */
+/* The exit codes of every command (rbacctl(8), EXIT STATUS), one value
+ * each. 1 is the answer "no"; the read commands report every error as 2,
+ * while refresh, run by a timer whose logs benefit from it, tells a usage
+ * error (2) from a configuration error (3) and an unavailable directory (4). */
 enum {
-	EXIT_OK = 0,	/* success; check: not denied; lint: no finding */
-	EXIT_NO = 1,	/* check: denied; lint: findings */
-	EXIT_ERROR = 2, /* usage, configuration, directory, unknown user/role, I/O */
-
-	/* refresh */
-	EXIT_FAIL = 1,	      /* snapshot not written (namespace missing, I/O) */
-	EXIT_USAGE = 2,	      /* = EXIT_ERROR */
-	EXIT_CONFIG = 3,      /* rbac.conf unreadable, untrusted or invalid */
-	EXIT_UNAVAILABLE = 4, /* no configured server answered */
+	EXIT_OK = 0,	      /* success; check: not denied; lint: no finding */
+	EXIT_NO = 1,	      /* check: denied; lint: findings; refresh: not written */
+	EXIT_ERROR = 2,	      /* usage, configuration, directory, unknown user/role, I/O */
+	EXIT_CONFIG = 3,      /* refresh: rbac.conf unreadable, untrusted or invalid */
+	EXIT_UNAVAILABLE = 4, /* refresh: no configured server answered */
 };
 
 struct rbacctl {
