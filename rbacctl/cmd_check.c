@@ -112,9 +112,9 @@ static int parse_check_args(struct rbacctl *ctl, int argc, char **argv, struct c
 			return EXIT_ERROR;
 	}
 	if (o->service != NULL && o->permission != NULL)
-		return ctl_usage("check: --service and --permission exclude each other");
+		return ctl_usage(ctl, "check: --service and --permission exclude each other");
 	if (optind + 1 != argc)
-		return ctl_usage("check: exactly one USER expected");
+		return ctl_usage(ctl, "check: exactly one USER expected");
 	o->user = argv[optind];
 	return EXIT_OK;
 }
@@ -125,12 +125,14 @@ static int parse_check_args(struct rbacctl *ctl, int argc, char **argv, struct c
 static int unavailable(const struct rbacctl *ctl, enum rbac_dir_result r, const char *what)
 {
 	if (r == RBAC_DIR_UNAVAILABLE)
-		ctl_error("directory unavailable while reading %s: no server in ldap.uri "
+		ctl_error(ctl,
+			  "directory unavailable while reading %s: no server in ldap.uri "
 			  "answered within ldap.timeout (%.1f s); pam_rbac would deny "
 			  "(directory_unavailable)",
 			  what, ctl->cfg.ldap.timeout);
 	else
-		ctl_error("cannot read %s from the directory (see the message above); pam_rbac "
+		ctl_error(ctl,
+			  "cannot read %s from the directory (see the message above); pam_rbac "
 			  "would deny (directory_unavailable)",
 			  what);
 	return EXIT_ERROR;
@@ -140,7 +142,8 @@ static void global_missing(void *ctx, const char *name)
 {
 	const struct rbacctl *ctl = ctx;
 
-	ctl_error("warning: global namespace \"%s\" not found (no entry cn=%s,%s); "
+	ctl_error(ctl,
+		  "warning: global namespace \"%s\" not found (no entry cn=%s,%s); "
 		  "deciding without it, as pam_rbac does",
 		  name, name, ctl->cfg.ldap.base);
 }
@@ -164,12 +167,13 @@ static int gather(struct rbacctl *ctl, const struct check_opts *o, struct check_
 
 	f->dir = rbac_dir_new(&ctl->cfg, &ctl->lg);
 	if (f->dir == NULL) {
-		ctl_error("out of memory");
+		ctl_error(ctl, "out of memory");
 		return EXIT_ERROR;
 	}
 	rbac_facts_read(&f->facts, &rq, f->dir);
 	if (f->facts.outcome == RBAC_FACTS_NO_NAMESPACE) {
 		ctl_error(
+		    ctl,
 		    "namespace \"%s\" not found: there is no rbacNamespace entry cn=%s,%s; "
 		    "pam_rbac denies every user (no_namespace)",
 		    ctl->cfg.namespace_name, ctl->cfg.namespace_name, ctl->cfg.ldap.base);
@@ -464,7 +468,7 @@ static int check_run(struct rbacctl *ctl, const struct check_opts *o, struct che
 	f->account = rbac_facts_account(&f->facts);
 	rc = ctl->json ? print_json(ctl, o, f, &d) : print_human(ctl, o, f, &d);
 	if (rc != 0 || fflush(stdout) != 0) {
-		ctl_error("cannot write the output");
+		ctl_error(ctl, "cannot write the output");
 		return EXIT_ERROR;
 	}
 	return check_exit(d.pam_code);

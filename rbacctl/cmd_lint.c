@@ -497,7 +497,7 @@ static int parse_lint_args(struct rbacctl *ctl, int argc, char **argv, const cha
 			return EXIT_ERROR;
 	}
 	if (optind != argc)
-		return ctl_usage("lint: unexpected argument '%s'", argv[optind]);
+		return ctl_usage(ctl, "lint: unexpected argument '%s'", argv[optind]);
 	return EXIT_OK;
 }
 
@@ -529,11 +529,11 @@ int cmd_lint(struct rbacctl *ctl, int argc, char **argv)
 	if (rc == EXIT_OK) {
 		lint_run(&l);
 		if (l.oom) {
-			ctl_error("out of memory");
+			ctl_error(ctl, "out of memory");
 			rc = EXIT_ERROR;
 		} else if ((ctl->json ? lint_json(&l) : lint_print(&l)) != 0 ||
 			   fflush(stdout) != 0) {
-			ctl_error("cannot write the output");
+			ctl_error(ctl, "cannot write the output");
 			rc = EXIT_ERROR;
 		} else {
 			rc = l.n > 0 ? EXIT_NO : EXIT_OK;

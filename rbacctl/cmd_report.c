@@ -378,12 +378,12 @@ static int parse_report_args(struct rbacctl *ctl, int argc, char **argv, struct 
 			return EXIT_ERROR;
 	}
 	if (optind + 1 != argc)
-		return ctl_usage("report: one of users, privileged, inactive expected");
+		return ctl_usage(ctl, "report: one of users, privileged, inactive expected");
 	o->which = argv[optind];
 	if (strcmp(o->which, "users") != 0 && strcmp(o->which, "privileged") != 0 &&
 	    strcmp(o->which, "inactive") != 0)
-		return ctl_usage("report: unknown report '%s' (users, privileged, inactive)",
-				 o->which);
+		return ctl_usage(
+		    ctl, "report: unknown report '%s' (users, privileged, inactive)", o->which);
 	return EXIT_OK;
 }
 
@@ -417,6 +417,7 @@ static void report_build(const struct rbacctl *ctl, const struct ctl_view *v, co
  * a symbolic link (the link itself is replaced). Until the rename FILE is
  * untouched, and a failure removes the temporary file. */
 struct output {
+	const struct rbacctl *ctl; /* who says what went wrong */
 	FILE *f;
 	const char *path; /* NULL: standard output */
 	char tmp[PATH_MAX];
@@ -436,29 +437,30 @@ static int temp_name(const char *path, char *tmp, size_t tmpsz)
 	return n > 0 && (size_t)n < tmpsz ? 0 : -1;
 }
 
-static int output_open(struct output *o, const char *path)
+static int output_open(const struct rbacctl *ctl, struct output *o, const char *path)
 {
 	int fd;
 
 	memset(o, 0, sizeof(*o));
+	o->ctl = ctl;
 	if (path == NULL || strcmp(path, "-") == 0) {
 		o->f = stdout;
 		return 0;
 	}
 	o->path = path;
 	if (temp_name(path, o->tmp, sizeof(o->tmp)) != 0) {
-		ctl_error("cannot write %s: %s", path, strerror(ENAMETOOLONG));
+		ctl_error(ctl, "cannot write %s: %s", path, strerror(ENAMETOOLONG));
 		return -1;
 	}
 	/* mkostemp() creates the file 0600 with O_CREAT | O_EXCL. */
 	fd = mkostemp(o->tmp, O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0) {
-		ctl_error("cannot write %s: %s", path, strerror(errno));
+		ctl_error(ctl, "cannot write %s: %s", path, strerror(errno));
 		return -1;
 	}
 	o->f = fdopen(fd, "w");
 	if (o->f == NULL) {
-		ctl_error("cannot write %s: %s", path, strerror(errno));
+		ctl_error(ctl, "cannot write %s: %s", path, strerror(errno));
 		close(fd);
 		unlink(o->tmp);
 		return -1;
@@ -492,11 +494,12 @@ static int sync_parent(const char *path)
  * written whole (errno says why). Returns 0, or -1 after saying why. */
 static int output_close(struct output *o, bool written)
 {
+	const struct rbacctl *ctl = o->ctl;
 	int err = written ? 0 : (errno != 0 ? errno : EIO);
 
 	if (o->path == NULL) {
 		if (fflush(stdout) != 0 || err != 0) {
-			ctl_error("cannot write the output");
+			ctl_error(ctl, "cannot write the output");
 			return -1;
 		}
 		return 0;
@@ -508,12 +511,12 @@ static int output_close(struct output *o, bool written)
 	if (err == 0 && rename(o->tmp, o->path) != 0)
 		err = errno;
 	if (err != 0) {
-		ctl_error("cannot write %s: %s", o->path, strerror(err));
+		ctl_error(ctl, "cannot write %s: %s", o->path, strerror(err));
 		unlink(o->tmp);
 		return -1;
 	}
 	if (sync_parent(o->path) != 0) {
-		ctl_error("wrote %s, but cannot sync its directory: %s", o->path,
+		ctl_error(ctl, "wrote %s, but cannot sync its directory: %s", o->path,
 			  strerror(errno));
 		return -1;
 	}
@@ -526,7 +529,7 @@ static int report_emit(const struct rbacctl *ctl, const struct report_opts *o,
 	struct output out;
 	bool written;
 
-	if (output_open(&out, o->output) != 0)
+	if (output_open(ctl, &out, o->output) != 0)
 		return EXIT_ERROR;
 	errno = 0;
 	written = report_write(rp, out.f, ctl->json) == 0;
@@ -548,7 +551,7 @@ int cmd_report(struct rbacctl *ctl, int argc, char **argv)
 	if (rc == EXIT_OK) {
 		report_build(ctl, &v, o.which, &rp);
 		if (rp.oom) {
-			ctl_error("out of memory");
+			ctl_error(ctl, "out of memory");
 			rc = EXIT_ERROR;
 		} else {
 			report_sort(&rp);

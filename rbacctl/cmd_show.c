@@ -46,7 +46,7 @@ static int parse_show_args(struct rbacctl *ctl, int argc, char **argv, const cha
 			return EXIT_ERROR;
 	}
 	if (optind + 1 != argc)
-		return ctl_usage("%s: exactly one %s expected", argv[0], what);
+		return ctl_usage(ctl, "%s: exactly one %s expected", argv[0], what);
 	*operand = argv[optind];
 	return EXIT_OK;
 }
@@ -66,10 +66,10 @@ static int show_setup(struct rbacctl *ctl, int argc, char **argv, const char *wh
 	return ctl_view_load(ctl, v, accounts, NULL);
 }
 
-static int output_done(int rc)
+static int output_done(const struct rbacctl *ctl, int rc)
 {
 	if (rc != 0 || fflush(stdout) != 0) {
-		ctl_error("cannot write the output");
+		ctl_error(ctl, "cannot write the output");
 		return EXIT_ERROR;
 	}
 	return EXIT_OK;
@@ -243,11 +243,12 @@ int cmd_roles(struct rbacctl *ctl, int argc, char **argv)
 	if (rc == EXIT_OK) {
 		r = rbac_dir_load_account(v.dir, u.uid, &a);
 		if (r == RBAC_DIR_UNAVAILABLE || r == RBAC_DIR_ERROR) {
-			ctl_error("cannot read the account \"%s\" (see the message above)",
+			ctl_error(ctl, "cannot read the account \"%s\" (see the message above)",
 				  u.uid);
 			rc = EXIT_ERROR;
 		} else if (r == RBAC_DIR_NOT_FOUND && !listed_anywhere(&v, u.uid)) {
 			ctl_error(
+			    ctl,
 			    "unknown user \"%s\": no rbacAccount entry with that uid under %s, "
 			    "and no role lists it in memberUid",
 			    u.uid, ctl->cfg.ldap.user_base);
@@ -257,7 +258,7 @@ int cmd_roles(struct rbacctl *ctl, int argc, char **argv)
 	if (rc == EXIT_OK) {
 		const struct rbac_account *ap = r == RBAC_DIR_OK ? &a : NULL;
 
-		rc = output_done(ctl->json ? roles_json(&u, ap) : roles_print(&u, ap));
+		rc = output_done(ctl, ctl->json ? roles_json(&u, ap) : roles_print(&u, ap));
 	}
 	rbac_account_free(&a);
 	ctl_view_free(&v);
@@ -395,15 +396,16 @@ int cmd_members(struct rbacctl *ctl, int argc, char **argv)
 	const char *ref = NULL;
 	int rc = show_setup(ctl, argc, argv, "ROLE", &ref, &v, true);
 
-	if (rc == EXIT_OK && (role = view_find_role(&v, ref, &ns)) == NULL)
+	if (rc == EXIT_OK && (role = view_find_role(ctl, &v, ref, &ns)) == NULL)
 		rc = EXIT_ERROR;
 	if (rc == EXIT_OK && collect_members(ns, role, &l) != 0) {
-		ctl_error("out of memory");
+		ctl_error(ctl, "out of memory");
 		rc = EXIT_ERROR;
 	}
 	if (rc == EXIT_OK)
-		rc = output_done(ctl->json ? members_json(ctl, &v, ns, role, l.rows, l.n)
-					   : members_print(ctl, &v, ns, role, l.rows, l.n));
+		rc =
+		    output_done(ctl, ctl->json ? members_json(ctl, &v, ns, role, l.rows, l.n)
+					       : members_print(ctl, &v, ns, role, l.rows, l.n));
 	free(l.rows);
 	ctl_view_free(&v);
 	return rc == CTL_HELP_SHOWN ? EXIT_OK : rc;
@@ -664,14 +666,14 @@ int cmd_permissions(struct rbacctl *ctl, int argc, char **argv)
 	const char *ref = NULL;
 	int rc = show_setup(ctl, argc, argv, "ROLE", &ref, &v, false);
 
-	if (rc == EXIT_OK && (p.role = view_find_role(&v, ref, &p.ns)) == NULL)
+	if (rc == EXIT_OK && (p.role = view_find_role(ctl, &v, ref, &p.ns)) == NULL)
 		rc = EXIT_ERROR;
 	if (rc == EXIT_OK && permission_candidates(p.ns, p.role, &p.cand) != 0) {
-		ctl_error("out of memory");
+		ctl_error(ctl, "out of memory");
 		rc = EXIT_ERROR;
 	}
 	if (rc == EXIT_OK)
-		rc = output_done(ctl->json ? permissions_json(&p) : permissions_print(&p));
+		rc = output_done(ctl, ctl->json ? permissions_json(&p) : permissions_print(&p));
 	rbac_strlist_free(&p.cand);
 	ctl_view_free(&v);
 	return rc == CTL_HELP_SHOWN ? EXIT_OK : rc;

@@ -368,7 +368,7 @@ static int parse_global_args(struct rbacctl *ctl, int argc, char **argv, int *rc
 
 int main(int argc, char **argv)
 {
-	struct rbacctl ctl = {NULL, {0}, {rbac_log_stderr, (void *)PROG, false}, false};
+	struct rbacctl ctl = {.lg = {rbac_log_stderr, (void *)PROG, false}};
 	const struct command *cmd;
 	int rc, at;
 

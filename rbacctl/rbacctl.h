@@ -35,6 +35,10 @@ struct rbacctl {
 	struct rbac_config cfg;
 	struct rbac_logger lg;
 	bool json; /* --json: one JSON document on stdout (rbacctl(8), JSON OUTPUT) */
+	/* Before every error line: "error: " for refresh, whose lines end up in
+	 * a journal beside its logger's "warning: " lines; NULL for the read
+	 * commands, which print the message alone. */
+	const char *error_word;
 };
 
 /* The directory as read for one command. */
@@ -51,14 +55,18 @@ struct ctl_view {
 
 /* ---- view.c ---- */
 
-/* "rbacctl: <message>" on stderr, the message made safe for a terminal. */
-void ctl_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* "rbacctl: <message>" on stderr, the message made safe for a terminal.
+ * While the directory is read (ctl_view_load, ctl_view_capture_begin), the
+ * directory layer's messages held back so far end the line. */
+void ctl_error(const struct rbacctl *ctl, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 /* --help of a command: the usage line on stdout; returns CTL_HELP_SHOWN,
  * which the command turns into EXIT_OK without doing anything else. */
 #define CTL_HELP_SHOWN (-1)
 int ctl_help(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* A usage error: the message and a pointer to --help; returns EXIT_ERROR. */
-int ctl_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int ctl_usage(const struct rbacctl *ctl, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 
 /* Reads and checks the configuration (a failure names file:line:key);
  * namespace, when not NULL, replaces the config's namespace the way the
@@ -103,8 +111,8 @@ const char *role_ref(const struct rbac_namespace *ns, const struct rbac_role *r,
 		     size_t bufsz);
 /* Finds "ROLE" in the host namespace or "NS/ROLE" in either namespace;
  * prints why not and returns NULL when there is none. */
-const struct rbac_role *view_find_role(const struct ctl_view *v, const char *ref,
-				       const struct rbac_namespace **ns);
+const struct rbac_role *view_find_role(const struct rbacctl *ctl, const struct ctl_view *v,
+				       const char *ref, const struct rbac_namespace **ns);
 
 /* The rbac.* permissions a full administrator of ns must hold
  * (rbacctl(8), LINT): every value that rbac.* matches among the pattern

@@ -26,14 +26,14 @@
  * level or worse is held back: when the read fails it explains why and
  * ends rbacctl's own one-line error, in parentheses; when the read succeeds
  * it is about the data (a broken inheritance, a bad gidNumber), and one
- * line pointing to `rbacctl lint` replaces it -- lint lists it all. */
+ * line pointing to `rbacctl lint` replaces it -- lint lists it all.
+ * The capture is the command's logger for that time (ctl->lg), which is
+ * how ctl_error() finds the lines it holds. */
 struct capture {
 	struct rbacctl *ctl;
 	struct rbac_logger saved;
 	struct rbac_strlist lines;
 };
-
-static struct capture *active_capture;
 
 static void capture_log(void *ctx, int priority, const char *message)
 {
@@ -54,7 +54,12 @@ static void capture_begin(struct rbacctl *ctl, struct capture *c)
 	c->saved = ctl->lg;
 	ctl->lg.fn = capture_log;
 	ctl->lg.ctx = c;
-	active_capture = c;
+}
+
+/* The capture under way, or NULL. */
+static struct capture *capture_of(const struct rbacctl *ctl)
+{
+	return ctl->lg.fn == capture_log ? ctl->lg.ctx : NULL;
 }
 
 /* The held-back lines, joined, for the end of rbacctl's one error line. */
@@ -75,7 +80,6 @@ static void capture_take(struct capture *c, char *buf, size_t bufsz)
 static void capture_end(struct capture *c, struct rbac_strlist *keep)
 {
 	c->ctl->lg = c->saved;
-	active_capture = NULL;
 	if (keep != NULL) {
 		rbac_strlist_free(keep);
 		*keep = c->lines;
@@ -91,26 +95,28 @@ static void capture_end(struct capture *c, struct rbac_strlist *keep)
 
 /* ---------------------------------------------------------------- errors */
 
-static void vsay(const char *fmt, va_list ap)
+static void vsay(const struct rbacctl *ctl, const char *fmt, va_list ap)
 {
+	struct capture *c = capture_of(ctl);
 	char msg[4096], why[2048] = "";
 	char *clean;
 
-	if (active_capture != NULL)
-		capture_take(active_capture, why, sizeof(why));
+	if (c != NULL)
+		capture_take(c, why, sizeof(why));
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	strncat(msg, why, sizeof(msg) - strlen(msg) - 1);
 	clean = text_clean(msg);
-	fprintf(stderr, "%s: %s\n", PROG, clean != NULL ? clean : msg);
+	fprintf(stderr, "%s: %s%s\n", PROG, ctl->error_word != NULL ? ctl->error_word : "",
+		clean != NULL ? clean : msg);
 	free(clean);
 }
 
-void ctl_error(const char *fmt, ...)
+void ctl_error(const struct rbacctl *ctl, const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsay(fmt, ap);
+	vsay(ctl, fmt, ap);
 	va_end(ap);
 }
 
@@ -124,12 +130,12 @@ int ctl_help(const char *fmt, ...)
 	return CTL_HELP_SHOWN;
 }
 
-int ctl_usage(const char *fmt, ...)
+int ctl_usage(const struct rbacctl *ctl, const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsay(fmt, ap);
+	vsay(ctl, fmt, ap);
 	va_end(ap);
 	fprintf(stderr, "Try '%s --help'.\n", PROG);
 	return EXIT_ERROR;
@@ -146,7 +152,7 @@ int ctl_config(struct rbacctl *ctl, const char *namespace_name)
 	    (namespace_name != NULL && rbac_config_set(&ctl->cfg, "namespace", namespace_name,
 						       "--namespace", err, sizeof(err)) != 0) ||
 	    rbac_config_validate(&ctl->cfg, err, sizeof(err)) != 0) {
-		ctl_error("%s", err);
+		ctl_error(ctl, "%s", err);
 		return EXIT_ERROR;
 	}
 	return EXIT_OK;
@@ -160,15 +166,18 @@ static int load_failed(const struct rbacctl *ctl, enum rbac_dir_result r, const 
 		       const char *name)
 {
 	if (r == RBAC_DIR_UNAVAILABLE)
-		ctl_error("directory unavailable: no server in ldap.uri answered within "
+		ctl_error(ctl,
+			  "directory unavailable: no server in ldap.uri answered within "
 			  "ldap.timeout (%.1f s) while reading %s \"%s\"",
 			  ctl->cfg.ldap.timeout, what, name);
 	else if (r == RBAC_DIR_NOT_FOUND)
-		ctl_error("%s \"%s\" not found: there is no rbacNamespace entry cn=%s,%s "
+		ctl_error(ctl,
+			  "%s \"%s\" not found: there is no rbacNamespace entry cn=%s,%s "
 			  "(check namespace and ldap.base in %s)",
 			  what, name, name, ctl->cfg.ldap.base, ctl->config_path);
 	else
-		ctl_error("cannot read %s \"%s\" from the directory (see the message above)",
+		ctl_error(ctl,
+			  "cannot read %s \"%s\" from the directory (see the message above)",
 			  what, name);
 	return EXIT_ERROR;
 }
@@ -198,7 +207,8 @@ static void global_missing(void *ctx, const char *name)
 {
 	const struct rbacctl *ctl = ctx;
 
-	ctl_error("warning: global namespace \"%s\" not found (no entry cn=%s,%s); "
+	ctl_error(ctl,
+		  "warning: global namespace \"%s\" not found (no entry cn=%s,%s); "
 		  "going on without it, as pam_rbac does",
 		  name, name, ctl->cfg.ldap.base);
 }
@@ -214,7 +224,7 @@ static int read_failed(const struct rbacctl *ctl, const struct rbac_facts *f)
 		return load_failed(ctl, r, "namespace", ctl->cfg.namespace_name);
 	if (r == RBAC_DIR_UNAVAILABLE)
 		return load_failed(ctl, r, "the accounts under", ctl->cfg.ldap.user_base);
-	ctl_error("cannot read the accounts under \"%s\" (ldap.user_base)",
+	ctl_error(ctl, "cannot read the accounts under \"%s\" (ldap.user_base)",
 		  ctl->cfg.ldap.user_base);
 	return EXIT_ERROR;
 }
@@ -252,7 +262,7 @@ static int view_read(struct rbacctl *ctl, struct ctl_view *v, bool accounts)
 	v->now = time(NULL);
 	v->dir = rbac_dir_new(&ctl->cfg, &ctl->lg);
 	if (v->dir == NULL) {
-		ctl_error("out of memory");
+		ctl_error(ctl, "out of memory");
 		return EXIT_ERROR;
 	}
 	rbac_facts_init(&f);
@@ -260,7 +270,7 @@ static int view_read(struct rbacctl *ctl, struct ctl_view *v, bool accounts)
 	rc = f.outcome == RBAC_FACTS_ANSWERED ? EXIT_OK : read_failed(ctl, &f);
 	take_facts(v, &f);
 	if (rc == EXIT_OK && accounts && index_accounts(v) != 0) {
-		ctl_error("out of memory");
+		ctl_error(ctl, "out of memory");
 		return EXIT_ERROR;
 	}
 	return rc;
@@ -362,8 +372,8 @@ const char *role_ref(const struct rbac_namespace *ns, const struct rbac_role *r,
 	return buf;
 }
 
-const struct rbac_role *view_find_role(const struct ctl_view *v, const char *ref,
-				       const struct rbac_namespace **ns)
+const struct rbac_role *view_find_role(const struct rbacctl *ctl, const struct ctl_view *v,
+				       const char *ref, const struct rbac_namespace **ns)
 {
 	const char *slash = strchr(ref, '/');
 	const struct rbac_role *r = NULL;
@@ -376,8 +386,8 @@ const struct rbac_role *view_find_role(const struct ctl_view *v, const char *ref
 		    strncasecmp(v->global.name, ref, len) == 0)
 			*ns = &v->global;
 		else if (strlen(v->ns.name) != len || strncasecmp(v->ns.name, ref, len) != 0) {
-			ctl_error("unknown namespace in \"%s\": this host knows %s%s%s", ref,
-				  v->ns.name, v->has_global ? " and " : "",
+			ctl_error(ctl, "unknown namespace in \"%s\": this host knows %s%s%s",
+				  ref, v->ns.name, v->has_global ? " and " : "",
 				  v->has_global ? v->global.name : "");
 			return NULL;
 		}
@@ -385,8 +395,8 @@ const struct rbac_role *view_find_role(const struct ctl_view *v, const char *ref
 	}
 	r = rbac_namespace_find_role(*ns, ref);
 	if (r == NULL)
-		ctl_error("no role \"%s\" in namespace %s (no rbacRole entry cn=%s,%s)", ref,
-			  (*ns)->name, ref, (*ns)->dn);
+		ctl_error(ctl, "no role \"%s\" in namespace %s (no rbacRole entry cn=%s,%s)",
+			  ref, (*ns)->name, ref, (*ns)->dn);
 	return r;
 }
 
