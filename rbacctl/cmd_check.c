@@ -13,7 +13,6 @@
  */
 #include "config.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -84,38 +83,22 @@ static const char *check_service(const struct check_opts *o)
 
 static int parse_check_args(struct rbacctl *ctl, int argc, char **argv, struct check_opts *o)
 {
-	static const struct option longopts[] = {
-	    {"service", required_argument, NULL, 's'},
-	    {"permission", required_argument, NULL, 'p'},
-	    {"namespace", required_argument, NULL, 'n'},
-	    {"json", no_argument, NULL, 'j'},
-	    {"help", no_argument, NULL, 'h'},
-	    {NULL, 0, NULL, 0},
+	const struct ctl_option options[] = {
+	    {"service", 's', &o->service, NULL},
+	    {"permission", 'p', &o->permission, NULL},
+	    {NULL, 0, NULL, NULL},
 	};
-	int c;
+	struct ctl_args a = {.options = options, .view = true};
+	int rc = ctl_parse_args(ctl, argc, argv, &a);
 
-	optind = 0; /* a full restart: main() parsed in "+" mode */
-	while ((c = getopt_long(argc, argv, "s:p:n:jh", longopts, NULL)) != -1) {
-		if (c == 's')
-			o->service = optarg;
-		else if (c == 'p')
-			o->permission = optarg;
-		else if (c == 'n')
-			o->namespace_name = optarg;
-		else if (c == 'j')
-			ctl->json = true;
-		else if (c == 'h')
-			return ctl_help("usage: %s [-c CONF] check USER [--service S | "
-					"--permission P] [--namespace NS] [--json]\n",
-					PROG);
-		else
-			return EXIT_ERROR;
-	}
+	if (rc != EXIT_OK)
+		return rc;
+	o->namespace_name = a.namespace_name;
 	if (o->service != NULL && o->permission != NULL)
 		return ctl_usage(ctl, "check: --service and --permission exclude each other");
-	if (optind + 1 != argc)
+	if (a.operand + 1 != argc)
 		return ctl_usage(ctl, "check: exactly one USER expected");
-	o->user = argv[optind];
+	o->user = argv[a.operand];
 	return EXIT_OK;
 }
 

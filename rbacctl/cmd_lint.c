@@ -10,7 +10,6 @@
  */
 #include "config.h"
 
-#include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -476,28 +475,14 @@ static int lint_json(const struct lint *l)
 
 static int parse_lint_args(struct rbacctl *ctl, int argc, char **argv, const char **ns)
 {
-	static const struct option longopts[] = {
-	    {"json", no_argument, NULL, 'j'},
-	    {"namespace", required_argument, NULL, 'n'},
-	    {"help", no_argument, NULL, 'h'},
-	    {NULL, 0, NULL, 0},
-	};
-	int c;
+	struct ctl_args a = {.view = true};
+	int rc = ctl_parse_args(ctl, argc, argv, &a);
 
-	optind = 0;
-	while ((c = getopt_long(argc, argv, "jn:h", longopts, NULL)) != -1) {
-		if (c == 'j')
-			ctl->json = true;
-		else if (c == 'n')
-			*ns = optarg;
-		else if (c == 'h')
-			return ctl_help("usage: %s [-c CONF] lint [--namespace NS] [--json]\n",
-					PROG);
-		else
-			return EXIT_ERROR;
-	}
-	if (optind != argc)
-		return ctl_usage(ctl, "lint: unexpected argument '%s'", argv[optind]);
+	if (rc != EXIT_OK)
+		return rc;
+	*ns = a.namespace_name;
+	if (a.operand != argc)
+		return ctl_usage(ctl, "lint: unexpected argument '%s'", argv[a.operand]);
 	return EXIT_OK;
 }
 

@@ -18,7 +18,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -353,33 +352,19 @@ struct report_opts {
 
 static int parse_report_args(struct rbacctl *ctl, int argc, char **argv, struct report_opts *o)
 {
-	static const struct option longopts[] = {
-	    {"output", required_argument, NULL, 'o'},
-	    {"namespace", required_argument, NULL, 'n'},
-	    {"json", no_argument, NULL, 'j'},
-	    {"help", no_argument, NULL, 'h'},
-	    {NULL, 0, NULL, 0},
+	const struct ctl_option options[] = {
+	    {"output", 'o', &o->output, NULL},
+	    {NULL, 0, NULL, NULL},
 	};
-	int c;
+	struct ctl_args a = {.options = options, .view = true};
+	int rc = ctl_parse_args(ctl, argc, argv, &a);
 
-	optind = 0;
-	while ((c = getopt_long(argc, argv, "o:n:jh", longopts, NULL)) != -1) {
-		if (c == 'o')
-			o->output = optarg;
-		else if (c == 'n')
-			o->namespace_name = optarg;
-		else if (c == 'j')
-			ctl->json = true;
-		else if (c == 'h')
-			return ctl_help("usage: %s [-c CONF] report users|privileged|inactive "
-					"[--output FILE] [--namespace NS] [--json]\n",
-					PROG);
-		else
-			return EXIT_ERROR;
-	}
-	if (optind + 1 != argc)
+	if (rc != EXIT_OK)
+		return rc;
+	o->namespace_name = a.namespace_name;
+	if (a.operand + 1 != argc)
 		return ctl_usage(ctl, "report: one of users, privileged, inactive expected");
-	o->which = argv[optind];
+	o->which = argv[a.operand];
 	if (strcmp(o->which, "users") != 0 && strcmp(o->which, "privileged") != 0 &&
 	    strcmp(o->which, "inactive") != 0)
 		return ctl_usage(

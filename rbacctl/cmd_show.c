@@ -8,7 +8,6 @@
  */
 #include "config.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,33 +20,19 @@
 /* ------------------------------------------------------------- arguments */
 
 /* [--json] [--namespace NS] and one operand. Returns EXIT_OK, EXIT_ERROR,
- * or -1 after --help. */
+ * or CTL_HELP_SHOWN. */
 static int parse_show_args(struct rbacctl *ctl, int argc, char **argv, const char *what,
 			   const char **operand, const char **ns)
 {
-	static const struct option longopts[] = {
-	    {"json", no_argument, NULL, 'j'},
-	    {"namespace", required_argument, NULL, 'n'},
-	    {"help", no_argument, NULL, 'h'},
-	    {NULL, 0, NULL, 0},
-	};
-	int c;
+	struct ctl_args a = {.view = true};
+	int rc = ctl_parse_args(ctl, argc, argv, &a);
 
-	optind = 0;
-	while ((c = getopt_long(argc, argv, "jn:h", longopts, NULL)) != -1) {
-		if (c == 'j')
-			ctl->json = true;
-		else if (c == 'n')
-			*ns = optarg;
-		else if (c == 'h')
-			return ctl_help("usage: %s [-c CONF] %s %s [--namespace NS] [--json]\n",
-					PROG, argv[0], what);
-		else
-			return EXIT_ERROR;
-	}
-	if (optind + 1 != argc)
+	if (rc != EXIT_OK)
+		return rc;
+	*ns = a.namespace_name;
+	if (a.operand + 1 != argc)
 		return ctl_usage(ctl, "%s: exactly one %s expected", argv[0], what);
-	*operand = argv[optind];
+	*operand = argv[a.operand];
 	return EXIT_OK;
 }
 

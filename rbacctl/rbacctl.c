@@ -3,42 +3,26 @@
  *
  *   rbacctl [-c CONF] [--json] COMMAND [ARGS]
  *
- * Global options come before the command; each command parses its own
- * options with getopt_long. A command is one entry of `commands` below:
- * adding one is adding a function and a line there. The read commands
- * live in cmd_*.c (rbacctl.h); refresh is here.
+ * Global options come before the command; each command's own go through
+ * one parser, ctl_parse_args(), which also knows the read commands' shared
+ * --json and --namespace and prints every command's --help from the table.
+ * A command is one entry of `commands` below: adding one is adding a
+ * function (cmd_*.c, rbacctl.h) and a line there.
  *
  * Exit codes: one set for every command, in rbacctl.h (rbacctl(8), EXIT
  * STATUS).
  */
 #include "config.h"
 
-#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "rbac_config.h"
-#include "rbac_facts.h"
-#include "rbac_ldap.h"
 #include "rbac_log.h"
-#include "rbac_snapshot_write.h"
 #include "rbacctl.h"
 
-struct command {
-	const char *name;
-	int (*run)(struct rbacctl *ctl, int argc, char **argv);
-	const char *args;
-	const char *summary;
-};
-
-static int cmd_refresh(struct rbacctl *ctl, int argc, char **argv);
-
-static const struct command commands[] = {
+static const struct ctl_command commands[] = {
     {"refresh", cmd_refresh, "[--cache-dir DIR] [--quiet] [--verbose]",
      "read the directory and write the local snapshot (groups.db, accounts.db)"},
     {"check", cmd_check, "USER [--service S | --permission P] [--namespace NS] [--json]",
@@ -74,252 +58,81 @@ static void usage(FILE *out)
 		     "4 directory unavailable\n");
 }
 
-/* "rbacctl: WHAT 'ARG'" (or just WHAT) and a hint; the usage exit code. */
-static int usage_error(const char *what, const char *arg)
+/* ------------------------------------------------------- a command's options */
+
+/* A command's own options at most; the tables below leave room for the
+ * shared ones. The command table is fixed, so a longer list is a bug that
+ * the first --help of that command shows. */
+#define OPTIONS_MAX 8
+
+static void add_option(struct option *lo, char *so, size_t *n, size_t *at, const char *name,
+		       int letter, bool value)
 {
-	if (arg != NULL)
-		fprintf(stderr, "%s: %s '%s'\nTry '%s --help'.\n", PROG, what, arg, PROG);
-	else
-		fprintf(stderr, "%s: %s\nTry '%s --help'.\n", PROG, what, PROG);
-	return EXIT_ERROR;
+	lo[*n] = (struct option){name, value ? required_argument : no_argument, NULL, letter};
+	(*n)++;
+	so[(*at)++] = (char)letter;
+	if (value)
+		so[(*at)++] = ':';
+	so[*at] = '\0';
 }
 
-static void say_error(const char *message)
+/* A command's own option, when c is one. */
+static bool take_option(const struct ctl_option *options, int c)
 {
-	rbac_log_stderr((void *)PROG, LOG_ERR, message);
-}
-
-/* Reads and checks the configuration: the file must be root-owned and
- * not writable by others (rbac_config_load). */
-static int load_config(struct rbacctl *ctl)
-{
-	char err[RBAC_ERRLEN];
-
-	rbac_config_init(&ctl->cfg);
-	if (rbac_config_load(ctl->config_path, &ctl->cfg, err, sizeof(err)) != 0 ||
-	    rbac_config_validate(&ctl->cfg, err, sizeof(err)) != 0) {
-		say_error(err);
-		return EXIT_CONFIG;
+	for (const struct ctl_option *o = options; o != NULL && o->name != NULL; o++) {
+		if (o->letter != c)
+			continue;
+		if (o->value != NULL)
+			*o->value = optarg;
+		else
+			*o->flag = true;
+		return true;
 	}
-	return EXIT_OK;
+	return false;
 }
 
-/* ---------------------------------------------------------------- refresh */
-
-struct refresh_opts {
-	const char *cache_dir;
-	bool quiet;
-};
-
-static int parse_refresh_args(struct rbacctl *ctl, int argc, char **argv,
-			      struct refresh_opts *o)
+static int show_help(const struct rbacctl *ctl, const struct ctl_args *a)
 {
-	static const struct option longopts[] = {
-	    {"cache-dir", required_argument, NULL, 'C'},
-	    {"quiet", no_argument, NULL, 'q'},
-	    {"verbose", no_argument, NULL, 'v'},
-	    {"help", no_argument, NULL, 'h'},
-	    {NULL, 0, NULL, 0},
-	};
+	printf("usage: %s [-c CONF] %s %s\n", PROG, ctl->command->name, ctl->command->args);
+	if (a->help != NULL)
+		fputs(a->help, stdout);
+	return CTL_HELP_SHOWN;
+}
+
+int ctl_parse_args(struct rbacctl *ctl, int argc, char **argv, struct ctl_args *a)
+{
+	struct option lo[OPTIONS_MAX + 4];
+	char so[2 * (OPTIONS_MAX + 3) + 2] = "+";
+	size_t n = 0, at = a->in_order ? 1 : 0;
 	int c;
 
-	o->cache_dir = RBAC_CACHE_DIR;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "C:qvh", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'C':
-			o->cache_dir = optarg;
-			break;
-		case 'q':
-			o->quiet = true;
-			break;
-		case 'v':
-			ctl->lg.debug = true;
-			break;
-		case 'h':
-			printf("usage: %s [-c CONF] refresh %s\n", PROG, commands[0].args);
-			printf("  --cache-dir DIR  where to write (default %s)\n",
-			       RBAC_CACHE_DIR);
-			printf("  --quiet          print nothing on success\n");
-			printf(
-			    "  --verbose        also say why users are members of nothing\n");
-			return -1;
-		default:
+	for (const struct ctl_option *o = a->options; o != NULL && o->name != NULL; o++)
+		if (n < OPTIONS_MAX)
+			add_option(lo, so, &n, &at, o->name, o->letter, o->value != NULL);
+	if (a->view) {
+		add_option(lo, so, &n, &at, "json", 'j', false);
+		add_option(lo, so, &n, &at, "namespace", 'n', true);
+	}
+	add_option(lo, so, &n, &at, "help", 'h', false);
+	lo[n] = (struct option){NULL, 0, NULL, 0};
+	optind = 0; /* a full restart: main() parsed in "+" mode */
+	while ((c = getopt_long(argc, argv, so, lo, NULL)) != -1) {
+		if (c == 'h')
+			return show_help(ctl, a);
+		if (a->view && c == 'j')
+			ctl->json = true;
+		else if (a->view && c == 'n')
+			a->namespace_name = optarg;
+		else if (!take_option(a->options, c))
 			return EXIT_ERROR;
-		}
 	}
-	if (optind != argc)
-		return usage_error("refresh: unexpected argument", argv[optind]);
+	a->operand = optind;
 	return EXIT_OK;
-}
-
-/* The exit code for a directory result, with the message an admin needs. */
-static int directory_failed(enum rbac_dir_result r, const char *what, const char *name)
-{
-	char quoted[RBAC_LOG_QUOTE_BUFSZ], msg[2 * RBAC_LOG_QUOTE_BUFSZ];
-
-	rbac_log_quote(quoted, sizeof(quoted), name);
-	if (r == RBAC_DIR_UNAVAILABLE) {
-		snprintf(msg, sizeof(msg),
-			 "directory unavailable while reading %s \"%s\"; "
-			 "the previous snapshot is kept",
-			 what, quoted);
-		say_error(msg);
-		return EXIT_UNAVAILABLE;
-	}
-	if (r == RBAC_DIR_NOT_FOUND)
-		snprintf(msg, sizeof(msg),
-			 "%s \"%s\" not found in the directory; "
-			 "the previous snapshot is kept",
-			 what, quoted);
-	else
-		snprintf(msg, sizeof(msg),
-			 "cannot read %s \"%s\" from the directory; "
-			 "the previous snapshot is kept",
-			 what, quoted);
-	say_error(msg);
-	return EXIT_NO;
-}
-
-static void no_global_groups(void *ctx, const char *name)
-{
-	struct rbacctl *ctl = ctx;
-
-	rbac_log(&ctl->lg, LOG_WARNING,
-		 "global namespace \"%s\" not found; no global role groups", name);
-}
-
-/* What the snapshot is made of, read as pam_rbac and rbacctl check read it
- * (rbac_facts_read): every role of both namespaces, every account. */
-static int read_directory(struct rbacctl *ctl, struct rbac_dir *dir, struct rbac_facts *d)
-{
-	struct rbac_facts_request rq = {
-	    .cfg = &ctl->cfg,
-	    .lg = &ctl->lg,
-	    .roles = RBAC_FACTS_ALL_ROLES,
-	    .all_accounts = true,
-	    .global_missing = no_global_groups,
-	    .ctx = ctl,
-	};
-
-	rbac_facts_read(d, &rq, dir);
-	if (d->outcome == RBAC_FACTS_ANSWERED)
-		return EXIT_OK;
-	if (d->failed == RBAC_FACTS_READ_GLOBAL)
-		return directory_failed(d->failed_result, "global namespace",
-					ctl->cfg.global_namespace);
-	if (d->failed == RBAC_FACTS_READ_ACCOUNTS)
-		return directory_failed(d->failed_result, "accounts under",
-					ctl->cfg.ldap.user_base);
-	return directory_failed(d->failed_result, "namespace", ctl->cfg.namespace_name);
-}
-
-static int write_image(const char *dir, const char *name, mode_t mode,
-		       const struct rbac_snapshot_image *img)
-{
-	char err[RBAC_ERRLEN + 64];
-
-	if (rbac_snapshot_write_file(dir, name, mode, img->data, img->len, err, sizeof(err)) ==
-	    0)
-		return EXIT_OK;
-	say_error(err);
-	return EXIT_NO;
-}
-
-static int ensure_cache_dir(const char *dir)
-{
-	char msg[RBAC_ERRLEN];
-
-	if (mkdir(dir, 0755) == 0 || errno == EEXIST)
-		return EXIT_OK;
-	snprintf(msg, sizeof(msg), "cannot create %s: %s", dir, strerror(errno));
-	say_error(msg);
-	return EXIT_NO;
-}
-
-static void fill_options(const struct rbacctl *ctl, const struct refresh_opts *ro,
-			 struct rbac_snapshot_options *o)
-{
-	char path[4096];
-
-	memset(o, 0, sizeof(*o));
-	o->group_format = ctl->cfg.nss.group_format;
-	o->global_group_format = ctl->cfg.nss.global_group_format;
-	o->gid_min = ctl->cfg.nss.gid_min;
-	o->gid_max = ctl->cfg.nss.gid_max;
-	o->expand_inherited = ctl->cfg.nss.expand_inherited;
-	o->stale_after = ctl->cfg.cache.stale_after;
-	o->now = time(NULL);
-	snprintf(path, sizeof(path), "%s/%s", ro->cache_dir, RBAC_SNAPSHOT_GROUPS_FILE);
-	o->generation = rbac_snapshot_previous_generation(path, RBAC_SNAPSHOT_GROUPS) + 1;
-}
-
-static int write_snapshot(struct rbacctl *ctl, const struct refresh_opts *ro,
-			  const struct rbac_facts *d)
-{
-	struct rbac_snapshot_model m = {&d->ns, d->has_global ? &d->global : NULL, d->accounts,
-					d->n_accounts};
-	struct rbac_snapshot_image groups = {0}, accounts = {0};
-	struct rbac_snapshot_options o;
-	const char *perms[RBAC_CONFIG_PAM_PERMISSIONS_MAX];
-	int rc = EXIT_NO;
-
-	fill_options(ctl, ro, &o);
-	o.permissions = perms;
-	o.n_permissions = rbac_config_pam_permission_values(&ctl->cfg, perms,
-							    RBAC_CONFIG_PAM_PERMISSIONS_MAX);
-	if (rbac_snapshot_build_groups(&m, &o, &ctl->lg, &groups) == 0 &&
-	    rbac_snapshot_build_accounts(&m, &o, &ctl->lg, &accounts) == 0 &&
-	    ensure_cache_dir(ro->cache_dir) == EXIT_OK &&
-	    write_image(ro->cache_dir, RBAC_SNAPSHOT_ACCOUNTS_FILE, 0600, &accounts) ==
-		EXIT_OK &&
-	    write_image(ro->cache_dir, RBAC_SNAPSHOT_GROUPS_FILE, 0644, &groups) == EXIT_OK)
-		rc = EXIT_OK;
-	if (rc == EXIT_OK && !ro->quiet)
-		printf("%s: wrote %s/%s (generation %llu): %zu groups, %zu roles skipped, "
-		       "%zu members, %zu memberships; %s: %zu accounts\n",
-		       PROG, ro->cache_dir, RBAC_SNAPSHOT_GROUPS_FILE,
-		       (unsigned long long)o.generation, groups.groups, groups.skipped_roles,
-		       groups.users, groups.memberships, RBAC_SNAPSHOT_ACCOUNTS_FILE,
-		       accounts.users);
-	rbac_snapshot_image_free(&groups);
-	rbac_snapshot_image_free(&accounts);
-	return rc;
-}
-
-static int cmd_refresh(struct rbacctl *ctl, int argc, char **argv)
-{
-	struct rbac_facts d;
-	struct refresh_opts ro = {0};
-	struct rbac_dir *dir;
-	int rc = parse_refresh_args(ctl, argc, argv, &ro);
-
-	if (rc != EXIT_OK)
-		return rc < 0 ? EXIT_OK : rc;
-	rc = load_config(ctl);
-	if (rc != EXIT_OK)
-		return rc;
-	if (geteuid() != 0)
-		rbac_log(&ctl->lg, LOG_WARNING,
-			 "not running as root: libnss_rbac refuses a "
-			 "snapshot that is not owned by root");
-	dir = rbac_dir_new(&ctl->cfg, &ctl->lg);
-	if (dir == NULL) {
-		say_error("out of memory");
-		return EXIT_NO;
-	}
-	rbac_facts_init(&d);
-	rc = read_directory(ctl, dir, &d);
-	if (rc == EXIT_OK)
-		rc = write_snapshot(ctl, &ro, &d);
-	rbac_dir_free(dir);
-	rbac_facts_free(&d);
-	return rc;
 }
 
 /* ------------------------------------------------------------------ main */
 
-static const struct command *find_command(const char *name)
+static const struct ctl_command *find_command(const char *name)
 {
 	for (size_t i = 0; i < N_COMMANDS; i++) {
 		if (strcmp(commands[i].name, name) == 0)
@@ -360,7 +173,7 @@ static int parse_global_args(struct rbacctl *ctl, int argc, char **argv, int *rc
 		return -1;
 	}
 	if (optind >= argc) {
-		*rc = usage_error("no command given", NULL);
+		*rc = ctl_usage(ctl, "no command given");
 		return -1;
 	}
 	return optind;
@@ -369,7 +182,7 @@ static int parse_global_args(struct rbacctl *ctl, int argc, char **argv, int *rc
 int main(int argc, char **argv)
 {
 	struct rbacctl ctl = {.lg = {rbac_log_stderr, (void *)PROG, false}};
-	const struct command *cmd;
+	const struct ctl_command *cmd;
 	int rc, at;
 
 	at = parse_global_args(&ctl, argc, argv, &rc);
@@ -379,7 +192,8 @@ int main(int argc, char **argv)
 		ctl.config_path = rbac_config_default_path();
 	cmd = find_command(argv[at]);
 	if (cmd == NULL)
-		return usage_error("unknown command", argv[at]);
+		return ctl_usage(&ctl, "unknown command '%s'", argv[at]);
+	ctl.command = cmd;
 	rc = cmd->run(&ctl, argc - at, argv + at);
 	rbac_config_free(&ctl.cfg);
 	return rc;

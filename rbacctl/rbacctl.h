@@ -30,7 +30,22 @@ enum {
 	EXIT_UNAVAILABLE = 4, /* refresh: no configured server answered */
 };
 
+/* What ctl_parse_args() returns after --help: the command then exits
+ * EXIT_OK without doing anything else. */
+#define CTL_HELP_SHOWN (-1)
+
+struct rbacctl;
+
+/* One command: a function and a line of the command table (rbacctl.c). */
+struct ctl_command {
+	const char *name;
+	int (*run)(struct rbacctl *ctl, int argc, char **argv);
+	const char *args; /* the synopsis after the name, for both helps */
+	const char *summary;
+};
+
 struct rbacctl {
+	const struct ctl_command *command; /* the one running */
 	const char *config_path;
 	struct rbac_config cfg;
 	struct rbac_logger lg;
@@ -53,6 +68,32 @@ struct ctl_view {
 	time_t now;
 };
 
+/* ---- rbacctl.c: the options of a command ---- */
+
+/* An option of one command besides the shared ones. */
+struct ctl_option {
+	const char *name;   /* --NAME */
+	int letter;	    /* -L */
+	const char **value; /* takes a value, stored here ... */
+	bool *flag;	    /* ... or takes none and sets this */
+};
+
+/* What a command accepts, and what its arguments said. */
+struct ctl_args {
+	const struct ctl_option *options; /* its own, up to {NULL}; or NULL */
+	bool view;			  /* --json and --namespace NS, as every read command */
+	bool in_order;			  /* options stop at the first operand (refresh) */
+	const char *help;	    /* lines --help prints after the usage line, or NULL */
+	const char *namespace_name; /* out: --namespace, or NULL */
+	int operand;		    /* out: argv index of the first operand */
+};
+
+/* Parses a command's argv (argv[0] is its name) with getopt_long. --help
+ * prints "usage: rbacctl [-c CONF] NAME ARGS" from the command table and
+ * a->help, and returns CTL_HELP_SHOWN; an unknown option or a missing
+ * value returns EXIT_ERROR after getopt's message; else EXIT_OK. */
+int ctl_parse_args(struct rbacctl *ctl, int argc, char **argv, struct ctl_args *a);
+
 /* ---- view.c ---- */
 
 /* "rbacctl: <message>" on stderr, the message made safe for a terminal.
@@ -60,10 +101,6 @@ struct ctl_view {
  * directory layer's messages held back so far end the line. */
 void ctl_error(const struct rbacctl *ctl, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
-/* --help of a command: the usage line on stdout; returns CTL_HELP_SHOWN,
- * which the command turns into EXIT_OK without doing anything else. */
-#define CTL_HELP_SHOWN (-1)
-int ctl_help(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* A usage error: the message and a pointer to --help; returns EXIT_ERROR. */
 int ctl_usage(const struct rbacctl *ctl, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
@@ -143,6 +180,7 @@ void json_account(struct json *j, const char *key, const struct rbac_account *a,
 
 /* ---- the commands ---- */
 
+int cmd_refresh(struct rbacctl *ctl, int argc, char **argv);
 int cmd_check(struct rbacctl *ctl, int argc, char **argv);
 int cmd_roles(struct rbacctl *ctl, int argc, char **argv);
 int cmd_members(struct rbacctl *ctl, int argc, char **argv);

@@ -95,7 +95,8 @@ static void capture_end(struct capture *c, struct rbac_strlist *keep)
 
 /* ---------------------------------------------------------------- errors */
 
-static void vsay(const struct rbacctl *ctl, const char *fmt, va_list ap)
+/* word: "error: " or nothing, before the message. */
+static void vsay(const struct rbacctl *ctl, const char *word, const char *fmt, va_list ap)
 {
 	struct capture *c = capture_of(ctl);
 	char msg[4096], why[2048] = "";
@@ -106,8 +107,7 @@ static void vsay(const struct rbacctl *ctl, const char *fmt, va_list ap)
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	strncat(msg, why, sizeof(msg) - strlen(msg) - 1);
 	clean = text_clean(msg);
-	fprintf(stderr, "%s: %s%s\n", PROG, ctl->error_word != NULL ? ctl->error_word : "",
-		clean != NULL ? clean : msg);
+	fprintf(stderr, "%s: %s%s\n", PROG, word, clean != NULL ? clean : msg);
 	free(clean);
 }
 
@@ -116,18 +116,8 @@ void ctl_error(const struct rbacctl *ctl, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsay(ctl, fmt, ap);
+	vsay(ctl, ctl->error_word != NULL ? ctl->error_word : "", fmt, ap);
 	va_end(ap);
-}
-
-int ctl_help(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	return CTL_HELP_SHOWN;
 }
 
 int ctl_usage(const struct rbacctl *ctl, const char *fmt, ...)
@@ -135,7 +125,7 @@ int ctl_usage(const struct rbacctl *ctl, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsay(ctl, fmt, ap);
+	vsay(ctl, "", fmt, ap); /* a command line is not a failure to report */
 	va_end(ap);
 	fprintf(stderr, "Try '%s --help'.\n", PROG);
 	return EXIT_ERROR;

@@ -1,0 +1,219 @@
+/*
+ * cmd_refresh.c - rbacctl refresh: read the directory as pam_rbac reads it
+ * and write the local snapshot (groups.db for libnss_rbac, accounts.db for
+ * pam_rbac's offline and local decisions; DESIGN.md §8).
+ *
+ * It runs from a timer, so its exit codes tell its journal more than the
+ * read commands' do (rbacctl.h): 1 not written, 2 usage, 3 configuration,
+ * 4 directory unavailable. The configuration is read, and errors are said,
+ * as by every other command (ctl_config, ctl_error).
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "rbac_config.h"
+#include "rbac_facts.h"
+#include "rbac_ldap.h"
+#include "rbac_log.h"
+#include "rbac_snapshot_write.h"
+#include "rbacctl.h"
+
+struct refresh_opts {
+	const char *cache_dir;
+	bool quiet;
+};
+
+static int parse_refresh_args(struct rbacctl *ctl, int argc, char **argv,
+			      struct refresh_opts *o)
+{
+	const struct ctl_option options[] = {
+	    {"cache-dir", 'C', &o->cache_dir, NULL},
+	    {"quiet", 'q', NULL, &o->quiet},
+	    {"verbose", 'v', NULL, &ctl->lg.debug},
+	    {NULL, 0, NULL, NULL},
+	};
+	struct ctl_args a = {
+	    .options = options,
+	    .in_order = true,
+	    .help = "  --cache-dir DIR  where to write (default " RBAC_CACHE_DIR ")\n"
+		    "  --quiet          print nothing on success\n"
+		    "  --verbose        also say why users are members of nothing\n",
+	};
+	int rc;
+
+	o->cache_dir = RBAC_CACHE_DIR;
+	rc = ctl_parse_args(ctl, argc, argv, &a);
+	if (rc != EXIT_OK)
+		return rc;
+	if (a.operand != argc)
+		return ctl_usage(ctl, "refresh: unexpected argument '%s'", argv[a.operand]);
+	return EXIT_OK;
+}
+
+/* The exit code for a directory result, with the message an admin needs. */
+static int directory_failed(const struct rbacctl *ctl, enum rbac_dir_result r, const char *what,
+			    const char *name)
+{
+	char quoted[RBAC_LOG_QUOTE_BUFSZ];
+
+	rbac_log_quote(quoted, sizeof(quoted), name);
+	if (r == RBAC_DIR_UNAVAILABLE) {
+		ctl_error(ctl,
+			  "directory unavailable while reading %s \"%s\"; "
+			  "the previous snapshot is kept",
+			  what, quoted);
+		return EXIT_UNAVAILABLE;
+	}
+	if (r == RBAC_DIR_NOT_FOUND)
+		ctl_error(ctl,
+			  "%s \"%s\" not found in the directory; "
+			  "the previous snapshot is kept",
+			  what, quoted);
+	else
+		ctl_error(ctl,
+			  "cannot read %s \"%s\" from the directory; "
+			  "the previous snapshot is kept",
+			  what, quoted);
+	return EXIT_NO;
+}
+
+static void no_global_groups(void *ctx, const char *name)
+{
+	struct rbacctl *ctl = ctx;
+
+	rbac_log(&ctl->lg, LOG_WARNING,
+		 "global namespace \"%s\" not found; no global role groups", name);
+}
+
+/* What the snapshot is made of, read as pam_rbac and rbacctl check read it
+ * (rbac_facts_read): every role of both namespaces, every account. */
+static int read_directory(struct rbacctl *ctl, struct rbac_dir *dir, struct rbac_facts *d)
+{
+	struct rbac_facts_request rq = {
+	    .cfg = &ctl->cfg,
+	    .lg = &ctl->lg,
+	    .roles = RBAC_FACTS_ALL_ROLES,
+	    .all_accounts = true,
+	    .global_missing = no_global_groups,
+	    .ctx = ctl,
+	};
+
+	rbac_facts_read(d, &rq, dir);
+	if (d->outcome == RBAC_FACTS_ANSWERED)
+		return EXIT_OK;
+	if (d->failed == RBAC_FACTS_READ_GLOBAL)
+		return directory_failed(ctl, d->failed_result, "global namespace",
+					ctl->cfg.global_namespace);
+	if (d->failed == RBAC_FACTS_READ_ACCOUNTS)
+		return directory_failed(ctl, d->failed_result, "accounts under",
+					ctl->cfg.ldap.user_base);
+	return directory_failed(ctl, d->failed_result, "namespace", ctl->cfg.namespace_name);
+}
+
+static int write_image(const struct rbacctl *ctl, const char *dir, const char *name,
+		       mode_t mode, const struct rbac_snapshot_image *img)
+{
+	char err[RBAC_ERRLEN + 64];
+
+	if (rbac_snapshot_write_file(dir, name, mode, img->data, img->len, err, sizeof(err)) ==
+	    0)
+		return EXIT_OK;
+	ctl_error(ctl, "%s", err);
+	return EXIT_NO;
+}
+
+static int ensure_cache_dir(const struct rbacctl *ctl, const char *dir)
+{
+	if (mkdir(dir, 0755) == 0 || errno == EEXIST)
+		return EXIT_OK;
+	ctl_error(ctl, "cannot create %s: %s", dir, strerror(errno));
+	return EXIT_NO;
+}
+
+static void fill_options(const struct rbacctl *ctl, const struct refresh_opts *ro,
+			 struct rbac_snapshot_options *o)
+{
+	char path[4096];
+
+	memset(o, 0, sizeof(*o));
+	o->group_format = ctl->cfg.nss.group_format;
+	o->global_group_format = ctl->cfg.nss.global_group_format;
+	o->gid_min = ctl->cfg.nss.gid_min;
+	o->gid_max = ctl->cfg.nss.gid_max;
+	o->expand_inherited = ctl->cfg.nss.expand_inherited;
+	o->stale_after = ctl->cfg.cache.stale_after;
+	o->now = time(NULL);
+	snprintf(path, sizeof(path), "%s/%s", ro->cache_dir, RBAC_SNAPSHOT_GROUPS_FILE);
+	o->generation = rbac_snapshot_previous_generation(path, RBAC_SNAPSHOT_GROUPS) + 1;
+}
+
+static int write_snapshot(struct rbacctl *ctl, const struct refresh_opts *ro,
+			  const struct rbac_facts *d)
+{
+	struct rbac_snapshot_model m = {&d->ns, d->has_global ? &d->global : NULL, d->accounts,
+					d->n_accounts};
+	struct rbac_snapshot_image groups = {0}, accounts = {0};
+	struct rbac_snapshot_options o;
+	const char *perms[RBAC_CONFIG_PAM_PERMISSIONS_MAX];
+	int rc = EXIT_NO;
+
+	fill_options(ctl, ro, &o);
+	o.permissions = perms;
+	o.n_permissions = rbac_config_pam_permission_values(&ctl->cfg, perms,
+							    RBAC_CONFIG_PAM_PERMISSIONS_MAX);
+	if (rbac_snapshot_build_groups(&m, &o, &ctl->lg, &groups) == 0 &&
+	    rbac_snapshot_build_accounts(&m, &o, &ctl->lg, &accounts) == 0 &&
+	    ensure_cache_dir(ctl, ro->cache_dir) == EXIT_OK &&
+	    write_image(ctl, ro->cache_dir, RBAC_SNAPSHOT_ACCOUNTS_FILE, 0600, &accounts) ==
+		EXIT_OK &&
+	    write_image(ctl, ro->cache_dir, RBAC_SNAPSHOT_GROUPS_FILE, 0644, &groups) ==
+		EXIT_OK)
+		rc = EXIT_OK;
+	if (rc == EXIT_OK && !ro->quiet)
+		printf("%s: wrote %s/%s (generation %llu): %zu groups, %zu roles skipped, "
+		       "%zu members, %zu memberships; %s: %zu accounts\n",
+		       PROG, ro->cache_dir, RBAC_SNAPSHOT_GROUPS_FILE,
+		       (unsigned long long)o.generation, groups.groups, groups.skipped_roles,
+		       groups.users, groups.memberships, RBAC_SNAPSHOT_ACCOUNTS_FILE,
+		       accounts.users);
+	rbac_snapshot_image_free(&groups);
+	rbac_snapshot_image_free(&accounts);
+	return rc;
+}
+
+int cmd_refresh(struct rbacctl *ctl, int argc, char **argv)
+{
+	struct rbac_facts d;
+	struct refresh_opts ro = {0};
+	struct rbac_dir *dir;
+	int rc = parse_refresh_args(ctl, argc, argv, &ro);
+
+	if (rc != EXIT_OK)
+		return rc == CTL_HELP_SHOWN ? EXIT_OK : rc;
+	/* Its lines end up in a journal beside its logger's "warning: " ones. */
+	ctl->error_word = "error: ";
+	if (ctl_config(ctl, NULL) != EXIT_OK)
+		return EXIT_CONFIG;
+	if (geteuid() != 0)
+		rbac_log(&ctl->lg, LOG_WARNING,
+			 "not running as root: libnss_rbac refuses a "
+			 "snapshot that is not owned by root");
+	dir = rbac_dir_new(&ctl->cfg, &ctl->lg);
+	if (dir == NULL) {
+		ctl_error(ctl, "out of memory");
+		return EXIT_NO;
+	}
+	rbac_facts_init(&d);
+	rc = read_directory(ctl, dir, &d);
+	if (rc == EXIT_OK)
+		rc = write_snapshot(ctl, &ro, &d);
+	rbac_dir_free(dir);
+	rbac_facts_free(&d);
+	return rc;
+}
