@@ -133,12 +133,15 @@ bool rbac_facts_screen(struct rbac_facts *f, const struct rbac_config *cfg, cons
 void rbac_facts_read(struct rbac_facts *f, const struct rbac_facts_request *rq,
 		     struct rbac_dir *dir);
 
-/* pam_rbac's offline mode (pam_rbac(8), OFFLINE): when no server answered
- * (DOWN) and pam.offline_max_age allows it, the snapshot at path answers
- * for user and permission instead, if it is of this host's namespace, not
- * too old, not dated after now, and records grants of permission. Every
- * refusal is logged at warning level and leaves the facts as they were
- * (still DOWN); an answer makes them ANSWERED from the SNAPSHOT. */
+/* pam_rbac's offline mode (pam_rbac(8), "Offline mode"): when no server
+ * answered (DOWN) and pam.offline_max_age allows it, the snapshot at path
+ * answers for rq->user and permission instead, if it is of this host's
+ * namespace, not too old, not dated after now, and records grants of
+ * permission. Every refusal is logged at warning level and leaves the
+ * outcome DOWN (a snapshot that was usable but records no grants of
+ * permission also drops what the directory had answered before failing);
+ * an answer makes the facts ANSWERED from the SNAPSHOT. Never for rbacctl,
+ * which reports the directory as it is. */
 void rbac_facts_offline(struct rbac_facts *f, const struct rbac_facts_request *rq,
 			const char *path, const char *permission);
 /* The same with the snapshot already open (the policy, for the tests);
@@ -147,7 +150,7 @@ void rbac_facts_offline_from(struct rbac_facts *f, const struct rbac_facts_reque
 			     const struct rbac_snapshot *snap, const char *path,
 			     const char *permission, time_t now);
 
-/* Whether the facts hold an account the user may be told about. */
+/* The account found (from either source), or NULL: none, two, or not read. */
 const struct rbac_account *rbac_facts_account(const struct rbac_facts *f);
 
 /* The input of rbac_decide() for one account among namespaces already
