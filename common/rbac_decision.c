@@ -149,6 +149,20 @@ static void namespace_grant(const struct rbac_namespace *ns, const char *uid, co
 	}
 }
 
+enum rbac_reason rbac_account_state(const struct rbac_account *a, time_t now,
+				    const char **invalid_attribute)
+{
+	enum rbac_reason r;
+
+	*invalid_attribute = NULL;
+	if (a == NULL || a->uid == NULL)
+		return RBAC_REASON_UNKNOWN_USER;
+	r = account_state_reason(a, invalid_attribute);
+	if (r != RBAC_REASON_GRANTED)
+		return r;
+	return validity_reason(a, now, invalid_attribute);
+}
+
 static enum rbac_reason decide_reason(const struct rbac_decision_input *in,
 				      struct rbac_decision *out)
 {
@@ -171,12 +185,7 @@ static enum rbac_reason decide_reason(const struct rbac_decision_input *in,
 		out->invalid_attribute = "uid";
 		return RBAC_REASON_INVALID_ENTRY;
 	}
-	if (in->account == NULL || in->account->uid == NULL)
-		return RBAC_REASON_UNKNOWN_USER;
-	r = account_state_reason(in->account, &out->invalid_attribute);
-	if (r != RBAC_REASON_GRANTED)
-		return r;
-	r = validity_reason(in->account, in->now, &out->invalid_attribute);
+	r = rbac_account_state(in->account, in->now, &out->invalid_attribute);
 	if (r != RBAC_REASON_GRANTED)
 		return r;
 	namespace_grant(in->ns, in->account->uid, in->permission, out);

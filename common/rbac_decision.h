@@ -68,6 +68,15 @@ struct rbac_decision {
 
 void rbac_decide(const struct rbac_decision_input *in, struct rbac_decision *out);
 
+/* Rules 5-11 of the table for one account at now, the part of the decision
+ * that needs no role: GRANTED for an account that may hold roles now, else
+ * the reason (unknown_user for NULL, deleted, disabled, suspended, locked,
+ * not_yet_valid, expired, or invalid_entry with *invalid_attribute set;
+ * NULL otherwise). rbac_decide() asks it before it looks at any role;
+ * rbacctl shows it as the account's state. */
+enum rbac_reason rbac_account_state(const struct rbac_account *account, time_t now,
+				    const char **invalid_attribute);
+
 /* Rules 5-9 of the table for one account, plus the readability of its
  * validity window, without comparing the window to any time: GRANTED when
  * only rules 10-11 (the window) remain to be checked, else the reason the

@@ -267,7 +267,7 @@ static bool role_has_active_holder(const struct lint *l, const struct rbac_role 
 		const struct rbac_account *a = view_account(&l->v, r->members.v[i], &count);
 
 		if (a != NULL && count == 1 &&
-		    account_state_now(a, l->v.now, &attr) == RBAC_REASON_GRANTED)
+		    rbac_account_state(a, l->v.now, &attr) == RBAC_REASON_GRANTED)
 			return true;
 	}
 	return false;

@@ -135,7 +135,7 @@ static const char *state_of(const struct ctl_view *v, const struct rbac_account 
 	view_account(v, a->uid, &count);
 	if (count > 1)
 		return rbac_reason_name(RBAC_REASON_INVALID_ENTRY);
-	return account_state_word(account_state_now(a, v->now, &attr));
+	return account_state_word(rbac_account_state(a, v->now, &attr));
 }
 
 /* The roles whose memberUid holds uid, as "ns/role" joined by ';'. */
@@ -318,7 +318,7 @@ static void report_inactive(const struct ctl_view *v, struct report *rp)
 	for (size_t i = 0; i < v->n_accounts; i++) {
 		const struct rbac_account *a = &v->accounts[i];
 		const char *attr = NULL;
-		enum rbac_reason r = account_state_now(a, v->now, &attr);
+		enum rbac_reason r = rbac_account_state(a, v->now, &attr);
 		const char *row[7];
 		size_t count;
 

@@ -86,7 +86,7 @@ static const char *state_text(const struct rbac_account *a, size_t count, time_t
 		snprintf(buf, bufsz, "invalid_entry (%zu entries claim this uid)", count);
 		return buf;
 	}
-	r = account_state_now(a, now, &attr);
+	r = rbac_account_state(a, now, &attr);
 	if (attr != NULL)
 		snprintf(buf, bufsz, "%s (%s)", account_state_word(r), attr);
 	else
@@ -364,7 +364,7 @@ static int members_json(const struct rbacctl *ctl, const struct ctl_view *v,
 			json_string(&j, "state", "invalid_entry");
 		else
 			json_string(&j, "state",
-				    account_state_word(account_state_now(a, v->now, &attr)));
+				    account_state_word(rbac_account_state(a, v->now, &attr)));
 		json_end(&j);
 	}
 	json_end(&j);

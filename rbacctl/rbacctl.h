@@ -133,13 +133,8 @@ void ctl_view_free(struct ctl_view *v);
 const struct rbac_account *view_account(const struct ctl_view *v, const char *uid,
 					size_t *count);
 
-/* The account's standing now, by rules 5-11 of the one decision table:
- * GRANTED for an account that may hold roles now, else its reason
- * (deleted, disabled, suspended, locked, not_yet_valid, expired,
- * invalid_entry with *attribute set). */
-enum rbac_reason account_state_now(const struct rbac_account *a, time_t now,
-				   const char **attribute);
-/* The word for it: "active", or the reason keyword. */
+/* The word for an account's state now (rbac_account_state): "active", or
+ * the reason keyword. */
 const char *account_state_word(enum rbac_reason r);
 
 /* "ns/role", as rbacctl names roles everywhere. buf holds 2 * 256 bytes. */

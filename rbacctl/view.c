@@ -5,7 +5,7 @@
  * administrator" rule).
  *
  * The rules themselves stay in common/: an account's state comes from
- * rbac_decide(), grants from rbac_role_grants().
+ * rbac_account_state(), grants from rbac_role_grants().
  */
 #include "config.h"
 
@@ -329,25 +329,6 @@ const struct rbac_account *view_account(const struct ctl_view *v, const char *ui
 /* rbac_decide() over an empty namespace stops at rule 12 (no_roles) for
  * an account that passes rules 5-11, so the one decision table also
  * answers "is this account active now?". */
-enum rbac_reason account_state_now(const struct rbac_account *a, time_t now,
-				   const char **attribute)
-{
-	struct rbac_namespace empty;
-	struct rbac_decision_input in;
-	struct rbac_decision d;
-
-	rbac_namespace_init(&empty);
-	empty.resolved = true;
-	memset(&in, 0, sizeof(in));
-	in.ns = &empty;
-	in.account = a;
-	in.permission = "";
-	in.now = now;
-	rbac_decide(&in, &d);
-	*attribute = d.invalid_attribute;
-	return d.reason == RBAC_REASON_NO_ROLES ? RBAC_REASON_GRANTED : d.reason;
-}
-
 const char *account_state_word(enum rbac_reason r)
 {
 	return r == RBAC_REASON_GRANTED ? "active" : rbac_reason_name(r);
@@ -489,7 +470,7 @@ void json_account(struct json *j, const char *key, const struct rbac_account *a,
 	json_object(j, key);
 	json_string(j, "uid", a->uid);
 	json_string(j, "dn", a->dn);
-	json_string(j, "state", account_state_word(account_state_now(a, now, &attr)));
+	json_string(j, "state", account_state_word(rbac_account_state(a, now, &attr)));
 	json_string(j, "status", rbac_status_name(a->status));
 	json_string(j, "status_raw", a->status_raw);
 	json_string(j, "status_reason", a->status_reason);

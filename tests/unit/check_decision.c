@@ -171,6 +171,51 @@ START_TEST(test_row)
 }
 END_TEST
 
+/* The rows from here on reach the account (rules 1-4 are about the host). */
+#define FIRST_ACCOUNT_ROW 4
+
+/* An account's state now is the decision's rules 5-11: for every row that
+ * reaches the account, the row's reason when it is one of those rules,
+ * else active (granted); the same unreadable attribute as the decision. */
+START_TEST(test_account_state_row)
+{
+	const struct row *r = &rows[_i];
+	enum rbac_reason want = r->reason, got;
+	const char *attr = "unset";
+	struct rbac_account a;
+
+	ck_assert_msg(!r->exempt && !r->config_error && !r->unavailable && !r->no_ns,
+		      "%s: FIRST_ACCOUNT_ROW is out of step with the table", r->name);
+	if (want == RBAC_REASON_NO_ROLES || want == RBAC_REASON_NO_PERMISSION)
+		want = RBAC_REASON_GRANTED;
+	account(&a, r->uid, r->status, r->from, r->until, r->locked);
+	got = rbac_account_state(r->no_account ? NULL : &a, NOW, &attr);
+	ck_assert_msg(got == want, "%s: got %s, want %s", r->name, rbac_reason_name(got),
+		      rbac_reason_name(want));
+	if (got == RBAC_REASON_INVALID_ENTRY)
+		ck_assert_ptr_nonnull(attr);
+	else
+		ck_assert_ptr_null(attr);
+	rbac_account_free(&a);
+}
+END_TEST
+
+START_TEST(test_account_state_attribute)
+{
+	struct rbac_account a;
+	const char *attr = NULL;
+
+	account(&a, "alice", NULL, "soon", NULL, false);
+	ck_assert_int_eq(rbac_account_state(&a, NOW, &attr), RBAC_REASON_INVALID_ENTRY);
+	ck_assert_str_eq(attr, "rbacValidFrom");
+	rbac_account_free(&a);
+	account(&a, "alice", "enabled", NULL, NULL, false);
+	ck_assert_int_eq(rbac_account_state(&a, NOW, &attr), RBAC_REASON_INVALID_ENTRY);
+	ck_assert_str_eq(attr, "rbacAccountStatus");
+	rbac_account_free(&a);
+}
+END_TEST
+
 static void decide_for(const char *uid, const char *perm, struct rbac_account *a,
 		       struct rbac_decision *d)
 {
@@ -400,6 +445,9 @@ static Suite *decision_suite(void)
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_loop_test(tc, test_row, 0, sizeof(rows) / sizeof(rows[0]));
+	tcase_add_loop_test(tc, test_account_state_row, FIRST_ACCOUNT_ROW,
+			    sizeof(rows) / sizeof(rows[0]));
+	tcase_add_test(tc, test_account_state_attribute);
 	tcase_add_test(tc, test_grant_explains_itself);
 	tcase_add_test(tc, test_no_global_namespace);
 	tcase_add_test(tc, test_invalid_attribute_named);
