@@ -1,23 +1,8 @@
-# nss_rbac/: included from the top-level Makefile.am (owned by the nss_rbac work)
-
-
-# ---- unit tests of the snapshot
-check_PROGRAMS += tests/unit/check_snapshot
-tests_unit_check_snapshot_SOURCES = tests/unit/check_snapshot.c \
-	tests/unit/snapshot_fixture.c tests/unit/snapshot_fixture.h \
-	tests/unit/fixture.c tests/unit/fixture.h
-tests_unit_check_snapshot_CFLAGS = $(UNIT_CFLAGS)
-tests_unit_check_snapshot_LDADD = $(UNIT_LDADD)
-TESTS += tests/unit/check_snapshot
-
-# ---- unit tests of the reader after the parse (issue #10)
-check_PROGRAMS += tests/unit/check_snapshot_use
-tests_unit_check_snapshot_use_SOURCES = tests/unit/check_snapshot_use.c \
-	tests/unit/snapshot_fixture.c tests/unit/snapshot_fixture.h \
-	tests/unit/fixture.c tests/unit/fixture.h
-tests_unit_check_snapshot_use_CFLAGS = $(UNIT_CFLAGS)
-tests_unit_check_snapshot_use_LDADD = $(UNIT_LDADD)
-TESTS += tests/unit/check_snapshot_use
+# nss_rbac/: libnss_rbac.so.2, its man page and the tests of its NSS
+# contract. Included from the top-level Makefile.am. Elsewhere: the unit
+# tests of the snapshot reader (tests/unit/local.mk), its fuzz targets
+# (tests/fuzz/local.mk), `make check-nss-tsan` (tests/integration/local.mk),
+# the refresh timer's units (etc/local.mk).
 
 # ---- libnss_rbac.so.2 (DESIGN §7)
 #
@@ -82,68 +67,10 @@ NSS_INTEGRATION_TESTS = tests/integration/nss.test tests/integration/nss_large.t
 TESTS += $(NSS_INTEGRATION_TESTS)
 EXTRA_DIST += $(NSS_INTEGRATION_TESTS) tests/integration/nss-harness.sh
 
-# ---- the refresh timer (DESIGN §8): systemd units and a cron alternative.
-# Installed to $(systemdsystemunitdir), by default $(prefix)/lib/systemd/system
-# (Debian with --prefix=/usr: /usr/lib/systemd/system); override with
-# `make install systemdsystemunitdir=DIR`. The cron file is an example only
-# (etc/cron.d/rbac-refresh), not installed, so the two never both run.
-systemdsystemunitdir = $(prefix)/lib/systemd/system
-nodist_systemdsystemunit_DATA = etc/systemd/rbac-refresh.service
-dist_systemdsystemunit_DATA = etc/systemd/rbac-refresh.timer
-EXTRA_DIST += etc/systemd/rbac-refresh.service.in etc/cron.d/rbac-refresh
-DISTCLEANFILES = etc/systemd/rbac-refresh.service
-
-etc/systemd/rbac-refresh.service: $(srcdir)/etc/systemd/rbac-refresh.service.in Makefile
-	$(AM_V_GEN)$(MKDIR_P) etc/systemd && \
-	sed -e 's|@sbindir[@]|$(sbindir)|g' -e 's|@RBAC_CACHE_DIR[@]|$(RBAC_CACHE_DIR)|g' \
-		$(srcdir)/etc/systemd/rbac-refresh.service.in >$@.tmp && mv $@.tmp $@
-
 # ---- man page
 notrans_dist_man8_MANS = man/nss_rbac.8
-
-NSS_INTEGRATION_TESTS += tests/integration/refresh_units.test
 
 # ---- system test: the host's own getent, id and sudo in a mount namespace
 NSS_SYSTEM_TESTS = tests/system/nss_sudo.test
 TESTS += $(NSS_SYSTEM_TESTS)
 EXTRA_DIST += $(NSS_SYSTEM_TESTS)
-
-# ---- the fuzz targets, the snapshot reader's among them, are in
-# ---- tests/fuzz/local.mk (FUZZ_READER and FUZZ_WRITER too).
-clean-local: nss-rbac-clean-tsan
-.PHONY: nss-rbac-clean-tsan
-nss-rbac-clean-tsan:
-	rm -rf tests/tsan
-
-# ---- the NSS contract tests under ThreadSanitizer (not part of `make check`;
-# configure's --enable-sanitizers is ASan+UBSan, which cannot be combined
-# with TSan):   make check-nss-tsan [NSS_TSAN_LOAD_LOOKUPS=N]
-# Builds libnss_rbac.so.2, check_nss and nss-load with -fsanitize=thread
-# into tests/tsan/ and runs every case (16 threads while the snapshot is
-# replaced, fork while threads are inside the module), then the load test
-# through glibc: 64 threads x NSS_TSAN_LOAD_LOOKUPS calls (default 500; the
-# full 100000 takes hours under TSan) while the snapshot is replaced 100
-# times, and the 1,100-descriptor case. Needs root.
-NSS_TSAN_LOAD_LOOKUPS = 500
-NSS_TSAN_FLAGS = -g -O1 -fsanitize=thread -I. -I$(srcdir)/common -I$(srcdir)/tests/unit \
-	$(DEFS) $(AM_CPPFLAGS) $(WARN_CFLAGS)
-NSS_TSAN_CORE = $(FUZZ_READER) $(FUZZ_WRITER)
-.PHONY: check-nss-tsan
-check-nss-tsan: config.h
-	$(MKDIR_P) tests/tsan/nss_rbac/.libs
-	$(CC) $(NSS_TSAN_FLAGS) -fPIC -shared \
-		-Wl,--version-script=$(srcdir)/nss_rbac/nss_rbac.map -Wl,-z,defs \
-		-o tests/tsan/nss_rbac/.libs/libnss_rbac.so.2 $(srcdir)/nss_rbac/nss_rbac.c \
-		$(FUZZ_READER)
-	$(CC) $(NSS_TSAN_FLAGS) $(CHECK_CFLAGS) -o tests/tsan/check_nss \
-		$(srcdir)/tests/integration/check_nss.c $(srcdir)/tests/integration/big_snapshot.c \
-		$(srcdir)/tests/unit/snapshot_fixture.c \
-		$(srcdir)/tests/unit/fixture.c $(NSS_TSAN_CORE) $(CHECK_LIBS) -ldl -lpthread
-	abs_top_builddir=$(abs_top_builddir)/tests/tsan TSAN_OPTIONS=halt_on_error=1 \
-		tests/tsan/check_nss
-	$(CC) $(NSS_TSAN_FLAGS) -o tests/tsan/nss-load $(srcdir)/tests/integration/nss-load.c \
-		$(srcdir)/tests/integration/big_snapshot.c $(NSS_TSAN_CORE) -lpthread
-	LD_LIBRARY_PATH=tests/tsan/nss_rbac/.libs TSAN_OPTIONS=halt_on_error=1 \
-		tests/tsan/nss-load load 64 $(NSS_TSAN_LOAD_LOOKUPS) 100
-	LD_LIBRARY_PATH=tests/tsan/nss_rbac/.libs TSAN_OPTIONS=halt_on_error=1 \
-		tests/tsan/nss-load fds

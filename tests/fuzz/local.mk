@@ -57,7 +57,7 @@ FUZZ_SAN = -fsanitize=address,undefined -fno-sanitize-recover=undefined
 FUZZ_FLAGS = -g -O1 -fno-omit-frame-pointer $(FUZZ_SAN) -I. -I$(srcdir)/common \
 	-I$(srcdir)/tests/fuzz $(DEFS) $(WARN_CFLAGS) -Wno-string-concatenation
 # The snapshot reader alone, and the writer with the model (also used by
-# check-nss-tsan in nss_rbac/local.mk).
+# check-nss-tsan in tests/integration/local.mk).
 FUZZ_READER = $(srcdir)/common/rbac_snapshot.c $(srcdir)/common/rbac_file.c
 FUZZ_WRITER = $(srcdir)/common/rbac_snapshot_write.c $(srcdir)/common/rbac_names.c \
 	$(srcdir)/common/rbac_model.c \

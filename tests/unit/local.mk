@@ -72,3 +72,21 @@ tests_unit_check_facts_SOURCES = tests/unit/check_facts.c tests/unit/fixture.c t
 tests_unit_check_facts_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_check_facts_LDADD = common/librbacdir.la $(CHECK_LIBS)
 TESTS += tests/unit/check_facts
+
+# The snapshot: the reader's parse and lookups, the writer's image.
+check_PROGRAMS += tests/unit/check_snapshot
+tests_unit_check_snapshot_SOURCES = tests/unit/check_snapshot.c \
+	tests/unit/snapshot_fixture.c tests/unit/snapshot_fixture.h \
+	tests/unit/fixture.c tests/unit/fixture.h
+tests_unit_check_snapshot_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_check_snapshot_LDADD = $(UNIT_LDADD)
+TESTS += tests/unit/check_snapshot
+
+# The reader after the parse: records rewritten under a lookup (issue #10).
+check_PROGRAMS += tests/unit/check_snapshot_use
+tests_unit_check_snapshot_use_SOURCES = tests/unit/check_snapshot_use.c \
+	tests/unit/snapshot_fixture.c tests/unit/snapshot_fixture.h \
+	tests/unit/fixture.c tests/unit/fixture.h
+tests_unit_check_snapshot_use_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_check_snapshot_use_LDADD = $(UNIT_LDADD)
+TESTS += tests/unit/check_snapshot_use

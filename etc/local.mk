@@ -1,0 +1,28 @@
+# etc/: the files of etc/ that belong to no one module (pam_rbac/local.mk
+# ships etc/pam.d and etc/pam-configs). Included from the top-level
+# Makefile.am.
+
+dist_noinst_DATA += \
+	etc/schema/rbac.schema etc/schema/rbac.ldif \
+	etc/example/directory.ldif \
+	etc/rbac.conf.example
+
+# The refresh timer (DESIGN §8): systemd units and a cron alternative.
+# Installed to $(systemdsystemunitdir), by default $(prefix)/lib/systemd/system
+# (Debian with --prefix=/usr: /usr/lib/systemd/system); override with
+# `make install systemdsystemunitdir=DIR`. The cron file is an example only
+# (etc/cron.d/rbac-refresh), not installed, so the two never both run.
+systemdsystemunitdir = $(prefix)/lib/systemd/system
+nodist_systemdsystemunit_DATA = etc/systemd/rbac-refresh.service
+dist_systemdsystemunit_DATA = etc/systemd/rbac-refresh.timer
+EXTRA_DIST += etc/systemd/rbac-refresh.service.in etc/cron.d/rbac-refresh
+DISTCLEANFILES = etc/systemd/rbac-refresh.service
+
+etc/systemd/rbac-refresh.service: $(srcdir)/etc/systemd/rbac-refresh.service.in Makefile
+	$(AM_V_GEN)$(MKDIR_P) etc/systemd && \
+	sed -e 's|@sbindir[@]|$(sbindir)|g' -e 's|@RBAC_CACHE_DIR[@]|$(RBAC_CACHE_DIR)|g' \
+		$(srcdir)/etc/systemd/rbac-refresh.service.in >$@.tmp && mv $@.tmp $@
+
+# The units as shipped, and the cron example.
+TESTS += tests/integration/refresh_units.test
+EXTRA_DIST += tests/integration/refresh_units.test
