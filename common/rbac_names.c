@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "rbac_names.h"
@@ -193,4 +194,92 @@ uint32_t rbac_group_gid(const char *ns, const struct rbac_role *role, unsigned l
 	h = rbac_fnv1a64(h, "/", 1);
 	h = rbac_fnv1a64(h, role->name, strlen(role->name));
 	return (uint32_t)(gid_min + h % ((uint64_t)gid_max - gid_min + 1));
+}
+
+/* ------------------------------------------------------- the group plan */
+
+static int cmp_role_ptr(const void *a, const void *b)
+{
+	const struct rbac_role *x = *(const struct rbac_role *const *)a;
+	const struct rbac_role *y = *(const struct rbac_role *const *)b;
+
+	return strcmp(x->name, y->name);
+}
+
+/* The groups made so far with e's name or gid. */
+static void find_clashes(const struct rbac_group_plan *p, struct rbac_role_group *e)
+{
+	for (size_t i = 0; i < p->n; i++) {
+		const struct rbac_role_group *g = &p->v[i];
+
+		if (g->fate != RBAC_GROUP_MADE)
+			continue;
+		if (e->same_name == NULL && strcmp(g->name, e->name) == 0)
+			e->same_name = g;
+		if (e->same_gid == NULL && g->gid == e->gid)
+			e->same_gid = g;
+	}
+}
+
+static void plan_role(struct rbac_group_plan *p, const struct rbac_namespace *ns,
+		      const struct rbac_role *r, const char *fmt, unsigned long gid_min,
+		      unsigned long gid_max)
+{
+	struct rbac_role_group *e = &p->v[p->n];
+
+	memset(e, 0, sizeof(*e));
+	e->ns = ns;
+	e->role = r;
+	e->gid = rbac_group_gid(ns->name, r, gid_min, gid_max);
+	if (!rbac_role_group_name(fmt, ns->name, r->name, e->name, sizeof(e->name))) {
+		e->fate = RBAC_GROUP_INVALID_NAME;
+	} else {
+		find_clashes(p, e);
+		e->fate = e->same_name != NULL	? RBAC_GROUP_NAME_TAKEN
+			  : e->same_gid != NULL ? RBAC_GROUP_GID_TAKEN
+						: RBAC_GROUP_MADE;
+	}
+	p->n++;
+}
+
+static int plan_namespace(struct rbac_group_plan *p, const struct rbac_namespace *ns,
+			  const char *fmt, unsigned long gid_min, unsigned long gid_max)
+{
+	const struct rbac_role **sorted;
+
+	if (ns == NULL)
+		return 0;
+	sorted = calloc(ns->n_roles + 1, sizeof(*sorted));
+	if (sorted == NULL)
+		return -1;
+	for (size_t i = 0; i < ns->n_roles; i++)
+		sorted[i] = &ns->roles[i];
+	qsort(sorted, ns->n_roles, sizeof(*sorted), cmp_role_ptr);
+	for (size_t i = 0; i < ns->n_roles; i++)
+		plan_role(p, ns, sorted[i], fmt, gid_min, gid_max);
+	free(sorted);
+	return 0;
+}
+
+int rbac_group_plan(const struct rbac_namespace *ns, const char *fmt,
+		    const struct rbac_namespace *global, const char *global_fmt,
+		    unsigned long gid_min, unsigned long gid_max, struct rbac_group_plan *out)
+{
+	size_t total = (ns != NULL ? ns->n_roles : 0) + (global != NULL ? global->n_roles : 0);
+
+	out->n = 0;
+	out->v = calloc(total + 1, sizeof(*out->v));
+	if (out->v == NULL || plan_namespace(out, ns, fmt, gid_min, gid_max) != 0 ||
+	    plan_namespace(out, global, global_fmt, gid_min, gid_max) != 0) {
+		rbac_group_plan_free(out);
+		return -1;
+	}
+	return 0;
+}
+
+void rbac_group_plan_free(struct rbac_group_plan *plan)
+{
+	free(plan->v);
+	plan->v = NULL;
+	plan->n = 0;
 }

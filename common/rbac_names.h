@@ -82,4 +82,42 @@ bool rbac_role_group_name(const char *fmt, const char *ns, const char *role, cha
 uint32_t rbac_group_gid(const char *ns, const struct rbac_role *role, unsigned long gid_min,
 			unsigned long gid_max);
 
+/* Room for a formatted group name that may be too long to be valid. */
+#define RBAC_GROUP_NAME_BUFSZ (RBAC_GROUP_NAME_MAX * 8)
+
+/* What becomes of one role: a group, or why not. */
+enum rbac_group_fate {
+	RBAC_GROUP_MADE,
+	RBAC_GROUP_INVALID_NAME, /* the formatted name is not a valid group name */
+	RBAC_GROUP_NAME_TAKEN,	 /* an earlier role's group has that name */
+	RBAC_GROUP_GID_TAKEN,	 /* ... or (only) that gid */
+};
+
+struct rbac_role_group {
+	const struct rbac_namespace *ns;
+	const struct rbac_role *role;
+	char name[RBAC_GROUP_NAME_BUFSZ]; /* as formatted (valid when made) */
+	uint32_t gid;
+	enum rbac_group_fate fate;
+	/* The earlier groups with the same name and with the same gid, each
+	 * NULL when there is none; at least one is set when the role was
+	 * skipped for a clash. */
+	const struct rbac_role_group *same_name, *same_gid;
+};
+
+/* Which role of ns and global becomes which group (DESIGN.md §7): the roles
+ * of ns in name order (strcmp) under fmt, then those of global (NULL: none)
+ * under global_fmt; a role whose name is invalid, or whose name or gid an
+ * earlier group already has, is skipped. One entry a role, in that order.
+ * The snapshot writer builds groups.db from it and `rbacctl lint` reports
+ * it, so the two agree by construction. Returns 0, or -1 out of memory. */
+struct rbac_group_plan {
+	struct rbac_role_group *v;
+	size_t n;
+};
+int rbac_group_plan(const struct rbac_namespace *ns, const char *fmt,
+		    const struct rbac_namespace *global, const char *global_fmt,
+		    unsigned long gid_min, unsigned long gid_max, struct rbac_group_plan *out);
+void rbac_group_plan_free(struct rbac_group_plan *plan);
+
 #endif

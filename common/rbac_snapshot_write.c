@@ -246,73 +246,31 @@ struct group_builder {
 	size_t skipped;
 };
 
-static int cmp_role_name(const void *a, const void *b, void *ctx)
-{
-	const struct rbac_namespace *ns = ctx;
-
-	return strcmp(ns->roles[*(const size_t *)a].name, ns->roles[*(const size_t *)b].name);
-}
-
-/* The role indexes of ns in name order. */
-static size_t *roles_in_order(const struct rbac_namespace *ns)
-{
-	size_t *order = calloc(ns->n_roles + 1, sizeof(*order));
-
-	if (order == NULL)
-		return NULL;
-	for (size_t i = 0; i < ns->n_roles; i++)
-		order[i] = i;
-	qsort_r(order, ns->n_roles, sizeof(*order), cmp_role_name, (void *)ns);
-	return order;
-}
-
-static const struct wgroup *group_clash(const struct group_builder *b, const char *name,
-					uint32_t gid)
-{
-	for (size_t i = 0; i < b->n_groups; i++) {
-		if (strcmp(b->groups[i].name, name) == 0 || b->groups[i].gid == gid)
-			return &b->groups[i];
-	}
-	return NULL;
-}
-
-/* The group name of a role, or false (logged) when it cannot be one. */
-static bool role_group_name(struct group_builder *b, const struct rbac_namespace *ns,
-			    const struct rbac_role *r, const char *fmt, char *name)
+/* Why a role of the plan has no group. The clash named is the earlier of
+ * the two groups it may clash with, as the log has always said. */
+static void log_skipped(const struct rbac_logger *lg, const struct rbac_role_group *e)
 {
 	char dn[RBAC_LOG_QUOTE_BUFSZ], q[RBAC_LOG_QUOTE_BUFSZ];
-	char buf[RBAC_GROUP_NAME_MAX * 8];
+	const struct rbac_role_group *other = e->same_name;
 
-	if (rbac_role_group_name(fmt, ns->name, r->name, buf, sizeof(buf))) {
-		memcpy(name, buf, strlen(buf) + 1);
-		return true;
+	rbac_log_quote(dn, sizeof(dn), e->role->dn);
+	if (e->fate == RBAC_GROUP_INVALID_NAME) {
+		rbac_log(lg, LOG_WARNING,
+			 "%s: \"%s\" is not a valid group name (lowercase letters, "
+			 "digits, '_' and '-', at most %d characters); role skipped",
+			 dn, rbac_log_quote(q, sizeof(q), e->name), RBAC_GROUP_NAME_MAX);
+		return;
 	}
-	rbac_log(b->lg, LOG_WARNING,
-		 "%s: \"%s\" is not a valid group name (lowercase letters, "
-		 "digits, '_' and '-', at most %d characters); role skipped",
-		 rbac_log_quote(dn, sizeof(dn), r->dn), rbac_log_quote(q, sizeof(q), buf),
-		 RBAC_GROUP_NAME_MAX);
-	return false;
-}
-
-static bool role_clashes(struct group_builder *b, const struct rbac_role *r, const char *name,
-			 uint32_t gid)
-{
-	char dn[RBAC_LOG_QUOTE_BUFSZ];
-	const struct wgroup *other = group_clash(b, name, gid);
-
-	if (other == NULL)
-		return false;
-	if (strcmp(other->name, name) == 0)
-		rbac_log(b->lg, LOG_WARNING, "%s: group name %s is already taken; role skipped",
-			 rbac_log_quote(dn, sizeof(dn), r->dn), name);
+	if (other == NULL || (e->same_gid != NULL && e->same_gid < other))
+		other = e->same_gid;
+	if (strcmp(other->name, e->name) == 0)
+		rbac_log(lg, LOG_WARNING, "%s: group name %s is already taken; role skipped",
+			 dn, e->name);
 	else
-		rbac_log(b->lg, LOG_WARNING,
+		rbac_log(lg, LOG_WARNING,
 			 "%s: gid %lu of group %s is already taken by group "
 			 "%s; role skipped",
-			 rbac_log_quote(dn, sizeof(dn), r->dn), (unsigned long)gid, name,
-			 other->name);
-	return true;
+			 dn, (unsigned long)e->gid, e->name, other->name);
 }
 
 static int add_member(struct group_builder *b, struct wgroup *g, const char *uid, size_t *cap)
@@ -380,24 +338,22 @@ static struct wgroup *new_group(struct group_builder *b)
 	return &b->groups[b->n_groups];
 }
 
-static int add_role(struct group_builder *b, const struct rbac_namespace *ns,
-		    const struct rbac_role *r, const char *fmt, uint32_t flags)
+static int add_role(struct group_builder *b, const struct rbac_role_group *e, uint32_t flags)
 {
-	char name[RBAC_GROUP_NAME_MAX + 1];
-	uint32_t gid = rbac_group_gid(ns->name, r, b->o->gid_min, b->o->gid_max);
 	struct wgroup *g;
 
-	if (!role_group_name(b, ns, r, fmt, name) || role_clashes(b, r, name, gid)) {
+	if (e->fate != RBAC_GROUP_MADE) {
+		log_skipped(b->lg, e);
 		b->skipped++;
 		return 0;
 	}
 	g = new_group(b);
 	if (g == NULL)
 		return -1;
-	memcpy(g->name, name, sizeof(name));
-	g->gid = gid;
+	memcpy(g->name, e->name, strlen(e->name) + 1);
+	g->gid = e->gid;
 	g->flags = flags;
-	if (collect_members(b, ns, r, g) != 0) {
+	if (collect_members(b, e->ns, e->role, g) != 0) {
 		free(g->members);
 		return -1;
 	}
@@ -405,20 +361,20 @@ static int add_role(struct group_builder *b, const struct rbac_namespace *ns,
 	return 0;
 }
 
-static int add_namespace(struct group_builder *b, const struct rbac_namespace *ns,
-			 const char *fmt, uint32_t flags)
+/* Every role's group as rbac_group_plan() assigns them. */
+static int add_roles(struct group_builder *b, const struct rbac_snapshot_model *m)
 {
-	size_t *order;
+	const struct rbac_snapshot_options *o = b->o;
+	struct rbac_group_plan plan;
 	int rc = 0;
 
-	if (ns == NULL)
-		return 0;
-	order = roles_in_order(ns);
-	if (order == NULL)
+	if (rbac_group_plan(m->ns, o->group_format, m->global, o->global_group_format,
+			    o->gid_min, o->gid_max, &plan) != 0)
 		return -1;
-	for (size_t i = 0; i < ns->n_roles && rc == 0; i++)
-		rc = add_role(b, ns, &ns->roles[order[i]], fmt, flags);
-	free(order);
+	for (size_t i = 0; i < plan.n && rc == 0; i++)
+		rc = add_role(b, &plan.v[i],
+			      plan.v[i].ns == m->global ? RBAC_SNAPSHOT_GROUP_GLOBAL : 0);
+	rbac_group_plan_free(&plan);
 	return rc;
 }
 
@@ -769,9 +725,7 @@ int rbac_snapshot_build_groups(const struct rbac_snapshot_model *m,
 	if (account_table_init(&b.accounts, m, lg) != 0)
 		goto done;
 	b.mark = calloc(b.accounts.n + 1, sizeof(*b.mark));
-	if (b.mark == NULL || add_namespace(&b, m->ns, o->group_format, 0) != 0 ||
-	    add_namespace(&b, m->global, o->global_group_format, RBAC_SNAPSHOT_GROUP_GLOBAL) !=
-		0)
+	if (b.mark == NULL || add_roles(&b, m) != 0)
 		goto done;
 	rc = serialize_groups(&b, m, o, lg, out);
 	out->groups = b.n_groups;

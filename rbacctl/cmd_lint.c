@@ -157,103 +157,52 @@ static void lint_members(struct lint *l, const struct rbac_role *r)
 
 /* ---------------------------------------------------- groups (libnss_rbac) */
 
-/* A role's group as the snapshot writer makes it: the roles of the host
- * namespace in name order, then the global ones; the first to claim a
- * name or a gid keeps it (rbac_snapshot_write.h). */
-struct claim {
-	const struct rbac_role *role;
-	char name[256]; /* valid names are at most RBAC_GROUP_NAME_MAX */
-	unsigned long gid;
-};
-
-static int cmp_role_ptr(const void *a, const void *b)
+/* A role that gets no group, as the snapshot writer decides it. */
+static void lint_group(struct lint *l, const struct rbac_role_group *e, const char *fmt)
 {
-	const struct rbac_role *x = *(const struct rbac_role *const *)a;
-	const struct rbac_role *y = *(const struct rbac_role *const *)b;
+	const struct rbac_config *cfg = &l->ctl->cfg;
+	const struct rbac_role *r = e->role;
 
-	return strcmp(x->name, y->name);
-}
-
-static const struct claim *claimed(const struct claim *c, size_t n, const char *name,
-				   unsigned long gid, bool by_name)
-{
-	for (size_t i = 0; i < n; i++)
-		if (by_name ? strcmp(c[i].name, name) == 0 : c[i].gid == gid)
-			return &c[i];
-	return NULL;
-}
-
-static void lint_group(struct lint *l, const struct rbac_namespace *ns,
-		       const struct rbac_role *r, struct claim *c, size_t *n)
-{
-	const char *fmt =
-	    ns == &l->v.ns ? l->ctl->cfg.nss.group_format : l->ctl->cfg.nss.global_group_format;
-	const struct claim *other;
-	char name[256];
-	unsigned long gid;
-
-	if (role_group(l->ctl, &l->v, ns, r, name, sizeof(name), &gid) == NULL) {
+	if (e->fate == RBAC_GROUP_INVALID_NAME)
 		add_finding(
 		    l, "invalid_group_name", r->dn,
 		    "its group name \"%s\" (from \"%s\") is not a valid group name "
 		    "(1-%d characters: lowercase letters, digits, '_' and '-', starting "
 		    "with a letter or '_'), so libnss_rbac has no group for the role: "
 		    "rename the role",
-		    name, fmt, RBAC_GROUP_NAME_MAX);
-		return;
-	}
-	if ((other = claimed(c, *n, name, gid, true)) != NULL) {
+		    e->name, fmt, RBAC_GROUP_NAME_MAX);
+	else if (e->fate == RBAC_GROUP_NAME_TAKEN)
 		add_finding(l, "group_name_collision", r->dn,
 			    "its group name \"%s\" is already the group of %s, so libnss_rbac "
 			    "skips this role: rename one of them",
-			    name, other->role->dn);
-		return;
-	}
-	if ((other = claimed(c, *n, name, gid, false)) != NULL) {
+			    e->name, e->same_name->role->dn);
+	else if (e->fate == RBAC_GROUP_GID_TAKEN)
 		add_finding(
 		    l, "gid_collision", r->dn,
 		    "its gid %lu (%s) is already the gid of %s (group %s), so libnss_rbac "
 		    "skips this role: give one of them another gidNumber in %lu..%lu",
-		    gid, r->has_gid && gid == r->gid ? "gidNumber" : "hashed", other->role->dn,
-		    other->name, l->ctl->cfg.nss.gid_min, l->ctl->cfg.nss.gid_max);
-		return;
-	}
-	c[*n].role = r;
-	snprintf(c[*n].name, sizeof(c[*n].name), "%s", name);
-	c[(*n)++].gid = gid;
-}
-
-static void lint_groups_of(struct lint *l, const struct rbac_namespace *ns, struct claim *c,
-			   size_t *n)
-{
-	const struct rbac_role **sorted =
-	    calloc(ns->n_roles ? ns->n_roles : 1, sizeof(*sorted));
-
-	if (sorted == NULL) {
-		l->oom = true;
-		return;
-	}
-	for (size_t i = 0; i < ns->n_roles; i++)
-		sorted[i] = &ns->roles[i];
-	qsort(sorted, ns->n_roles, sizeof(*sorted), cmp_role_ptr);
-	for (size_t i = 0; i < ns->n_roles; i++)
-		lint_group(l, ns, sorted[i], c, n);
-	free(sorted);
+		    (unsigned long)e->gid,
+		    r->has_gid && e->gid == r->gid ? "gidNumber" : "hashed",
+		    e->same_gid->role->dn, e->same_gid->name, cfg->nss.gid_min,
+		    cfg->nss.gid_max);
 }
 
 static void lint_groups(struct lint *l)
 {
-	size_t total = l->v.ns.n_roles + (l->v.has_global ? l->v.global.n_roles : 0), n = 0;
-	struct claim *c = calloc(total ? total : 1, sizeof(*c));
+	const struct rbac_config *cfg = &l->ctl->cfg;
+	struct rbac_group_plan plan;
 
-	if (c == NULL) {
+	if (rbac_group_plan(&l->v.ns, cfg->nss.group_format,
+			    l->v.has_global ? &l->v.global : NULL, cfg->nss.global_group_format,
+			    cfg->nss.gid_min, cfg->nss.gid_max, &plan) != 0) {
 		l->oom = true;
 		return;
 	}
-	lint_groups_of(l, &l->v.ns, c, &n);
-	if (l->v.has_global)
-		lint_groups_of(l, &l->v.global, c, &n);
-	free(c);
+	for (size_t i = 0; i < plan.n; i++)
+		lint_group(l, &plan.v[i],
+			   plan.v[i].ns == &l->v.ns ? cfg->nss.group_format
+						    : cfg->nss.global_group_format);
+	rbac_group_plan_free(&plan);
 }
 
 /* ------------------------------------------------------ administrators */

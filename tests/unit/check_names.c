@@ -232,6 +232,70 @@ START_TEST(test_role_group_name)
 }
 END_TEST
 
+/* ------------------------------------------------------- the group plan */
+
+static struct rbac_role *role_with_gid(struct rbac_namespace *ns, const char *name,
+				       unsigned long gid)
+{
+	struct rbac_role *r = fx_role(ns, name, NULL, NULL, NULL, NULL);
+
+	r->has_gid = true;
+	r->gid = gid;
+	return r;
+}
+
+/* Roles in name order, the host's before the global ones; the first to
+ * claim a name or a gid keeps it, and a skipped role says which earlier
+ * groups it clashes with. */
+START_TEST(test_group_plan)
+{
+	struct rbac_namespace eng, glob;
+	struct rbac_group_plan p;
+	const struct rbac_role_group *v;
+
+	fx_namespace(&eng, "eng", NULL);
+	role_with_gid(&eng, "b", 900002);
+	role_with_gid(&eng, "a", 900001);
+	fx_role(&eng, "Ops", NULL, NULL, NULL, NULL);
+	role_with_gid(&eng, "c", 900001);
+	fx_namespace(&glob, "glob", NULL);
+	role_with_gid(&glob, "b", 900001); /* name of eng/b, gid of eng/a */
+	role_with_gid(&glob, "d", 900003);
+	ck_assert_int_eq(rbac_group_plan(&eng, "rbac-%r", &glob, "rbac-%r", 900000, 999999, &p),
+			 0);
+	ck_assert_uint_eq(p.n, 6);
+	v = p.v;
+	ck_assert_str_eq(v[0].role->name, "Ops");
+	ck_assert_int_eq(v[0].fate, RBAC_GROUP_INVALID_NAME);
+	ck_assert_str_eq(v[0].name, "rbac-Ops");
+	ck_assert_str_eq(v[1].name, "rbac-a");
+	ck_assert_int_eq(v[1].fate, RBAC_GROUP_MADE);
+	ck_assert_uint_eq(v[1].gid, 900001);
+	ck_assert_int_eq(v[2].fate, RBAC_GROUP_MADE);
+	ck_assert_str_eq(v[3].name, "rbac-c");
+	ck_assert_int_eq(v[3].fate, RBAC_GROUP_GID_TAKEN);
+	ck_assert_ptr_eq(v[3].same_gid, &v[1]);
+	ck_assert_ptr_null(v[3].same_name);
+	ck_assert_ptr_eq(v[4].ns, &glob);
+	ck_assert_int_eq(v[4].fate, RBAC_GROUP_NAME_TAKEN);
+	ck_assert_ptr_eq(v[4].same_name, &v[2]);
+	ck_assert_ptr_eq(v[4].same_gid, &v[1]);
+	ck_assert_int_eq(v[5].fate, RBAC_GROUP_MADE);
+	ck_assert_uint_eq(v[5].gid, 900003);
+	rbac_group_plan_free(&p);
+	ck_assert_ptr_null(p.v);
+	/* no global namespace, and the gid hashed when gidNumber is out of range */
+	ck_assert_int_eq(rbac_group_plan(&eng, "%n-%r", NULL, "x-%r", 5000, 5000, &p), 0);
+	ck_assert_uint_eq(p.n, 4);
+	ck_assert_str_eq(p.v[1].name, "eng-a");
+	ck_assert_uint_eq(p.v[1].gid, 5000);
+	ck_assert_int_eq(p.v[2].fate, RBAC_GROUP_GID_TAKEN);
+	rbac_group_plan_free(&p);
+	rbac_namespace_free(&eng);
+	rbac_namespace_free(&glob);
+}
+END_TEST
+
 static Suite *names_suite(void)
 {
 	Suite *s = suite_create("names");
@@ -254,6 +318,7 @@ static Suite *names_suite(void)
 			    sizeof(group_names) / sizeof(group_names[0]));
 	tcase_add_test(tg, test_group_name_format);
 	tcase_add_test(tg, test_role_group_name);
+	tcase_add_test(tg, test_group_plan);
 	suite_add_tcase(s, tg);
 	return s;
 }

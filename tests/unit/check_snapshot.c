@@ -430,6 +430,25 @@ START_TEST(test_name_collision_with_global)
 }
 END_TEST
 
+/* A role whose name and gid are both taken, by different groups: the log
+ * names the earlier of the two (rbac-admin comes before rbac-user). */
+START_TEST(test_name_and_gid_both_taken)
+{
+	struct rbac_role *r;
+
+	f.opts.global_group_format = "rbac-%r";
+	r = fx_role(&f.global, "user", "host.login", NULL, NULL, "heidi");
+	r->has_gid = true;
+	r->gid = 900010; /* rbac-admin's; the name is rbac-user's */
+	ck_assert_int_eq(fx_resolve(&f.global), 0);
+	build_and_parse(RBAC_SNAPSHOT_GROUPS);
+	ck_assert_uint_eq(img.skipped_roles, 1);
+	ck_assert_ptr_nonnull(strstr(fx_log, "cn=user,cn=global,ou=rbac,dc=example,dc=org: gid "
+					     "900010 of group rbac-user is already taken by "
+					     "group rbac-admin; role skipped"));
+}
+END_TEST
+
 START_TEST(test_format_with_namespace)
 {
 	f.opts.group_format = "%n_%r";
@@ -1501,6 +1520,7 @@ static Suite *snapshot_suite(void)
 	tcase_add_test(tg, test_gid_collision_skips_later_role);
 	tcase_add_test(tg, test_gid_collision_is_deterministic);
 	tcase_add_test(tg, test_name_collision_with_global);
+	tcase_add_test(tg, test_name_and_gid_both_taken);
 	tcase_add_test(tg, test_format_with_namespace);
 	tcase_add_test(tg, test_member_without_account);
 	tcase_add_test(tg, test_duplicate_uid_is_nobody);
