@@ -260,20 +260,14 @@ static int check_namespace_name(const char *s, char *msg, size_t msglen)
 
 static int check_format_escapes(const char *s, bool *has_role, char *msg, size_t msglen)
 {
-	for (; *s != '\0'; s++) {
-		if (*s != '%')
-			continue;
-		s++;
-		if (*s == 'r')
-			*has_role = true;
-		else if (*s == '\0')
-			return put_error(msg, msglen, "ends in a lone %%");
-		else if (*s != 'n' && *s != '%')
-			return put_error(
-			    msg, msglen,
-			    "unknown escape %%%c (only %%r, %%n and %%%% are allowed)", *s);
-	}
-	return 0;
+	const char *bad = rbac_group_format_bad_escape(s, has_role);
+
+	if (bad == NULL)
+		return 0;
+	if (*bad == '\0')
+		return put_error(msg, msglen, "ends in a lone %%");
+	return put_error(msg, msglen,
+			 "unknown escape %%%c (only %%r, %%n and %%%% are allowed)", *bad);
 }
 
 /* Every role becomes a group named after the format: one that can never

@@ -158,6 +158,20 @@ static int expand_percent(char c, const char *ns, const char *role, char *buf, s
 	}
 }
 
+const char *rbac_group_format_bad_escape(const char *fmt, bool *has_role)
+{
+	*has_role = false;
+	for (const char *p = fmt; *p != '\0'; p++) {
+		if (*p != '%')
+			continue;
+		p++;
+		if (*p != 'r' && *p != 'n' && *p != '%')
+			return p;
+		*has_role = *has_role || *p == 'r';
+	}
+	return NULL;
+}
+
 int rbac_group_name_format(const char *fmt, const char *ns, const char *role, char *buf,
 			   size_t bufsz)
 {

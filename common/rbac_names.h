@@ -66,6 +66,10 @@ bool rbac_permission_valid(const char *permission);
  * with [a-z_], continues with [a-z0-9_-] and may end in '$' (the rule of
  * shadow's groupadd without --badname, which Debian applies too). */
 bool rbac_group_name_valid(const char *name);
+/* The first escape of fmt that is not %r, %n or %%: a pointer to the
+ * character after its '%' (the terminating NUL for a lone '%' at the end),
+ * or NULL when there is none; *has_role tells whether fmt holds %r. */
+const char *rbac_group_format_bad_escape(const char *fmt, bool *has_role);
 /* Expands %r (role), %n (namespace) and %% in fmt. Returns 0, or -1 when
  * the result does not fit bufsz or fmt holds another % sequence. */
 int rbac_group_name_format(const char *fmt, const char *ns, const char *role, char *buf,

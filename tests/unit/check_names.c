@@ -214,6 +214,21 @@ START_TEST(test_group_name_format)
 }
 END_TEST
 
+START_TEST(test_group_format_escapes)
+{
+	bool role = true;
+
+	ck_assert_ptr_null(rbac_group_format_bad_escape("rbac-%r", &role));
+	ck_assert(role);
+	ck_assert_ptr_null(rbac_group_format_bad_escape("%n-%%r", &role));
+	ck_assert(!role); /* "%%r" is a '%' and an 'r' */
+	ck_assert_ptr_null(rbac_group_format_bad_escape("", &role));
+	ck_assert(!role);
+	ck_assert_str_eq(rbac_group_format_bad_escape("%r-%q-%x", &role), "q-%x");
+	ck_assert_str_eq(rbac_group_format_bad_escape("%r%", &role), "");
+}
+END_TEST
+
 /* The writer's and rbacctl's question: format, then validity. */
 START_TEST(test_role_group_name)
 {
@@ -317,6 +332,7 @@ static Suite *names_suite(void)
 	tcase_add_loop_test(tg, test_group_name_valid, 0,
 			    sizeof(group_names) / sizeof(group_names[0]));
 	tcase_add_test(tg, test_group_name_format);
+	tcase_add_test(tg, test_group_format_escapes);
 	tcase_add_test(tg, test_role_group_name);
 	tcase_add_test(tg, test_group_plan);
 	suite_add_tcase(s, tg);
