@@ -49,9 +49,21 @@ check() { # check WHAT EXPECTED ACTUAL
 }
 
 pam_harness_finish() {
+	if [[ -e ${RBAC_NS_TMP:-}/not-found ]]; then
+		fail "the script ran $(wc -l <"$RBAC_NS_TMP/not-found") command(s) that do not exist"
+	fi
 	echo
 	echo "$PAM_CHECKS checks, $PAM_FAILURES failed"
 	((PAM_FAILURES == 0))
+}
+
+# A mistyped helper (a check that was never made) fails the test instead of
+# printing an error and passing. bash runs this handler in a subshell, so it
+# leaves a line for pam_harness_finish.
+command_not_found_handle() {
+	echo "FAIL: $1: command not found" >&2
+	[[ -n ${RBAC_NS_TMP:-} ]] && echo "$1" >>"$RBAC_NS_TMP/not-found"
+	return 127
 }
 
 _pam_locate() {
