@@ -46,7 +46,7 @@
 	"its answers decide access (use ldaps:// or ldap.tls.starttls, or set "                \
 	"ldap.allow_insecure = true)"
 
-/* The example of DESIGN.md §5, comments kept, alignment squeezed to fit. */
+/* The values of etc/rbac.conf.example, comments kept, alignment squeezed. */
 static const char design_example[] =
     "ldap = {\n"
     "  uri = [ \"ldaps://ldap1.example.org\", \"ldaps://ldap2.example.org\" ];  # in order\n"
@@ -326,7 +326,7 @@ START_TEST(test_shipped_example)
 	text = slurp(path);
 	rbac_config_init(&cfg);
 	ck_assert_msg(load_text(text, &cfg, err, sizeof(err)) == 0, "%s", err);
-	/* the example shows the DESIGN.md values and mentions every key */
+	/* the example shows design_example's values and mentions every key */
 	assert_design_values(&cfg);
 	free(text);
 	rbac_config_free(&cfg);
