@@ -1,5 +1,5 @@
 /*
- * check_decision.c - the decision table of DESIGN §4, row by row, in order,
+ * check_decision.c - the decision table of pam_rbac(8), row by row, in order,
  * with the PAM code of each reason, and the messages the user is shown.
  */
 #include "config.h"
