@@ -1,5 +1,5 @@
 /*
- * check_model.c - permission matching and effective permissions (DESIGN §4):
+ * check_model.c - permission matching and effective permissions (README.md):
  * inheritance, restrictions (not passed down), master list, cycles and
  * missing roles.
  */
