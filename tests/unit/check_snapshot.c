@@ -1,5 +1,5 @@
 /*
- * check_snapshot.c - the snapshot (DESIGN §7, §8): gids, members, the image a reader sees,
+ * check_snapshot.c - the snapshot (nss_rbac(8)): gids, members, the image a reader sees,
  * accounts.db, and a reader that refuses every kind of damaged or tampered image.
  */
 #include "config.h"
