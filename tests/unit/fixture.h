@@ -16,7 +16,7 @@ struct rbac_role *fx_role(struct rbac_namespace *ns, const char *name, const cha
 /* Resolves ns, logging into the capture below; returns the error count. */
 int fx_resolve(struct rbac_namespace *ns);
 
-/* The example chain of DESIGN §2 in namespace "eng":
+/* The example chain of README.md ("The directory") in namespace "eng":
  * user < manager < admin < super-admin, deployer = admin + app.restart -
  * host.sudo/host.su, contractor; master list as in etc/example. */
 void fx_example_eng(struct rbac_namespace *ns);
