@@ -156,7 +156,7 @@ explain() {
   exit, as `id` or `getent` costs a login script.
 - pam_acct_mgmt (bench/pambench): a new PAM handle per call, as sshd makes
   for each login (pam_start_confdir, then only pam_acct_mgmt is timed).
-  pam_rbac asks the directory (DESIGN §8: the PAM module always does);
+  pam_rbac asks the directory (pam_rbac(8): every call does);
   pam_ldap asks nslcd, which asks the directory; pam_sss asks sssd_pam with
   access_provider = permit. "–" means that backend has no such module.
 - Backends, each in its own mount namespace with its own nsswitch.conf:
