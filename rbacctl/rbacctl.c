@@ -60,9 +60,9 @@ static void usage(FILE *out)
 
 /* ------------------------------------------------------- a command's options */
 
-/* A command's own options at most; the tables below leave room for the
- * shared ones. The command table is fixed, so a longer list is a bug that
- * the first --help of that command shows. */
+/* A command's own options at most (refresh has three); the tables below
+ * leave room for the shared ones. One beyond it would be refused as
+ * unknown, which that command's tests would show at once. */
 #define OPTIONS_MAX 8
 
 static void add_option(struct option *lo, char *so, size_t *n, size_t *at, const char *name,
