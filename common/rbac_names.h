@@ -109,7 +109,7 @@ struct rbac_role_group {
 	const struct rbac_role_group *same_name, *same_gid;
 };
 
-/* Which role of ns and global becomes which group (DESIGN.md §7): the roles
+/* Which role of ns and global becomes which group (nss_rbac(8), GROUPS): the roles
  * of ns in name order (strcmp) under fmt, then those of global (NULL: none)
  * under global_fmt; a role whose name is invalid, or whose name or gid an
  * earlier group already has, is skipped. One entry a role, in that order.

@@ -1,7 +1,7 @@
 /*
  * cmd_refresh.c - rbacctl refresh: read the directory as pam_rbac reads it
  * and write the local snapshot (groups.db for libnss_rbac, accounts.db for
- * pam_rbac's offline and local decisions; DESIGN.md §8).
+ * pam_rbac's offline and local decisions; nss_rbac(8), RBACCTL REFRESH).
  *
  * It runs from a timer, so its exit codes tell its journal more than the
  * read commands' do (rbacctl.h): 1 not written, 2 usage, 3 configuration,
