@@ -32,7 +32,7 @@ common_librbacdir_la_SOURCES = \
 	common/rbac_conn.c common/rbac_conn.h \
 	common/rbac_ldap.c common/rbac_ldap.h \
 	common/rbac_entry.c common/rbac_entry.h \
-	common/rbac_watchdog.c common/rbac_watchdog.h \
+	common/rbac_deadline.c common/rbac_deadline.h \
 	common/rbac_facts.c common/rbac_facts.h
 common_librbacdir_la_CFLAGS = $(AM_CFLAGS) $(LIBCONFIG_CFLAGS)
 common_librbacdir_la_LIBADD = common/librbaccore.la $(LIBCONFIG_LIBS) $(LDAP_LIBS)

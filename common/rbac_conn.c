@@ -5,7 +5,7 @@
  * walking ldap.uri in order, kept between calls, reopened after a fork and
  * after the server dropped it. This file keeps libldap away from ldap.conf
  * and the environment, checks URIs, sets TLS and the bind password, bounds
- * every step by ldap.timeout (with the watchdog) and runs an operation with
+ * every step by ldap.timeout (rbac_deadline.c) and runs an operation with
  * failover across URIs; what the operations ask and how the answers become
  * the model is rbac_ldap.c's, which reaches this file through rbac_conn.h.
  *
@@ -31,9 +31,9 @@
 #include <ldap.h>
 
 #include "rbac_conn.h"
+#include "rbac_deadline.h"
 #include "rbac_file.h"
 #include "rbac_ldap.h"
-#include "rbac_watchdog.h"
 
 /* libldap with GnuTLS trusts nothing unless told: Debian ships the bundle
  * through TLS_CACERT in ldap.conf, which we do not read (see below). */
@@ -58,10 +58,10 @@ struct rbac_dir {
 	char *key;
 	struct rbac_file_id pw_id;
 	double released_at; /* monotonic seconds */
-	/* One call's time (dir_run): the watchdog cuts the socket of the URI
-	 * being tried at that URI's deadline, whatever libldap is blocked in;
-	 * libldap tells it the socket through conncb. */
-	struct rbac_watchdog wd;
+	/* One call's time (dir_run): every read and write on the socket of the
+	 * URI being tried fails at that URI's deadline, whatever libldap is
+	 * in; conncb puts the deadline on each socket libldap opens. */
+	struct rbac_deadline io;
 	struct ldap_conncb conncb;
 	double call_deadline; /* ldap.timeout x URIs from the call's start */
 	bool per_page;	      /* a bulk read: ldap.timeout per page */
@@ -363,11 +363,11 @@ static void log_unreachable(struct rbac_dir *dir, LDAP *ld, const char *uri, con
 		 ld != NULL && diagnostic(ld, d, sizeof(d))[0] != '\0' ? ": " : "", d);
 }
 
-/* The connection failed for lack of time: the watchdog cut it, or libldap
- * gave up waiting itself. */
+/* The connection failed for lack of time: a read or write met the
+ * deadline, or libldap gave up waiting itself. */
 static bool out_of_time(struct rbac_dir *dir, int rc)
 {
-	return rc == LDAP_TIMEOUT || rbac_watchdog_fired(&dir->wd);
+	return rc == LDAP_TIMEOUT || dir->io.passed;
 }
 
 /* StartTLS and bind on a fresh handle, within this URI's budget. */
@@ -476,7 +476,7 @@ static enum rbac_dir_result try_uri(struct rbac_dir *dir, const char *uri, const
 		unbind(ld);
 		return RBAC_DIR_ERROR;
 	}
-	rbac_watchdog_arm(&dir->wd, deadline);
+	rbac_deadline_arm(&dir->io, deadline);
 	res = open_session(dir, ld, uri, starttls, pw, pwlen, deadline);
 	if (res == RBAC_DIR_OK)
 		read_ahead(ld);
@@ -486,7 +486,6 @@ static enum rbac_dir_result try_uri(struct rbac_dir *dir, const char *uri, const
 		res = RBAC_DIR_ERROR;
 	}
 	if (res != RBAC_DIR_OK) {
-		rbac_watchdog_clear_fd(&dir->wd);
 		unbind(ld);
 		return res;
 	}
@@ -556,7 +555,6 @@ static void drop_connection(struct rbac_dir *dir)
 {
 	if (dir->ld == NULL)
 		return;
-	rbac_watchdog_clear_fd(&dir->wd);
 	if (dir->pid != getpid())
 		discard_inherited(dir);
 	else
@@ -662,36 +660,26 @@ static enum rbac_dir_result run_kept(struct rbac_dir *dir, rbac_dir_op op, void 
 				     bool *lost)
 {
 	double deadline = uri_deadline(dir);
-	int fd = -1;
 
-	rbac_watchdog_arm(&dir->wd, deadline);
-	if (ldap_get_option(dir->ld, LDAP_OPT_DESC, &fd) == LDAP_OPT_SUCCESS && fd >= 0)
-		rbac_watchdog_set_fd(&dir->wd, fd);
+	rbac_deadline_arm(&dir->io, deadline);
 	(void)budget_apply(dir->ld, deadline);
 	dir->timed_out = false;
 	return op(dir, arg, lost);
 }
 
-/* The time one call may take (ldap.timeout per configured URI) starts now,
- * with the watchdog that enforces it. */
+/* The time one call may take (ldap.timeout per configured URI) starts now;
+ * each URI's share is armed on its socket (try_uri, run_kept). */
 static void call_begin(struct rbac_dir *dir)
 {
-	int rc;
-
 	dir->call_deadline =
 	    monotonic_now() + dir->cfg->ldap.timeout * (double)dir->cfg->ldap.n_uri;
-	rc = rbac_watchdog_start(&dir->wd);
-	if (rc != 0)
-		rbac_log(dir->lg, LOG_WARNING,
-			 "no watchdog thread (%s): a server that stalls a TLS handshake "
-			 "can hold this call past ldap.timeout",
-			 strerror(rc));
 }
 
-/* No thread of ours outlives the call: the host may fork or exec next. */
+/* Outside a call the socket is left as libldap uses it: an unbind when the
+ * handle is freed or not reused is not cut short by a past deadline. */
 static void call_end(struct rbac_dir *dir)
 {
-	rbac_watchdog_stop(&dir->wd);
+	rbac_deadline_clear(&dir->io);
 }
 
 /* Runs op on a connection: the kept one if any, else the first URI that
@@ -746,30 +734,29 @@ enum rbac_dir_result rbac_dir_run(struct rbac_dir *dir, rbac_dir_op op, void *ar
  * Handle
  */
 
-/* libldap's word that it opened (or closed) a connection's socket: the
- * socket the watchdog must cut, or must forget before its number can be
- * reused. */
+/* libldap's word that it connected a socket, before it reads or writes
+ * anything there (a TLS handshake included): the deadline goes on it. A
+ * socket that cannot have one is not used. */
 static int conn_opened(LDAP *ld, Sockbuf *sb, LDAPURLDesc *srv, struct sockaddr *addr,
 		       struct ldap_conncb *ctx)
 {
 	struct rbac_dir *dir = ctx->lc_arg;
-	ber_socket_t fd = -1;
 
 	(void)ld;
 	(void)srv;
 	(void)addr;
-	if (ber_sockbuf_ctrl(sb, LBER_SB_OPT_GET_FD, &fd) == 1 && fd >= 0)
-		rbac_watchdog_set_fd(&dir->wd, fd);
-	return 0;
+	if (rbac_deadline_attach(sb, &dir->io) == 0)
+		return 0;
+	rbac_log(dir->lg, LOG_ERR, "out of memory for the connection's deadline");
+	return -1;
 }
 
+/* libldap calls it unconditionally; the deadline goes with the Sockbuf. */
 static void conn_closed(LDAP *ld, Sockbuf *sb, struct ldap_conncb *ctx)
 {
-	struct rbac_dir *dir = ctx->lc_arg;
-
 	(void)ld;
 	(void)sb;
-	rbac_watchdog_clear_fd(&dir->wd);
+	(void)ctx;
 }
 
 struct rbac_dir *rbac_dir_new(const struct rbac_config *cfg, const struct rbac_logger *lg)
@@ -778,10 +765,6 @@ struct rbac_dir *rbac_dir_new(const struct rbac_config *cfg, const struct rbac_l
 
 	if (dir == NULL)
 		return NULL;
-	if (rbac_watchdog_init(&dir->wd) != 0) {
-		free(dir);
-		return NULL;
-	}
 	dir->cfg = cfg;
 	dir->lg = lg;
 	dir->conncb.lc_add = conn_opened;
@@ -799,7 +782,6 @@ void rbac_dir_free(struct rbac_dir *dir)
 	sigpipe_block(&guard);
 	drop_connection(dir);
 	sigpipe_restore(&guard);
-	rbac_watchdog_destroy(&dir->wd);
 	free(dir->key);
 	free(dir);
 }
@@ -991,7 +973,7 @@ static void page_budget(struct rbac_dir *dir)
 	if (!dir->per_page)
 		return;
 	(void)set_timeouts(dir->ld, dir->cfg->ldap.timeout);
-	rbac_watchdog_arm(&dir->wd, monotonic_now() + dir->cfg->ldap.timeout);
+	rbac_deadline_arm(&dir->io, monotonic_now() + dir->cfg->ldap.timeout);
 }
 
 int rbac_dir_page_begin(struct rbac_dir *dir, struct berval *cookie, LDAPControl **ctrl)

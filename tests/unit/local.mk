@@ -40,11 +40,11 @@ tests_unit_check_escape_SOURCES = tests/unit/check_escape.c tests/unit/fixture.c
 tests_unit_check_escape_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_check_escape_LDADD = common/librbacdir.la $(CHECK_LIBS)
 
-check_PROGRAMS += tests/unit/check_watchdog
-tests_unit_check_watchdog_SOURCES = tests/unit/check_watchdog.c tests/unit/fixture.c tests/unit/fixture.h
-tests_unit_check_watchdog_CFLAGS = $(UNIT_CFLAGS)
-tests_unit_check_watchdog_LDADD = common/librbacdir.la $(CHECK_LIBS)
-TESTS += tests/unit/check_watchdog
+check_PROGRAMS += tests/unit/check_deadline
+tests_unit_check_deadline_SOURCES = tests/unit/check_deadline.c tests/unit/fixture.c tests/unit/fixture.h
+tests_unit_check_deadline_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_check_deadline_LDADD = common/librbacdir.la $(CHECK_LIBS)
+TESTS += tests/unit/check_deadline
 
 check_PROGRAMS += tests/unit/check_entry
 tests_unit_check_entry_SOURCES = tests/unit/check_entry.c tests/unit/fixture.c tests/unit/fixture.h
