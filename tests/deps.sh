@@ -10,7 +10,8 @@ RBAC_DEPS=(build-essential autoconf automake libtool pkg-config
 	slapd ldap-utils valgrind
 	openssh-server openssh-client sudo
 	clang clang-format libclang-rt-14-dev systemd jq
-	hyperfine time openssl ca-certificates)
+	hyperfine time openssl ca-certificates
+	strace) # tests/integration/pam-threads.test
 
 rbac_install_deps() {
 	local sudo=

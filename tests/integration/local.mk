@@ -23,6 +23,9 @@ tests_integration_fault_server_SOURCES = tests/integration/fault-server.c
 tests_integration_fault_server_LDADD = -lgnutls
 TESTS += tests/integration/fault.test
 EXTRA_DIST += tests/integration/fault.test
+# pam-threads.test: no thread per decision (strace counts clone/fork).
+TESTS += tests/integration/pam-threads.test
+EXTRA_DIST += tests/integration/pam-threads.test
 
 # two slapd nodes in multi-provider replication, killed and stopped under
 # PAM decisions and refreshes (root; about 35 s, and 20 s over ldaps)
