@@ -43,7 +43,9 @@ EXTRA_DIST += tests/integration/referral.test
 # replaced, fork while threads are inside the module), then the load test
 # through glibc: 64 threads x NSS_TSAN_LOAD_LOOKUPS calls (default 500; the
 # full 100000 takes hours under TSan) while the snapshot is replaced 100
-# times, and the 1,100-descriptor case. Needs root.
+# times, and the 1,100-descriptor case. Needs root. Check's timeout is
+# make check's (AM_TESTS_ENVIRONMENT): its default, 4 s, is shorter than
+# test_window_ends_while_running, which waits out a 4 s window.
 NSS_TSAN_LOAD_LOOKUPS = 500
 NSS_TSAN_FLAGS = -g -O1 -fsanitize=thread -I. -I$(srcdir)/common -I$(srcdir)/tests/unit \
 	$(DEFS) $(AM_CPPFLAGS) $(WARN_CFLAGS)
@@ -62,7 +64,7 @@ check-nss-tsan: config.h
 		$(srcdir)/tests/unit/snapshot_fixture.c \
 		$(srcdir)/tests/unit/fixture.c $(NSS_TSAN_CORE) $(CHECK_LIBS) -ldl -lpthread
 	abs_top_builddir=$(abs_top_builddir)/tests/tsan TSAN_OPTIONS=halt_on_error=1 \
-		tests/tsan/check_nss
+		CK_DEFAULT_TIMEOUT=30 tests/tsan/check_nss
 	$(CC) $(NSS_TSAN_FLAGS) -o tests/tsan/nss-load $(srcdir)/tests/integration/nss-load.c \
 		$(srcdir)/tests/integration/big_snapshot.c $(NSS_TSAN_CORE) -lpthread
 	LD_LIBRARY_PATH=tests/tsan/nss_rbac/.libs TSAN_OPTIONS=halt_on_error=1 \
