@@ -290,16 +290,20 @@ static void group_clear(struct rbac_snapshot_group *g, uint32_t i)
 /* Group record i, each field read once into g and checked against the
  * sections (whose bounds s keeps) before anything follows it. The parse
  * made the same checks, but a file rewritten in place changes under the
- * processes that map it, so this check is the one a lookup relies on. */
+ * processes that map it, so this check is the one a lookup relies on.
+ * A record that passes writes every field of g, so g is cleared only for
+ * one that fails (an enumeration reads every group, a search a dozen). */
 static bool read_group(const struct rbac_snapshot *s, uint32_t i, struct rbac_snapshot_group *g)
 {
 	const unsigned char *r;
 	uint32_t name_off, packed_off;
 
-	group_clear(g, i);
-	if (s->kind != RBAC_SNAPSHOT_GROUPS || i >= s->sec[SEC_GROUPS].count)
+	if (s->kind != RBAC_SNAPSHOT_GROUPS || i >= s->sec[SEC_GROUPS].count) {
+		group_clear(g, i);
 		return false;
+	}
 	r = rec(s, SEC_GROUPS, GROUP_REC, i);
+	g->index = i;
 	name_off = get32(r);
 	g->name_len = get32(r + 4);
 	g->gid = get32(r + 8);
@@ -332,16 +336,19 @@ static void user_clear(struct rbac_snapshot_user *u, uint32_t i)
 	u->valid_until = INT64_MIN;
 }
 
-/* User record i, read and checked as read_group does. */
+/* User record i, read and checked as read_group does (and, like it,
+ * cleared only when it fails: a walk of a large group reads thousands). */
 static bool read_user(const struct rbac_snapshot *s, uint32_t i, struct rbac_snapshot_user *u)
 {
 	const unsigned char *r;
 	uint32_t name_off;
 
-	user_clear(u, i);
-	if (s->kind != RBAC_SNAPSHOT_GROUPS || i >= s->sec[SEC_USERS].count)
+	if (s->kind != RBAC_SNAPSHOT_GROUPS || i >= s->sec[SEC_USERS].count) {
+		user_clear(u, i);
 		return false;
+	}
 	r = rec(s, SEC_USERS, USER_REC, i);
+	u->index = i;
 	name_off = get32(r);
 	u->name_len = get32(r + 4);
 	u->valid_from = gets64(r + 8);
@@ -711,50 +718,83 @@ bool rbac_snapshot_group_at(const struct rbac_snapshot *s, uint32_t i,
 	return read_group(s, i, g);
 }
 
-/* A binary search stops at the first record that fails its check: the
- * order of a file that changed under it means nothing any more. */
-bool rbac_snapshot_group_by_name(const struct rbac_snapshot *s, const char *name,
-				 struct rbac_snapshot_group *g)
-{
-	uint32_t n = rbac_snapshot_group_count(s), lo = 0, hi = n;
-	size_t len = strlen(name);
+/*
+ * The binary searches probe only the key of each record they pass (a
+ * name: its offset and length checked in range; a gid: the record
+ * number checked), not the whole record: read_group and read_user, with
+ * all their checks, run once, on the record found, whose key is then
+ * compared again as read by them (the file may have changed in between).
+ * A search stops at the first probe that fails its check: the order of a
+ * file that changed under it means nothing any more.
+ */
 
-	group_clear(g, 0);
+/* Record number of name among the n records of section sec, sorted by
+ * name through the index section idx (or in place when idx is -1);
+ * UINT32_MAX when it is not there. */
+static uint32_t find_name(const struct rbac_snapshot *s, int sec, uint32_t recsize, int idx,
+			  uint32_t n, const char *name, size_t len)
+{
+	uint32_t lo = 0, hi = n;
+
 	while (lo < hi) {
-		uint32_t mid = lo + (hi - lo) / 2;
+		uint32_t mid = lo + (hi - lo) / 2, i, plen;
+		const char *p;
 		int c;
 
-		if (!read_group(s, u32_checked(s, SEC_NAME_IDX, mid, n), g))
-			return false;
-		c = name_cmp(name, len, g->name, g->name_len);
+		i = idx < 0 ? mid : u32_checked(s, idx, mid, n);
+		if (!record_name(s, sec, recsize, i, &p, &plen))
+			return UINT32_MAX;
+		c = name_cmp(name, len, p, plen);
 		if (c == 0)
-			return true;
+			return i;
 		if (c > 0)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
+	return UINT32_MAX;
+}
+
+bool rbac_snapshot_group_by_name(const struct rbac_snapshot *s, const char *name,
+				 struct rbac_snapshot_group *g)
+{
+	size_t len = strlen(name);
+	uint32_t i = find_name(s, SEC_GROUPS, GROUP_REC, SEC_NAME_IDX,
+			       rbac_snapshot_group_count(s), name, len);
+
+	if (read_group(s, i, g) && name_cmp(name, len, g->name, g->name_len) == 0)
+		return true;
+	group_clear(g, 0);
 	return false;
+}
+
+/* Record number of the group of gid, as find_name. */
+static uint32_t find_gid(const struct rbac_snapshot *s, uint32_t gid)
+{
+	uint32_t n = rbac_snapshot_group_count(s), lo = 0, hi = n;
+
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2, i = u32_checked(s, SEC_GID_IDX, mid, n), v;
+
+		if (i == UINT32_MAX)
+			return UINT32_MAX;
+		v = get32(rec(s, SEC_GROUPS, GROUP_REC, i) + 8);
+		if (v == gid)
+			return i;
+		if (v < gid)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return UINT32_MAX;
 }
 
 bool rbac_snapshot_group_by_gid(const struct rbac_snapshot *s, uint32_t gid,
 				struct rbac_snapshot_group *g)
 {
-	uint32_t n = rbac_snapshot_group_count(s), lo = 0, hi = n;
-
+	if (read_group(s, find_gid(s, gid), g) && g->gid == gid)
+		return true;
 	group_clear(g, 0);
-	while (lo < hi) {
-		uint32_t mid = lo + (hi - lo) / 2;
-
-		if (!read_group(s, u32_checked(s, SEC_GID_IDX, mid, n), g))
-			return false;
-		if (g->gid == gid)
-			return true;
-		if (g->gid < gid)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
 	return false;
 }
 
@@ -772,24 +812,13 @@ bool rbac_snapshot_member_at(const struct rbac_snapshot *s, const struct rbac_sn
 bool rbac_snapshot_user_by_name(const struct rbac_snapshot *s, const char *name,
 				struct rbac_snapshot_user *u)
 {
-	uint32_t lo = 0, hi = s->kind == RBAC_SNAPSHOT_GROUPS ? s->sec[SEC_USERS].count : 0;
+	uint32_t n = s->kind == RBAC_SNAPSHOT_GROUPS ? s->sec[SEC_USERS].count : 0;
 	size_t len = strlen(name);
+	uint32_t i = find_name(s, SEC_USERS, USER_REC, -1, n, name, len);
 
+	if (read_user(s, i, u) && name_cmp(name, len, u->name, u->name_len) == 0)
+		return true;
 	user_clear(u, 0);
-	while (lo < hi) {
-		uint32_t mid = lo + (hi - lo) / 2;
-		int c;
-
-		if (!read_user(s, mid, u))
-			return false;
-		c = name_cmp(name, len, u->name, u->name_len);
-		if (c == 0)
-			return true;
-		if (c > 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
 	return false;
 }
 
@@ -826,26 +855,36 @@ uint32_t rbac_snapshot_packed_offset(const struct rbac_snapshot *s,
 }
 
 /* The block's last byte is written here, not copied: every name handed
- * out ends inside dst whatever the file holds by now. */
+ * out ends inside dst whatever the file holds by now. The slice of
+ * offsets is checked in range once; then a loop without a call or a
+ * branch (a large group hands out thousands) reads each offset once and
+ * keeps the largest, checked at the end: one outside the block refuses
+ * the whole copy, and mem[0] NULL hands out none of the pointers. They
+ * are summed as integers, as dst plus an offset past the block would be
+ * undefined arithmetic on a pointer. */
 bool rbac_snapshot_group_unpack(const struct rbac_snapshot *s,
 				const struct rbac_snapshot_group *g, char *dst, char **mem)
 {
-	mem[0] = NULL;
-	if (g->packed_size == 0)
-		return g->n_packed == 0;
-	memcpy(dst, g->packed, g->packed_size);
-	dst[g->packed_size - 1] = '\0';
-	for (uint32_t k = 0; k < g->n_packed; k++) {
-		uint32_t off = rbac_snapshot_packed_offset(s, g, k);
+	const uint32_t size = g->packed_size, n = g->n_packed;
+	const unsigned char *offs;
+	uint32_t top = 0;
 
-		if (off == UINT32_MAX) {
-			mem[0] = NULL;
-			return false;
-		}
-		mem[k] = dst + off;
+	mem[0] = NULL;
+	if (size == 0)
+		return n == 0;
+	if (!range_ok(g->first_packed, n, s->sec[SEC_PACKED_OFFS].count))
+		return false;
+	offs = rec(s, SEC_PACKED_OFFS, 4, g->first_packed);
+	memcpy(dst, g->packed, size);
+	dst[size - 1] = '\0';
+	for (uint32_t k = 0; k < n; k++) {
+		uint32_t off = get32(offs + 4 * (size_t)k);
+
+		top = off > top ? off : top;
+		mem[k] = (char *)((uintptr_t)dst + off);
 	}
-	mem[g->n_packed] = NULL;
-	return true;
+	mem[top >= size ? 0 : n] = NULL;
+	return top < size;
 }
 
 /* ------------------------------------------------------- account lookups */

@@ -86,6 +86,24 @@ static unsigned char *section(int sec, uint32_t *count)
 	return guarded + le32(guarded + H_SECTIONS + 8 * sec);
 }
 
+/* Unpacks g into dst; 1 when the copy was refused. A copy that was not
+ * hands out n_packed names, each starting and ending inside dst. */
+static int unpack_checked(const struct rbac_snapshot_group *g, char *dst, char **mem)
+{
+	uintptr_t lo = (uintptr_t)dst, hi = lo + g->packed_size;
+
+	if (!rbac_snapshot_group_unpack(&snap, g, dst, mem)) {
+		ck_assert_ptr_null(mem[0]);
+		return 1;
+	}
+	for (uint32_t k = 0; k < g->n_packed; k++) {
+		ck_assert((uintptr_t)mem[k] >= lo && (uintptr_t)mem[k] < hi);
+		ck_assert_ptr_nonnull(memchr(mem[k], '\0', hi - (uintptr_t)mem[k]));
+	}
+	ck_assert_ptr_null(mem[g->n_packed]);
+	return 0;
+}
+
 /* Every lookup of the reader's API, over every name, gid, user and member
  * the example holds and a few it does not; returns how many records were
  * refused on the way (a name or gid the example holds and the lookup does
@@ -112,7 +130,7 @@ static int every_lookup(void)
 		}
 		ck_assert_uint_lt(g.n_packed, 64);
 		ck_assert_uint_le(g.packed_size, sizeof(dst));
-		refused += !rbac_snapshot_group_unpack(&snap, &g, dst, mem);
+		refused += unpack_checked(&g, dst, mem);
 		for (uint32_t j = 0; j <= g.n_members; j++)
 			refused +=
 			    !rbac_snapshot_member_at(&snap, &g, j, &u) && j < g.n_members;
@@ -182,6 +200,40 @@ START_TEST(test_indexes_checked_at_use)
 	tamper_section(4, 4, 1); /* members */
 	tamper_section(6, 4, 1); /* user groups */
 	tamper_section(8, 4, 1); /* packed offsets */
+}
+END_TEST
+
+/* A packed offset moved after the parse to the end of its group's block
+ * or beyond: the copy of the group's names is refused whole. The last
+ * byte of the block (an empty name before the final NUL) is still inside. */
+START_TEST(test_packed_offset_checked_at_use)
+{
+	struct rbac_snapshot_group g;
+	char dst[4096], *mem[64];
+	uint32_t count, i = 0;
+	unsigned char *offs;
+
+	build_guarded(RBAC_SNAPSHOT_GROUPS);
+	offs = section(8, &count);
+	while (rbac_snapshot_group_at(&snap, i, &g) && g.n_packed < 2)
+		i++;
+	ck_assert_uint_ge(g.n_packed, 2);
+	for (uint32_t k = 0; k < g.n_packed; k++) {
+		unsigned char *p = offs + 4 * (size_t)(g.first_packed + k);
+		uint32_t saved = le32(p);
+		const uint32_t bad[] = {g.packed_size, g.packed_size + 1, 0x7fffffffu,
+					0xffffffffu};
+
+		for (size_t v = 0; v < sizeof(bad) / sizeof(bad[0]); v++) {
+			put32(p, bad[v]);
+			ck_assert_int_eq(unpack_checked(&g, dst, mem), 1);
+		}
+		put32(p, g.packed_size - 1);
+		ck_assert_int_eq(unpack_checked(&g, dst, mem), 0);
+		ck_assert_str_eq(mem[k], "");
+		put32(p, saved);
+	}
+	ck_assert_int_eq(unpack_checked(&g, dst, mem), 0);
 }
 END_TEST
 
@@ -435,6 +487,7 @@ static Suite *use_suite(void)
 	tcase_add_test(tc, test_group_records_checked_at_use);
 	tcase_add_test(tc, test_user_records_checked_at_use);
 	tcase_add_test(tc, test_indexes_checked_at_use);
+	tcase_add_test(tc, test_packed_offset_checked_at_use);
 	tcase_add_test(tc, test_bad_record_never_used);
 	tcase_add_test(tc, test_account_records_checked_at_use);
 	tcase_add_test(tc, test_future_date_refused);
