@@ -809,6 +809,21 @@ bool rbac_snapshot_member_at(const struct rbac_snapshot *s, const struct rbac_sn
 	    s, u32_checked(s, SEC_MEMBERS, g->first_member + j, s->sec[SEC_USERS].count), u);
 }
 
+int rbac_snapshot_member_current(const struct rbac_snapshot *s,
+				 const struct rbac_snapshot_group *g, uint32_t j, time_t now)
+{
+	uint32_t i;
+	const unsigned char *r;
+
+	if (s->kind != RBAC_SNAPSHOT_GROUPS || j >= g->n_members)
+		return -1;
+	i = u32_checked(s, SEC_MEMBERS, g->first_member + j, s->sec[SEC_USERS].count);
+	if (i == UINT32_MAX)
+		return -1;
+	r = rec(s, SEC_USERS, USER_REC, i);
+	return gets64(r + 8) <= (int64_t)now && (int64_t)now <= gets64(r + 16);
+}
+
 bool rbac_snapshot_user_by_name(const struct rbac_snapshot *s, const char *name,
 				struct rbac_snapshot_user *u)
 {

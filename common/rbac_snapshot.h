@@ -229,6 +229,13 @@ bool rbac_snapshot_group_by_gid(const struct rbac_snapshot *s, uint32_t gid,
 /* The j-th stored member of g (j < g->n_members). */
 bool rbac_snapshot_member_at(const struct rbac_snapshot *s, const struct rbac_snapshot_group *g,
 			     uint32_t j, struct rbac_snapshot_user *u);
+/* Whether the j-th stored member of g is current at now (1 or 0, as
+ * rbac_snapshot_user_current of rbac_snapshot_member_at), reading only the
+ * member's number and window: a count of a large group's current members
+ * needs nothing else. -1 when j is out of range or the number fails its
+ * check. */
+int rbac_snapshot_member_current(const struct rbac_snapshot *s,
+				 const struct rbac_snapshot_group *g, uint32_t j, time_t now);
 bool rbac_snapshot_user_by_name(const struct rbac_snapshot *s, const char *name,
 				struct rbac_snapshot_user *u);
 /* The j-th group of u (j < u->n_groups). */

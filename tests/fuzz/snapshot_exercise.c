@@ -131,8 +131,11 @@ static void exercise_group(const struct rbac_snapshot *s, uint32_t i, bool verif
 	exercise_packed(s, &g, verified);
 	for (uint32_t j = 0; j < g.n_members; j++) {
 		FUZZ_CHECK(rbac_snapshot_member_at(s, &g, j, &u));
+		FUZZ_CHECK(rbac_snapshot_member_current(s, &g, j, FUZZ_NOW) ==
+			   rbac_snapshot_user_current(&u, FUZZ_NOW));
 		exercise_user(s, &u, i, verified);
 	}
+	FUZZ_CHECK(rbac_snapshot_member_current(s, &g, g.n_members, FUZZ_NOW) == -1);
 }
 
 void fuzz_groups_db(const uint8_t *data, size_t size)
