@@ -23,7 +23,7 @@ common_librbaccore_la_LIBADD = common/librbacreader.la
 noinst_LTLIBRARIES += common/librbacreader.la
 common_librbacreader_la_SOURCES = \
 	common/rbac_file.c common/rbac_file.h \
-	common/rbac_snapshot.c common/rbac_snapshot.h
+	common/rbac_snapshot.c common/rbac_snapshot.h common/rbac_snapshot_format.h
 
 # ---- directory side: configuration (libconfig) and LDAP (libldap).
 noinst_LTLIBRARIES += common/librbacdir.la

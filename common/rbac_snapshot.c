@@ -25,41 +25,7 @@
 #include "rbac_file.h"
 #include "rbac_model.h"
 #include "rbac_snapshot.h"
-
-/* Header field offsets (see rbac_snapshot.h). */
-#define H_MAGIC	      0
-#define H_VERSION     8
-#define H_HEADER_SIZE 12
-#define H_FILE_SIZE   16
-#define H_CHECKSUM    24
-#define H_SUPERSEDED  32
-#define H_COVERED     40 /* the checksum covers [0, 24) and [40, end) */
-#define H_GENERATION  40
-#define H_WRITTEN_AT  48
-#define H_STALE_AFTER 56
-#define H_NAMESPACE   64
-#define H_SECTIONS    72
-
-#define GROUP_REC     56
-#define USER_REC      32
-#define ACCOUNT_REC   56
-#define REF_REC	      8
-
-enum {
-	SEC_STRINGS = 0,
-	SEC_GROUPS,
-	SEC_NAME_IDX,
-	SEC_GID_IDX,
-	SEC_MEMBERS,
-	SEC_USERS,
-	SEC_USER_GROUPS,
-	SEC_PACKED,
-	SEC_PACKED_OFFS
-};
-enum { SEC_ACCOUNTS = 1, SEC_REFS };
-
-static const char magic_groups[8] = {'R', 'B', 'A', 'C', 'G', 'R', 'P', 'S'};
-static const char magic_accounts[8] = {'R', 'B', 'A', 'C', 'A', 'C', 'C', 'T'};
+#include "rbac_snapshot_format.h"
 
 /* Record size of each section, per kind; 0: the section must be empty. */
 static const uint32_t groups_rec[RBAC_SNAPSHOT_SECTIONS] = {1, GROUP_REC, 4, 4, 4, USER_REC,
@@ -196,11 +162,11 @@ static enum rbac_snapshot_error check_header(struct rbac_snapshot *s,
 					     enum rbac_snapshot_kind kind)
 {
 	const unsigned char *d = s->data;
-	const char *magic = kind == RBAC_SNAPSHOT_GROUPS ? magic_groups : magic_accounts;
+	const char *magic = kind == RBAC_SNAPSHOT_GROUPS ? MAGIC_GROUPS : MAGIC_ACCOUNTS;
 
 	if (s->size < RBAC_SNAPSHOT_HEADER_SIZE)
 		return RBAC_SNAPSHOT_E_SIZE;
-	if (memcmp(d + H_MAGIC, magic, 8) != 0)
+	if (memcmp(d + H_MAGIC, magic, MAGIC_LEN) != 0)
 		return RBAC_SNAPSHOT_E_MAGIC;
 	if (get32(d + H_VERSION) != RBAC_SNAPSHOT_VERSION)
 		return RBAC_SNAPSHOT_E_VERSION;

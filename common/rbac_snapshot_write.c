@@ -15,13 +15,8 @@
 
 #include "rbac_decision.h"
 #include "rbac_names.h"
+#include "rbac_snapshot_format.h"
 #include "rbac_snapshot_write.h"
-
-#define GROUPS_SECTIONS	  9
-#define ACCOUNTS_SECTIONS 3
-/* Header offsets the writer patches (see rbac_snapshot.h). */
-#define SECTION_TABLE	72
-#define SUPERSEDED_WORD 32
 
 /* ------------------------------------------------------ growable buffer */
 
@@ -404,7 +399,7 @@ static void sections_free(struct sections *s)
 static void put_header(struct wbuf *out, const char *magic, const struct sections *s,
 		       const struct rbac_snapshot_options *o)
 {
-	wb_put(out, magic, 8);
+	wb_put(out, magic, MAGIC_LEN);
 	wb_u32(out, RBAC_SNAPSHOT_VERSION);
 	wb_u32(out, RBAC_SNAPSHOT_HEADER_SIZE);
 	wb_u64(out, 0); /* file size, patched */
@@ -421,11 +416,10 @@ static void put_header(struct wbuf *out, const char *magic, const struct section
 	}
 }
 
-/* Sections 0-6 of groups.db and 0-2 of accounts.db have a place in the
- * file even when empty; the others are 0,0. */
+/* See GROUPS_SECTIONS. */
 static bool section_used(const char *magic, int i)
 {
-	return i < (strcmp(magic, "RBACGRPS") == 0 ? GROUPS_SECTIONS : ACCOUNTS_SECTIONS);
+	return i < (strcmp(magic, MAGIC_GROUPS) == 0 ? GROUPS_SECTIONS : ACCOUNTS_SECTIONS);
 }
 
 /* Header, then each section aligned to 8 bytes. */
@@ -443,7 +437,7 @@ static int assemble(const char *magic, struct sections *s,
 			continue;
 		wb_align(&out, 8);
 		if (!out.oom)
-			put32_at(out.p + SECTION_TABLE + 8 * i, (uint32_t)out.len);
+			put32_at(out.p + H_SECTIONS + 8 * i, (uint32_t)out.len);
 		wb_put(&out, s->sec[i].p, s->sec[i].len);
 	}
 	if (out.oom || out.len > RBAC_SNAPSHOT_MAX_SIZE) {
@@ -451,8 +445,8 @@ static int assemble(const char *magic, struct sections *s,
 		wb_free(&out);
 		return -1;
 	}
-	put64_at(out.p + 16, out.len);
-	put64_at(out.p + 24, rbac_snapshot_checksum(out.p, out.len));
+	put64_at(out.p + H_FILE_SIZE, out.len);
+	put64_at(out.p + H_CHECKSUM, rbac_snapshot_checksum(out.p, out.len));
 	img->data = out.p;
 	img->len = out.len;
 	return 0;
@@ -670,7 +664,7 @@ static int serialize_groups(const struct group_builder *b, const struct rbac_sna
 	if (put_users(&s, b, user_of) == 0 && put_index(&s.sec[2], b, cmp_group_name) == 0 &&
 	    put_index(&s.sec[3], b, cmp_group_gid) == 0) {
 		s.count[0] = (uint32_t)s.sec[0].len;
-		rc = assemble("RBACGRPS", &s, o, lg, img);
+		rc = assemble(MAGIC_GROUPS, &s, o, lg, img);
 	}
 	if (rc == 0) {
 		img->users = s.count[5];
@@ -976,7 +970,7 @@ int rbac_snapshot_build_accounts(const struct rbac_snapshot_model *m,
 		for (size_t i = 0; i < t.n; i++)
 			put_account_once(&s, held, o, &t, i);
 		s.count[0] = (uint32_t)s.sec[0].len;
-		rc = assemble("RBACACCT", &s, o, lg, out);
+		rc = assemble(MAGIC_ACCOUNTS, &s, o, lg, out);
 		out->users = s.count[1];
 	} else {
 		rbac_log(lg, LOG_ERR, "snapshot: out of memory");
@@ -1057,7 +1051,7 @@ static uint32_t le32(const unsigned char *p)
  * else -1. Opened before the rename: afterwards path names the new one. */
 static int open_previous(const char *path)
 {
-	unsigned char h[16];
+	unsigned char h[H_FILE_SIZE]; /* magic, version, header size */
 	struct stat st;
 	int fd = open(path, O_RDWR | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 
@@ -1065,8 +1059,8 @@ static int open_previous(const char *path)
 		return -1;
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_uid != geteuid() ||
 	    st.st_size < RBAC_SNAPSHOT_HEADER_SIZE || pread(fd, h, sizeof(h), 0) != sizeof(h) ||
-	    memcmp(h, "RBAC", 4) != 0 || le32(h + 8) != RBAC_SNAPSHOT_VERSION ||
-	    le32(h + 12) != RBAC_SNAPSHOT_HEADER_SIZE) {
+	    memcmp(h, "RBAC", 4) != 0 || le32(h + H_VERSION) != RBAC_SNAPSHOT_VERSION ||
+	    le32(h + H_HEADER_SIZE) != RBAC_SNAPSHOT_HEADER_SIZE) {
 		close(fd);
 		return -1;
 	}
@@ -1080,7 +1074,7 @@ static void mark_superseded(int fd)
 	unsigned char word[8];
 
 	put64_at(word, RBAC_SNAPSHOT_SUPERSEDED);
-	if (pwrite(fd, word, sizeof(word), SUPERSEDED_WORD) != (ssize_t)sizeof(word)) {
+	if (pwrite(fd, word, sizeof(word), H_SUPERSEDED) != (ssize_t)sizeof(word)) {
 		/* nothing to do: see above */
 	}
 	close(fd);
