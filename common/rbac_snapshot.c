@@ -244,6 +244,27 @@ static uint32_t u32_checked(const struct rbac_snapshot *s, int sec, uint32_t i, 
 	return v < limit ? v : UINT32_MAX;
 }
 
+/* Record i of section sec when s is of this kind (the section numbers
+ * mean other sections in the other kind) and i is in range, else NULL:
+ * the first check of each record a lookup reads. */
+static inline const unsigned char *record(const struct rbac_snapshot *s,
+					  enum rbac_snapshot_kind kind, int sec, uint32_t size,
+					  uint32_t i)
+{
+	if (s->kind != kind || i >= s->sec[sec].count)
+		return NULL;
+	return rec(s, sec, size, i);
+}
+
+/* The string record r starts with (offset, length), checked as string_at
+ * does: groups and users are named so. */
+static inline bool leading_string(const struct rbac_snapshot *s, const unsigned char *r,
+				  const char **p, uint32_t *len)
+{
+	*len = get32(r + 4);
+	return string_at(s, get32(r), *len, p);
+}
+
 /* What a caller gets in place of a record that fails its check. */
 static void group_clear(struct rbac_snapshot_group *g, uint32_t i)
 {
@@ -262,16 +283,12 @@ static void group_clear(struct rbac_snapshot_group *g, uint32_t i)
 static bool read_group(const struct rbac_snapshot *s, uint32_t i, struct rbac_snapshot_group *g)
 {
 	const unsigned char *r;
-	uint32_t name_off, packed_off;
+	uint32_t packed_off;
 
-	if (s->kind != RBAC_SNAPSHOT_GROUPS || i >= s->sec[SEC_GROUPS].count) {
-		group_clear(g, i);
-		return false;
-	}
-	r = rec(s, SEC_GROUPS, GROUP_REC, i);
+	r = record(s, RBAC_SNAPSHOT_GROUPS, SEC_GROUPS, GROUP_REC, i);
+	if (r == NULL || !leading_string(s, r, &g->name, &g->name_len))
+		goto refused;
 	g->index = i;
-	name_off = get32(r);
-	g->name_len = get32(r + 4);
 	g->gid = get32(r + 8);
 	g->first_member = get32(r + 12);
 	g->n_members = get32(r + 16);
@@ -282,15 +299,15 @@ static bool read_group(const struct rbac_snapshot *s, uint32_t i, struct rbac_sn
 	g->n_packed = get32(r + 36);
 	g->since = gets64(r + 40);
 	g->until = gets64(r + 48);
-	if (!string_at(s, name_off, g->name_len, &g->name) ||
-	    !range_ok(g->first_member, g->n_members, s->sec[SEC_MEMBERS].count) ||
+	if (!range_ok(g->first_member, g->n_members, s->sec[SEC_MEMBERS].count) ||
 	    !range_ok(packed_off, g->packed_size, s->sec[SEC_PACKED].count) ||
-	    !range_ok(g->first_packed, g->n_packed, s->sec[SEC_PACKED_OFFS].count)) {
-		group_clear(g, i);
-		return false;
-	}
+	    !range_ok(g->first_packed, g->n_packed, s->sec[SEC_PACKED_OFFS].count))
+		goto refused;
 	g->packed = (const char *)rec(s, SEC_PACKED, 1, packed_off);
 	return true;
+refused:
+	group_clear(g, i);
+	return false;
 }
 
 static void user_clear(struct rbac_snapshot_user *u, uint32_t i)
@@ -307,26 +324,21 @@ static void user_clear(struct rbac_snapshot_user *u, uint32_t i)
 static bool read_user(const struct rbac_snapshot *s, uint32_t i, struct rbac_snapshot_user *u)
 {
 	const unsigned char *r;
-	uint32_t name_off;
 
-	if (s->kind != RBAC_SNAPSHOT_GROUPS || i >= s->sec[SEC_USERS].count) {
-		user_clear(u, i);
-		return false;
-	}
-	r = rec(s, SEC_USERS, USER_REC, i);
+	r = record(s, RBAC_SNAPSHOT_GROUPS, SEC_USERS, USER_REC, i);
+	if (r == NULL || !leading_string(s, r, &u->name, &u->name_len))
+		goto refused;
 	u->index = i;
-	name_off = get32(r);
-	u->name_len = get32(r + 4);
 	u->valid_from = gets64(r + 8);
 	u->valid_until = gets64(r + 16);
 	u->first_group = get32(r + 24);
 	u->n_groups = get32(r + 28);
-	if (!string_at(s, name_off, u->name_len, &u->name) ||
-	    !range_ok(u->first_group, u->n_groups, s->sec[SEC_USER_GROUPS].count)) {
-		user_clear(u, i);
-		return false;
-	}
+	if (!range_ok(u->first_group, u->n_groups, s->sec[SEC_USER_GROUPS].count))
+		goto refused;
 	return true;
+refused:
+	user_clear(u, i);
+	return false;
 }
 
 /* A slice of u32 numbers, each below limit, strictly increasing. */
@@ -885,9 +897,9 @@ static bool read_account(const struct rbac_snapshot *s, uint32_t i,
 	uint32_t uid_off, reason_off, reason_len;
 
 	account_clear(a);
-	if (s->kind != RBAC_SNAPSHOT_ACCOUNTS || i >= s->sec[SEC_ACCOUNTS].count)
+	r = record(s, RBAC_SNAPSHOT_ACCOUNTS, SEC_ACCOUNTS, ACCOUNT_REC, i);
+	if (r == NULL)
 		return false;
-	r = rec(s, SEC_ACCOUNTS, ACCOUNT_REC, i);
 	uid_off = get32(r);
 	a->uid_len = get32(r + 4);
 	a->status = get32(r + 8);
