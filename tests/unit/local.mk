@@ -90,3 +90,12 @@ tests_unit_check_snapshot_use_SOURCES = tests/unit/check_snapshot_use.c \
 tests_unit_check_snapshot_use_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_check_snapshot_use_LDADD = $(UNIT_LDADD)
 TESTS += tests/unit/check_snapshot_use
+
+# RFC 4533 values and OpenLDAP's sync cookie (rbac_sync_proto.c), against
+# bytes built without lber.
+check_PROGRAMS += tests/unit/check_sync_proto
+tests_unit_check_sync_proto_SOURCES = tests/unit/check_sync_proto.c tests/unit/fixture.c \
+	tests/unit/fixture.h
+tests_unit_check_sync_proto_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_check_sync_proto_LDADD = common/librbacdir.la $(CHECK_LIBS)
+TESTS += tests/unit/check_sync_proto
