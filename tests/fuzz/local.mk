@@ -12,6 +12,9 @@
 #   fuzz_groups     groups.db, checksum made right: layout, content, lookups
 #   fuzz_accounts   accounts.db, checksum made right: lookups and the
 #                   offline decision (rbac_offline_lookup, _decide)
+#   fuzz_sync_proto RFC 4533 controls and Sync Info messages as a server
+#                   could send them, and OpenLDAP's sync cookie with its
+#                   CSN vector (rbac_sync_proto.c)
 #   fuzz_nss        libnss_rbac's _nss_rbac_* functions on groups.db, through
 #                   the file as refresh installs it, small buffers and large
 #                   (needs root, skipped otherwise)
@@ -19,7 +22,7 @@
 #   make fuzz [FUZZ_TIME=seconds] [FUZZ_RUNS=n] [FUZZ_TARGETS="fuzz_time ..."]
 #
 # CI mode: each target in turn for FUZZ_TIME seconds (default 30, about
-# 3.5 minutes for the seven). Local mode, 10^7 executions each (one core;
+# 4 minutes for the eight). Local mode, 10^7 executions each (one core;
 # fuzz_nss is the slow one, about 1,800 per second):
 #
 #   nice make fuzz FUZZ_RUNS=10000000
@@ -49,7 +52,8 @@
 FUZZ_CC = clang
 FUZZ_TIME = 30
 FUZZ_RUNS =
-FUZZ_TARGETS = fuzz_time fuzz_config fuzz_entry fuzz_snapshot fuzz_groups fuzz_accounts fuzz_nss
+FUZZ_TARGETS = fuzz_time fuzz_config fuzz_entry fuzz_snapshot fuzz_groups fuzz_accounts \
+	fuzz_sync_proto fuzz_nss
 FUZZ_SAN = -fsanitize=address,undefined -fno-sanitize-recover=undefined
 # configure's warnings are gcc's, and gcc's -Werror build judges the code;
 # clang adds a few of its own, of which -Wstring-concatenation takes a long
@@ -87,10 +91,16 @@ FUZZ_SEEDS = \
 	tests/fuzz/seeds/time/fraction-second tests/fuzz/seeds/time/comma \
 	tests/fuzz/seeds/time/offset tests/fuzz/seeds/time/offset-hours \
 	tests/fuzz/seeds/time/ad tests/fuzz/seeds/time/pre-epoch \
-	tests/fuzz/seeds/time/ppolicy-lock
+	tests/fuzz/seeds/time/ppolicy-lock \
+	tests/fuzz/seeds/sync/state-add tests/fuzz/seeds/sync/state-present \
+	tests/fuzz/seeds/sync/done-deletes tests/fuzz/seeds/sync/info-newcookie \
+	tests/fuzz/seeds/sync/info-refresh-present tests/fuzz/seeds/sync/info-refresh-delete \
+	tests/fuzz/seeds/sync/info-idset tests/fuzz/seeds/sync/cookie-two-sids \
+	tests/fuzz/seeds/sync/cookie-pair
 EXTRA_DIST += tests/fuzz/fuzz_snapshot.c tests/fuzz/fuzz_groups.c tests/fuzz/fuzz_accounts.c \
 	tests/fuzz/fuzz_config.c tests/fuzz/fuzz_time.c tests/fuzz/fuzz_nss.c \
 	tests/fuzz/fuzz_entry.c tests/fuzz/entry.dict \
+	tests/fuzz/fuzz_sync_proto.c tests/fuzz/sync.dict \
 	tests/fuzz/snapshot_seeds.c \
 	tests/fuzz/config.dict tests/fuzz/time.dict tests/fuzz/lsan.supp tests/fuzz/snapshot_exercise.c \
 	tests/fuzz/snapshot_exercise.h $(FUZZ_SEEDS)
@@ -106,6 +116,10 @@ tests/fuzz/fuzz_config: $(srcdir)/tests/fuzz/fuzz_config.c $(FUZZ_CONFIG) config
 tests/fuzz/fuzz_entry: $(srcdir)/tests/fuzz/fuzz_entry.c $(srcdir)/common/rbac_entry.h \
 		$(FUZZ_ENTRY) config.h
 	$(FUZZ_LINK) $(srcdir)/tests/fuzz/fuzz_entry.c $(FUZZ_ENTRY)
+tests/fuzz/fuzz_sync_proto: $(srcdir)/tests/fuzz/fuzz_sync_proto.c \
+		$(srcdir)/common/rbac_sync_proto.c $(srcdir)/common/rbac_sync_proto.h config.h
+	$(FUZZ_LINK) $(srcdir)/tests/fuzz/fuzz_sync_proto.c $(srcdir)/common/rbac_sync_proto.c \
+		$(LDAP_LIBS)
 tests/fuzz/fuzz_snapshot: $(srcdir)/tests/fuzz/fuzz_snapshot.c $(FUZZ_EXERCISE) $(FUZZ_EXERCISE_H) \
 		$(FUZZ_OFFLINE) config.h
 	$(FUZZ_LINK) $(srcdir)/tests/fuzz/fuzz_snapshot.c $(FUZZ_EXERCISE) $(FUZZ_OFFLINE)
@@ -131,7 +145,8 @@ tests/fuzz/snapshot_seeds: $(srcdir)/tests/fuzz/snapshot_seeds.c $(FUZZ_READER) 
 tests/fuzz/seed-corpus-stamp: tests/fuzz/snapshot_seeds $(FUZZ_SEEDS) etc/rbac.conf.example
 	rm -rf tests/fuzz/seed-corpus && $(MKDIR_P) tests/fuzz/seed-corpus/snapshot
 	cp -R $(srcdir)/tests/fuzz/seeds/config $(srcdir)/tests/fuzz/seeds/time \
-		$(srcdir)/tests/fuzz/seeds/entry tests/fuzz/seed-corpus/
+		$(srcdir)/tests/fuzz/seeds/entry $(srcdir)/tests/fuzz/seeds/sync \
+		tests/fuzz/seed-corpus/
 	chmod -R u+w tests/fuzz/seed-corpus
 	cp $(srcdir)/etc/rbac.conf.example tests/fuzz/seed-corpus/config/example.conf
 	tests/fuzz/snapshot_seeds tests/fuzz/seed-corpus/snapshot
@@ -147,6 +162,7 @@ fuzz: tests/fuzz/seed-corpus-stamp $(FUZZ_TARGETS:%=tests/fuzz/%)
 	    fuzz_config) seeds=config opts="-dict=$(srcdir)/tests/fuzz/config.dict \
 	      -max_len=4096 -detect_leaks=0" ;; \
 	    fuzz_entry) seeds=entry opts="-dict=$(srcdir)/tests/fuzz/entry.dict -max_len=4096" ;; \
+	    fuzz_sync_proto) seeds=sync opts="-dict=$(srcdir)/tests/fuzz/sync.dict -max_len=4096" ;; \
 	    *) seeds=snapshot opts=-max_len=16384 ;; \
 	  esac; \
 	  if test $$t = fuzz_nss && test "$$(id -u)" != 0; then \
@@ -167,4 +183,5 @@ fuzz-clean:
 	rm -rf tests/fuzz/seed-corpus tests/fuzz/seed-corpus-stamp tests/fuzz/corpus
 	rm -f tests/fuzz/fuzz_time tests/fuzz/fuzz_config tests/fuzz/fuzz_entry tests/fuzz/fuzz_snapshot \
 		tests/fuzz/fuzz_groups tests/fuzz/fuzz_accounts tests/fuzz/fuzz_nss \
+		tests/fuzz/fuzz_sync_proto \
 		tests/fuzz/snapshot_seeds
