@@ -174,14 +174,6 @@ static int whole_seconds_up(double s)
 	return (double)n < s || n == 0 ? n + 1 : n;
 }
 
-static double monotonic_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 /* The server's diagnostic message for the last operation, or "". */
 static const char *diagnostic(LDAP *ld, char *buf, size_t bufsz)
 {
@@ -304,7 +296,7 @@ static int set_handle_options(struct rbac_dir *dir, LDAP *ld, const char *uri, b
  * connect + StartTLS + bind together cost at most ldap.timeout per URI. */
 static int budget_apply(LDAP *ld, double deadline)
 {
-	double left = deadline - monotonic_now();
+	double left = deadline - rbac_deadline_now();
 
 	if (left <= 0)
 		return LDAP_TIMEOUT;
@@ -588,7 +580,7 @@ static int connect_prepare(struct rbac_dir *dir, char **pw, size_t *pwlen)
  * own deadline. */
 static double uri_deadline(const struct rbac_dir *dir)
 {
-	double d = monotonic_now() + dir->cfg->ldap.timeout;
+	double d = rbac_deadline_now() + dir->cfg->ldap.timeout;
 
 	return d < dir->call_deadline ? d : dir->call_deadline;
 }
@@ -617,7 +609,7 @@ static enum rbac_dir_result run_on_uri(struct rbac_dir *dir, size_t i, const cha
 	 * budget, not the walk's: each URI left gets ldap.timeout again. */
 	if (dir->per_page) {
 		double more =
-		    monotonic_now() + cfg->ldap.timeout * (double)(cfg->ldap.n_uri - i - 1);
+		    rbac_deadline_now() + cfg->ldap.timeout * (double)(cfg->ldap.n_uri - i - 1);
 
 		if (more > dir->call_deadline)
 			dir->call_deadline = more;
@@ -642,7 +634,7 @@ static enum rbac_dir_result dir_walk(struct rbac_dir *dir, rbac_dir_op op, void 
 	for (i = 0; i < cfg->ldap.n_uri && res == RBAC_DIR_UNAVAILABLE; i++) {
 		if (i == skip)
 			continue;
-		if (monotonic_now() >= dir->call_deadline)
+		if (rbac_deadline_now() >= dir->call_deadline)
 			break;
 		res = run_on_uri(dir, i, pw, pwlen, op, arg);
 	}
@@ -672,7 +664,7 @@ static enum rbac_dir_result run_kept(struct rbac_dir *dir, rbac_dir_op op, void 
 static void call_begin(struct rbac_dir *dir)
 {
 	dir->call_deadline =
-	    monotonic_now() + dir->cfg->ldap.timeout * (double)dir->cfg->ldap.n_uri;
+	    rbac_deadline_now() + dir->cfg->ldap.timeout * (double)dir->cfg->ldap.n_uri;
 }
 
 /* Outside a call the socket is left as libldap uses it: an unbind when the
@@ -791,7 +783,7 @@ void rbac_dir_release(struct rbac_dir *dir)
 	dir->cfg = NULL;
 	dir->lg = NULL;
 	dir->last_uri = NULL;
-	dir->released_at = monotonic_now();
+	dir->released_at = rbac_deadline_now();
 }
 
 /* The kept connection still fits cfg: made with the same settings, the
@@ -803,7 +795,7 @@ static bool connection_fits(struct rbac_dir *dir, const struct rbac_config *cfg,
 	bool same;
 
 	if (dir->ld == NULL || dir->key == NULL || dir->pid != getpid() ||
-	    monotonic_now() - dir->released_at > max_idle)
+	    rbac_deadline_now() - dir->released_at > max_idle)
 		return false;
 	key = connection_key(cfg);
 	same = key != NULL && strcmp(key, dir->key) == 0;
@@ -973,7 +965,7 @@ static void page_budget(struct rbac_dir *dir)
 	if (!dir->per_page)
 		return;
 	(void)set_timeouts(dir->ld, dir->cfg->ldap.timeout);
-	rbac_deadline_arm(&dir->io, monotonic_now() + dir->cfg->ldap.timeout);
+	rbac_deadline_arm(&dir->io, rbac_deadline_now() + dir->cfg->ldap.timeout);
 }
 
 int rbac_dir_page_begin(struct rbac_dir *dir, struct berval *cookie, LDAPControl **ctrl)

@@ -38,6 +38,8 @@ void rbac_deadline_clear(struct rbac_deadline *d);
  * Returns 0, or -1 when out of memory. */
 int rbac_deadline_attach(Sockbuf *sb, struct rbac_deadline *d);
 
+/* CLOCK_MONOTONIC in seconds: the clock of `at`, and of every time the
+ * connection (rbac_conn.c) measures. */
 double rbac_deadline_now(void);
 
 #endif
