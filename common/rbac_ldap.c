@@ -594,7 +594,7 @@ static int ns_filter(struct ns_query *q)
 	int rc;
 
 	/* A value too long for a filter cannot be asked for: then every
-	 * role comes, and take_values() keeps only its own memberUid. */
+	 * role comes, and rbac_entry_values() keeps only its own memberUid. */
 	if (q->only_member == NULL || strlen(q->only_member) > RBAC_LDAP_VALUE_MAX) {
 		q->every_role = true;
 		q->filter = strdup("(|(objectClass=rbacNamespace)(objectClass=rbacRole))");

@@ -1,5 +1,6 @@
 /*
- * rbac_ldap.h - the only place that talks to the directory (libldap).
+ * rbac_ldap.h - the only place that talks to the directory (libldap): the
+ * queries are rbac_ldap.c, the connection under them rbac_conn.c.
  *
  * Loads a namespace with its roles and an account by uid into the plain
  * structs of rbac_model.h. Walks ldap.uri itself (libldap only fails over on

@@ -184,7 +184,7 @@ static const char *pam_string_item(pam_handle_t *pamh, int type)
  * changed (rbac_dir_reuse()). The handle is taken out of its slot while in
  * use, with atomic exchanges rather than a lock (no lock can be left held
  * across fork()), so two threads never share it: the second makes its own.
- * The socket is close-on-exec (rbac_ldap.c), so a command started after
+ * The socket is close-on-exec (rbac_conn.c), so a command started after
  * the check never inherits the reader's bound connection. */
 #define KEEP_WINDOW 30.0
 

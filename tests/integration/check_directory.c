@@ -1,5 +1,6 @@
 /*
- * check_directory.c - common/rbac_ldap.c against a real slapd.
+ * check_directory.c - the directory layer (common/rbac_ldap.c, the queries,
+ * and common/rbac_conn.c, the connection) against a real slapd.
  *
  * Run by directory.test, which starts the server with etc/example/
  * directory.ldif plus its own fixtures and exports:
