@@ -2,7 +2,7 @@
 
 # ---- common/: the core has no dependency beyond libc, so the NSS module
 # ---- and the snapshot reader can link it without libldap or libconfig.
-# ---- It holds the snapshot (DESIGN §8) and the offline mode's conversion
+# ---- It holds the snapshot (nss_rbac(8)) and the offline mode's conversion
 # ---- of an accounts.db record into rbac_decide()'s inputs.
 noinst_LTLIBRARIES += common/librbaccore.la
 common_librbaccore_la_SOURCES = \
