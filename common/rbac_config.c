@@ -1,5 +1,5 @@
 /*
- * rbac_config.c - the configuration of DESIGN.md §5, read with libconfig.
+ * rbac_config.c - the configuration of rbac.conf(5), read with libconfig.
  *
  * One table names every key with its type, its setter and its range. The
  * file loader walks libconfig's tree and looks every setting up in it; PAM
@@ -137,7 +137,7 @@ static const struct config_key argument_keys[] = {
 	STRING_KEY("permission", pam.permission, check_permission),
 };
 
-/* pam.permissions before the file says otherwise (DESIGN.md §5). */
+/* pam.permissions before the file says otherwise (rbac.conf(5)). */
 static const struct rbac_service_permission default_permissions[] = {
 	{ "sshd", "host.login" },
 	{ "sudo", "host.sudo" },
