@@ -1,5 +1,5 @@
 /*
- * rbac_config.h - the configuration of DESIGN.md §5, read with libconfig.
+ * rbac_config.h - the configuration of rbac.conf(5), read with libconfig.
  *
  * Every key has a default (rbac_config_init). The file may set any key; an
  * unknown key, a wrong type or an out-of-range value is an error naming the
