@@ -1,5 +1,5 @@
 /*
- * rbac_decision.c - the decision table of DESIGN.md §4, first match wins.
+ * rbac_decision.c - the decision table of pam_rbac(8), DECISION: first match wins.
  *
  * Pure: no I/O, no clock, no logging. Everything the rules look at is in
  * struct rbac_decision_input, so the table is tested row by row.
