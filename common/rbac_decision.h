@@ -1,5 +1,5 @@
 /*
- * rbac_decision.h - the decision of DESIGN.md §4 as one pure function.
+ * rbac_decision.h - the decision of pam_rbac(8), DECISION, as one pure function.
  *
  * Input: what the caller found (exempt list, config and directory health,
  * namespace, global namespace, account) plus the required permission and
