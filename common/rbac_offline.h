@@ -1,6 +1,6 @@
 /*
- * rbac_offline.h - pam_rbac's offline decision from accounts.db (DESIGN.md
- * §8): an accounts.db record as the inputs of rbac_decide().
+ * rbac_offline.h - pam_rbac's offline decision from accounts.db (pam_rbac(8),
+ * Offline mode): an accounts.db record as the inputs of rbac_decide().
  *
  * The snapshot stores, per account, its state, its validity window, whether
  * it held any role, and which of the permissions the writer was given (the
