@@ -1,5 +1,5 @@
 /*
- * rbac_snapshot.h - the local snapshot of DESIGN.md §8: groups.db (read by
+ * rbac_snapshot.h - the local snapshot (nss_rbac(8), THE SNAPSHOT): groups.db (read by
  * libnss_rbac) and accounts.db (for pam_rbac's offline mode).
  *
  * A snapshot is one binary, versioned, mmap-able file. Every integer is
