@@ -1,6 +1,6 @@
 /*
  * rbac_snapshot_write.h - build groups.db and accounts.db from the model
- * and write them atomically (DESIGN.md §7, §8). Used by `rbacctl refresh`.
+ * and write them atomically (nss_rbac(8), GROUPS and THE SNAPSHOT). Used by `rbacctl refresh`.
  *
  * Groups: every role of the host namespace, named by group_format, then
  * every role of the global namespace, named by global_group_format; within
