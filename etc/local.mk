@@ -7,7 +7,7 @@ dist_noinst_DATA += \
 	etc/example/directory.ldif \
 	etc/rbac.conf.example
 
-# The refresh timer (DESIGN §8): systemd units and a cron alternative.
+# The refresh timer (nss_rbac(8), TIMER): systemd units and a cron alternative.
 # Installed to $(systemdsystemunitdir), by default $(prefix)/lib/systemd/system
 # (Debian with --prefix=/usr: /usr/lib/systemd/system); override with
 # `make install systemdsystemunitdir=DIR`. The cron file is an example only
