@@ -4,7 +4,7 @@
 # (tests/fuzz/local.mk), `make check-nss-tsan` (tests/integration/local.mk),
 # the refresh timer's units (etc/local.mk).
 
-# ---- libnss_rbac.so.2 (DESIGN §7)
+# ---- libnss_rbac.so.2 (nss_rbac(8))
 #
 # glibc dlopen()s "libnss_<service>.so.2" by that exact name, so the module
 # is a libtool module with no version of its own and the shared-library
