@@ -1,6 +1,6 @@
 /*
  * nss_rbac.c - libnss_rbac.so.2: the roles of this host as Unix groups
- * (DESIGN.md §7), read from the local snapshot and nothing else.
+ * (nss_rbac(8)), read from the local snapshot and nothing else.
  *
  * It runs inside every process that looks a group up, so: no network, no
  * output, no allocation a lookup does not hand back to its caller, one
