@@ -1,6 +1,6 @@
 /*
  * pam_rbac.c - PAM account module: may this user use this service on this
- * host? (DESIGN.md §4 and §6)
+ * host? (pam_rbac(8))
  *
  * The module only gathers facts -- the user, the service, the config, what
  * the directory says -- and hands them to rbac_decide(), the one copy of
