@@ -1,5 +1,5 @@
 /*
- * rbacctl.c - the admin's command-line tool (DESIGN.md §9).
+ * rbacctl.c - the admin's command-line tool (rbacctl(8)).
  *
  *   rbacctl [-c CONF] [--json] COMMAND [ARGS]
  *
