@@ -12,6 +12,14 @@ tests_integration_check_directory_CFLAGS = $(UNIT_CFLAGS)
 tests_integration_check_directory_LDADD = common/librbacdir.la $(CHECK_LIBS)
 
 EXTRA_DIST += tests/integration/slapd-harness.sh
+
+# sync-proto.test: rbac_sync_proto.c on every message of a real slapd's
+# refreshOnly sync search (RBAC_TEST_SYNCPROV), first and resumed.
+check_PROGRAMS += tests/integration/sync-probe
+tests_integration_sync_probe_SOURCES = tests/integration/sync-probe.c
+tests_integration_sync_probe_LDADD = common/librbacdir.la
+TESTS += tests/integration/sync-proto.test
+EXTRA_DIST += tests/integration/sync-proto.test
 TESTS += tests/integration/schema.test tests/integration/directory.test
 EXTRA_DIST += tests/integration/schema.test tests/integration/directory.test
 

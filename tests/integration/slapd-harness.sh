@@ -36,6 +36,13 @@
 #                                send SIG, wait, then SIGKILL
 #   rbac_tls_certs DIR           a test CA and a 127.0.0.1 certificate (openssl)
 #
+# With RBAC_TEST_SYNCPROV=1 set before rbac_slapd_start, the server is an
+# RFC 4533 provider (the syncprov overlay): entryCSN and entryUUID indexed,
+# a session log of RBAC_TEST_SESSIONLOG changes (default 1000; 0: none, so
+# a resume is a present phase), syncprov-reloadhint TRUE (a stale cookie is
+# refused with e-syncRefreshRequired), no size limit for the anonymous
+# reader (a sync search is not paged).
+#
 # With RBAC_TEST_TLS=1 set before rbac_slapd_start, slapd also listens on
 # ldaps://127.0.0.1:<port+1> and answers StartTLS, with a certificate from
 # rbac_tls_certs; RBAC_TEST_LDAPS_URI and RBAC_TEST_CA_FILE are exported.
@@ -420,6 +427,17 @@ _rbac_locate_slapd() {
 	_rbac_require_tools
 }
 
+# The RBAC_TEST_SYNCPROV lines; sets _rbac_sp_global and _rbac_sp_db.
+_rbac_syncprov_conf_lines() {
+	local log=${RBAC_TEST_SESSIONLOG:-1000}
+	_rbac_sp_global=$'moduleload syncprov\n\n'
+	_rbac_sp_db=$'index objectClass,entryCSN,entryUUID eq\n'
+	_rbac_sp_db+=$'limits anonymous size=unlimited size.prtotal=unlimited time=unlimited\n'
+	_rbac_sp_db+=$'overlay syncprov\nsyncprov-checkpoint 100 10\n'
+	((log == 0)) || _rbac_sp_db+="syncprov-sessionlog $log"$'\n'
+	_rbac_sp_db+=$'syncprov-reloadhint TRUE\n\n'
+}
+
 # ---------------------------------------------------------------------------
 # Public API
 
@@ -442,7 +460,9 @@ rbac_slapd_start() {
 	export RBAC_TEST_DIR RBAC_TEST_LDAPI
 
 	[[ -z ${RBAC_TEST_TLS:-} ]] || rbac_tls_certs "$RBAC_TEST_DIR/tls"
-	_rbac_write_slapd_conf "$RBAC_TEST_DIR"
+	_rbac_sp_global='' _rbac_sp_db=''
+	[[ -z ${RBAC_TEST_SYNCPROV:-} ]] || _rbac_syncprov_conf_lines
+	_rbac_write_slapd_conf "$RBAC_TEST_DIR" "$_rbac_sp_global" "$_rbac_sp_db"
 	_rbac_load_ldifs "$RBAC_TEST_DIR" "$@"
 	_rbac_start_on_free_port
 	RBAC_TEST_URI="ldap://127.0.0.1:$RBAC_TEST_PORT"
