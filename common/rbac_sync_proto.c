@@ -159,6 +159,13 @@ static int peek(BerElement *ber, ber_tag_t *tag, ber_len_t *len)
 	return RBAC_SYNC_OK;
 }
 
+/* One of syncInfoValue's CHOICE. */
+static bool is_info_tag(ber_tag_t tag)
+{
+	return tag == TAG_NEW_COOKIE || tag == TAG_REFRESH_DELETE || tag == TAG_REFRESH_PRES ||
+	       tag == TAG_ID_SET;
+}
+
 /* Enters the outer element, which must have tag want (any of the three
  * [1]..[3] when want is 0, returned in *got) and fill what is left. */
 static int enter(BerElement *ber, ber_tag_t want, ber_tag_t *got)
@@ -171,9 +178,7 @@ static int enter(BerElement *ber, ber_tag_t want, ber_tag_t *got)
 		return rc;
 	if (tag == LBER_DEFAULT)
 		return RBAC_SYNC_ETRUNCATED;
-	if (want ? tag != want
-		 : tag != TAG_NEW_COOKIE && tag != TAG_REFRESH_DELETE &&
-		       tag != TAG_REFRESH_PRES && tag != TAG_ID_SET)
+	if (want ? tag != want : !is_info_tag(tag))
 		return RBAC_SYNC_ETAG;
 	if (got)
 		*got = tag;
@@ -469,6 +474,16 @@ static int hex_value(char c)
 /* Each position of "YYYYmmddHHMMSS.uuuuuuZ#cccccc#sss#mmmmmm": d a decimal
  * digit, x a hex digit, anything else itself. */
 static const char csn_shape[] = "dddddddddddddd.ddddddZ#xxxxxx#xxx#xxxxxx";
+#define CSN_SID_AT 30 /* where "sss" starts */
+
+static bool csn_char_ok(char shape, char c)
+{
+	if (shape == 'd')
+		return c >= '0' && c <= '9';
+	if (shape == 'x')
+		return hex_value(c) >= 0;
+	return c == shape;
+}
 
 int rbac_csn_parse(const char *s, size_t len, struct rbac_csn *out)
 {
@@ -479,16 +494,14 @@ int rbac_csn_parse(const char *s, size_t len, struct rbac_csn *out)
 	for (i = 0; i < RBAC_CSN_LEN; i++) {
 		char c = s[i];
 
-		if (csn_shape[i] == 'd'	  ? c < '0' || c > '9'
-		    : csn_shape[i] == 'x' ? hex_value(c) < 0
-					  : c != csn_shape[i])
+		if (!csn_char_ok(csn_shape[i], c))
 			return RBAC_SYNC_ECSN;
 		/* lower case, so that one server's CSNs order as text */
 		out->text[i] = c >= 'A' && c <= 'F' ? (char)(c - 'A' + 'a') : c;
 	}
 	out->text[RBAC_CSN_LEN] = '\0';
 	out->sid = 0;
-	for (i = 30; i < 33; i++)
+	for (i = CSN_SID_AT; i < CSN_SID_AT + 3; i++)
 		out->sid = out->sid * 16 + (unsigned)hex_value(out->text[i]);
 	return RBAC_SYNC_OK;
 }
