@@ -92,7 +92,9 @@ static ber_slen_t deadline_read(Sockbuf_IO_Desc *sbiod, void *buf, ber_len_t len
 
 /* A blocking write(2) of len bytes waits until all of them fit, however
  * long that takes: with a deadline, the bytes that fit now are sent
- * (liblber and GnuTLS call again for the rest). */
+ * (liblber and GnuTLS call again for the rest). MSG_NOSIGNAL: a server
+ * that closed the connection gives EPIPE, not a SIGPIPE in the host
+ * process (the caller's SIGPIPE guard stays for liblber's own writes). */
 static ber_slen_t deadline_write(Sockbuf_IO_Desc *sbiod, void *buf, ber_len_t len)
 {
 	struct rbac_deadline *d = sbiod->sbiod_pvt;
@@ -105,7 +107,7 @@ static ber_slen_t deadline_write(Sockbuf_IO_Desc *sbiod, void *buf, ber_len_t le
 	do {
 		if (wait_ready(sbiod, POLLOUT) != 0)
 			return -1;
-		n = send(fd, buf, len, MSG_DONTWAIT);
+		n = send(fd, buf, len, MSG_DONTWAIT | MSG_NOSIGNAL);
 	} while (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK));
 	return n;
 }
