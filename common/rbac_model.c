@@ -1,5 +1,5 @@
 /*
- * rbac_model.c - permission matching and effective permissions (DESIGN §4).
+ * rbac_model.c - permission matching and effective permissions (README.md, "The directory").
  *
  * Inheritance is a graph over the roles of one namespace. After
  * rbac_namespace_resolve() every role holds the indexes of the roles it
