@@ -1,6 +1,6 @@
 /*
  * rbac_model.h - the RBAC model as plain structs, and its pure rules
- * (DESIGN.md §2 and §4): permission matching and effective permissions with
+ * (README.md, "The directory"): permission matching and effective permissions with
  * inheritance, restrictions and the namespace's master list.
  *
  * Nothing here does I/O: the directory layer (rbac_ldap.c) or a test builds
