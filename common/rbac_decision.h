@@ -88,7 +88,7 @@ enum rbac_reason rbac_account_standing(const struct rbac_account *account,
 
 /* The reason keyword used in logs, rbacctl, man pages and tests. */
 const char *rbac_reason_name(enum rbac_reason reason);
-/* The PAM result of §4 for a reason. */
+/* The PAM result of a reason (pam_rbac(8), RETURN VALUES). */
 int rbac_reason_pam_code(enum rbac_reason reason, bool unknown_user_ignore);
 /* The word of pam_rbac's log line and of `rbacctl check` for a PAM result
  * (decision=allow|ignore|deny): the stack goes on, skips the module, or
