@@ -12,8 +12,9 @@
  *
  * Members: the holders of the role (with expand_inherited, also the holders
  * of every role that inherits it) whose rbacAccount entry passes rules 5-9
- * of §4 and whose window is readable (rbac_account_standing); the window
- * itself is stored and checked by the reader at lookup time.
+ * of pam_rbac(8)'s DECISION table and whose window is readable
+ * (rbac_account_standing); the window itself is stored and checked by the
+ * reader at lookup time.
  */
 #ifndef RBAC_SNAPSHOT_WRITE_H
 #define RBAC_SNAPSHOT_WRITE_H
