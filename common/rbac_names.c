@@ -220,21 +220,97 @@ static int cmp_role_ptr(const void *a, const void *b)
 	return strcmp(x->name, y->name);
 }
 
-/* The groups made so far with e's name or gid. */
-static void find_clashes(const struct rbac_group_plan *p, struct rbac_role_group *e)
-{
-	for (size_t i = 0; i < p->n; i++) {
-		const struct rbac_role_group *g = &p->v[i];
+/* Which role of the plan gets a group is decided in plan order: the first
+ * to claim a name or a gid keeps it. Scanning the earlier entries for each
+ * role would be quadratic in the roles, so entries with equal names (and
+ * equal gids) are numbered alike once, by sorting, and each number
+ * remembers the group made with it so far; a made group's name and gid are
+ * unique, so that is the one group an entry can clash with. */
+struct clash_index {
+	size_t *order;		    /* entry indexes, sorted by a key */
+	size_t *name_key, *gid_key; /* per entry: number of its name, gid */
+	const struct rbac_role_group **by_name, **by_gid; /* per number */
+};
 
-		if (g->fate != RBAC_GROUP_MADE)
-			continue;
-		if (e->same_name == NULL && strcmp(g->name, e->name) == 0)
-			e->same_name = g;
-		if (e->same_gid == NULL && g->gid == e->gid)
-			e->same_gid = g;
-	}
+static int cmp_entry_name(const void *a, const void *b, void *ctx)
+{
+	const struct rbac_role_group *v = ctx;
+
+	return strcmp(v[*(const size_t *)a].name, v[*(const size_t *)b].name);
 }
 
+static int cmp_entry_gid(const void *a, const void *b, void *ctx)
+{
+	const struct rbac_role_group *v = ctx;
+	uint32_t x = v[*(const size_t *)a].gid, y = v[*(const size_t *)b].gid;
+
+	return x < y ? -1 : x > y;
+}
+
+/* key[i] = the same number for entries whose keys compare equal. */
+static void number_keys(const struct rbac_group_plan *p, size_t *order, size_t *key,
+			int (*cmp)(const void *, const void *, void *))
+{
+	for (size_t i = 0; i < p->n; i++)
+		order[i] = i;
+	qsort_r(order, p->n, sizeof(*order), cmp, p->v);
+	for (size_t k = 0; k < p->n; k++)
+		key[order[k]] =
+		    k > 0 && cmp(&order[k - 1], &order[k], p->v) == 0 ? key[order[k - 1]] : k;
+}
+
+static void clash_index_free(struct clash_index *c)
+{
+	free(c->order);
+	free(c->name_key);
+	free(c->gid_key);
+	free(c->by_name);
+	free(c->by_gid);
+}
+
+static int clash_index_init(struct clash_index *c, const struct rbac_group_plan *p)
+{
+	size_t n = p->n + 1;
+
+	c->order = calloc(n, sizeof(*c->order));
+	c->name_key = calloc(n, sizeof(*c->name_key));
+	c->gid_key = calloc(n, sizeof(*c->gid_key));
+	c->by_name = calloc(n, sizeof(*c->by_name));
+	c->by_gid = calloc(n, sizeof(*c->by_gid));
+	if (!c->order || !c->name_key || !c->gid_key || !c->by_name || !c->by_gid) {
+		clash_index_free(c);
+		return -1;
+	}
+	number_keys(p, c->order, c->name_key, cmp_entry_name);
+	number_keys(p, c->order, c->gid_key, cmp_entry_gid);
+	return 0;
+}
+
+/* Settles the fate of every entry with a valid name, in plan order. */
+static int settle_clashes(struct rbac_group_plan *p)
+{
+	struct clash_index c;
+
+	if (clash_index_init(&c, p) != 0)
+		return -1;
+	for (size_t i = 0; i < p->n; i++) {
+		struct rbac_role_group *e = &p->v[i];
+
+		if (e->fate == RBAC_GROUP_INVALID_NAME)
+			continue;
+		e->same_name = c.by_name[c.name_key[i]];
+		e->same_gid = c.by_gid[c.gid_key[i]];
+		e->fate = e->same_name != NULL	? RBAC_GROUP_NAME_TAKEN
+			  : e->same_gid != NULL ? RBAC_GROUP_GID_TAKEN
+						: RBAC_GROUP_MADE;
+		if (e->fate == RBAC_GROUP_MADE)
+			c.by_name[c.name_key[i]] = c.by_gid[c.gid_key[i]] = e;
+	}
+	clash_index_free(&c);
+	return 0;
+}
+
+/* Names and numbers the role; settle_clashes() decides the rest. */
 static void plan_role(struct rbac_group_plan *p, const struct rbac_namespace *ns,
 		      const struct rbac_role *r, const char *fmt, unsigned long gid_min,
 		      unsigned long gid_max)
@@ -245,14 +321,9 @@ static void plan_role(struct rbac_group_plan *p, const struct rbac_namespace *ns
 	e->ns = ns;
 	e->role = r;
 	e->gid = rbac_group_gid(ns->name, r, gid_min, gid_max);
-	if (!rbac_role_group_name(fmt, ns->name, r->name, e->name, sizeof(e->name))) {
-		e->fate = RBAC_GROUP_INVALID_NAME;
-	} else {
-		find_clashes(p, e);
-		e->fate = e->same_name != NULL	? RBAC_GROUP_NAME_TAKEN
-			  : e->same_gid != NULL ? RBAC_GROUP_GID_TAKEN
-						: RBAC_GROUP_MADE;
-	}
+	e->fate = rbac_role_group_name(fmt, ns->name, r->name, e->name, sizeof(e->name))
+		      ? RBAC_GROUP_MADE
+		      : RBAC_GROUP_INVALID_NAME;
 	p->n++;
 }
 
@@ -284,7 +355,8 @@ int rbac_group_plan(const struct rbac_namespace *ns, const char *fmt,
 	out->n = 0;
 	out->v = calloc(total + 1, sizeof(*out->v));
 	if (out->v == NULL || plan_namespace(out, ns, fmt, gid_min, gid_max) != 0 ||
-	    plan_namespace(out, global, global_fmt, gid_min, gid_max) != 0) {
+	    plan_namespace(out, global, global_fmt, gid_min, gid_max) != 0 ||
+	    settle_clashes(out) != 0) {
 		rbac_group_plan_free(out);
 		return -1;
 	}
