@@ -390,6 +390,25 @@ bool rbac_role_inherits(const struct rbac_namespace *ns, const struct rbac_role 
 	return found;
 }
 
+size_t rbac_role_ancestors(const struct rbac_namespace *ns, const struct rbac_role *x,
+			   bool *seen, size_t *out)
+{
+	struct role_walk w = {seen, out, 0, 0};
+	size_t xi;
+
+	if (!ns->resolved || !role_index(ns, x, &xi))
+		return 0;
+	/* As in rbac_role_inherits(), a role is not its own ancestor. */
+	seen[xi] = true;
+	walk_push_parents(&w, x);
+	while (w.head < w.tail)
+		walk_push_parents(&w, &ns->roles[w.queue[w.head++]]);
+	seen[xi] = false;
+	for (size_t i = 0; i < w.tail; i++)
+		seen[out[i]] = false;
+	return w.tail;
+}
+
 /* ---------------------------------------------------------- explanations */
 
 /* The first role reachable from idx (itself included) whose own

@@ -160,5 +160,12 @@ bool rbac_role_has_member(const struct rbac_role *role, const char *uid);
  * does not inherit itself. ns must be resolved. */
 bool rbac_role_inherits(const struct rbac_namespace *ns, const struct rbac_role *x,
 			const struct rbac_role *y);
+/* Every role x inherits (each y of rbac_role_inherits(ns, x, y)) as indexes
+ * into ns->roles, in no promised order; returns how many. One walk, so a
+ * caller that needs the whole relation pays for its size, not for every
+ * pair of roles. seen and out hold ns->n_roles entries; seen is all false
+ * on entry and again on return. */
+size_t rbac_role_ancestors(const struct rbac_namespace *ns, const struct rbac_role *x,
+			   bool *seen, size_t *out);
 
 #endif

@@ -231,11 +231,22 @@ struct wgroup {
 	size_t n_members;
 };
 
+/* For each role of a namespace, the roles that inherit it: those whose
+ * holders join its group with expand_inherited. Built from one ancestor
+ * walk per role, so its cost is the relation's size; asking
+ * rbac_role_inherits() about every pair of roles was cubic. */
+struct inheritors {
+	const struct rbac_namespace *ns;
+	size_t *first; /* role y's inheritors are v[first[y] .. first[y + 1]) */
+	size_t *v;
+};
+
 struct group_builder {
 	const struct rbac_snapshot_options *o;
 	const struct rbac_logger *lg;
 	struct account_table accounts;
-	bool *mark; /* per account: already a member of the group being built */
+	struct inheritors inh[2]; /* the host's namespace, the global one */
+	bool *mark;		  /* per account: already a member of the group being built */
 	struct wgroup *groups;
 	size_t n_groups, cap_groups;
 	size_t skipped;
@@ -295,21 +306,83 @@ static int cmp_size(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* Holders of y, and with expand_inherited holders of roles inheriting y. */
+static void inheritors_free(struct inheritors *h)
+{
+	free(h->first);
+	free(h->v);
+	memset(h, 0, sizeof(*h));
+}
+
+/* Walks every role's ancestors; fill false counts them into first[], fill
+ * true lists each role under its ancestors (first[] then points past each
+ * list, and is shifted back by the caller). */
+static void inheritors_walk(struct inheritors *h, bool *seen, size_t *anc, bool fill)
+{
+	const struct rbac_namespace *ns = h->ns;
+
+	for (size_t x = 0; x < ns->n_roles; x++) {
+		size_t n = rbac_role_ancestors(ns, &ns->roles[x], seen, anc);
+
+		for (size_t k = 0; k < n; k++) {
+			if (fill)
+				h->v[h->first[anc[k]]++] = x;
+			else
+				h->first[anc[k] + 1]++;
+		}
+	}
+}
+
+static int inheritors_init(struct inheritors *h, const struct rbac_namespace *ns)
+{
+	size_t n = ns->n_roles;
+	bool *seen = calloc(n + 1, sizeof(*seen));
+	size_t *anc = calloc(n + 1, sizeof(*anc));
+	int rc = -1;
+
+	h->ns = ns;
+	h->first = calloc(n + 2, sizeof(*h->first));
+	if (seen == NULL || anc == NULL || h->first == NULL)
+		goto done;
+	inheritors_walk(h, seen, anc, false);
+	for (size_t y = 0; y < n; y++)
+		h->first[y + 1] += h->first[y];
+	h->v = calloc(h->first[n] + 1, sizeof(*h->v));
+	if (h->v == NULL)
+		goto done;
+	inheritors_walk(h, seen, anc, true);
+	/* Each first[y] now holds where y's list ends: y + 1's start. */
+	memmove(h->first + 1, h->first, n * sizeof(*h->first));
+	h->first[0] = 0;
+	rc = 0;
+done:
+	free(seen);
+	free(anc);
+	return rc;
+}
+
+static int add_holders(struct group_builder *b, struct wgroup *g, const struct rbac_role *x,
+		       size_t *cap)
+{
+	for (size_t j = 0; j < x->members.n; j++) {
+		if (add_member(b, g, x->members.v[j], cap) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Holders of y, and with expand_inherited holders of roles inheriting y;
+ * the order they are met in does not matter, as the list is sorted. */
 static int collect_members(struct group_builder *b, const struct rbac_namespace *ns,
 			   const struct rbac_role *y, struct wgroup *g)
 {
-	size_t cap = 0;
+	const struct inheritors *h = ns == b->inh[0].ns ? &b->inh[0] : &b->inh[1];
+	size_t cap = 0, yi = (size_t)(y - ns->roles);
 
-	for (size_t i = 0; i < ns->n_roles; i++) {
-		const struct rbac_role *x = &ns->roles[i];
-
-		if (x != y && !(b->o->expand_inherited && rbac_role_inherits(ns, x, y)))
-			continue;
-		for (size_t j = 0; j < x->members.n; j++) {
-			if (add_member(b, g, x->members.v[j], &cap) != 0)
-				return -1;
-		}
+	if (add_holders(b, g, y, &cap) != 0)
+		return -1;
+	for (size_t k = h->first ? h->first[yi] : 0; h->first && k < h->first[yi + 1]; k++) {
+		if (add_holders(b, g, &ns->roles[h->v[k]], &cap) != 0)
+			return -1;
 	}
 	for (size_t i = 0; i < g->n_members; i++)
 		b->mark[g->members[i]] = false;
@@ -363,6 +436,10 @@ static int add_roles(struct group_builder *b, const struct rbac_snapshot_model *
 	struct rbac_group_plan plan;
 	int rc = 0;
 
+	if (o->expand_inherited &&
+	    (inheritors_init(&b->inh[0], m->ns) != 0 ||
+	     (m->global != NULL && inheritors_init(&b->inh[1], m->global) != 0)))
+		return -1;
 	if (rbac_group_plan(m->ns, o->group_format, m->global, o->global_group_format,
 			    o->gid_min, o->gid_max, &plan) != 0)
 		return -1;
@@ -379,6 +456,8 @@ static void group_builder_free(struct group_builder *b)
 		free(b->groups[i].members);
 	free(b->groups);
 	free(b->mark);
+	inheritors_free(&b->inh[0]);
+	inheritors_free(&b->inh[1]);
 	account_table_free(&b->accounts);
 }
 
