@@ -331,20 +331,20 @@ int rbac_namespace_resolve(struct rbac_namespace *ns, const struct rbac_logger *
 	return errors + e;
 }
 
-const struct rbac_role *rbac_role_grant_source(const struct rbac_namespace *ns,
-					       const struct rbac_role *role, const char *perm,
-					       const char **pattern)
+/* rbac_role_grant_source() with the walk's arrays given (see
+ * rbac_role_grants_reusing()); seen is all false again on return. */
+static const struct rbac_role *grant_walk(const struct rbac_namespace *ns,
+					  const struct rbac_role *role, const char *perm,
+					  const char **pattern, bool *seen, size_t *queue)
 {
 	const struct rbac_role *source = NULL;
-	struct role_walk w;
+	struct role_walk w = {seen, queue, 0, 0};
 	size_t idx;
 
 	if (!ns->resolved || perm == NULL || !role_index(ns, role, &idx))
 		return NULL;
 	if (ns->has_master && !rbac_perm_list_match(&ns->master, perm, NULL))
 		return NULL;
-	if (walk_start(&w, ns) != 0)
-		return NULL; /* out of memory: grant nothing */
 	walk_push(&w, idx);
 	while (w.head < w.tail && source == NULL) {
 		const struct rbac_role *cur = &ns->roles[w.queue[w.head++]];
@@ -358,6 +358,21 @@ const struct rbac_role *rbac_role_grant_source(const struct rbac_namespace *ns,
 		else
 			walk_push_parents(&w, cur);
 	}
+	for (size_t i = 0; i < w.tail; i++)
+		seen[queue[i]] = false;
+	return source;
+}
+
+const struct rbac_role *rbac_role_grant_source(const struct rbac_namespace *ns,
+					       const struct rbac_role *role, const char *perm,
+					       const char **pattern)
+{
+	const struct rbac_role *source;
+	struct role_walk w;
+
+	if (walk_start(&w, ns) != 0)
+		return NULL; /* out of memory: grant nothing */
+	source = grant_walk(ns, role, perm, pattern, w.seen, w.queue);
 	walk_end(&w);
 	return source;
 }
@@ -366,6 +381,12 @@ bool rbac_role_grants(const struct rbac_namespace *ns, const struct rbac_role *r
 		      const char *perm)
 {
 	return rbac_role_grant_source(ns, role, perm, NULL) != NULL;
+}
+
+bool rbac_role_grants_reusing(const struct rbac_namespace *ns, const struct rbac_role *role,
+			      const char *perm, bool *seen, size_t *queue)
+{
+	return grant_walk(ns, role, perm, NULL, seen, queue) != NULL;
 }
 
 bool rbac_role_inherits(const struct rbac_namespace *ns, const struct rbac_role *x,

@@ -120,6 +120,12 @@ const struct rbac_role *rbac_role_grant_source(const struct rbac_namespace *ns,
 					       const char **pattern);
 bool rbac_role_grants(const struct rbac_namespace *ns, const struct rbac_role *role,
 		      const char *perm);
+/* rbac_role_grants() on arrays the caller keeps for many calls, so that one
+ * costs the roles it visits, not an allocation and clearing of ns->n_roles
+ * entries (asking about every role was quadratic). seen and queue hold
+ * ns->n_roles entries; seen is all false on entry and again on return. */
+bool rbac_role_grants_reusing(const struct rbac_namespace *ns, const struct rbac_role *role,
+			      const char *perm, bool *seen, size_t *queue);
 
 /* Why a role does not grant a permission (rbacctl's "why not"). */
 enum rbac_denial {

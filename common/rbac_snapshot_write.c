@@ -875,6 +875,28 @@ static void held_index_free(struct held_index *h)
 	memset(h, 0, sizeof(*h));
 }
 
+/* Which of the refresh's permissions each role grants. The walk's arrays
+ * serve every question, so each costs the roles it visits. */
+static int held_grants(struct held_index *h, const struct rbac_namespace *ns,
+		       const struct rbac_snapshot_options *o)
+{
+	bool *seen = calloc(ns->n_roles + 1, sizeof(*seen));
+	size_t *queue = calloc(ns->n_roles + 1, sizeof(*queue));
+	bool ok;
+
+	h->grants = calloc(ns->n_roles * o->n_permissions + 1, sizeof(*h->grants));
+	ok = seen != NULL && queue != NULL && h->grants != NULL;
+	if (ok) {
+		for (size_t i = 0; i < ns->n_roles; i++)
+			for (size_t p = 0; p < o->n_permissions; p++)
+				h->grants[i * o->n_permissions + p] = rbac_role_grants_reusing(
+				    ns, &ns->roles[i], o->permissions[p], seen, queue);
+	}
+	free(seen);
+	free(queue);
+	return ok ? 0 : -1;
+}
+
 /* Returns -1 when out of memory (h is left empty). */
 static int held_index_init(struct held_index *h, const struct rbac_namespace *ns,
 			   const struct rbac_snapshot_options *o)
@@ -888,8 +910,7 @@ static int held_index_init(struct held_index *h, const struct rbac_namespace *ns
 	for (size_t i = 0; i < ns->n_roles; i++)
 		n += ns->roles[i].members.n;
 	h->v = calloc(n + 1, sizeof(*h->v));
-	h->grants = calloc(ns->n_roles * o->n_permissions + 1, sizeof(*h->grants));
-	if (h->v == NULL || h->grants == NULL) {
+	if (h->v == NULL || held_grants(h, ns, o) != 0) {
 		held_index_free(h);
 		return -1;
 	}
@@ -898,9 +919,6 @@ static int held_index_init(struct held_index *h, const struct rbac_namespace *ns
 
 		for (size_t j = 0; j < r->members.n; j++)
 			h->v[k++] = (struct held){r->members.v[j], (uint32_t)i};
-		for (size_t p = 0; p < o->n_permissions; p++)
-			h->grants[i * o->n_permissions + p] =
-			    rbac_role_grants(ns, r, o->permissions[p]);
 	}
 	qsort(h->v, n, sizeof(*h->v), held_cmp);
 	/* A memberUid listed twice in one role holds it once. */
