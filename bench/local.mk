@@ -3,8 +3,11 @@
 # them itself when they are missing. Nothing here is a test: CI runs
 # "bench/run --quick" as a smoke check that the driver works.
 
-check_PROGRAMS += bench/nssbench bench/pambench
+check_PROGRAMS += bench/nssbench bench/pambench bench/snapwrite
 bench_nssbench_SOURCES = bench/nssbench.c
+# The snapshot writer alone, on a synthetic model (not run by bench/run).
+bench_snapwrite_SOURCES = bench/snapwrite.c
+bench_snapwrite_LDADD = common/librbaccore.la
 bench_pambench_SOURCES = bench/pambench.c
 bench_pambench_LDADD = $(PAM_LIBS)
 
