@@ -232,31 +232,36 @@ struct clash_index {
 	const struct rbac_role_group **by_name, **by_gid; /* per number */
 };
 
-static int cmp_entry_name(const void *a, const void *b, void *ctx)
+/* Plan entries (by index) in name or in gid order. */
+struct entry_order {
+	const struct rbac_role_group *v;
+	bool by_gid;
+};
+
+static int cmp_entries(const void *a, const void *b, void *ctx)
 {
-	const struct rbac_role_group *v = ctx;
+	const struct entry_order *k = ctx;
+	const struct rbac_role_group *x = &k->v[*(const size_t *)a];
+	const struct rbac_role_group *y = &k->v[*(const size_t *)b];
 
-	return strcmp(v[*(const size_t *)a].name, v[*(const size_t *)b].name);
-}
-
-static int cmp_entry_gid(const void *a, const void *b, void *ctx)
-{
-	const struct rbac_role_group *v = ctx;
-	uint32_t x = v[*(const size_t *)a].gid, y = v[*(const size_t *)b].gid;
-
-	return x < y ? -1 : x > y;
+	if (!k->by_gid)
+		return strcmp(x->name, y->name);
+	return (x->gid > y->gid) - (x->gid < y->gid);
 }
 
 /* key[i] = the same number for entries whose keys compare equal. */
 static void number_keys(const struct rbac_group_plan *p, size_t *order, size_t *key,
-			int (*cmp)(const void *, const void *, void *))
+			bool by_gid)
 {
+	struct entry_order k = {p->v, by_gid};
+
 	for (size_t i = 0; i < p->n; i++)
 		order[i] = i;
-	qsort_r(order, p->n, sizeof(*order), cmp, p->v);
-	for (size_t k = 0; k < p->n; k++)
-		key[order[k]] =
-		    k > 0 && cmp(&order[k - 1], &order[k], p->v) == 0 ? key[order[k - 1]] : k;
+	qsort_r(order, p->n, sizeof(*order), cmp_entries, &k);
+	for (size_t j = 0; j < p->n; j++)
+		key[order[j]] = j > 0 && cmp_entries(&order[j - 1], &order[j], &k) == 0
+				    ? key[order[j - 1]]
+				    : j;
 }
 
 static void clash_index_free(struct clash_index *c)
@@ -281,8 +286,8 @@ static int clash_index_init(struct clash_index *c, const struct rbac_group_plan 
 		clash_index_free(c);
 		return -1;
 	}
-	number_keys(p, c->order, c->name_key, cmp_entry_name);
-	number_keys(p, c->order, c->gid_key, cmp_entry_gid);
+	number_keys(p, c->order, c->name_key, false);
+	number_keys(p, c->order, c->gid_key, true);
 	return 0;
 }
 
