@@ -229,10 +229,58 @@ static bool role_index(const struct rbac_namespace *ns, const struct rbac_role *
 	return true;
 }
 
+/* The roles by name for resolving rbacInherits: a scan per inherited name
+ * was quadratic in the roles. Sorted case-insensitively, then by position,
+ * so the first of equal names is the one rbac_namespace_find_role() finds. */
+struct role_names {
+	const struct rbac_namespace *ns;
+	size_t *v;
+};
+
+static int cmp_role_names(const void *a, const void *b, void *ctx)
+{
+	const struct rbac_namespace *ns = ctx;
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+	int c = strcasecmp(ns->roles[x].name, ns->roles[y].name);
+
+	return c != 0 ? c : (x > y) - (x < y);
+}
+
+static int role_names_init(struct role_names *rn, const struct rbac_namespace *ns)
+{
+	rn->ns = ns;
+	rn->v = calloc(ns->n_roles + 1, sizeof(*rn->v));
+	if (rn->v == NULL)
+		return -1;
+	for (size_t i = 0; i < ns->n_roles; i++)
+		rn->v[i] = i;
+	qsort_r(rn->v, ns->n_roles, sizeof(*rn->v), cmp_role_names, (void *)ns);
+	return 0;
+}
+
+static struct rbac_role *role_names_find(const struct role_names *rn, const char *name)
+{
+	struct rbac_role *roles = rn->ns->roles;
+	size_t lo = 0, hi = rn->ns->n_roles;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (strcasecmp(roles[rn->v[mid]].name, name) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < rn->ns->n_roles && strcasecmp(roles[rn->v[lo]].name, name) == 0)
+		return &roles[rn->v[lo]];
+	return NULL;
+}
+
 /* Every inherited role that exists, by index; the unknown ones are logged. */
-static int role_link_names(struct rbac_namespace *ns, struct rbac_role *r,
+static int role_link_names(const struct role_names *rn, struct rbac_role *r,
 			   const struct rbac_logger *lg)
 {
+	const struct rbac_namespace *ns = rn->ns;
 	char dn[RBAC_LOG_QUOTE_BUFSZ], name[RBAC_LOG_QUOTE_BUFSZ];
 	int errors = 0;
 
@@ -242,7 +290,7 @@ static int role_link_names(struct rbac_namespace *ns, struct rbac_role *r,
 	if (r->parents == NULL)
 		return -1;
 	for (size_t i = 0; i < r->inherits.n; i++) {
-		struct rbac_role *p = rbac_namespace_find_role(ns, r->inherits.v[i]);
+		struct rbac_role *p = role_names_find(rn, r->inherits.v[i]);
 
 		if (p == NULL) {
 			rbac_log(lg, LOG_ERR,
@@ -258,22 +306,24 @@ static int role_link_names(struct rbac_namespace *ns, struct rbac_role *r,
 	return errors;
 }
 
-/* True when role idx can reach itself through the edges linked so far. */
-static int role_reaches_itself(const struct rbac_namespace *ns, size_t idx)
+/* True when role idx can reach itself through the edges linked so far. w's
+ * arrays serve every role (a fresh one per role was quadratic); its seen
+ * is all false again on return. */
+static bool role_reaches_itself(const struct rbac_namespace *ns, size_t idx,
+				struct role_walk *w)
 {
-	struct role_walk w;
 	bool found = false;
 
-	if (walk_start(&w, ns) != 0)
-		return -1;
-	walk_push_parents(&w, &ns->roles[idx]);
-	while (w.head < w.tail && !found) {
-		size_t cur = w.queue[w.head++];
+	w->head = w->tail = 0;
+	walk_push_parents(w, &ns->roles[idx]);
+	while (w->head < w->tail && !found) {
+		size_t cur = w->queue[w->head++];
 
 		found = cur == idx;
-		walk_push_parents(&w, &ns->roles[cur]);
+		walk_push_parents(w, &ns->roles[cur]);
 	}
-	walk_end(&w);
+	for (size_t i = 0; i < w->tail; i++)
+		w->seen[w->queue[i]] = false;
 	return found;
 }
 
@@ -292,13 +342,14 @@ static void role_drop_cyclic_edges(struct rbac_namespace *ns, struct rbac_role *
 static int namespace_mark_cycles(struct rbac_namespace *ns, const struct rbac_logger *lg)
 {
 	char dn[RBAC_LOG_QUOTE_BUFSZ];
+	struct role_walk w;
 	int errors = 0;
 
+	if (walk_start(&w, ns) != 0)
+		return -1;
 	for (size_t i = 0; i < ns->n_roles; i++) {
-		int cyclic = role_reaches_itself(ns, i);
+		bool cyclic = role_reaches_itself(ns, i, &w);
 
-		if (cyclic < 0)
-			return -1;
 		ns->roles[i].on_cycle = cyclic;
 		if (cyclic) {
 			rbac_log(
@@ -309,6 +360,7 @@ static int namespace_mark_cycles(struct rbac_namespace *ns, const struct rbac_lo
 			errors++;
 		}
 	}
+	walk_end(&w);
 	for (size_t i = 0; i < ns->n_roles; i++)
 		role_drop_cyclic_edges(ns, &ns->roles[i]);
 	return errors;
@@ -316,14 +368,18 @@ static int namespace_mark_cycles(struct rbac_namespace *ns, const struct rbac_lo
 
 int rbac_namespace_resolve(struct rbac_namespace *ns, const struct rbac_logger *lg)
 {
-	int errors = 0, e;
+	struct role_names rn;
+	int errors = 0, e = 0;
 
-	for (size_t i = 0; i < ns->n_roles; i++) {
-		e = role_link_names(ns, &ns->roles[i], lg);
-		if (e < 0)
-			return -1;
+	if (role_names_init(&rn, ns) != 0)
+		return -1;
+	for (size_t i = 0; i < ns->n_roles && e >= 0; i++) {
+		e = role_link_names(&rn, &ns->roles[i], lg);
 		errors += e;
 	}
+	free(rn.v);
+	if (e < 0)
+		return -1;
 	e = namespace_mark_cycles(ns, lg);
 	if (e < 0)
 		return -1;
