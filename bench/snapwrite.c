@@ -14,6 +14,7 @@
  */
 #include "config.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -105,8 +106,18 @@ static void add_inherits(struct rbac_role *r, unsigned i, char names[][64])
 {
 	unsigned pos = i % 10;
 
-	if (pos > 0)
+	if (pos > 0 && rnd(20) == 0) {
+		char upper[64];
+		const char *from = names[i - 1 - rnd(pos)];
+		size_t k;
+
+		for (k = 0; from[k] != '\0' && k + 1 < sizeof(upper); k++)
+			upper[k] = (char)toupper((unsigned char)from[k]);
+		upper[k] = '\0';
+		need(rbac_strlist_add(&r->inherits, upper) == 0); /* cn is case-blind */
+	} else if (pos > 0) {
 		need(rbac_strlist_add(&r->inherits, names[i - 1 - rnd(pos)]) == 0);
+	}
 	if (pos > 2 && rnd(2) == 0)
 		need(rbac_strlist_add(&r->inherits, names[i - 1 - rnd(pos)]) == 0);
 	if (rnd(100) == 0)
@@ -121,7 +132,9 @@ static void role_name(unsigned i, char *buf, size_t len)
 {
 	unsigned h = (i * 2654435761u) >> 8;
 
-	if (i % 211 == 17)
+	if (i % 307 == 100) /* the role before it, in another case */
+		snprintf(buf, len, "ROLE-%06X", ((i - 1) * 2654435761u) >> 8);
+	else if (i % 211 == 17)
 		snprintf(buf, len, "Role-%06x", h);
 	else if (i % 173 == 5)
 		snprintf(buf, len, "role-%06x-with-a-name-much-too-long-for-a-group", h);
