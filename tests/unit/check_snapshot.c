@@ -593,7 +593,6 @@ static void add_big_roles(struct rbac_namespace *ns)
 		snprintf(name, sizeof(name), "r%05d", i);
 		snprintf(base, sizeof(base), "r%05d", i % 100);
 		snprintf(user, sizeof(user), "u%03d", i % BIG_USERS);
-		/* Bases come first: resolving looks names up by a scan. */
 		r = fx_role(ns, name, "host.login", NULL, i >= 100 ? base : NULL, user);
 		r->has_gid = true;
 		r->gid = 900000 + (unsigned long)(i % 1000 == 999 ? i - 1 : i);
