@@ -7,6 +7,11 @@ dist_noinst_DATA += \
 	etc/example/directory.ldif \
 	etc/rbac.conf.example
 
+# The slapd side of rbac-syncd (rbac-syncd(8), SLAPD): examples to edit and
+# apply, not configuration, so they go with the documentation.
+slapdexampledir = $(docdir)/slapd
+dist_slapdexample_DATA = etc/slapd/rbac-syncprov.ldif etc/slapd/rbac-syncprov.conf
+
 # The refresh timer (nss_rbac(8), TIMER): systemd units and a cron alternative.
 # Installed to $(systemdsystemunitdir), by default $(prefix)/lib/systemd/system
 # (Debian with --prefix=/usr: /usr/lib/systemd/system); override with

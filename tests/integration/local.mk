@@ -20,6 +20,10 @@ tests_integration_sync_probe_SOURCES = tests/integration/sync-probe.c
 tests_integration_sync_probe_LDADD = common/librbacdir.la
 TESTS += tests/integration/sync-proto.test
 EXTRA_DIST += tests/integration/sync-proto.test
+# syncprov-cnconfig.test: etc/slapd/rbac-syncprov.ldif applied with
+# ldapmodify -Y EXTERNAL to a slapd configured as Debian's package does.
+TESTS += tests/integration/syncprov-cnconfig.test
+EXTRA_DIST += tests/integration/syncprov-cnconfig.test
 TESTS += tests/integration/schema.test tests/integration/directory.test
 EXTRA_DIST += tests/integration/schema.test tests/integration/directory.test
 

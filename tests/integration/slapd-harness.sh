@@ -28,20 +28,28 @@
 #   rbac_on_exit CMD             run CMD (eval'd) at exit, before the
 #                                harness's own cleanup; later first
 #   rbac_urlencode STRING        percent-encode for an ldapi:// URL
+#   rbac_slapd_locate            set RBAC_SLAPD and RBAC_SLAPADD (skip, 77,
+#                                when slapd is not installed), for a test
+#                                that builds its own server
 #   rbac_slapd_spawn LOG ARGS    run "$RBAC_SLAPD -d stats ARGS" in the
 #                                background, log appended to LOG; sets
 #                                RBAC_SPAWNED_PID (for extra servers, e.g. a
 #                                cn=config one; the caller stops it)
+#   rbac_reader_ldif FILE        write the RBAC_TEST_READER_DN entry (with
+#                                its password) to FILE, for slapadd
 #   rbac_process_stop PID SIG SECONDS
 #                                send SIG, wait, then SIGKILL
 #   rbac_tls_certs DIR           a test CA and a 127.0.0.1 certificate (openssl)
 #
 # With RBAC_TEST_SYNCPROV=1 set before rbac_slapd_start, the server is an
-# RFC 4533 provider (the syncprov overlay): entryCSN and entryUUID indexed,
-# a session log of RBAC_TEST_SESSIONLOG changes (default 1000; 0: none, so
-# a resume is a present phase), syncprov-reloadhint TRUE (a stale cookie is
-# refused with e-syncRefreshRequired), no size limit for the anonymous
-# reader (a sync search is not paged).
+# RFC 4533 provider configured with the lines an admin is told to add,
+# read from etc/slapd/rbac-syncprov.conf as shipped: the syncprov module
+# and overlay, entryCSN and entryUUID indexed, syncprov-reloadhint TRUE (a
+# stale cookie is refused with e-syncRefreshRequired), no size or time
+# limit for RBAC_TEST_READER_DN (a sync search is not paged; anonymous
+# keeps slapd's 500). The one test knob: RBAC_TEST_SESSIONLOG=N replaces
+# the shipped session log length (0: no session log, so a resume is a
+# present phase).
 #
 # With RBAC_TEST_TLS=1 set before rbac_slapd_start, slapd also listens on
 # ldaps://127.0.0.1:<port+1> and answers StartTLS, with a certificate from
@@ -286,7 +294,7 @@ _rbac_write_slapd_conf() {
 
 # A reader account for the bind tests; not in the example directory, which
 # holds no passwords.
-_rbac_write_reader_ldif() {
+rbac_reader_ldif() {
 	cat >"$1" <<EOF
 dn: $RBAC_TEST_READER_DN
 objectClass: organizationalRole
@@ -300,7 +308,7 @@ EOF
 _rbac_load_ldifs() {
 	local dir=$1 ldif
 	shift
-	_rbac_write_reader_ldif "$dir/host-reader.ldif"
+	rbac_reader_ldif "$dir/host-reader.ldif"
 	for ldif in "$@" "$dir/host-reader.ldif"; do
 		if ! "$RBAC_SLAPADD" "${_rbac_slapadd_opts[@]}" -f "$dir/slapd.conf" -l "$ldif" \
 			>>"$dir/slapadd.log" 2>&1; then
@@ -427,15 +435,53 @@ _rbac_locate_slapd() {
 	_rbac_require_tools
 }
 
-# The RBAC_TEST_SYNCPROV lines; sets _rbac_sp_global and _rbac_sp_db.
+rbac_slapd_locate() {
+	_rbac_locate_slapd
+}
+
+# The RBAC_TEST_SYNCPROV lines, taken from the shipped slapd.conf snippet
+# (its "# [global]" and "# [database]" parts, comments dropped) so that the
+# tests run what rbac-syncd(8) tells an admin to add; sets _rbac_sp_global
+# and _rbac_sp_db. objectClass eq is the index Debian's database already
+# has, not part of the snippet.
 _rbac_syncprov_conf_lines() {
-	local log=${RBAC_TEST_SESSIONLOG:-1000}
-	_rbac_sp_global=$'moduleload syncprov\n\n'
-	_rbac_sp_db=$'index objectClass,entryCSN,entryUUID eq\n'
-	_rbac_sp_db+=$'limits anonymous size=unlimited size.prtotal=unlimited time=unlimited\n'
-	_rbac_sp_db+=$'overlay syncprov\nsyncprov-checkpoint 100 10\n'
-	((log == 0)) || _rbac_sp_db+="syncprov-sessionlog $log"$'\n'
-	_rbac_sp_db+=$'syncprov-reloadhint TRUE\n\n'
+	local conf=$RBAC_SRCDIR/etc/slapd/rbac-syncprov.conf part='' line
+	_rbac_sp_global='' _rbac_sp_db=$'index objectClass eq\n'
+	[[ -r $conf ]] || {
+		_rbac_say "$conf not found"
+		exit 99
+	}
+	grep -qF "limits dn.exact=\"$RBAC_TEST_READER_DN\"" "$conf" || {
+		_rbac_say "$conf: no limits line for $RBAC_TEST_READER_DN"
+		exit 99
+	}
+	while IFS= read -r line; do
+		case $line in
+		'# [global]'*) part=global ;;
+		'# [database]'*) part=db ;;
+		'' | '#'*) ;;
+		*) _rbac_syncprov_conf_line "$part" "$line" ;;
+		esac
+	done <"$conf"
+	_rbac_sp_global+=$'\n' _rbac_sp_db+=$'\n'
+}
+
+# One line of the snippet into its part; RBAC_TEST_SESSIONLOG replaces the
+# session log's length (0 drops the line).
+_rbac_syncprov_conf_line() {
+	local part=$1 line=$2
+	if [[ $line == syncprov-sessionlog* && -n ${RBAC_TEST_SESSIONLOG:-} ]]; then
+		((RBAC_TEST_SESSIONLOG == 0)) && return
+		line="syncprov-sessionlog $RBAC_TEST_SESSIONLOG"
+	fi
+	case $part in
+	global) _rbac_sp_global+="$line"$'\n' ;;
+	db) _rbac_sp_db+="$line"$'\n' ;;
+	*)
+		_rbac_say "rbac-syncprov.conf: \"$line\" before any part marker"
+		exit 99
+		;;
+	esac
 }
 
 # ---------------------------------------------------------------------------
