@@ -23,11 +23,20 @@ dist_systemdsystemunit_DATA = etc/systemd/rbac-refresh.timer
 EXTRA_DIST += etc/systemd/rbac-refresh.service.in etc/cron.d/rbac-refresh
 DISTCLEANFILES = etc/systemd/rbac-refresh.service
 
+# The live sync agent's unit (rbac-syncd(8)); it conflicts with the timer.
+nodist_systemdsystemunit_DATA += etc/systemd/rbac-syncd.service
+EXTRA_DIST += etc/systemd/rbac-syncd.service.in
+DISTCLEANFILES += etc/systemd/rbac-syncd.service
+
+unit_subst = $(MKDIR_P) etc/systemd && \
+	sed -e 's|@sbindir[@]|$(sbindir)|g' -e 's|@RBAC_CACHE_DIR[@]|$(RBAC_CACHE_DIR)|g'
+
 etc/systemd/rbac-refresh.service: $(srcdir)/etc/systemd/rbac-refresh.service.in Makefile
-	$(AM_V_GEN)$(MKDIR_P) etc/systemd && \
-	sed -e 's|@sbindir[@]|$(sbindir)|g' -e 's|@RBAC_CACHE_DIR[@]|$(RBAC_CACHE_DIR)|g' \
-		$(srcdir)/etc/systemd/rbac-refresh.service.in >$@.tmp && mv $@.tmp $@
+	$(AM_V_GEN)$(unit_subst) $(srcdir)/etc/systemd/rbac-refresh.service.in >$@.tmp && mv $@.tmp $@
+
+etc/systemd/rbac-syncd.service: $(srcdir)/etc/systemd/rbac-syncd.service.in Makefile
+	$(AM_V_GEN)$(unit_subst) $(srcdir)/etc/systemd/rbac-syncd.service.in >$@.tmp && mv $@.tmp $@
 
 # The units as shipped, and the cron example.
-TESTS += tests/integration/refresh_units.test
-EXTRA_DIST += tests/integration/refresh_units.test
+TESTS += tests/integration/refresh_units.test tests/integration/syncd_units.test
+EXTRA_DIST += tests/integration/refresh_units.test tests/integration/syncd_units.test
