@@ -20,6 +20,7 @@
 #include "rbac_conn.h"
 #include "rbac_entry.h"
 #include "rbac_ldap.h"
+#include "rbac_ldap_entry.h"
 #include "rbac_names.h"
 
 /* Entries an account search may return. uid matches case-insensitively, so
@@ -131,61 +132,6 @@ static const struct berval *dn_first_cn(LDAPDN dn)
 	return NULL;
 }
 
-/* ------------------------------------------------------------------------
- * Entries: the attributes asked for, as plain data for rbac_entry.c, which
- * decides what their bytes mean. The bytes stay libldap's until entry_free.
- */
-
-#define ENTRY_ATTRS_MAX 8
-
-struct entry_buf {
-	struct rbac_entry e;
-	struct rbac_entry_attr attrs[ENTRY_ATTRS_MAX];
-	struct berval **bv[ENTRY_ATTRS_MAX];
-};
-
-static void entry_free(struct entry_buf *b)
-{
-	for (size_t i = 0; i < b->e.n_attrs; i++) {
-		free((void *)b->attrs[i].v);
-		ldap_value_free_len(b->bv[i]);
-	}
-	b->e.n_attrs = 0;
-}
-
-/* The values of each attribute in names (NULL-terminated, at most
- * ENTRY_ATTRS_MAX) of entry m. Returns 0, or -1 when out of memory. */
-static int entry_read(LDAP *ld, LDAPMessage *m, const char *dn, const char *const *names,
-		      struct entry_buf *b)
-{
-	memset(b, 0, sizeof(*b));
-	b->e.dn = dn;
-	b->e.attrs = b->attrs;
-	for (size_t i = 0; names[i] != NULL && i < ENTRY_ATTRS_MAX; i++) {
-		struct berval **v = ldap_get_values_len(ld, m, names[i]);
-		struct rbac_bytes *bytes;
-		size_t n = 0;
-
-		while (v != NULL && v[n] != NULL)
-			n++;
-		bytes = calloc(n > 0 ? n : 1, sizeof(*bytes));
-		b->bv[i] = v;
-		b->attrs[i].name = names[i];
-		b->attrs[i].v = bytes;
-		b->attrs[i].n = bytes != NULL ? n : 0;
-		b->e.n_attrs = i + 1;
-		if (bytes == NULL) {
-			entry_free(b);
-			return -1;
-		}
-		for (size_t j = 0; j < n; j++) {
-			bytes[j].p = v[j]->bv_val;
-			bytes[j].len = v[j]->bv_len;
-		}
-	}
-	return 0;
-}
-
 /* An RFC 3876 ValuesReturnFilter that keeps one memberUid value, so that a
  * PAM decision does not transfer every member of every role. slapd 2.5
  * returns only the values some item of the filter matches and drops every
@@ -266,7 +212,7 @@ static int take_namespace(struct rbac_dir *dir, struct ns_query *q, LDAPMessage 
 	LDAP *ld = rbac_dir_ld(dir);
 	const struct berval *cn = dn_first_cn(parsed);
 	struct rbac_namespace *ns = q->out;
-	struct entry_buf b;
+	struct rbac_ldap_entry b;
 	int rc;
 	QBUF(qd);
 
@@ -279,10 +225,11 @@ static int take_namespace(struct rbac_dir *dir, struct ns_query *q, LDAPMessage 
 	}
 	ns->dn = strdup(dn);
 	ns->name = cn != NULL ? strndup(cn->bv_val, cn->bv_len) : strdup(q->name);
-	if (ns->dn == NULL || ns->name == NULL || entry_read(ld, e, dn, ns_attrs, &b) != 0)
+	if (ns->dn == NULL || ns->name == NULL ||
+	    rbac_ldap_entry_read(ld, e, dn, ns_attrs, &b) != 0)
 		return -1;
 	rc = rbac_entry_values(&b.e, "rbacPermission", NULL, rbac_dir_logger(dir), &ns->master);
-	entry_free(&b);
+	rbac_ldap_entry_free(&b);
 	if (rc != 0)
 		return -1;
 	ns->has_master = ns->master.n > 0;
@@ -317,13 +264,13 @@ static int role_name(struct rbac_dir *dir, LDAPMessage *e, const char *dn, LDAPD
 static int fill_role(struct rbac_dir *dir, struct ns_query *q, LDAPMessage *e, const char *dn,
 		     struct rbac_role *r)
 {
-	struct entry_buf b;
+	struct rbac_ldap_entry b;
 	int rc;
 
-	if (entry_read(rbac_dir_ld(dir), e, dn, ns_attrs, &b) != 0)
+	if (rbac_ldap_entry_read(rbac_dir_ld(dir), e, dn, ns_attrs, &b) != 0)
 		return -1;
 	rc = rbac_entry_role(&b.e, q->only_member, rbac_dir_logger(dir), r);
-	entry_free(&b);
+	rbac_ldap_entry_free(&b);
 	return rc;
 }
 
@@ -708,13 +655,13 @@ static bool entry_has_uid(LDAP *ld, LDAPMessage *e, const char *uid)
 static int fill_account(struct rbac_dir *dir, struct account_query *q, LDAPMessage *e,
 			const char *dn)
 {
-	struct entry_buf b;
+	struct rbac_ldap_entry b;
 	int rc;
 
-	if (entry_read(rbac_dir_ld(dir), e, dn, account_attrs, &b) != 0)
+	if (rbac_ldap_entry_read(rbac_dir_ld(dir), e, dn, account_attrs, &b) != 0)
 		return -1;
 	rc = rbac_entry_account(&b.e, q->uid, q->out);
-	entry_free(&b);
+	rbac_ldap_entry_free(&b);
 	return rc;
 }
 
