@@ -15,6 +15,7 @@
 #include "config.h"
 
 #include <fcntl.h>
+#include <math.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -66,6 +67,10 @@ struct rbac_dir {
 	double call_deadline; /* ldap.timeout x URIs from the call's start */
 	bool per_page;	      /* a bulk read: ldap.timeout per page */
 	bool timed_out;	      /* the last operation failed for lack of time */
+	/* rbac_dir_session(): the call has no deadline of its own; the op
+	 * says when it waits for an answer (rbac_dir_expect). */
+	bool session;
+	double expect_at; /* the awaited answer is due by then; 0: idle wait */
 };
 
 #define QBUF(name) char name[RBAC_LOG_QUOTE_BUFSZ]
@@ -273,6 +278,25 @@ static int set_timeouts(LDAP *ld, double seconds)
 	return 0;
 }
 
+/* A session waits for hours on a socket nothing is sent on: the kernel's
+ * keepalive notices a peer that vanished (host down, state dropped by a
+ * firewall) even between the op's own probes. */
+#define RBAC_KEEPALIVE_IDLE	30
+#define RBAC_KEEPALIVE_INTERVAL 10
+#define RBAC_KEEPALIVE_PROBES	3
+
+static int set_keepalive(LDAP *ld)
+{
+	int idle = RBAC_KEEPALIVE_IDLE, interval = RBAC_KEEPALIVE_INTERVAL;
+	int probes = RBAC_KEEPALIVE_PROBES;
+
+	if (ldap_set_option(ld, LDAP_OPT_X_KEEPALIVE_IDLE, &idle) != LDAP_OPT_SUCCESS ||
+	    ldap_set_option(ld, LDAP_OPT_X_KEEPALIVE_INTERVAL, &interval) != LDAP_OPT_SUCCESS ||
+	    ldap_set_option(ld, LDAP_OPT_X_KEEPALIVE_PROBES, &probes) != LDAP_OPT_SUCCESS)
+		return -1;
+	return 0;
+}
+
 static int set_handle_options(struct rbac_dir *dir, LDAP *ld, const char *uri, bool tls)
 {
 	int version = LDAP_VERSION3;
@@ -287,7 +311,8 @@ static int set_handle_options(struct rbac_dir *dir, LDAP *ld, const char *uri, b
 	    ldap_set_option(ld, LDAP_OPT_DEREF, &deref) != LDAP_OPT_SUCCESS ||
 	    ldap_set_option(ld, LDAP_OPT_SIZELIMIT, &no_limit) != LDAP_OPT_SUCCESS ||
 	    ldap_set_option(ld, LDAP_OPT_TIMELIMIT, &timelimit) != LDAP_OPT_SUCCESS ||
-	    ldap_set_option(ld, LDAP_OPT_CONNECT_CB, &dir->conncb) != LDAP_OPT_SUCCESS)
+	    ldap_set_option(ld, LDAP_OPT_CONNECT_CB, &dir->conncb) != LDAP_OPT_SUCCESS ||
+	    (dir->session && set_keepalive(ld) != 0))
 		return -1;
 	return tls ? set_tls_options(dir, ld, uri) : 0;
 }
@@ -601,6 +626,8 @@ static enum rbac_dir_result run_on_uri(struct rbac_dir *dir, size_t i, const cha
 	dir->last_uri = cfg->ldap.uri[i];
 	dir->uri_index = i;
 	dir->timed_out = false;
+	if (dir->session)
+		(void)rbac_dir_expect(dir, cfg->ldap.timeout);
 	res = op(dir, arg, &lost);
 	if (!lost)
 		return res;
@@ -656,6 +683,8 @@ static enum rbac_dir_result run_kept(struct rbac_dir *dir, rbac_dir_op op, void 
 	rbac_deadline_arm(&dir->io, deadline);
 	(void)budget_apply(dir->ld, deadline);
 	dir->timed_out = false;
+	if (dir->session)
+		(void)rbac_dir_expect(dir, dir->cfg->ldap.timeout);
 	return op(dir, arg, lost);
 }
 
@@ -664,7 +693,9 @@ static enum rbac_dir_result run_kept(struct rbac_dir *dir, rbac_dir_op op, void 
 static void call_begin(struct rbac_dir *dir)
 {
 	dir->call_deadline =
-	    rbac_deadline_now() + dir->cfg->ldap.timeout * (double)dir->cfg->ldap.n_uri;
+	    dir->session
+		? INFINITY
+		: rbac_deadline_now() + dir->cfg->ldap.timeout * (double)dir->cfg->ldap.n_uri;
 }
 
 /* Outside a call the socket is left as libldap uses it: an unbind when the
@@ -720,6 +751,84 @@ enum rbac_dir_result rbac_dir_run(struct rbac_dir *dir, rbac_dir_op op, void *ar
 	res = dir_run(dir, op, arg);
 	dir->per_page = false;
 	return res;
+}
+
+/* ------------------------------------------------------------------------
+ * Sessions: one operation that lives as long as the server answers (a
+ * persistent search). Connecting and binding keep their ldap.timeout per
+ * URI; after that the op decides, per answer it waits for, how long the
+ * server may take (rbac_dir_expect), and waits through
+ * rbac_dir_next_message(), which turns an answer that did not come in time
+ * into a lost connection. The walk is dir_walk's: a session lost on one URI
+ * is run again on the next, each URI at most once per call.
+ */
+enum rbac_dir_result rbac_dir_session(struct rbac_dir *dir, rbac_dir_op op, void *arg)
+{
+	enum rbac_dir_result res;
+
+	dir->session = true;
+	dir->per_page = false;
+	res = dir_run(dir, op, arg);
+	dir->session = false;
+	dir->expect_at = 0;
+	return res;
+}
+
+int rbac_dir_expect(struct rbac_dir *dir, double seconds)
+{
+	double now = rbac_deadline_now();
+	double io = seconds > 0 ? seconds : dir->cfg->ldap.timeout;
+
+	dir->expect_at = seconds > 0 ? now + seconds : 0;
+	dir->timed_out = false;
+	/* Idle, a message that has begun must still arrive whole within
+	 * ldap.timeout: the socket is read only when it has data, so this
+	 * never cuts a quiet connection (see rbac_dir_next_message). */
+	rbac_deadline_arm(&dir->io, now + io);
+	return set_timeouts(dir->ld, io);
+}
+
+/* The connection of a session failed (rc from libldap) or stayed silent
+ * past the expected answer: logged once, here. */
+static int session_lost(struct rbac_dir *dir, int rc)
+{
+	QBUF(u);
+
+	if (rc != LDAP_TIMEOUT && out_of_time(dir, rc))
+		rc = LDAP_TIMEOUT;
+	dir->timed_out = rc == LDAP_TIMEOUT;
+	if (dir->timed_out)
+		rbac_log(dir->lg, LOG_WARNING, "%s: no answer in time: %s", Q(u, dir->last_uri),
+			 ldap_err2string(rc));
+	else
+		rbac_log(dir->lg, LOG_WARNING, "%s: connection lost: %s", Q(u, dir->last_uri),
+			 ldap_err2string(rc));
+	return -1;
+}
+
+int rbac_dir_next_message(struct rbac_dir *dir, int msgid, double wait, LDAPMessage **msg)
+{
+	double now = rbac_deadline_now();
+	struct timeval tv;
+	int rc, err = LDAP_SERVER_DOWN;
+
+	*msg = NULL;
+	if (dir->expect_at > 0 && now >= dir->expect_at)
+		return session_lost(dir, LDAP_TIMEOUT);
+	if (dir->expect_at > 0 && dir->expect_at - now < wait)
+		wait = dir->expect_at - now;
+	if (dir->expect_at == 0)
+		rbac_deadline_arm(&dir->io, now + dir->cfg->ldap.timeout);
+	tv = seconds_to_timeval(wait);
+	rc = ldap_result(dir->ld, msgid, LDAP_MSG_ONE, &tv, msg);
+	if (rc > 0)
+		return 1;
+	if (rc == 0)
+		return dir->expect_at > 0 && rbac_deadline_now() >= dir->expect_at
+			   ? session_lost(dir, LDAP_TIMEOUT)
+			   : 0;
+	(void)ldap_get_option(dir->ld, LDAP_OPT_RESULT_CODE, &err);
+	return session_lost(dir, err);
 }
 
 /* ------------------------------------------------------------------------

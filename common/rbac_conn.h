@@ -30,6 +30,32 @@ typedef enum rbac_dir_result (*rbac_dir_op)(struct rbac_dir *dir, void *arg, boo
  * rbac_dir_page_begin(). */
 enum rbac_dir_result rbac_dir_run(struct rbac_dir *dir, rbac_dir_op op, void *arg, bool bulk);
 
+/* Runs op as a session: a long-lived operation (a persistent search) with
+ * no deadline for the whole call. Connect and bind take at most
+ * ldap.timeout per URI as in rbac_dir_run(); the op starts with an answer
+ * expected within ldap.timeout and arms its own deadlines after that. When
+ * the op reports *lost, the walk goes on to the next URI and runs the op
+ * again there (it resumes from whatever state arg holds). Each URI is tried
+ * at most once per call, from the first (or the kept connection's): when
+ * all failed, UNAVAILABLE, and the caller decides when to call again. The
+ * socket has TCP keepalive. */
+enum rbac_dir_result rbac_dir_session(struct rbac_dir *dir, rbac_dir_op op, void *arg);
+
+/* Within a session op, before sending a request or waiting for an answer:
+ * the server must answer within `seconds`, or the connection counts as lost
+ * (rbac_dir_next_message). 0: an idle wait with no deadline (a persistent
+ * search between changes); a message that has begun must still arrive whole
+ * within ldap.timeout. Returns 0, or -1 when the handle's timeouts could not
+ * be set. */
+int rbac_dir_expect(struct rbac_dir *dir, double seconds);
+
+/* Within a session op: waits up to `wait` seconds (never past the expected
+ * answer's deadline) for one message of msgid (LDAP_RES_ANY: any). 1 with
+ * *msg (ldap_msgfree it), 0 when nothing came, -1 when the connection is
+ * lost: failed, or silent past rbac_dir_expect's deadline (logged; the op
+ * sets *lost). */
+int rbac_dir_next_message(struct rbac_dir *dir, int msgid, double wait, LDAPMessage **msg);
+
 /* Within an operation: the connected handle, and what the handle was given. */
 LDAP *rbac_dir_ld(const struct rbac_dir *dir);
 const struct rbac_config *rbac_dir_cfg(const struct rbac_dir *dir);

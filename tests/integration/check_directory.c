@@ -8,6 +8,7 @@
  *   RBAC_TEST_ROOTDN RBAC_TEST_ROOTPW RBAC_TEST_READER_DN RBAC_TEST_READER_PW
  *   RBAC_TEST_CONF        an rbac.conf pointing at the server
  *   RBAC_TEST_SILENT_URI  a server that accepts and never answers
+ *   RBAC_TEST_STALL_URI   a server that answers the bind, never a search
  *   RBAC_TEST_CTL, RBAC_TEST_ACK
  *                         FIFOs: write "kill" or "restart", read "ok"
  *
@@ -37,6 +38,7 @@
 
 #include "fixture.h"
 #include "rbac_config.h"
+#include "rbac_conn.h"
 #include "rbac_ldap.h"
 #include "rbac_model.h"
 
@@ -1279,6 +1281,161 @@ START_TEST(test_server_killed_then_restarted)
 }
 END_TEST
 
+/* ------------------------------------------------------------------------
+ * Sessions (rbac_dir_session): the op arms a deadline per awaited answer.
+ */
+
+struct session_run {
+	int runs;	    /* times the op ran */
+	char uri[2][128];   /* the URI of the first two runs */
+	double idle;	    /* an idle wait before the search (no deadline) */
+	double expect;	    /* the search's answer is due within this */
+	bool kill_on_first; /* slapd killed during the first run's idle wait */
+	int entries;
+};
+
+static enum rbac_dir_result session_lost(bool *lost)
+{
+	*lost = true;
+	return RBAC_DIR_UNAVAILABLE;
+}
+
+/* An idle wait: nothing is asked, nothing may arrive; -1 when lost. */
+static int session_idle(struct rbac_dir *d, double seconds)
+{
+	LDAPMessage *msg = NULL;
+	double until = now() + seconds;
+	int rc = 0;
+
+	ck_assert_int_eq(rbac_dir_expect(d, 0), 0);
+	while (rc == 0 && now() < until)
+		rc = rbac_dir_next_message(d, LDAP_RES_ANY, 0.1, &msg);
+	ck_assert_msg(rc <= 0, "a message arrived unasked");
+	return rc;
+}
+
+static enum rbac_dir_result session_op(struct rbac_dir *d, void *arg, bool *lost)
+{
+	struct session_run *r = arg;
+	LDAPMessage *msg = NULL;
+	int msgid = -1, rc, type;
+
+	if (r->runs < 2)
+		snprintf(r->uri[r->runs], sizeof(r->uri[0]), "%s", rbac_dir_current_uri(d));
+	if (r->kill_on_first && r->runs == 0)
+		slapd_ctl("kill");
+	r->runs++;
+	if (r->idle > 0 && session_idle(d, r->idle) < 0)
+		return session_lost(lost);
+	ck_assert_int_eq(rbac_dir_expect(d, r->expect), 0);
+	ck_assert_int_eq(ldap_search_ext(rbac_dir_ld(d), ENG_DN, LDAP_SCOPE_BASE,
+					 "(objectClass=*)", NULL, 0, NULL, NULL, NULL, 0,
+					 &msgid),
+			 LDAP_SUCCESS);
+	for (;;) {
+		rc = rbac_dir_next_message(d, msgid, 0.1, &msg);
+		if (rc < 0)
+			return session_lost(lost);
+		if (rc == 0)
+			continue;
+		type = ldap_msgtype(msg);
+		ldap_msgfree(msg);
+		if (type == LDAP_RES_SEARCH_ENTRY)
+			r->entries++;
+		if (type == LDAP_RES_SEARCH_RESULT)
+			return RBAC_DIR_OK;
+	}
+}
+
+START_TEST(test_session_idle_not_cut)
+{
+	struct session_run r = {.idle = 2.0, .expect = 5.0};
+
+	/* an idle wait longer than ldap.timeout does not lose the session */
+	cfg.ldap.timeout = 0.5;
+	ck_assert_int_eq(rbac_dir_session(dir, session_op, &r), RBAC_DIR_OK);
+	ck_assert_int_eq(r.runs, 1);
+	ck_assert_int_eq(r.entries, 1);
+	ck_assert_str_eq(r.uri[0], env("RBAC_TEST_URI"));
+}
+END_TEST
+
+START_TEST(test_session_silent_then_next)
+{
+	struct session_run r = {.expect = 1.0};
+	double t0;
+
+	/* a bind that never comes costs ldap.timeout, then the next URI */
+	cfg.ldap.timeout = 1.0;
+	set_uris(&cfg, env("RBAC_TEST_SILENT_URI"), env("RBAC_TEST_URI"), NULL);
+	t0 = now();
+	ck_assert_int_eq(rbac_dir_session(dir, session_op, &r), RBAC_DIR_OK);
+	expect_waited(t0, 0.9, 2 * cfg.ldap.timeout);
+	ck_assert_int_eq(r.runs, 1);
+	ck_assert_str_eq(r.uri[0], env("RBAC_TEST_URI"));
+}
+END_TEST
+
+START_TEST(test_session_unanswered_moves_on)
+{
+	struct session_run r = {.expect = 1.5};
+	double t0;
+
+	/* bound, then the search is never answered: lost when the expected
+	 * answer is overdue (not at ldap.timeout), and run again on the next
+	 * URI */
+	cfg.ldap.timeout = 10.0;
+	set_uris(&cfg, env("RBAC_TEST_STALL_URI"), env("RBAC_TEST_URI"), NULL);
+	t0 = now();
+	ck_assert_int_eq(rbac_dir_session(dir, session_op, &r), RBAC_DIR_OK);
+	expect_waited(t0, 1.4, r.expect);
+	ck_assert_int_eq(r.runs, 2);
+	ck_assert_str_eq(r.uri[0], env("RBAC_TEST_STALL_URI"));
+	ck_assert_str_eq(r.uri[1], env("RBAC_TEST_URI"));
+	ck_assert_int_eq(r.entries, 1);
+	expect_log("no answer in time");
+}
+END_TEST
+
+START_TEST(test_session_all_unanswered)
+{
+	struct session_run r = {.expect = 0.5};
+	double t0;
+
+	/* each URI once per call, then UNAVAILABLE for the caller's backoff */
+	cfg.ldap.timeout = 10.0;
+	set_uris(&cfg, env("RBAC_TEST_STALL_URI"), env("RBAC_TEST_STALL_URI"), NULL);
+	t0 = now();
+	ck_assert_int_eq(rbac_dir_session(dir, session_op, &r), RBAC_DIR_UNAVAILABLE);
+	expect_waited(t0, 0.9, 2 * r.expect);
+	ck_assert_int_eq(r.runs, 2);
+	expect_log("no directory server answered (2 URIs tried)");
+}
+END_TEST
+
+START_TEST(test_session_server_killed)
+{
+	struct session_run r = {.idle = 30.0, .expect = 1.0, .kill_on_first = true};
+	double t0;
+
+	/* killed during an idle wait: noticed at once (the socket closes),
+	 * not after a timeout; the next URI takes over */
+	cfg.ldap.timeout = 10.0;
+	set_uris(&cfg, env("RBAC_TEST_URI"), env("RBAC_TEST_URI"), NULL);
+	t0 = now();
+	ck_assert_int_eq(rbac_dir_session(dir, session_op, &r), RBAC_DIR_UNAVAILABLE);
+	ck_assert_double_lt(now() - t0, r.idle);
+	ck_assert_int_eq(r.runs, 1);
+	expect_log("connection lost");
+	slapd_ctl("restart");
+	r.kill_on_first = false;
+	r.idle = 0;
+	r.runs = 0;
+	ck_assert_int_eq(rbac_dir_session(dir, session_op, &r), RBAC_DIR_OK);
+	ck_assert_int_eq(r.runs, 1);
+}
+END_TEST
+
 /* rbac_dir_load_member answers exactly what the two separate loads do. */
 static void expect_member_as_separate(const char *ns_name, const char *uid)
 {
@@ -1708,6 +1865,11 @@ static Suite *directory_suite(void)
 	tcase_add_test(tc, test_member_as_separate_loads);
 	tcase_add_test(tc, test_member_results);
 	tcase_add_test(tc, test_reuse);
+	tcase_add_test(tc, test_session_idle_not_cut);
+	tcase_add_test(tc, test_session_silent_then_next);
+	tcase_add_test(tc, test_session_unanswered_moves_on);
+	tcase_add_test(tc, test_session_all_unanswered);
+	tcase_add_test(tc, test_session_server_killed);
 	suite_add_tcase(s, tc);
 	return s;
 }
