@@ -82,6 +82,12 @@ struct rbac_config {
 	struct {
 		long stale_after; /* default 259200, range [60, 31536000] */
 	} cache;
+
+	/* rbac-syncd(8): the live sync agent. */
+	struct {
+		long probe_interval; /* default 5 s, range [1, 3600] */
+		long batch_ms;	     /* default 100 ms, range [0, 60000] */
+	} sync;
 };
 
 /* Fills cfg with every default; required keys stay NULL. */

@@ -74,7 +74,8 @@ static const char design_example[] =
     "  gid_min = 900000; gid_max = 999999;  # roles without gidNumber get a stable hash\n"
     "  expand_inherited = true;  # holders of admin are members of rbac-user too\n"
     "};\n"
-    "cache = { stale_after = 259200; };  # seconds a snapshot may be served unrefreshed\n";
+    "cache = { stale_after = 259200; };  # seconds a snapshot may be served unrefreshed\n"
+    "sync = { probe_interval = 5; batch_ms = 100; };  # rbac-syncd only\n";
 
 /* Short enough that every path built from it fits in PATH_MAX. */
 static char tmpdir[256];
@@ -209,6 +210,8 @@ START_TEST(test_defaults)
 	ck_assert_uint_eq(cfg.nss.gid_max, 999999);
 	ck_assert(cfg.nss.expand_inherited);
 	ck_assert_int_eq(cfg.cache.stale_after, 259200);
+	ck_assert_int_eq(cfg.sync.probe_interval, 5);
+	ck_assert_int_eq(cfg.sync.batch_ms, 100);
 	rbac_config_free(&cfg);
 }
 END_TEST
@@ -271,6 +274,8 @@ static void assert_design_values(const struct rbac_config *cfg)
 	ck_assert_uint_eq(cfg->nss.gid_max, 999999);
 	ck_assert(cfg->nss.expand_inherited);
 	ck_assert_int_eq(cfg->cache.stale_after, 259200);
+	ck_assert_int_eq(cfg->sync.probe_interval, 5);
+	ck_assert_int_eq(cfg->sync.batch_ms, 100);
 }
 
 START_TEST(test_design_example)
@@ -363,7 +368,8 @@ START_TEST(test_every_key_set)
 	    "  gid_min = 1; gid_max = 4294967294L;\n"
 	    "  expand_inherited = false;\n"
 	    "};\n"
-	    "cache = { stale_after = 60; };\n";
+	    "cache = { stale_after = 60; };\n"
+	    "sync = { probe_interval = 3600; batch_ms = 0; };\n";
 	char err[RBAC_ERRLEN] = "";
 	struct rbac_config cfg;
 
@@ -393,6 +399,9 @@ START_TEST(test_every_key_set)
 	ck_assert_uint_eq(cfg.nss.gid_max, 4294967294UL);
 	ck_assert(!cfg.nss.expand_inherited);
 	ck_assert_int_eq(cfg.cache.stale_after, 60);
+	ck_assert_int_eq(rbac_config_set(&cfg, "sync.batch_ms", "250", "x", err, sizeof(err)),
+			 0);
+	ck_assert_int_eq(cfg.sync.batch_ms, 250);
 	rbac_config_free(&cfg);
 }
 END_TEST
@@ -519,6 +528,17 @@ static const struct bad_case bad_files[] = {
      ":6: cache.stale_after: must be between 60 and 31536000 (got 59)"},
     {MINIMAL "cache = { stale_after = 31536001; };\n",
      ":6: cache.stale_after: must be between 60 and 31536000 (got 31536001)"},
+    {MINIMAL "sync = { probe_interval = 0; };\n",
+     ":6: sync.probe_interval: must be between 1 and 3600 (got 0)"},
+    {MINIMAL "sync = {\n probe_interval = 3601; };\n",
+     ":7: sync.probe_interval: must be between 1 and 3600 (got 3601)"},
+    {MINIMAL "sync = { batch_ms = -1; };\n",
+     ":6: sync.batch_ms: must be between 0 and 60000 (got -1)"},
+    {MINIMAL "sync = { batch_ms = 60001; };\n",
+     ":6: sync.batch_ms: must be between 0 and 60000 (got 60001)"},
+    {MINIMAL "sync = { batch_ms = 1.5; };\n", ":6: sync.batch_ms: expected an integer"},
+    {MINIMAL "sync = { interval = 5; };\n", ":6: sync.interval: unknown key"},
+    {MINIMAL "sync = 5;\n", ":6: sync: expected a group"},
     {MINIMAL "pam = { offline_max_age = -1; };\n",
      ":6: pam.offline_max_age: must be between 0 and 31536000 (got -1)"},
     {MINIMAL "pam = { offline_max_age = 31536001; };\n",
@@ -989,6 +1009,9 @@ START_TEST(test_set_good)
 	ck_assert_int_eq(
 	    rbac_config_set(&cfg, "cache.stale_after", "60", "x", err, sizeof(err)), 0);
 	ck_assert_int_eq(cfg.cache.stale_after, 60);
+	ck_assert_int_eq(rbac_config_set(&cfg, "sync.batch_ms", "250", "x", err, sizeof(err)),
+			 0);
+	ck_assert_int_eq(cfg.sync.batch_ms, 250);
 	rbac_config_free(&cfg);
 }
 END_TEST
