@@ -14,7 +14,8 @@ common_librbaccore_la_SOURCES = \
 	common/rbac_decision.c common/rbac_decision.h \
 	common/rbac_snapshot_write.c common/rbac_snapshot_write.h \
 	common/rbac_names.c common/rbac_names.h \
-	common/rbac_offline.c common/rbac_offline.h
+	common/rbac_offline.c common/rbac_offline.h \
+	common/rbac_nscd.c common/rbac_nscd.h
 common_librbaccore_la_LIBADD = common/librbacreader.la
 
 # ---- the snapshot reader and the trusted-file check it opens with: all

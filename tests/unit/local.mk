@@ -46,6 +46,13 @@ tests_unit_check_deadline_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_check_deadline_LDADD = common/librbacdir.la $(CHECK_LIBS)
 TESTS += tests/unit/check_deadline
 
+# the name-service cache's invalidation against stand-in caches, nscd.conf
+check_PROGRAMS += tests/unit/check_nscd
+tests_unit_check_nscd_SOURCES = tests/unit/check_nscd.c tests/unit/fixture.c tests/unit/fixture.h
+tests_unit_check_nscd_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_check_nscd_LDADD = $(UNIT_LDADD)
+TESTS += tests/unit/check_nscd
+
 check_PROGRAMS += tests/unit/check_entry
 tests_unit_check_entry_SOURCES = tests/unit/check_entry.c tests/unit/fixture.c tests/unit/fixture.h
 tests_unit_check_entry_CFLAGS = $(UNIT_CFLAGS)
