@@ -11,7 +11,8 @@ RBAC_DEPS=(build-essential autoconf automake libtool pkg-config
 	openssh-server openssh-client sudo
 	clang clang-format libclang-rt-14-dev systemd jq
 	hyperfine time openssl ca-certificates
-	strace) # tests/integration/pam-threads.test
+	strace # tests/integration/pam-threads.test
+	nscd)  # tests/system/nscd.test runs its own, in a private namespace
 
 rbac_install_deps() {
 	local sudo=
@@ -23,5 +24,19 @@ rbac_install_deps() {
 	# package's own system server is not wanted.
 	echo "slapd slapd/no_configuration boolean true" | $sudo debconf-set-selections
 	$sudo apt-get update
+	local had_nscd=
+	dpkg -s nscd >/dev/null 2>&1 && had_nscd=1
 	$sudo apt-get install -y --no-install-recommends "${RBAC_DEPS[@]}"
+	# Nor is the nscd the package starts, unless this machine ran one before:
+	# glibc asks a running nscd before any NSS module, so it would answer the
+	# other tests' group lookups from its cache. (Where policy-rc.d forbids
+	# starting services, as in a container, it never started.)
+	if [ -z "$had_nscd" ]; then
+		if command -v systemctl >/dev/null && [ -d /run/systemd/system ]; then
+			$sudo systemctl disable --now nscd.service >/dev/null 2>&1 || true
+		fi
+		if [ -S /run/nscd/socket ]; then
+			$sudo /usr/sbin/nscd -K >/dev/null 2>&1 || true
+		fi
+	fi
 }

@@ -27,6 +27,14 @@ EXTRA_DIST += tests/integration/syncprov-cnconfig.test
 TESTS += tests/integration/schema.test tests/integration/directory.test
 EXTRA_DIST += tests/integration/schema.test tests/integration/directory.test
 
+# nscd.test: rbac_nscd_invalidate_group() against the real nscd, in a
+# private mount namespace (root; Debian package nscd).
+check_PROGRAMS += tests/integration/nscd-invalidate
+tests_integration_nscd_invalidate_SOURCES = tests/integration/nscd-invalidate.c
+tests_integration_nscd_invalidate_LDADD = common/librbaccore.la
+TESTS += tests/system/nscd.test
+EXTRA_DIST += tests/system/nscd.test
+
 # fault.test: a misbehaving server (silent, stalled TLS, garbage, stalled
 # search, closed mid-result) over plain, ldaps and StartTLS. GnuTLS is the
 # TLS library Debian's libldap is built with (libldap-dev depends on it).
