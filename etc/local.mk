@@ -23,7 +23,9 @@ dist_systemdsystemunit_DATA = etc/systemd/rbac-refresh.timer
 EXTRA_DIST += etc/systemd/rbac-refresh.service.in etc/cron.d/rbac-refresh
 DISTCLEANFILES = etc/systemd/rbac-refresh.service
 
-# The live sync agent's unit (rbac-syncd(8)); it conflicts with the timer.
+# The live sync agent's manual, and its unit; the unit conflicts with the
+# timer.
+dist_man8_MANS = man/rbac-syncd.8
 nodist_systemdsystemunit_DATA += etc/systemd/rbac-syncd.service
 EXTRA_DIST += etc/systemd/rbac-syncd.service.in
 DISTCLEANFILES += etc/systemd/rbac-syncd.service
