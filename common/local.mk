@@ -13,6 +13,7 @@ common_librbaccore_la_SOURCES = \
 	common/rbac_model.c common/rbac_model.h \
 	common/rbac_decision.c common/rbac_decision.h \
 	common/rbac_snapshot_write.c common/rbac_snapshot_write.h \
+	common/rbac_publish.c common/rbac_publish.h \
 	common/rbac_names.c common/rbac_names.h \
 	common/rbac_offline.c common/rbac_offline.h \
 	common/rbac_nscd.c common/rbac_nscd.h

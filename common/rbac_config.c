@@ -129,6 +129,7 @@ static const struct config_key config_keys[] = {
 	BOOL_KEY("nss.expand_inherited", nss.expand_inherited),
 	GROUP_KEY("cache"),
 	NUMBER_KEY("cache.stale_after", V_INT, cache.stale_after, set_long, 60, 31536000),
+	NUMBER_KEY("cache.previous_versions", V_INT, cache.previous_versions, set_long, 0, 1),
 	GROUP_KEY("sync"),
 	NUMBER_KEY("sync.probe_interval", V_INT, sync.probe_interval, set_long, 1, 3600),
 	NUMBER_KEY("sync.batch_ms", V_INT, sync.batch_ms, set_long, 0, 60000),
@@ -569,6 +570,7 @@ void rbac_config_init(struct rbac_config *cfg)
 	cfg->nss.gid_max = 999999;
 	cfg->nss.expand_inherited = true;
 	cfg->cache.stale_after = 259200;
+	cfg->cache.previous_versions = 1;
 	cfg->sync.probe_interval = 5;
 	cfg->sync.batch_ms = 100;
 	/* Out of memory leaves a NULL that rbac_config_validate() reports. */

@@ -81,6 +81,9 @@ struct rbac_config {
 
 	struct {
 		long stale_after; /* default 259200, range [60, 31536000] */
+		/* The previous major snapshot versions written beside the
+		 * current one (groups.db, accounts.db): default 1, range [0, 1]. */
+		long previous_versions;
 	} cache;
 
 	/* rbac-syncd(8): the live sync agent. */

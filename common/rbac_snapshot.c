@@ -12,6 +12,7 @@
  */
 #include "config.h"
 
+#include <endian.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -27,10 +28,28 @@
 #include "rbac_snapshot.h"
 #include "rbac_snapshot_format.h"
 
-/* Record size of each section, per kind; 0: the section must be empty. */
-static const uint32_t groups_rec[RBAC_SNAPSHOT_SECTIONS] = {1, GROUP_REC, 4, 4, 4, USER_REC,
-							    4, 1,	  4, 0, 0, 0};
-static const uint32_t accounts_rec[RBAC_SNAPSHOT_SECTIONS] = {1, ACCOUNT_REC, REF_REC};
+/* Where a version keeps the header fields that moved. */
+struct layout {
+	uint32_t version, header_size, covered;
+	uint32_t generation, written_at, stale_after, namespace_ref, sections;
+};
+
+static const struct layout layout_v3 = {RBAC_SNAPSHOT_VERSION,
+					RBAC_SNAPSHOT_HEADER_SIZE,
+					H3_COVERED,
+					H3_GENERATION,
+					H3_WRITTEN_AT,
+					H3_STALE_AFTER,
+					H3_NAMESPACE,
+					H3_SECTIONS};
+static const struct layout layout_v2 = {RBAC_SNAPSHOT_V2_VERSION,
+					RBAC_SNAPSHOT_V2_HEADER_SIZE,
+					H2_COVERED,
+					H2_GENERATION,
+					H2_WRITTEN_AT,
+					H2_STALE_AFTER,
+					H2_NAMESPACE,
+					H2_SECTIONS};
 
 static const char *const error_names[] = {
     [RBAC_SNAPSHOT_OK] = "ok",
@@ -87,13 +106,56 @@ uint64_t rbac_fnv1a64(uint64_t h, const void *data, size_t len)
 	return h;
 }
 
+/* The layout of the version an image says it is; NULL for another. */
+static const struct layout *layout_of(const unsigned char *p, size_t len)
+{
+	if (len < H_HEADER_SIZE)
+		return NULL;
+	if (get32(p + H_VERSION) == RBAC_SNAPSHOT_VERSION)
+		return &layout_v3;
+	if (get32(p + H_VERSION) == RBAC_SNAPSHOT_V2_VERSION)
+		return &layout_v2;
+	return NULL;
+}
+
+/* XXH3-64 of [covered, end), seeded with that of [0, 24). */
+static uint64_t sum_from(const unsigned char *p, size_t covered, size_t end)
+{
+	return XXH3_64bits_withSeed(p + covered, end - covered, XXH3_64bits(p, H_CHECKSUM));
+}
+
 uint64_t rbac_snapshot_checksum(const void *data, size_t len)
 {
-	const unsigned char *p = data;
+	const struct layout *l = layout_of(data, len);
 
-	if (len < H_COVERED)
+	if (l == NULL || len < l->covered)
 		return XXH3_64bits(data, len);
-	return XXH3_64bits_withSeed(p + H_COVERED, len - H_COVERED, XXH3_64bits(p, H_CHECKSUM));
+	return sum_from(data, l->covered, len);
+}
+
+uint64_t rbac_snapshot_header_checksum(const void *data, size_t len)
+{
+	if (len < RBAC_SNAPSHOT_HEADER_SIZE)
+		return XXH3_64bits(data, len);
+	return sum_from(data, H3_COVERED, RBAC_SNAPSHOT_HEADER_SIZE);
+}
+
+void rbac_snapshot_seal(void *data, size_t len)
+{
+	unsigned char *p = data;
+	const struct layout *l = layout_of(p, len);
+	uint64_t sum;
+
+	if (l == NULL || len < l->header_size)
+		return;
+	if (l == &layout_v3) {
+		sum = rbac_snapshot_header_checksum(p, len);
+		for (int i = 0; i < 8; i++)
+			p[H3_HEADER_SUM + i] = (unsigned char)(sum >> (8 * i));
+	}
+	sum = rbac_snapshot_checksum(p, len);
+	for (int i = 0; i < 8; i++)
+		p[H_CHECKSUM + i] = (unsigned char)(sum >> (8 * i));
 }
 
 /* Start of record i of section sec (the layout check made it in range). */
@@ -158,65 +220,130 @@ static bool range_ok(uint32_t first, uint32_t n, uint32_t count)
 
 /* ---------------------------------------------------------------- header */
 
+/* The version this parse accepts (0: either) and the image's. */
+static const struct layout *accepted_layout(const struct rbac_snapshot *s, uint32_t version)
+{
+	const struct layout *l = layout_of(s->data, s->size);
+
+	if (l == NULL || (version != 0 && l->version != version))
+		return NULL;
+	return l;
+}
+
 static enum rbac_snapshot_error check_header(struct rbac_snapshot *s,
-					     enum rbac_snapshot_kind kind)
+					     enum rbac_snapshot_kind kind,
+					     const struct layout **lp, uint32_t version)
 {
 	const unsigned char *d = s->data;
 	const char *magic = kind == RBAC_SNAPSHOT_GROUPS ? MAGIC_GROUPS : MAGIC_ACCOUNTS;
+	const struct layout *l;
 
-	if (s->size < RBAC_SNAPSHOT_HEADER_SIZE)
+	if (s->size < RBAC_SNAPSHOT_V2_HEADER_SIZE)
 		return RBAC_SNAPSHOT_E_SIZE;
 	if (memcmp(d + H_MAGIC, magic, MAGIC_LEN) != 0)
 		return RBAC_SNAPSHOT_E_MAGIC;
-	if (get32(d + H_VERSION) != RBAC_SNAPSHOT_VERSION)
+	l = *lp = accepted_layout(s, version);
+	if (l == NULL)
 		return RBAC_SNAPSHOT_E_VERSION;
-	if (get32(d + H_HEADER_SIZE) != RBAC_SNAPSHOT_HEADER_SIZE)
+	if (get32(d + H_HEADER_SIZE) != l->header_size)
 		return RBAC_SNAPSHOT_E_LAYOUT;
+	if (s->size < l->header_size)
+		return RBAC_SNAPSHOT_E_SIZE;
 	if (get64(d + H_FILE_SIZE) != s->size || s->size > RBAC_SNAPSHOT_MAX_SIZE)
 		return RBAC_SNAPSHOT_E_SIZE;
+	if (l == &layout_v3 &&
+	    get64(d + H3_HEADER_SUM) != rbac_snapshot_header_checksum(d, s->size))
+		return RBAC_SNAPSHOT_E_CHECKSUM;
 	if (get64(d + H_CHECKSUM) != rbac_snapshot_checksum(d, s->size))
 		return RBAC_SNAPSHOT_E_CHECKSUM;
-	s->generation = get64(d + H_GENERATION);
-	s->written_at = gets64(d + H_WRITTEN_AT);
-	s->stale_after = gets64(d + H_STALE_AFTER);
+	s->version = l->version;
+	s->generation = get64(d + l->generation);
+	s->written_at = gets64(d + l->written_at);
+	s->stale_after = gets64(d + l->stale_after);
 	if (s->stale_after <= 0)
 		return RBAC_SNAPSHOT_E_CONTENT;
 	return RBAC_SNAPSHOT_OK;
 }
 
-static bool section_ok(const struct rbac_snapshot *s, int i, uint32_t recsize)
+static bool section_ok(const struct rbac_snapshot *s, int i, uint32_t recsize, uint32_t hsize)
 {
 	uint32_t off = s->sec[i].offset, count = s->sec[i].count;
 
 	if (recsize == 0)
 		return off == 0 && count == 0;
-	if (off < RBAC_SNAPSHOT_HEADER_SIZE || off > s->size)
+	if (off < hsize || off > s->size)
 		return false;
 	return (uint64_t)count * recsize <= s->size - off;
 }
 
-static enum rbac_snapshot_error check_sections(struct rbac_snapshot *s,
-					       enum rbac_snapshot_kind kind)
+static enum rbac_snapshot_error
+check_sections(struct rbac_snapshot *s, enum rbac_snapshot_kind kind, const struct layout *l)
 {
-	const uint32_t *recs = kind == RBAC_SNAPSHOT_GROUPS ? groups_rec : accounts_rec;
-
 	for (int i = 0; i < RBAC_SNAPSHOT_SECTIONS; i++) {
-		s->sec[i].offset = get32(s->data + H_SECTIONS + 8 * i);
-		s->sec[i].count = get32(s->data + H_SECTIONS + 8 * i + 4);
-		if (!section_ok(s, i, recs[i]))
+		s->sec[i].offset = get32(s->data + l->sections + 8 * i);
+		s->sec[i].count = get32(s->data + l->sections + 8 * i + 4);
+		if (!section_ok(s, i, rbac_snapshot_rec_size(kind, i), l->header_size))
 			return RBAC_SNAPSHOT_E_LAYOUT;
 	}
 	return RBAC_SNAPSHOT_OK;
 }
 
-static enum rbac_snapshot_error check_namespace(struct rbac_snapshot *s)
+/* The string the header refers to at field h: NULL when absent (0, 0 and
+ * allowed), false when it is not a whole string of the strings section. */
+static bool header_string(const struct rbac_snapshot *s, uint32_t h, bool optional,
+			  const char **p)
 {
-	uint32_t off = get32(s->data + H_NAMESPACE), len = get32(s->data + H_NAMESPACE + 4);
+	uint32_t off = get32(s->data + h), len = get32(s->data + h + 4);
 
+	*p = NULL;
+	if (optional && off == 0 && len == 0)
+		return true;
 	if (!string_ok(s, off, len, false))
+		return false;
+	*p = str_at(s, off);
+	return true;
+}
+
+static enum rbac_snapshot_error check_namespace(struct rbac_snapshot *s, const struct layout *l)
+{
+	if (!header_string(s, l->namespace_ref, false, &s->namespace_name))
 		return RBAC_SNAPSHOT_E_LAYOUT;
-	s->namespace_name = str_at(s, off);
+	if (l != &layout_v3)
+		return RBAC_SNAPSHOT_OK;
+	s->source = get32(s->data + H3_SOURCE);
+	s->probe_interval = get32(s->data + H3_PROBE_INTERVAL);
+	if (!header_string(s, H3_APPLIED_CSN, true, &s->applied_csn) ||
+	    !header_string(s, H3_CONTEXT_CSN, true, &s->context_csn) ||
+	    !header_string(s, H3_SERVER, true, &s->server))
+		return RBAC_SNAPSHOT_E_LAYOUT;
 	return RBAC_SNAPSHOT_OK;
+}
+
+bool rbac_snapshot_proof(const struct rbac_snapshot *s, int64_t *synced_at)
+{
+	const uint64_t *w;
+	uint64_t a, b;
+
+	*synced_at = INT64_MIN;
+	if (s->data == NULL || s->version != RBAC_SNAPSHOT_VERSION)
+		return false;
+	/* The agent rewrites the block in place while readers map the file:
+	 * each word is loaded once, whole (the mapping is page-aligned, the
+	 * block 16-aligned), and a pair that disagrees is a torn read. A
+	 * buffer that is not a mapping (a fuzzer's) may be unaligned: read
+	 * it bytewise then. */
+	if (((uintptr_t)(s->data + H3_PROOF) & 7) == 0) {
+		w = (const uint64_t *)(const void *)(s->data + H3_PROOF);
+		a = le64toh(__atomic_load_n(&w[0], __ATOMIC_RELAXED));
+		b = le64toh(__atomic_load_n(&w[1], __ATOMIC_RELAXED));
+	} else {
+		a = get64(s->data + H3_PROOF);
+		b = get64(s->data + H3_PROOF + 8);
+	}
+	if (a != ~b || (int64_t)a == INT64_MIN)
+		return false;
+	memcpy(synced_at, &a, sizeof(a));
+	return true;
 }
 
 /* ------------------------------------------------------------- groups.db */
@@ -662,17 +789,25 @@ enum rbac_snapshot_error rbac_snapshot_parse(struct rbac_snapshot *s, const void
 					     size_t len, enum rbac_snapshot_kind kind,
 					     time_t now)
 {
+	return rbac_snapshot_parse_version(s, data, len, kind, RBAC_SNAPSHOT_VERSION, now);
+}
+
+enum rbac_snapshot_error rbac_snapshot_parse_version(struct rbac_snapshot *s, const void *data,
+						     size_t len, enum rbac_snapshot_kind kind,
+						     uint32_t version, time_t now)
+{
+	const struct layout *l = NULL;
 	enum rbac_snapshot_error e;
 
 	memset(s, 0, sizeof(*s));
 	s->data = data;
 	s->size = len;
 	s->kind = kind;
-	e = check_header(s, kind);
+	e = check_header(s, kind, &l, version);
 	if (e == RBAC_SNAPSHOT_OK)
-		e = check_sections(s, kind);
+		e = check_sections(s, kind, l);
 	if (e == RBAC_SNAPSHOT_OK)
-		e = check_namespace(s);
+		e = check_namespace(s, l);
 	if (e == RBAC_SNAPSHOT_OK)
 		e = kind == RBAC_SNAPSHOT_GROUPS ? check_groups(s) : check_accounts(s);
 	if (e == RBAC_SNAPSHOT_OK && now != RBAC_SNAPSHOT_ANY_TIME &&
@@ -1051,6 +1186,16 @@ enum rbac_snapshot_error rbac_snapshot_open_mode(struct rbac_snapshot_file *f, c
 						 mode_t forbidden, time_t now, char *err,
 						 size_t errlen)
 {
+	return rbac_snapshot_open_version(f, path, kind, owner, forbidden,
+					  RBAC_SNAPSHOT_VERSION, now, err, errlen);
+}
+
+enum rbac_snapshot_error rbac_snapshot_open_version(struct rbac_snapshot_file *f,
+						    const char *path,
+						    enum rbac_snapshot_kind kind, uid_t owner,
+						    mode_t forbidden, uint32_t version,
+						    time_t now, char *err, size_t errlen)
+{
 	enum rbac_snapshot_error e;
 	struct stat st;
 	void *map;
@@ -1063,7 +1208,7 @@ enum rbac_snapshot_error rbac_snapshot_open_mode(struct rbac_snapshot_file *f, c
 	if (fd < 0)
 		return RBAC_SNAPSHOT_E_FILE;
 	rbac_file_id_set(&f->id, &st);
-	if (st.st_size < RBAC_SNAPSHOT_HEADER_SIZE ||
+	if (st.st_size < RBAC_SNAPSHOT_V2_HEADER_SIZE ||
 	    (uintmax_t)st.st_size > RBAC_SNAPSHOT_MAX_SIZE) {
 		close(fd);
 		return open_failed(RBAC_SNAPSHOT_E_SIZE, path, err, errlen);
@@ -1076,7 +1221,7 @@ enum rbac_snapshot_error rbac_snapshot_open_mode(struct rbac_snapshot_file *f, c
 		close(fd);
 		return open_failed(e, path, err, errlen);
 	}
-	e = rbac_snapshot_parse(&f->snap, map, (size_t)st.st_size, kind, now);
+	e = rbac_snapshot_parse_version(&f->snap, map, (size_t)st.st_size, kind, version, now);
 	if (e != RBAC_SNAPSHOT_OK) {
 		munmap(map, (size_t)st.st_size);
 		close(fd);

@@ -1,29 +1,51 @@
 /*
- * rbac_snapshot.h - the local snapshot (nss_rbac(8), THE SNAPSHOT): groups.db (read by
- * libnss_rbac) and accounts.db (for pam_rbac's offline mode).
+ * rbac_snapshot.h - the local snapshot (nss_rbac(8), THE SNAPSHOT): groups.v3.db
+ * (read by libnss_rbac) and accounts.v3.db (for pam_rbac's offline and local
+ * decisions). The writer keeps the previous major version, groups.db and
+ * accounts.db (version 2), beside them while cache.previous_versions says
+ * so: a process that loaded an older libnss_rbac keeps reading those.
  *
  * A snapshot is one binary, versioned, mmap-able file. Every integer is
  * little-endian; every string is a byte range of the string section that is
  * followed by a NUL and holds none.
  *
- *   offset size  header field
- *   0      8     magic: "RBACGRPS" (groups.db) or "RBACACCT" (accounts.db)
+ *   offset size  header field (version 3)
+ *   0      8     magic: "RBACGRPS" (groups) or "RBACACCT" (accounts)
  *   8      4     version (RBAC_SNAPSHOT_VERSION)
  *   12     4     header size (RBAC_SNAPSHOT_HEADER_SIZE)
  *   16     8     file size: the file holds exactly this many bytes
- *   24     8     checksum: XXH3-64 of bytes 40 to the end, seeded with the
- *                XXH3-64 of bytes 0-23 (bytes 24-39 are not covered)
+ *   24     8     file checksum: XXH3-64 of bytes 64 to the end, seeded
+ *                with the XXH3-64 of bytes 0-23 (rbac_snapshot_verify_full)
  *   32     8     superseded: 0 while the file is current; the writer sets
  *                it to RBAC_SNAPSHOT_SUPERSEDED once a newer file replaced
  *                this one, so a reader that keeps it mapped notices with one
  *                memory load. It only ever makes a reader look again (any
  *                value but 0 counts as set); the parse ignores it.
- *   40     8     generation (previous snapshot's + 1)
- *   48     8     written at (signed seconds since the epoch)
- *   56     8     stale after (seconds, > 0): ignored once now is later than
+ *   40     8     header checksum: XXH3-64 of bytes 64 to the end of the
+ *                header, seeded with the XXH3-64 of bytes 0-23
+ *   48     16    proof block: synced_at (s64, INT64_MIN: never proven),
+ *                then its bitwise complement. Rewritten in place by the
+ *                sync agent (one aligned 16-byte pwrite) each time it proves
+ *                its state current; covered by no checksum. A reader whose
+ *                two words disagree (a torn read) takes it as not proven.
+ *   64     8     generation (previous snapshot's + 1)
+ *   72     8     written at (signed seconds since the epoch)
+ *   80     8     stale after (seconds, > 0): ignored once now is later than
  *                written at + stale after
- *   64     4+4   namespace: string offset, length
- *   72     12x8  section table: { u32 offset, u32 count } for sections 0-11
+ *   88     4+4   namespace: string offset, length
+ *   96     4     source (enum rbac_snapshot_source)
+ *   100    4     probe interval (seconds; 0 for rbacctl refresh)
+ *   104    4+4   applied CSN vector ("csn;csn;..."): string offset, length;
+ *                0, 0 when absent
+ *   112    4+4   the last probe's contextCSN vector, likewise
+ *   120    4+4   the directory URI the state came from, likewise
+ *   128    12x8  section table: { u32 offset, u32 count } for sections 0-11
+ *
+ * Version 2 (groups.db, accounts.db) has the same sections and records
+ * after a 168-byte header: magic, version (2), header size, file size,
+ * checksum (bytes 40 to the end seeded with bytes 0-23), superseded, then
+ * generation (40), written at (48), stale after (56), namespace (64) and
+ * the section table (72).
  *
  * Sections of groups.db (entries of `count` records each; unused ones 0,0):
  *   0 strings      count bytes
@@ -82,22 +104,35 @@
 
 #include "rbac_file.h"
 
-#define RBAC_SNAPSHOT_VERSION	  2
-#define RBAC_SNAPSHOT_HEADER_SIZE 168
-#define RBAC_SNAPSHOT_SECTIONS	  12
+#define RBAC_SNAPSHOT_VERSION	     3
+#define RBAC_SNAPSHOT_HEADER_SIZE    224
+#define RBAC_SNAPSHOT_V2_VERSION     2
+#define RBAC_SNAPSHOT_V2_HEADER_SIZE 168
+#define RBAC_SNAPSHOT_SECTIONS	     12
 /* The header's superseded word once a newer file replaced this one. */
 #define RBAC_SNAPSHOT_SUPERSEDED 0x4445535245505553ULL /* "SUPERSED" */
 /* Files larger than this are refused (offsets are 32 bits). */
-#define RBAC_SNAPSHOT_MAX_SIZE	    (1024UL * 1024 * 1024)
+#define RBAC_SNAPSHOT_MAX_SIZE	       (1024UL * 1024 * 1024)
 
-#define RBAC_SNAPSHOT_GROUPS_FILE   "groups.db"
-#define RBAC_SNAPSHOT_ACCOUNTS_FILE "accounts.db"
+#define RBAC_SNAPSHOT_GROUPS_V3_FILE   "groups.v3.db"
+#define RBAC_SNAPSHOT_ACCOUNTS_V3_FILE "accounts.v3.db"
+#define RBAC_SNAPSHOT_GROUPS_V2_FILE   "groups.db"
+#define RBAC_SNAPSHOT_ACCOUNTS_V2_FILE "accounts.db"
+/* The files this build's readers read: the current major version's. */
+#define RBAC_SNAPSHOT_GROUPS_FILE   RBAC_SNAPSHOT_GROUPS_V3_FILE
+#define RBAC_SNAPSHOT_ACCOUNTS_FILE RBAC_SNAPSHOT_ACCOUNTS_V3_FILE
 /* The path libnss_rbac reads unless RBAC_SNAPSHOT says otherwise. */
 #define RBAC_SNAPSHOT_ENV "RBAC_SNAPSHOT"
 
 enum rbac_snapshot_kind {
 	RBAC_SNAPSHOT_GROUPS,
 	RBAC_SNAPSHOT_ACCOUNTS,
+};
+
+/* Who wrote the snapshot (header field "source"). */
+enum rbac_snapshot_source {
+	RBAC_SNAPSHOT_SOURCE_REFRESH = 1, /* rbacctl refresh */
+	RBAC_SNAPSHOT_SOURCE_SYNCD = 2,	  /* rbac-syncd */
 };
 
 enum rbac_snapshot_error {
@@ -142,10 +177,17 @@ struct rbac_snapshot {
 	const unsigned char *data;
 	size_t size;
 	enum rbac_snapshot_kind kind;
+	uint32_t version; /* RBAC_SNAPSHOT_VERSION, or 2 through parse_version */
 	uint64_t generation;
 	int64_t written_at;
 	int64_t stale_after;
 	const char *namespace_name;
+	/* The sync state (version 3; 0 and NULL in version 2). The strings
+	 * point into the image: NUL-terminated when parsed, but a file
+	 * rewritten in place may change them, so copy them once. */
+	uint32_t source; /* enum rbac_snapshot_source; 0 when unknown */
+	uint32_t probe_interval;
+	const char *applied_csn, *context_csn, *server; /* NULL when absent */
 	struct {
 		uint32_t offset, count;
 	} sec[RBAC_SNAPSHOT_SECTIONS];
@@ -189,8 +231,14 @@ const char *rbac_snapshot_strerror(enum rbac_snapshot_error e);
 /* FNV-1a 64 of len bytes, continuing from h (start with RBAC_FNV64_INIT). */
 #define RBAC_FNV64_INIT 0xcbf29ce484222325ULL
 uint64_t rbac_fnv1a64(uint64_t h, const void *data, size_t len);
-/* The checksum of a whole snapshot image (see the header layout above). */
+/* The checksum of a whole snapshot image (see the header layout above),
+ * of the version the image says it is. */
 uint64_t rbac_snapshot_checksum(const void *data, size_t len);
+/* The header checksum of a version 3 image of len bytes. */
+uint64_t rbac_snapshot_header_checksum(const void *data, size_t len);
+/* Stores the checksums of the image, as the writer does: for tests and
+ * fuzzers that change an image and want the change judged on its own. */
+void rbac_snapshot_seal(void *data, size_t len);
 
 /* Checks the image of len bytes for what a reader needs to use it safely:
  * header, checksum, every offset, length and count against the file,
@@ -201,6 +249,17 @@ uint64_t rbac_snapshot_checksum(const void *data, size_t len);
 enum rbac_snapshot_error rbac_snapshot_parse(struct rbac_snapshot *s, const void *data,
 					     size_t len, enum rbac_snapshot_kind kind,
 					     time_t now);
+/* The same for an image of the given version: RBAC_SNAPSHOT_VERSION, or
+ * RBAC_SNAPSHOT_V2_VERSION (the previous major version, which the writer
+ * keeps beside the current one: rbacctl verify and the tests read it), or 0
+ * for either. Readers use rbac_snapshot_parse: they read one version only. */
+enum rbac_snapshot_error rbac_snapshot_parse_version(struct rbac_snapshot *s, const void *data,
+						     size_t len, enum rbac_snapshot_kind kind,
+						     uint32_t version, time_t now);
+/* The proof block, read once: true with *synced_at when the agent proved
+ * the state current at that time; false when never proven, torn (its two
+ * words disagree: being rewritten right now) or a version 2 image. */
+bool rbac_snapshot_proof(const struct rbac_snapshot *s, int64_t *synced_at);
 /* The cross-checks on top of rbac_snapshot_parse(), quadratic-free but
  * several times its cost: each group's members and each user's groups
  * agree both ways, and each group's packed names are exactly its members
@@ -305,6 +364,12 @@ enum rbac_snapshot_error rbac_snapshot_open_mode(struct rbac_snapshot_file *f, c
 						 enum rbac_snapshot_kind kind, uid_t owner,
 						 mode_t forbidden, time_t now, char *err,
 						 size_t errlen);
+/* The same for a file of the given version (see rbac_snapshot_parse_version). */
+enum rbac_snapshot_error rbac_snapshot_open_version(struct rbac_snapshot_file *f,
+						    const char *path,
+						    enum rbac_snapshot_kind kind, uid_t owner,
+						    mode_t forbidden, uint32_t version,
+						    time_t now, char *err, size_t errlen);
 void rbac_snapshot_close(struct rbac_snapshot_file *f);
 /* True when f should be opened again from path. With a usable file
  * mapped: when an fstat(2) of the mapped file finds it changed (size,

@@ -16,22 +16,44 @@
 #define MAGIC_ACCOUNTS "RBACACCT"
 #define MAGIC_LEN      8
 
-/* Header field offsets. */
+/* Header fields both versions keep in place: an old writer marks an old
+ * file superseded, and the writer recognises either by these. */
 #define H_MAGIC	      0
 #define H_VERSION     8
 #define H_HEADER_SIZE 12
 #define H_FILE_SIZE   16
-#define H_CHECKSUM    24
+#define H_CHECKSUM    24 /* whole file: [0, 24) seeds [covered, end) */
 #define H_SUPERSEDED  32
-#define H_COVERED     40 /* the checksum covers [0, 24) and [40, end) */
-#define H_GENERATION  40
-#define H_WRITTEN_AT  48
-#define H_STALE_AFTER 56
-#define H_NAMESPACE   64
-#define H_SECTIONS    72 /* { u32 offset, u32 count } per section */
 
-_Static_assert(H_SECTIONS + 8 * RBAC_SNAPSHOT_SECTIONS == RBAC_SNAPSHOT_HEADER_SIZE,
-	       "the section table ends the header");
+/* Version 3. */
+#define H3_HEADER_SUM	  40 /* XXH3-64 of [0, 24) seeding [H3_COVERED, header end) */
+#define H3_PROOF	  48 /* synced_at (s64), then its complement: 16 bytes */
+#define H3_COVERED	  64 /* both checksums cover [0, 24) and [64, ...) */
+#define H3_GENERATION	  64
+#define H3_WRITTEN_AT	  72
+#define H3_STALE_AFTER	  80
+#define H3_NAMESPACE	  88 /* string offset, length */
+#define H3_SOURCE	  96 /* enum rbac_snapshot_source */
+#define H3_PROBE_INTERVAL 100
+#define H3_APPLIED_CSN	  104 /* string offset, length; 0, 0: absent */
+#define H3_CONTEXT_CSN	  112
+#define H3_SERVER	  120
+#define H3_SECTIONS	  128 /* { u32 offset, u32 count } per section */
+
+_Static_assert(H3_SECTIONS + 8 * RBAC_SNAPSHOT_SECTIONS == RBAC_SNAPSHOT_HEADER_SIZE,
+	       "the section table ends the v3 header");
+_Static_assert(H3_PROOF % 16 == 0, "the proof block is one aligned 16-byte write");
+
+/* Version 2 (groups.db, accounts.db), still written beside version 3. */
+#define H2_COVERED     40
+#define H2_GENERATION  40
+#define H2_WRITTEN_AT  48
+#define H2_STALE_AFTER 56
+#define H2_NAMESPACE   64
+#define H2_SECTIONS    72
+
+_Static_assert(H2_SECTIONS + 8 * RBAC_SNAPSHOT_SECTIONS == RBAC_SNAPSHOT_V2_HEADER_SIZE,
+	       "the section table ends the v2 header");
 
 /* Record sizes. */
 #define GROUP_REC   56
@@ -58,5 +80,18 @@ enum { SEC_ACCOUNTS = 1, SEC_REFS };
  * others are 0,0. */
 #define GROUPS_SECTIONS	  (SEC_PACKED_OFFS + 1)
 #define ACCOUNTS_SECTIONS (SEC_REFS + 1)
+
+/* Bytes per entry of section i of a file of this kind; 0: the section must
+ * be empty (offset and count 0). */
+static inline uint32_t rbac_snapshot_rec_size(enum rbac_snapshot_kind kind, int i)
+{
+	static const uint32_t groups[RBAC_SNAPSHOT_SECTIONS] = {1, GROUP_REC, 4, 4, 4, USER_REC,
+								4, 1,	      4, 0, 0, 0};
+	static const uint32_t accounts[RBAC_SNAPSHOT_SECTIONS] = {1, ACCOUNT_REC, REF_REC};
+
+	if (i < 0 || i >= RBAC_SNAPSHOT_SECTIONS)
+		return 0;
+	return kind == RBAC_SNAPSHOT_GROUPS ? groups[i] : accounts[i];
+}
 
 #endif

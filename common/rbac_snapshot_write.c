@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -463,11 +464,29 @@ static void group_builder_free(struct group_builder *b)
 
 /* ------------------------------------------------------------- assembly */
 
+/* The strings the header refers to: namespace, applied CSN, context CSN,
+ * server (offset, length; 0, 0 when absent). */
+enum { HS_NAMESPACE, HS_APPLIED, HS_CONTEXT, HS_SERVER, HS_COUNT };
+
 struct sections {
 	struct wbuf sec[RBAC_SNAPSHOT_SECTIONS];
 	uint32_t count[RBAC_SNAPSHOT_SECTIONS];
-	uint32_t ns_off, ns_len;
+	uint32_t hs_off[HS_COUNT], hs_len[HS_COUNT];
 };
+
+/* The header's strings, first in the strings section. */
+static void put_header_strings(struct sections *s, const struct rbac_snapshot_model *m,
+			       const struct rbac_snapshot_options *o)
+{
+	const struct rbac_snapshot_sync *y = o->sync;
+	const char *v[HS_COUNT] = {m->ns->name, y ? y->applied_csn : NULL,
+				   y ? y->context_csn : NULL, y ? y->server : NULL};
+
+	for (int i = 0; i < HS_COUNT; i++) {
+		if (v[i] != NULL && v[i][0] != '\0')
+			wb_string(&s->sec[0], v[i], &s->hs_off[i], &s->hs_len[i]);
+	}
+}
 
 static void sections_free(struct sections *s)
 {
@@ -478,17 +497,29 @@ static void sections_free(struct sections *s)
 static void put_header(struct wbuf *out, const char *magic, const struct sections *s,
 		       const struct rbac_snapshot_options *o)
 {
+	const struct rbac_snapshot_sync *y = o->sync;
+	int64_t synced_at = y ? y->synced_at : INT64_MIN;
+
 	wb_put(out, magic, MAGIC_LEN);
 	wb_u32(out, RBAC_SNAPSHOT_VERSION);
 	wb_u32(out, RBAC_SNAPSHOT_HEADER_SIZE);
 	wb_u64(out, 0); /* file size, patched */
 	wb_u64(out, 0); /* checksum, patched */
 	wb_u64(out, 0); /* superseded: not yet */
+	wb_u64(out, 0); /* header checksum, patched */
+	wb_s64(out, synced_at);
+	wb_s64(out, ~synced_at);
 	wb_u64(out, o->generation);
 	wb_s64(out, (int64_t)o->now);
 	wb_s64(out, (int64_t)o->stale_after);
-	wb_u32(out, s->ns_off);
-	wb_u32(out, s->ns_len);
+	wb_u32(out, s->hs_off[HS_NAMESPACE]);
+	wb_u32(out, s->hs_len[HS_NAMESPACE]);
+	wb_u32(out, y ? (uint32_t)y->source : RBAC_SNAPSHOT_SOURCE_REFRESH);
+	wb_u32(out, y ? y->probe_interval : 0);
+	for (int i = HS_APPLIED; i < HS_COUNT; i++) {
+		wb_u32(out, s->hs_off[i]);
+		wb_u32(out, s->hs_len[i]);
+	}
 	for (int i = 0; i < RBAC_SNAPSHOT_SECTIONS; i++) {
 		wb_u32(out, 0); /* offset, patched */
 		wb_u32(out, s->count[i]);
@@ -516,7 +547,7 @@ static int assemble(const char *magic, struct sections *s,
 			continue;
 		wb_align(&out, 8);
 		if (!out.oom)
-			put32_at(out.p + H_SECTIONS + 8 * i, (uint32_t)out.len);
+			put32_at(out.p + H3_SECTIONS + 8 * i, (uint32_t)out.len);
 		wb_put(&out, s->sec[i].p, s->sec[i].len);
 	}
 	if (out.oom || out.len > RBAC_SNAPSHOT_MAX_SIZE) {
@@ -525,7 +556,7 @@ static int assemble(const char *magic, struct sections *s,
 		return -1;
 	}
 	put64_at(out.p + H_FILE_SIZE, out.len);
-	put64_at(out.p + H_CHECKSUM, rbac_snapshot_checksum(out.p, out.len));
+	rbac_snapshot_seal(out.p, out.len);
 	img->data = out.p;
 	img->len = out.len;
 	return 0;
@@ -736,7 +767,7 @@ static int serialize_groups(const struct group_builder *b, const struct rbac_sna
 
 	if (user_of == NULL)
 		return -1;
-	wb_string(&s.sec[0], m->ns->name, &s.ns_off, &s.ns_len);
+	put_header_strings(&s, m, o);
 	s.count[5] = number_users(b, user_of);
 	s.count[1] = s.count[2] = s.count[3] = (uint32_t)b->n_groups;
 	put_groups_and_members(&s, b, user_of, (int64_t)o->now);
@@ -810,6 +841,68 @@ done:
 		rbac_log(lg, LOG_ERR, "snapshot: out of memory");
 	group_builder_free(&b);
 	return rc;
+}
+
+/* ------------------------------------------------------------ version 2 */
+
+/* Section i of s as stored: its bytes, and where it goes in version 2. */
+static size_t section_bytes(const struct rbac_snapshot *s, int i)
+{
+	return (size_t)s->sec[i].count * rbac_snapshot_rec_size(s->kind, i);
+}
+
+static void put_v2_header(struct wbuf *out, const struct rbac_snapshot *s, int used)
+{
+	const unsigned char *ns = (const unsigned char *)s->namespace_name;
+
+	wb_put(out, s->data + H_MAGIC, MAGIC_LEN);
+	wb_u32(out, RBAC_SNAPSHOT_V2_VERSION);
+	wb_u32(out, RBAC_SNAPSHOT_V2_HEADER_SIZE);
+	wb_u64(out, 0); /* file size, patched */
+	wb_u64(out, 0); /* checksum, patched */
+	wb_u64(out, 0); /* superseded: not yet */
+	wb_u64(out, s->generation);
+	wb_s64(out, s->written_at);
+	wb_s64(out, s->stale_after);
+	wb_u32(out, (uint32_t)(ns - (s->data + s->sec[SEC_STRINGS].offset)));
+	wb_u32(out, (uint32_t)strlen(s->namespace_name));
+	for (int i = 0; i < RBAC_SNAPSHOT_SECTIONS; i++) {
+		wb_u32(out, 0); /* offset, patched */
+		wb_u32(out, i < used ? s->sec[i].count : 0);
+	}
+}
+
+int rbac_snapshot_image_v2(const struct rbac_snapshot_image *img, enum rbac_snapshot_kind kind,
+			   struct rbac_snapshot_image *out)
+{
+	struct rbac_snapshot s;
+	struct wbuf w = {0};
+	int used = kind == RBAC_SNAPSHOT_GROUPS ? GROUPS_SECTIONS : ACCOUNTS_SECTIONS;
+
+	memset(out, 0, sizeof(*out));
+	if (rbac_snapshot_parse(&s, img->data, img->len, kind, RBAC_SNAPSHOT_ANY_TIME) !=
+	    RBAC_SNAPSHOT_OK)
+		return -1;
+	put_v2_header(&w, &s, used);
+	/* The same sections, each aligned to 8 as version 3 has them: their
+	 * records refer to each other by number and to strings by offset in
+	 * the strings section, never by file offset, so they move unchanged. */
+	for (int i = 0; i < used; i++) {
+		wb_align(&w, 8);
+		if (!w.oom)
+			put32_at(w.p + H2_SECTIONS + 8 * i, (uint32_t)w.len);
+		wb_put(&w, s.data + s.sec[i].offset, section_bytes(&s, i));
+	}
+	if (w.oom) {
+		wb_free(&w);
+		return -1;
+	}
+	put64_at(w.p + H_FILE_SIZE, w.len);
+	rbac_snapshot_seal(w.p, w.len);
+	*out = *img;
+	out->data = w.p;
+	out->len = w.len;
+	return 0;
 }
 
 /* ----------------------------------------------------------- accounts.db */
@@ -1063,7 +1156,7 @@ int rbac_snapshot_build_accounts(const struct rbac_snapshot_model *m,
 	if (held_index_init(&held[0], m->ns, o) == 0 &&
 	    held_index_init(&held[1], m->global, o) == 0 &&
 	    account_table_init(&t, m, NULL) == 0) {
-		wb_string(&s.sec[0], m->ns->name, &s.ns_off, &s.ns_len);
+		put_header_strings(&s, m, o);
 		for (size_t i = 0; i < t.n; i++)
 			put_account_once(&s, held, o, &t, i);
 		s.count[0] = (uint32_t)s.sec[0].len;
@@ -1143,6 +1236,16 @@ static uint32_t le32(const unsigned char *p)
 	       (uint32_t)p[3] << 24;
 }
 
+/* Version and header size of a version this writer writes (both keep the
+ * superseded word at the same place). */
+static bool known_header(const unsigned char *h)
+{
+	uint32_t v = le32(h + H_VERSION), size = le32(h + H_HEADER_SIZE);
+
+	return (v == RBAC_SNAPSHOT_VERSION && size == RBAC_SNAPSHOT_HEADER_SIZE) ||
+	       (v == RBAC_SNAPSHOT_V2_VERSION && size == RBAC_SNAPSHOT_V2_HEADER_SIZE);
+}
+
 /* The file a rename over path is about to replace, opened for the
  * superseded word, when it is a snapshot of this format written by us;
  * else -1. Opened before the rename: afterwards path names the new one. */
@@ -1155,9 +1258,9 @@ static int open_previous(const char *path)
 	if (fd < 0)
 		return -1;
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_uid != geteuid() ||
-	    st.st_size < RBAC_SNAPSHOT_HEADER_SIZE || pread(fd, h, sizeof(h), 0) != sizeof(h) ||
-	    memcmp(h, "RBAC", 4) != 0 || le32(h + H_VERSION) != RBAC_SNAPSHOT_VERSION ||
-	    le32(h + H_HEADER_SIZE) != RBAC_SNAPSHOT_HEADER_SIZE) {
+	    st.st_size < RBAC_SNAPSHOT_V2_HEADER_SIZE ||
+	    pread(fd, h, sizeof(h), 0) != sizeof(h) || memcmp(h, "RBAC", 4) != 0 ||
+	    !known_header(h)) {
 		close(fd);
 		return -1;
 	}
@@ -1177,8 +1280,45 @@ static void mark_superseded(int fd)
 	close(fd);
 }
 
+/* The temporary file tmp, read back as a reader will map it, passes every
+ * check of a snapshot of this kind and version (the whole-file checksum and
+ * every cross-check): what the disk holds, not what we meant to write. */
+static int read_back(const char *tmp, enum rbac_snapshot_kind kind, char *err, size_t errlen)
+{
+	enum rbac_snapshot_error e = RBAC_SNAPSHOT_E_FILE;
+	struct rbac_snapshot s;
+	struct stat st;
+	void *map = MAP_FAILED;
+	int fd = open(tmp, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+
+	if (fd >= 0 && fstat(fd, &st) == 0 && st.st_size > 0)
+		map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_SHARED, fd, 0);
+	if (map != MAP_FAILED) {
+		e = rbac_snapshot_parse_version(&s, map, (size_t)st.st_size, kind, 0,
+						RBAC_SNAPSHOT_ANY_TIME);
+		if (e == RBAC_SNAPSHOT_OK)
+			e = rbac_snapshot_verify(&s);
+		munmap(map, (size_t)st.st_size);
+	}
+	if (fd >= 0)
+		close(fd);
+	if (e == RBAC_SNAPSHOT_OK)
+		return 0;
+	snprintf(err, errlen,
+		 "%s, read back before the rename, fails its check (%s); not installed", tmp,
+		 rbac_snapshot_strerror(e));
+	return -1;
+}
+
 int rbac_snapshot_write_file(const char *dir, const char *name, mode_t mode, const void *data,
 			     size_t len, char *err, size_t errlen)
+{
+	return rbac_snapshot_write_verified(dir, name, mode, data, len, -1, err, errlen);
+}
+
+int rbac_snapshot_write_verified(const char *dir, const char *name, mode_t mode,
+				 const void *data, size_t len, int verify_kind, char *err,
+				 size_t errlen)
 {
 	char tmp[4096], final[4096], why[4096 + 128];
 	int saved, previous, dfd;
@@ -1202,6 +1342,11 @@ int rbac_snapshot_write_file(const char *dir, const char *name, mode_t mode, con
 	if (write_temp(tmp, mode, data, len) != 0) {
 		snprintf(err, errlen, "cannot write a new %s in %s: %s", name, dir,
 			 strerror(errno));
+		return -1;
+	}
+	if (verify_kind >= 0 &&
+	    read_back(tmp, (enum rbac_snapshot_kind)verify_kind, err, errlen) != 0) {
+		unlink(tmp);
 		return -1;
 	}
 	previous = open_previous(final);
@@ -1228,10 +1373,64 @@ uint64_t rbac_snapshot_previous_generation(const char *path, enum rbac_snapshot_
 	struct rbac_snapshot_file f;
 	uint64_t gen = 0;
 
-	/* A snapshot's age does not matter here. */
-	if (rbac_snapshot_open(&f, path, kind, geteuid(), RBAC_SNAPSHOT_ANY_TIME, NULL, 0) ==
-	    RBAC_SNAPSHOT_OK)
+	/* A snapshot's age does not matter here, nor its version. */
+	if (rbac_snapshot_open_version(&f, path, kind, geteuid(), RBAC_FILE_NO_WRITE_OTHERS, 0,
+				       RBAC_SNAPSHOT_ANY_TIME, NULL, 0) == RBAC_SNAPSHOT_OK)
 		gen = f.snap.generation;
 	rbac_snapshot_close(&f);
 	return gen;
+}
+
+/* A version 3 snapshot of ours, open for writing its proof block. */
+static int open_v3_for_proof(const char *path)
+{
+	unsigned char h[H_FILE_SIZE];
+	struct stat st;
+	int fd = open(path, O_WRONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	int rfd;
+
+	if (fd < 0)
+		return -1;
+	/* Read through a second descriptor: this one may only write. */
+	rfd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	if (rfd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_uid != geteuid() ||
+	    st.st_size < RBAC_SNAPSHOT_HEADER_SIZE ||
+	    pread(rfd, h, sizeof(h), 0) != sizeof(h) || memcmp(h, "RBAC", 4) != 0 ||
+	    le32(h + H_VERSION) != RBAC_SNAPSHOT_VERSION ||
+	    le32(h + H_HEADER_SIZE) != RBAC_SNAPSHOT_HEADER_SIZE) {
+		if (rfd >= 0)
+			close(rfd);
+		close(fd);
+		errno = EINVAL;
+		return -1;
+	}
+	close(rfd);
+	return fd;
+}
+
+int rbac_snapshot_write_proof(const char *path, int64_t synced_at, char *err, size_t errlen)
+{
+	unsigned char block[16];
+	int fd = open_v3_for_proof(path);
+	ssize_t n;
+
+	if (fd < 0) {
+		snprintf(err, errlen, "%s: %s", path,
+			 errno == EINVAL ? "not a version 3 snapshot of ours"
+					 : strerror(errno));
+		return -1;
+	}
+	put64_at(block, (uint64_t)synced_at);
+	put64_at(block + 8, ~(uint64_t)synced_at);
+	/* One write of the whole aligned block: a reader sees the old pair,
+	 * the new pair, or a mix it takes for "not proven". */
+	n = pwrite(fd, block, sizeof(block), H3_PROOF);
+	if (n != (ssize_t)sizeof(block)) {
+		snprintf(err, errlen, "%s: cannot write the proof block: %s", path,
+			 n < 0 ? strerror(errno) : "short write");
+		close(fd);
+		return -1;
+	}
+	close(fd);
+	return 0;
 }

@@ -29,6 +29,16 @@
 #include "rbac_model.h"
 #include "rbac_snapshot.h"
 
+/* The sync state a writer stores in the header (rbac_snapshot.h). */
+struct rbac_snapshot_sync {
+	enum rbac_snapshot_source source;
+	int64_t synced_at;	 /* INT64_MIN: never proven (goes in the proof block) */
+	uint32_t probe_interval; /* seconds, 0 for refresh */
+	const char *applied_csn; /* CSN vector text "csn;csn;..." (max per SID) or NULL */
+	const char *context_csn; /* the last probe's contextCSN vector text, or NULL */
+	const char *server;	 /* URI the state came from, or NULL */
+};
+
 struct rbac_snapshot_options {
 	const char *group_format;	 /* nss.group_format, e.g. "rbac-%r" */
 	const char *global_group_format; /* nss.global_group_format */
@@ -41,6 +51,8 @@ struct rbac_snapshot_options {
 	 * (the values of pam.permissions and its default). */
 	const char *const *permissions;
 	size_t n_permissions;
+	/* NULL: written by rbacctl refresh, never proven current. */
+	const struct rbac_snapshot_sync *sync;
 };
 
 struct rbac_snapshot_model {
@@ -70,6 +82,14 @@ int rbac_snapshot_build_accounts(const struct rbac_snapshot_model *m,
 				 const struct rbac_snapshot_options *o,
 				 const struct rbac_logger *lg, struct rbac_snapshot_image *out);
 
+/* The version 2 image (the previous major version, groups.db/accounts.db)
+ * of a version 3 image of this kind that the builders above made: the same
+ * sections and records under the old header, the same generation and
+ * times, no sync state. Returns 0, or -1 when out of memory or img is not
+ * a version 3 image of this kind. The counts of img are copied. */
+int rbac_snapshot_image_v2(const struct rbac_snapshot_image *img, enum rbac_snapshot_kind kind,
+			   struct rbac_snapshot_image *out);
+
 /* Writes len bytes to DIR/NAME atomically: a temporary file in DIR,
  * fchmod(mode), write, fsync, rename over NAME, fsync of DIR. On error the
  * old file is untouched, the temporary removed, and err says what failed.
@@ -78,9 +98,20 @@ int rbac_snapshot_build_accounts(const struct rbac_snapshot_model *m,
  * still map it look again at once. */
 int rbac_snapshot_write_file(const char *dir, const char *name, mode_t mode, const void *data,
 			     size_t len, char *err, size_t errlen);
+/* The same, reading the temporary file back before the rename and checking
+ * it completely as a snapshot of kind verify_kind (enum rbac_snapshot_kind,
+ * of either version; -1: no check, as rbac_snapshot_write_file): a file
+ * that fails is removed and never installed. */
+int rbac_snapshot_write_verified(const char *dir, const char *name, mode_t mode,
+				 const void *data, size_t len, int verify_kind, char *err,
+				 size_t errlen);
 
-/* The generation of the snapshot at path, 0 when there is none or it cannot
- * be trusted (its age is not held against it). */
+/* Stores synced_at in the proof block of the version 3 snapshot at path,
+ * in place (rbac_snapshot.h). Returns 0, or -1 with err. */
+int rbac_snapshot_write_proof(const char *path, int64_t synced_at, char *err, size_t errlen);
+
+/* The generation of the snapshot at path (either version), 0 when there is
+ * none or it cannot be trusted (its age is not held against it). */
 uint64_t rbac_snapshot_previous_generation(const char *path, enum rbac_snapshot_kind kind);
 
 #endif

@@ -1,7 +1,9 @@
 /*
  * cmd_refresh.c - rbacctl refresh: read the directory as pam_rbac reads it
- * and write the local snapshot (groups.db for libnss_rbac, accounts.db for
- * pam_rbac's offline and local decisions; nss_rbac(8), RBACCTL REFRESH).
+ * and write the local snapshot (groups.v3.db for libnss_rbac, accounts.v3.db
+ * for pam_rbac's offline and local decisions, and the previous version's
+ * files beside them; nss_rbac(8), RBACCTL REFRESH) through rbac_publish(),
+ * under the writer lock that rbac-syncd holds while it runs.
  *
  * It runs from a timer, so its exit codes tell its journal more than the
  * read commands' do (rbacctl.h): 1 not written, 2 usage, 3 configuration,
@@ -21,7 +23,7 @@
 #include "rbac_facts.h"
 #include "rbac_ldap.h"
 #include "rbac_log.h"
-#include "rbac_snapshot_write.h"
+#include "rbac_publish.h"
 #include "rbacctl.h"
 
 struct refresh_opts {
@@ -116,31 +118,8 @@ static int read_directory(struct rbacctl *ctl, struct rbac_dir *dir, struct rbac
 	return directory_failed(ctl, d->failed_result, "namespace", ctl->cfg.namespace_name);
 }
 
-static int write_image(const struct rbacctl *ctl, const char *dir, const char *name,
-		       mode_t mode, const struct rbac_snapshot_image *img)
+static void fill_options(const struct rbacctl *ctl, struct rbac_snapshot_options *o)
 {
-	char err[RBAC_ERRLEN + 64];
-
-	if (rbac_snapshot_write_file(dir, name, mode, img->data, img->len, err, sizeof(err)) ==
-	    0)
-		return EXIT_OK;
-	ctl_error(ctl, "%s", err);
-	return EXIT_NO;
-}
-
-static int ensure_cache_dir(const struct rbacctl *ctl, const char *dir)
-{
-	if (mkdir(dir, 0755) == 0 || errno == EEXIST)
-		return EXIT_OK;
-	ctl_error(ctl, "cannot create %s: %s", dir, strerror(errno));
-	return EXIT_NO;
-}
-
-static void fill_options(const struct rbacctl *ctl, const struct refresh_opts *ro,
-			 struct rbac_snapshot_options *o)
-{
-	char path[4096];
-
 	memset(o, 0, sizeof(*o));
 	o->group_format = ctl->cfg.nss.group_format;
 	o->global_group_format = ctl->cfg.nss.global_group_format;
@@ -149,8 +128,6 @@ static void fill_options(const struct rbacctl *ctl, const struct refresh_opts *r
 	o->expand_inherited = ctl->cfg.nss.expand_inherited;
 	o->stale_after = ctl->cfg.cache.stale_after;
 	o->now = time(NULL);
-	snprintf(path, sizeof(path), "%s/%s", ro->cache_dir, RBAC_SNAPSHOT_GROUPS_FILE);
-	o->generation = rbac_snapshot_previous_generation(path, RBAC_SNAPSHOT_GROUPS) + 1;
 }
 
 static int write_snapshot(struct rbacctl *ctl, const struct refresh_opts *ro,
@@ -158,33 +135,27 @@ static int write_snapshot(struct rbacctl *ctl, const struct refresh_opts *ro,
 {
 	struct rbac_snapshot_model m = {&d->ns, d->has_global ? &d->global : NULL, d->accounts,
 					d->n_accounts};
-	struct rbac_snapshot_image groups = {0}, accounts = {0};
+	struct rbac_publish_result r;
 	struct rbac_snapshot_options o;
 	const char *perms[RBAC_CONFIG_PAM_PERMISSIONS_MAX];
-	int rc = EXIT_NO;
+	char err[RBAC_ERRLEN + 4096];
 
-	fill_options(ctl, ro, &o);
+	fill_options(ctl, &o);
 	o.permissions = perms;
 	o.n_permissions = rbac_config_pam_permission_values(&ctl->cfg, perms,
 							    RBAC_CONFIG_PAM_PERMISSIONS_MAX);
-	if (rbac_snapshot_build_groups(&m, &o, &ctl->lg, &groups) == 0 &&
-	    rbac_snapshot_build_accounts(&m, &o, &ctl->lg, &accounts) == 0 &&
-	    ensure_cache_dir(ctl, ro->cache_dir) == EXIT_OK &&
-	    write_image(ctl, ro->cache_dir, RBAC_SNAPSHOT_ACCOUNTS_FILE, 0600, &accounts) ==
-		EXIT_OK &&
-	    write_image(ctl, ro->cache_dir, RBAC_SNAPSHOT_GROUPS_FILE, 0644, &groups) ==
-		EXIT_OK)
-		rc = EXIT_OK;
-	if (rc == EXIT_OK && !ro->quiet)
+	if (rbac_publish(ro->cache_dir, -1, &m, &o, ctl->cfg.cache.previous_versions, &ctl->lg,
+			 &r, err, sizeof(err)) != 0) {
+		ctl_error(ctl, "%s", err);
+		return EXIT_NO;
+	}
+	if (!ro->quiet)
 		printf("%s: wrote %s/%s (generation %llu): %zu groups, %zu roles skipped, "
 		       "%zu members, %zu memberships; %s: %zu accounts\n",
 		       PROG, ro->cache_dir, RBAC_SNAPSHOT_GROUPS_FILE,
-		       (unsigned long long)o.generation, groups.groups, groups.skipped_roles,
-		       groups.users, groups.memberships, RBAC_SNAPSHOT_ACCOUNTS_FILE,
-		       accounts.users);
-	rbac_snapshot_image_free(&groups);
-	rbac_snapshot_image_free(&accounts);
-	return rc;
+		       (unsigned long long)r.generation, r.groups, r.skipped_roles, r.users,
+		       r.memberships, RBAC_SNAPSHOT_ACCOUNTS_FILE, r.accounts);
+	return EXIT_OK;
 }
 
 int cmd_refresh(struct rbacctl *ctl, int argc, char **argv)

@@ -36,7 +36,7 @@ private_host() {
 # getent/id are not setuid: the module is found through LD_LIBRARY_PATH and
 # the snapshot through RBAC_SNAPSHOT.
 with_nss() {
-	LD_LIBRARY_PATH=$NSS_LIBDIR RBAC_SNAPSHOT=$CACHE/groups.db "$@"
+	LD_LIBRARY_PATH=$NSS_LIBDIR RBAC_SNAPSHOT=$CACHE/groups.v3.db "$@"
 }
 
 # "allow (granted)" or "deny (suspended)" for the last pam_call.

@@ -51,8 +51,8 @@ enum nss_status _nss_rbac_initgroups_dyn(const char *user, gid_t skipgroup, long
 #define BIG_BUFFER    (1024 * 1024)
 #define MAX_GROUPS    16
 #define SUPERSEDED_AT 32
-#define WRITTEN_AT    48
-#define STALE_AFTER   56
+#define WRITTEN_AT    72
+#define STALE_AFTER   80
 
 static char dir[256], path[300], tmp[300];
 static int previous = -1; /* the installed file, to mark superseded */
@@ -97,7 +97,7 @@ static uint8_t *fresh_image(const uint8_t *data, size_t size)
 	memcpy(img, data, size);
 	put64(img + WRITTEN_AT, (uint64_t)time(NULL));
 	put64(img + STALE_AFTER, 3600);
-	put64(img + 24, rbac_snapshot_checksum(img, size));
+	rbac_snapshot_seal(img, size);
 	return img;
 }
 

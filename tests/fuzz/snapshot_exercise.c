@@ -274,7 +274,6 @@ void fuzz_accounts_db(const uint8_t *data, size_t size)
 uint8_t *fuzz_fix_checksum(const uint8_t *data, size_t size)
 {
 	uint8_t *copy;
-	uint64_t sum;
 
 	if (size < 40)
 		return NULL;
@@ -282,8 +281,6 @@ uint8_t *fuzz_fix_checksum(const uint8_t *data, size_t size)
 	if (copy == NULL)
 		return NULL;
 	memcpy(copy, data, size);
-	sum = rbac_snapshot_checksum(copy, size);
-	for (int i = 0; i < 8; i++)
-		copy[24 + i] = (uint8_t)(sum >> (8 * i));
+	rbac_snapshot_seal(copy, size);
 	return copy;
 }

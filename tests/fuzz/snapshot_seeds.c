@@ -129,7 +129,8 @@ static void write_model(const char *dir, struct seed_model *m, const char *group
 {
 	static const char *const perms[] = {"host.login", "host.sudo"};
 	struct rbac_snapshot_options o = {
-	    "rbac-%r", "rbac-global-%r", 900000, 999999, true, 259200, 1, SEED_NOW, perms, 2};
+	    "rbac-%r", "rbac-global-%r", 900000, 999999, true, 259200,
+	    1,	       SEED_NOW,	 perms,	 2,	 NULL};
 	struct rbac_snapshot_model sm = {&m->eng, &m->global, m->acc, m->n_acc};
 	struct rbac_snapshot_image g, a;
 

@@ -78,7 +78,7 @@ static void write_snapshot_to(const char *name, struct sfx *x)
 
 static void write_example(void)
 {
-	write_snapshot_to("groups.db", &f);
+	write_snapshot_to("groups.v3.db", &f);
 }
 
 static void setup(void)
@@ -86,7 +86,7 @@ static void setup(void)
 	snprintf(dir, sizeof(dir), "/tmp/check_nss.XXXXXX");
 	ck_assert_ptr_nonnull(mkdtemp(dir));
 	ck_assert_int_eq(chmod(dir, 0755), 0);
-	snprintf(path, sizeof(path), "%s/groups.db", dir);
+	snprintf(path, sizeof(path), "%s/groups.v3.db", dir);
 	setenv("RBAC_SNAPSHOT", path, 1);
 	sfx_example(&f);
 	f.opts.now = time(NULL);
@@ -440,9 +440,9 @@ static void replace_with(const void *data, size_t len)
 {
 	char err[512];
 
-	ck_assert_msg(
-	    rbac_snapshot_write_file(dir, "groups.db", 0644, data, len, err, sizeof(err)) == 0,
-	    "%s", err);
+	ck_assert_msg(rbac_snapshot_write_file(dir, "groups.v3.db", 0644, data, len, err,
+					       sizeof(err)) == 0,
+		      "%s", err);
 }
 
 START_TEST(test_untrusted_files_unavailable)
@@ -930,7 +930,7 @@ START_TEST(test_getgrent_ends_at_reload)
 	sfx_example(&b);
 	b.opts.now = time(NULL);
 	b.opts.group_format = "other-%r"; /* every group named differently */
-	write_snapshot_to("groups.db", &b);
+	write_snapshot_to("groups.v3.db", &b);
 	ck_assert_int_eq(mod_getgrent(&g, buf, sizeof(buf), &err), NSS_STATUS_NOTFOUND);
 	ck_assert_int_eq(err, ENOENT);
 	ck_assert_int_eq(mod_getgrent(&g, buf, sizeof(buf), &err), NSS_STATUS_NOTFOUND);
@@ -1005,7 +1005,7 @@ START_TEST(test_directory_owner_and_parents)
 	/* In a subdirectory: its parent may be writable by others only when
 	 * sticky. */
 	snprintf(sub, sizeof(sub), "%s/sub", dir);
-	snprintf(subpath, sizeof(subpath), "%s/groups.db", sub);
+	snprintf(subpath, sizeof(subpath), "%s/groups.v3.db", sub);
 	ck_assert_int_eq(mkdir(sub, 0755), 0);
 	snprintf(moved, sizeof(moved), "%s", path);
 	ck_assert_int_eq(rename(moved, subpath), 0);
@@ -1017,25 +1017,25 @@ START_TEST(test_directory_owner_and_parents)
 	/* The writer refuses such a directory, naming it. */
 	sfx_build(&f, RBAC_SNAPSHOT_GROUPS, &img);
 	ck_assert_int_eq(chmod(sub, 0777), 0);
-	ck_assert_int_eq(rbac_snapshot_write_file(sub, "groups.db", 0644, img.data, img.len,
+	ck_assert_int_eq(rbac_snapshot_write_file(sub, "groups.v3.db", 0644, img.data, img.len,
 						  err, sizeof(err)),
 			 -1);
 	ck_assert_msg(strstr(err, sub) != NULL && strstr(err, "writable by group or others"),
 		      "%s", err);
 	ck_assert_int_eq(chmod(sub, 0755), 0);
 	ck_assert_int_eq(chmod(dir, 0757), 0);
-	ck_assert_int_eq(rbac_snapshot_write_file(sub, "groups.db", 0644, img.data, img.len,
+	ck_assert_int_eq(rbac_snapshot_write_file(sub, "groups.v3.db", 0644, img.data, img.len,
 						  err, sizeof(err)),
 			 -1);
 	ck_assert_msg(strstr(err, dir) != NULL, "%s", err);
 	ck_assert_int_eq(chmod(dir, 0755), 0);
 	ck_assert_int_eq(chown(sub, 1, 0), 0);
-	ck_assert_int_eq(rbac_snapshot_write_file(sub, "groups.db", 0644, img.data, img.len,
+	ck_assert_int_eq(rbac_snapshot_write_file(sub, "groups.v3.db", 0644, img.data, img.len,
 						  err, sizeof(err)),
 			 -1);
 	ck_assert_msg(strstr(err, "not owned by root") != NULL, "%s", err);
 	ck_assert_int_eq(chown(sub, 0, 0), 0);
-	ck_assert_int_eq(rbac_snapshot_write_file(sub, "groups.db", 0644, img.data, img.len,
+	ck_assert_int_eq(rbac_snapshot_write_file(sub, "groups.v3.db", 0644, img.data, img.len,
 						  err, sizeof(err)),
 			 0);
 	rbac_snapshot_image_free(&img);
@@ -1082,7 +1082,7 @@ static void *writer(void *arg)
 	int i = 0;
 
 	while (!stop_writer)
-		write_snapshot_to("groups.db", (i++ % 2) ? b : &f);
+		write_snapshot_to("groups.v3.db", (i++ % 2) ? b : &f);
 	return (void *)(long)i;
 }
 
@@ -1219,7 +1219,7 @@ END_TEST
 
 /* ------------------------------------------------- descriptors and output */
 
-/* The descriptors open on a groups.db; all must be close-on-exec. */
+/* The descriptors open on a groups.v3.db; all must be close-on-exec. */
 static int count_snapshot_fds(void)
 {
 	DIR *d = opendir("/proc/self/fd");
@@ -1236,7 +1236,7 @@ static int count_snapshot_fds(void)
 		if (len <= 0)
 			continue;
 		target[len] = '\0';
-		if (strstr(target, "groups.db") == NULL)
+		if (strstr(target, "groups.v3.db") == NULL)
 			continue;
 		ck_assert_int_ne(fcntl(atoi(e->d_name), F_GETFD) & FD_CLOEXEC, 0);
 		n++;

@@ -81,7 +81,7 @@ nss_refresh_ok() {
 
 # Lookups through glibc with group: rbac (or -s SERVICE).
 nss_q() {
-	LD_LIBRARY_PATH=$NSS_LIBDIR RBAC_SNAPSHOT=${NSS_SNAPSHOT:-$NSS_CACHE/groups.db} \
+	LD_LIBRARY_PATH=$NSS_LIBDIR RBAC_SNAPSHOT=${NSS_SNAPSHOT:-$NSS_CACHE/groups.v3.db} \
 		"$NSS_QUERY" "$@"
 }
 

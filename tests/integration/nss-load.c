@@ -247,8 +247,8 @@ static void replace(int v)
 {
 	char err[1024];
 
-	if (rbac_snapshot_write_file(dir, "groups.db", 0644, images[v].data, images[v].len, err,
-				     sizeof(err)) != 0) {
+	if (rbac_snapshot_write_file(dir, "groups.v3.db", 0644, images[v].data, images[v].len,
+				     err, sizeof(err)) != 0) {
 		fprintf(stderr, "nss-load: %s\n", err);
 		exit(99);
 	}
@@ -287,7 +287,7 @@ static long vm_rss_kb(void)
 	return kb;
 }
 
-/* Lines of /proc/self/maps naming a groups.db (replaced ones show as
+/* Lines of /proc/self/maps naming a groups.v3.db (replaced ones show as
  * "(deleted)"). */
 static int snapshot_mappings(void)
 {
@@ -296,13 +296,13 @@ static int snapshot_mappings(void)
 	int n = 0;
 
 	while (f != NULL && fgets(line, sizeof(line), f) != NULL)
-		n += strstr(line, "groups.db") != NULL;
+		n += strstr(line, "groups.v3.db") != NULL;
 	if (f != NULL)
 		fclose(f);
 	return n;
 }
 
-/* Descriptors open on a groups.db; *highest gets the largest number. */
+/* Descriptors open on a groups.v3.db; *highest gets the largest number. */
 static int snapshot_fds(int *highest)
 {
 	char link[64], target[256];
@@ -319,7 +319,7 @@ static int snapshot_fds(int *highest)
 		if (len <= 0)
 			continue;
 		target[len] = '\0';
-		if (strstr(target, "groups.db") != NULL) {
+		if (strstr(target, "groups.v3.db") != NULL) {
 			n++;
 			*highest = fd;
 		}
@@ -419,7 +419,7 @@ static int setup(void)
 	snprintf(dir, sizeof(dir), "/tmp/nss-load.XXXXXX");
 	if (mkdtemp(dir) == NULL || chmod(dir, 0755) != 0)
 		return -1;
-	snprintf(path, sizeof(path), "%s/groups.db", dir);
+	snprintf(path, sizeof(path), "%s/groups.v3.db", dir);
 	setenv("RBAC_SNAPSHOT", path, 1);
 	for (int v = 0; v < 2; v++)
 		for (int r = 0; r < BIG_ROLES; r++) {

@@ -210,6 +210,7 @@ START_TEST(test_defaults)
 	ck_assert_uint_eq(cfg.nss.gid_max, 999999);
 	ck_assert(cfg.nss.expand_inherited);
 	ck_assert_int_eq(cfg.cache.stale_after, 259200);
+	ck_assert_int_eq(cfg.cache.previous_versions, 1);
 	ck_assert_int_eq(cfg.sync.probe_interval, 5);
 	ck_assert_int_eq(cfg.sync.batch_ms, 100);
 	rbac_config_free(&cfg);
@@ -368,7 +369,7 @@ START_TEST(test_every_key_set)
 	    "  gid_min = 1; gid_max = 4294967294L;\n"
 	    "  expand_inherited = false;\n"
 	    "};\n"
-	    "cache = { stale_after = 60; };\n"
+	    "cache = { stale_after = 60; previous_versions = 0; };\n"
 	    "sync = { probe_interval = 3600; batch_ms = 0; };\n";
 	char err[RBAC_ERRLEN] = "";
 	struct rbac_config cfg;
@@ -399,6 +400,7 @@ START_TEST(test_every_key_set)
 	ck_assert_uint_eq(cfg.nss.gid_max, 4294967294UL);
 	ck_assert(!cfg.nss.expand_inherited);
 	ck_assert_int_eq(cfg.cache.stale_after, 60);
+	ck_assert_int_eq(cfg.cache.previous_versions, 0);
 	ck_assert_int_eq(rbac_config_set(&cfg, "sync.batch_ms", "250", "x", err, sizeof(err)),
 			 0);
 	ck_assert_int_eq(cfg.sync.batch_ms, 250);
@@ -528,6 +530,8 @@ static const struct bad_case bad_files[] = {
      ":6: cache.stale_after: must be between 60 and 31536000 (got 59)"},
     {MINIMAL "cache = { stale_after = 31536001; };\n",
      ":6: cache.stale_after: must be between 60 and 31536000 (got 31536001)"},
+    {MINIMAL "cache = { previous_versions = 2; };\n",
+     ":6: cache.previous_versions: must be between 0 and 1 (got 2)"},
     {MINIMAL "sync = { probe_interval = 0; };\n",
      ":6: sync.probe_interval: must be between 1 and 3600 (got 0)"},
     {MINIMAL "sync = {\n probe_interval = 3601; };\n",

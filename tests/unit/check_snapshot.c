@@ -22,11 +22,12 @@
 #include "snapshot_fixture.h"
 
 #define T2100 4102444800 /* 2100-01-01 00:00:00 UTC */
-/* Header offsets and record sizes of rbac_snapshot.h. */
+/* Header offsets (version 3) and record sizes of rbac_snapshot.h. */
 #define H_SUPERSEDED  32
-#define H_STALE_AFTER 56
-#define H_NAMESPACE   64
-#define H_SECTIONS    72
+#define H_PROOF	      48
+#define H_STALE_AFTER 80
+#define H_NAMESPACE   88
+#define H_SECTIONS    128
 #define GROUP_REC     56
 #define T2099_06      4085942400 /* 2099-06-01 00:00:00 UTC */
 
@@ -968,10 +969,7 @@ static uint32_t get32(const unsigned char *p)
 
 static void fix_checksum(unsigned char *p, size_t len)
 {
-	uint64_t c = rbac_snapshot_checksum(p, len);
-
-	put32(p + 24, (uint32_t)c);
-	put32(p + 28, (uint32_t)(c >> 32));
+	rbac_snapshot_seal(p, len);
 }
 
 START_TEST(test_bad_magic_version_kind)
@@ -984,7 +982,13 @@ START_TEST(test_bad_magic_version_kind)
 	ck_assert_int_eq(parse_copy(img.data, img.len, RBAC_SNAPSHOT_GROUPS),
 			 RBAC_SNAPSHOT_E_MAGIC);
 	img.data[0] ^= 0x20;
-	put32(img.data + 8, 3);
+	put32(img.data + 8, 4);
+	fix_checksum(img.data, img.len);
+	ck_assert_int_eq(parse_copy(img.data, img.len, RBAC_SNAPSHOT_GROUPS),
+			 RBAC_SNAPSHOT_E_VERSION);
+	/* Version 2 is the previous major version's file name's: a reader
+	 * of groups.v3.db refuses it under its own name. */
+	put32(img.data + 8, 2);
 	fix_checksum(img.data, img.len);
 	ck_assert_int_eq(parse_copy(img.data, img.len, RBAC_SNAPSHOT_GROUPS),
 			 RBAC_SNAPSHOT_E_VERSION);
@@ -1012,9 +1016,12 @@ START_TEST(test_every_byte_flipped)
 		img.data[i] ^= 0x01;
 		e = parse_copy(img.data, img.len, kind);
 		img.data[i] ^= 0x01;
-		if (i >= H_SUPERSEDED && i < H_SUPERSEDED + 8) {
-			/* The superseded word: not covered, only ever makes
-			 * a reader look at the path again. */
+		if ((i >= H_SUPERSEDED && i < H_SUPERSEDED + 8) ||
+		    (i >= H_PROOF && i < H_PROOF + 16)) {
+			/* The superseded word and the proof block: not
+			 * covered; the one only ever makes a reader look at
+			 * the path again, the other is read as "not proven"
+			 * unless both its words agree. */
 			ck_assert_int_eq(e, RBAC_SNAPSHOT_OK);
 			continue;
 		}

@@ -25,7 +25,7 @@
 #include "rbac_file.h"
 #include "snapshot_fixture.h"
 
-#define H_SECTIONS 72
+#define H_SECTIONS 128
 
 static struct sfx f;
 static struct rbac_snapshot snap;

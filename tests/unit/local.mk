@@ -98,6 +98,16 @@ tests_unit_check_snapshot_use_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_check_snapshot_use_LDADD = $(UNIT_LDADD)
 TESTS += tests/unit/check_snapshot_use
 
+# Version 3: the sync state and proof block, version 2 beside it, publish
+# and the writer lock (issue #12).
+check_PROGRAMS += tests/unit/check_snapshot_v3
+tests_unit_check_snapshot_v3_SOURCES = tests/unit/check_snapshot_v3.c \
+	tests/unit/snapshot_fixture.c tests/unit/snapshot_fixture.h \
+	tests/unit/fixture.c tests/unit/fixture.h
+tests_unit_check_snapshot_v3_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_check_snapshot_v3_LDADD = $(UNIT_LDADD)
+TESTS += tests/unit/check_snapshot_v3
+
 # RFC 4533 values and OpenLDAP's sync cookie (rbac_sync_proto.c), against
 # bytes built without lber.
 check_PROGRAMS += tests/unit/check_sync_proto

@@ -1,0 +1,261 @@
+/*
+ * rbac_publish.c - the writer lock and the installation of a snapshot, for
+ * both writers (rbac_publish.h).
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "rbac_publish.h"
+
+/* ------------------------------------------------------------ the lock */
+
+/* "PID NAME" of the lock's holder, as it wrote it, into pid and name
+ * (printable characters only: the file could hold anything). */
+static void read_holder(int fd, long *pid, char *name, size_t namelen)
+{
+	char buf[96];
+	ssize_t n = pread(fd, buf, sizeof(buf) - 1, 0);
+	char *end;
+	size_t k = 0;
+
+	*pid = 0;
+	snprintf(name, namelen, "another writer");
+	if (n <= 0)
+		return;
+	buf[n] = '\0';
+	*pid = strtol(buf, &end, 10);
+	while (*end == ' ')
+		end++;
+	for (; k + 1 < namelen && isgraph((unsigned char)end[k]); k++)
+		name[k] = end[k];
+	if (k > 0)
+		name[k] = '\0';
+}
+
+static void say_held(int fd, const char *path, char *err, size_t errlen)
+{
+	char name[32];
+	long pid;
+
+	read_holder(fd, &pid, name, sizeof(name));
+	if (strcmp(name, "rbac-syncd") == 0)
+		snprintf(err, errlen,
+			 "rbac-syncd (pid %ld) holds %s and keeps the snapshot current; "
+			 "stop it first",
+			 pid, path);
+	else
+		snprintf(err, errlen,
+			 "%s (pid %ld) holds %s and is writing the snapshot; "
+			 "try again when it is done",
+			 name, pid, path);
+}
+
+/* Who holds the lock now, for the next writer's message. */
+static void write_holder(int fd)
+{
+	char buf[96];
+	int n = snprintf(buf, sizeof(buf), "%ld %s\n", (long)getpid(),
+			 program_invocation_short_name);
+
+	if (ftruncate(fd, 0) != 0 || pwrite(fd, buf, (size_t)n, 0) != n) {
+		/* only the message of a refused writer suffers */
+	}
+}
+
+int rbac_writer_lock(const char *cache_dir, char *err, size_t errlen)
+{
+	char path[4096];
+	int fd;
+
+	if ((size_t)snprintf(path, sizeof(path), "%s/%s", cache_dir, RBAC_WRITER_LOCK_FILE) >=
+	    sizeof(path)) {
+		snprintf(err, errlen, "%s: path too long", cache_dir);
+		return -1;
+	}
+	if (mkdir(cache_dir, 0755) != 0 && errno != EEXIST) {
+		snprintf(err, errlen, "cannot create %s: %s", cache_dir, strerror(errno));
+		return -1;
+	}
+	fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		snprintf(err, errlen, "cannot open %s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+		if (errno == EWOULDBLOCK)
+			say_held(fd, path, err, errlen);
+		else
+			snprintf(err, errlen, "cannot lock %s: %s", path, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	write_holder(fd);
+	return fd;
+}
+
+/* ---------------------------------------------------------- the publish */
+
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+/* The current groups file's generation, else the version 2 one's. */
+static uint64_t previous_generation(const char *dir)
+{
+	char path[4096];
+	uint64_t gen;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, RBAC_SNAPSHOT_GROUPS_V3_FILE);
+	gen = rbac_snapshot_previous_generation(path, RBAC_SNAPSHOT_GROUPS);
+	if (gen != 0)
+		return gen;
+	snprintf(path, sizeof(path), "%s/%s", dir, RBAC_SNAPSHOT_GROUPS_V2_FILE);
+	return rbac_snapshot_previous_generation(path, RBAC_SNAPSHOT_GROUPS);
+}
+
+/* The four images of one publish: version 3, then version 2. */
+struct images {
+	struct rbac_snapshot_image groups, accounts, groups2, accounts2;
+};
+
+static void images_free(struct images *im)
+{
+	rbac_snapshot_image_free(&im->groups);
+	rbac_snapshot_image_free(&im->accounts);
+	rbac_snapshot_image_free(&im->groups2);
+	rbac_snapshot_image_free(&im->accounts2);
+}
+
+static int build(const struct rbac_snapshot_model *m, const struct rbac_snapshot_options *o,
+		 int previous_versions, const struct rbac_logger *lg, struct images *im,
+		 char *err, size_t errlen)
+{
+	if (rbac_snapshot_build_groups(m, o, lg, &im->groups) != 0 ||
+	    rbac_snapshot_build_accounts(m, o, lg, &im->accounts) != 0) {
+		snprintf(err, errlen, "cannot build the snapshot (see the log above)");
+		return -1;
+	}
+	if (previous_versions > 0 &&
+	    (rbac_snapshot_image_v2(&im->groups, RBAC_SNAPSHOT_GROUPS, &im->groups2) != 0 ||
+	     rbac_snapshot_image_v2(&im->accounts, RBAC_SNAPSHOT_ACCOUNTS, &im->accounts2) !=
+		 0)) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	return 0;
+}
+
+static int install(const char *dir, const char *name, mode_t mode,
+		   const struct rbac_snapshot_image *img, enum rbac_snapshot_kind kind,
+		   char *err, size_t errlen)
+{
+	return rbac_snapshot_write_verified(dir, name, mode, img->data, img->len, (int)kind,
+					    err, errlen);
+}
+
+/* Without previous versions, a version 2 file left from before would be
+ * served to old readers until it goes stale: take it away. */
+static int remove_v2(const char *dir, char *err, size_t errlen)
+{
+	const char *names[] = {RBAC_SNAPSHOT_GROUPS_V2_FILE, RBAC_SNAPSHOT_ACCOUNTS_V2_FILE};
+	char path[4096];
+
+	for (size_t i = 0; i < 2; i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
+		if (unlink(path) != 0 && errno != ENOENT) {
+			snprintf(err, errlen, "cannot remove %s: %s", path, strerror(errno));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* accounts before groups, as before: a reader of groups never finds a
+ * generation whose accounts are missing. */
+static int install_all(const char *dir, const struct images *im, int previous_versions,
+		       char *err, size_t errlen)
+{
+	if (install(dir, RBAC_SNAPSHOT_ACCOUNTS_V3_FILE, 0600, &im->accounts,
+		    RBAC_SNAPSHOT_ACCOUNTS, err, errlen) != 0 ||
+	    install(dir, RBAC_SNAPSHOT_GROUPS_V3_FILE, 0644, &im->groups, RBAC_SNAPSHOT_GROUPS,
+		    err, errlen) != 0)
+		return -1;
+	if (previous_versions <= 0)
+		return remove_v2(dir, err, errlen);
+	if (install(dir, RBAC_SNAPSHOT_ACCOUNTS_V2_FILE, 0600, &im->accounts2,
+		    RBAC_SNAPSHOT_ACCOUNTS, err, errlen) != 0 ||
+	    install(dir, RBAC_SNAPSHOT_GROUPS_V2_FILE, 0644, &im->groups2, RBAC_SNAPSHOT_GROUPS,
+		    err, errlen) != 0)
+		return -1;
+	return 0;
+}
+
+static void fill_result(struct rbac_publish_result *out, const struct images *im,
+			uint64_t generation)
+{
+	out->generation = generation;
+	out->groups = im->groups.groups;
+	out->skipped_roles = im->groups.skipped_roles;
+	out->users = im->groups.users;
+	out->memberships = im->groups.memberships;
+	out->accounts = im->accounts.users;
+}
+
+int rbac_publish(const char *cache_dir, int lock_fd, const struct rbac_snapshot_model *m,
+		 struct rbac_snapshot_options *o, int previous_versions,
+		 const struct rbac_logger *lg, struct rbac_publish_result *out, char *err,
+		 size_t errlen)
+{
+	struct images im;
+	int fd = lock_fd, rc = -1;
+	double t0, t1;
+
+	memset(out, 0, sizeof(*out));
+	memset(&im, 0, sizeof(im));
+	if (fd < 0 && (fd = rbac_writer_lock(cache_dir, err, errlen)) < 0)
+		return -1;
+	/* Read under the lock: two writers never hand out one generation. */
+	o->generation = previous_generation(cache_dir) + 1;
+	t0 = now_ms();
+	if (build(m, o, previous_versions, lg, &im, err, errlen) != 0)
+		goto done;
+	t1 = now_ms();
+	out->build_ms = t1 - t0;
+	if (install_all(cache_dir, &im, previous_versions, err, errlen) != 0)
+		goto done;
+	out->write_ms = now_ms() - t1;
+	fill_result(out, &im, o->generation);
+	rc = 0;
+done:
+	images_free(&im);
+	if (lock_fd < 0)
+		close(fd);
+	return rc;
+}
+
+int rbac_publish_proof(const char *cache_dir, int64_t synced_at, char *err, size_t errlen)
+{
+	const char *names[] = {RBAC_SNAPSHOT_ACCOUNTS_V3_FILE, RBAC_SNAPSHOT_GROUPS_V3_FILE};
+	char path[4096];
+
+	for (size_t i = 0; i < 2; i++) {
+		snprintf(path, sizeof(path), "%s/%s", cache_dir, names[i]);
+		if (rbac_snapshot_write_proof(path, synced_at, err, errlen) != 0)
+			return -1;
+	}
+	return 0;
+}

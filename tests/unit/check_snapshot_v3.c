@@ -1,0 +1,416 @@
+/*
+ * check_snapshot_v3.c - snapshot version 3 (issue #12): the sync state in
+ * the header and its proof block, the version 2 files written beside it
+ * (read here with version 2's own constants), and rbac_publish() with the
+ * writer lock both writers take.
+ */
+#include "config.h"
+
+#include <check.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define XXH_INLINE_ALL
+#include <xxhash.h>
+
+#include "fixture.h"
+#include "rbac_publish.h"
+#include "snapshot_fixture.h"
+
+static struct sfx f;
+static struct rbac_snapshot_image img;
+static char dir[64];
+
+static void setup(void)
+{
+	sfx_example(&f);
+	memset(&img, 0, sizeof(img));
+	snprintf(dir, sizeof(dir), "/tmp/check_snapshot_v3.XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+}
+
+static void teardown(void)
+{
+	fx_remove_tree(dir);
+	rbac_snapshot_image_free(&img);
+	sfx_free(&f);
+}
+
+static uint32_t le32(const unsigned char *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+	       (uint32_t)p[3] << 24;
+}
+
+static uint64_t le64(const unsigned char *p)
+{
+	return (uint64_t)le32(p) | (uint64_t)le32(p + 4) << 32;
+}
+
+/* ------------------------------------------------------------ the header */
+
+START_TEST(test_sync_state_round_trip)
+{
+	struct rbac_snapshot_sync sync = {
+	    .source = RBAC_SNAPSHOT_SOURCE_SYNCD,
+	    .synced_at = SFX_NOW - 3,
+	    .probe_interval = 5,
+	    .applied_csn = "20261231235955.000000Z#000000#001#000000",
+	    .context_csn = "20261231235956.000000Z#000000#001#000000",
+	    .server = "ldap://127.0.0.1:3890",
+	};
+	struct rbac_snapshot s;
+	int64_t at;
+
+	f.opts.sync = &sync;
+	sfx_build(&f, RBAC_SNAPSHOT_GROUPS, &img);
+	ck_assert_int_eq(
+	    rbac_snapshot_parse(&s, img.data, img.len, RBAC_SNAPSHOT_GROUPS, SFX_NOW),
+	    RBAC_SNAPSHOT_OK);
+	ck_assert_uint_eq(s.version, RBAC_SNAPSHOT_VERSION);
+	ck_assert_uint_eq(s.source, RBAC_SNAPSHOT_SOURCE_SYNCD);
+	ck_assert_uint_eq(s.probe_interval, 5);
+	ck_assert_str_eq(s.applied_csn, sync.applied_csn);
+	ck_assert_str_eq(s.context_csn, sync.context_csn);
+	ck_assert_str_eq(s.server, sync.server);
+	ck_assert_str_eq(s.namespace_name, "eng");
+	ck_assert(rbac_snapshot_proof(&s, &at));
+	ck_assert_int_eq(at, SFX_NOW - 3);
+}
+END_TEST
+
+/* rbacctl refresh: source refresh, nothing proven, no CSN, no server. */
+START_TEST(test_refresh_header)
+{
+	struct rbac_snapshot s;
+	int64_t at = 0;
+
+	sfx_build(&f, RBAC_SNAPSHOT_ACCOUNTS, &img);
+	ck_assert_int_eq(
+	    rbac_snapshot_parse(&s, img.data, img.len, RBAC_SNAPSHOT_ACCOUNTS, SFX_NOW),
+	    RBAC_SNAPSHOT_OK);
+	ck_assert_uint_eq(s.source, RBAC_SNAPSHOT_SOURCE_REFRESH);
+	ck_assert_uint_eq(s.probe_interval, 0);
+	ck_assert_ptr_null(s.applied_csn);
+	ck_assert_ptr_null(s.context_csn);
+	ck_assert_ptr_null(s.server);
+	ck_assert(!rbac_snapshot_proof(&s, &at));
+	ck_assert_int_eq(at, INT64_MIN);
+}
+END_TEST
+
+/* The proof block is outside every checksum; only a pair whose second
+ * word is the complement of the first proves anything. */
+START_TEST(test_proof_block_torn)
+{
+	struct rbac_snapshot_sync sync = {.source = RBAC_SNAPSHOT_SOURCE_SYNCD,
+					  .synced_at = SFX_NOW};
+	struct rbac_snapshot s;
+	int64_t at;
+
+	f.opts.sync = &sync;
+	sfx_build(&f, RBAC_SNAPSHOT_GROUPS, &img);
+	ck_assert_int_eq(
+	    rbac_snapshot_parse(&s, img.data, img.len, RBAC_SNAPSHOT_GROUPS, SFX_NOW),
+	    RBAC_SNAPSHOT_OK);
+	ck_assert(rbac_snapshot_proof(&s, &at));
+	/* A newer first word with the old complement: a torn write. */
+	img.data[48] ^= 0x10;
+	ck_assert_int_eq(
+	    rbac_snapshot_parse(&s, img.data, img.len, RBAC_SNAPSHOT_GROUPS, SFX_NOW),
+	    RBAC_SNAPSHOT_OK);
+	ck_assert(!rbac_snapshot_proof(&s, &at));
+	ck_assert_int_eq(at, INT64_MIN);
+	img.data[48] ^= 0x10;
+	img.data[63] ^= 0x01;
+	ck_assert(!rbac_snapshot_proof(&s, &at));
+	img.data[63] ^= 0x01;
+	ck_assert(rbac_snapshot_proof(&s, &at));
+	ck_assert_int_eq(at, SFX_NOW);
+}
+END_TEST
+
+/* A changed header byte is a header checksum mismatch at open, even where
+ * the whole-file checksum would be fixed up. */
+START_TEST(test_header_checksum)
+{
+	struct rbac_snapshot s;
+	uint64_t file_sum;
+
+	sfx_build(&f, RBAC_SNAPSHOT_GROUPS, &img);
+	img.data[100] ^= 0x01; /* probe interval */
+	file_sum = rbac_snapshot_checksum(img.data, img.len);
+	for (int i = 0; i < 8; i++)
+		img.data[24 + i] = (unsigned char)(file_sum >> (8 * i));
+	ck_assert_int_eq(
+	    rbac_snapshot_parse(&s, img.data, img.len, RBAC_SNAPSHOT_GROUPS, SFX_NOW),
+	    RBAC_SNAPSHOT_E_CHECKSUM);
+	rbac_snapshot_seal(img.data, img.len);
+	ck_assert_int_eq(
+	    rbac_snapshot_parse(&s, img.data, img.len, RBAC_SNAPSHOT_GROUPS, SFX_NOW),
+	    RBAC_SNAPSHOT_OK);
+	ck_assert_uint_eq(s.probe_interval, 1);
+}
+END_TEST
+
+/* ------------------------------------------------------------- version 2 */
+
+/* The version 2 format as its readers knew it (rbac_snapshot.h at version
+ * 2): magic, version 2, a 168-byte header, the file size, and XXH3-64 of
+ * bytes 40 to the end seeded with that of bytes 0-23; generation at 40,
+ * section table at 72. Checked here with those numbers, not the reader's. */
+static void assert_v2_bytes(const unsigned char *p, size_t len, const char *magic,
+			    uint64_t generation)
+{
+	uint64_t seed = XXH3_64bits(p, 24);
+
+	ck_assert_mem_eq(p, magic, 8);
+	ck_assert_uint_eq(le32(p + 8), 2);
+	ck_assert_uint_eq(le32(p + 12), 168);
+	ck_assert_uint_eq(le64(p + 16), len);
+	ck_assert_uint_eq(le64(p + 24), XXH3_64bits_withSeed(p + 40, len - 40, seed));
+	ck_assert_uint_eq(le64(p + 32), 0);
+	ck_assert_uint_eq(le64(p + 40), generation);
+	ck_assert_uint_ge(le32(p + 72), 168); /* strings start after the header */
+	for (int i = 9; i < 12; i++)
+		ck_assert_uint_eq(le64(p + 72 + 8 * i), 0);
+}
+
+START_TEST(test_v2_image_beside)
+{
+	struct rbac_snapshot_image v2 = {0};
+	struct rbac_snapshot s2, s3;
+	struct rbac_snapshot_group g2, g3;
+	struct rbac_snapshot_user u;
+
+	sfx_build(&f, RBAC_SNAPSHOT_GROUPS, &img);
+	ck_assert_int_eq(rbac_snapshot_image_v2(&img, RBAC_SNAPSHOT_GROUPS, &v2), 0);
+	assert_v2_bytes(v2.data, v2.len, "RBACGRPS", 7);
+	ck_assert_int_eq(
+	    rbac_snapshot_parse(&s3, img.data, img.len, RBAC_SNAPSHOT_GROUPS, SFX_NOW),
+	    RBAC_SNAPSHOT_OK);
+	/* The current readers' parse refuses it; version 2's accepts it and
+	 * finds the same groups with the same members. */
+	ck_assert_int_eq(
+	    rbac_snapshot_parse(&s2, v2.data, v2.len, RBAC_SNAPSHOT_GROUPS, SFX_NOW),
+	    RBAC_SNAPSHOT_E_VERSION);
+	ck_assert_int_eq(rbac_snapshot_parse_version(&s2, v2.data, v2.len, RBAC_SNAPSHOT_GROUPS,
+						     RBAC_SNAPSHOT_V2_VERSION, SFX_NOW),
+			 RBAC_SNAPSHOT_OK);
+	ck_assert_int_eq(rbac_snapshot_verify(&s2), RBAC_SNAPSHOT_OK);
+	ck_assert_uint_eq(s2.version, 2);
+	ck_assert_str_eq(s2.namespace_name, "eng");
+	ck_assert_uint_eq(rbac_snapshot_group_count(&s2), rbac_snapshot_group_count(&s3));
+	ck_assert(rbac_snapshot_group_by_name(&s2, "rbac-admin", &g2));
+	ck_assert(rbac_snapshot_group_by_name(&s3, "rbac-admin", &g3));
+	ck_assert_uint_eq(g2.gid, g3.gid);
+	ck_assert_uint_eq(g2.n_members, g3.n_members);
+	ck_assert_uint_gt(g2.n_members, 0);
+	ck_assert(rbac_snapshot_member_at(&s2, &g2, 0, &u));
+	ck_assert_str_eq(u.name, "alice");
+	ck_assert(rbac_snapshot_user_by_name(&s2, "alice", &u));
+	ck_assert_uint_eq(u.n_groups, 3);
+	rbac_snapshot_image_free(&v2);
+
+	rbac_snapshot_image_free(&img);
+	sfx_build(&f, RBAC_SNAPSHOT_ACCOUNTS, &img);
+	ck_assert_int_eq(rbac_snapshot_image_v2(&img, RBAC_SNAPSHOT_ACCOUNTS, &v2), 0);
+	assert_v2_bytes(v2.data, v2.len, "RBACACCT", 7);
+	ck_assert_int_eq(rbac_snapshot_parse_version(&s2, v2.data, v2.len,
+						     RBAC_SNAPSHOT_ACCOUNTS,
+						     RBAC_SNAPSHOT_V2_VERSION, SFX_NOW),
+			 RBAC_SNAPSHOT_OK);
+	ck_assert_uint_eq(rbac_snapshot_account_count(&s2), f.n_accounts);
+	rbac_snapshot_image_free(&v2);
+}
+END_TEST
+
+/* --------------------------------------------------------------- publish */
+
+static bool exists(const char *name)
+{
+	char p[256];
+	struct stat st;
+
+	snprintf(p, sizeof(p), "%s/%s", dir, name);
+	return lstat(p, &st) == 0;
+}
+
+static uint64_t generation_of(const char *name, enum rbac_snapshot_kind kind, uint32_t version)
+{
+	struct rbac_snapshot_file sf;
+	char p[256];
+	uint64_t gen;
+
+	snprintf(p, sizeof(p), "%s/%s", dir, name);
+	ck_assert_int_eq(
+	    rbac_snapshot_open_version(&sf, p, kind, geteuid(), 0, version, SFX_NOW, NULL, 0),
+	    RBAC_SNAPSHOT_OK);
+	gen = sf.snap.generation;
+	rbac_snapshot_close(&sf);
+	return gen;
+}
+
+static void publish(int lock_fd, int previous_versions, struct rbac_publish_result *r)
+{
+	char err[512];
+
+	ck_assert_msg(rbac_publish(dir, lock_fd, &f.model, &f.opts, previous_versions, NULL, r,
+				   err, sizeof(err)) == 0,
+		      "%s", err);
+}
+
+static void assert_generation_everywhere(uint64_t gen, bool with_v2)
+{
+	ck_assert_uint_eq(generation_of("groups.v3.db", RBAC_SNAPSHOT_GROUPS, 3), gen);
+	ck_assert_uint_eq(generation_of("accounts.v3.db", RBAC_SNAPSHOT_ACCOUNTS, 3), gen);
+	if (!with_v2)
+		return;
+	ck_assert_uint_eq(generation_of("groups.db", RBAC_SNAPSHOT_GROUPS, 2), gen);
+	ck_assert_uint_eq(generation_of("accounts.db", RBAC_SNAPSHOT_ACCOUNTS, 2), gen);
+}
+
+START_TEST(test_publish_both_versions)
+{
+	struct rbac_publish_result r;
+	struct stat st;
+	char p[256];
+
+	publish(-1, 1, &r);
+	ck_assert_uint_eq(r.generation, 1);
+	ck_assert_uint_eq(r.groups, 8);
+	ck_assert_uint_eq(r.accounts, f.n_accounts);
+	assert_generation_everywhere(1, true);
+	snprintf(p, sizeof(p), "%s/accounts.db", dir);
+	ck_assert_int_eq(stat(p, &st), 0);
+	ck_assert_uint_eq(st.st_mode & 07777, 0600);
+	snprintf(p, sizeof(p), "%s/groups.v3.db", dir);
+	ck_assert_int_eq(stat(p, &st), 0);
+	ck_assert_uint_eq(st.st_mode & 07777, 0644);
+	snprintf(p, sizeof(p), "%s/writer.lock", dir);
+	ck_assert_int_eq(stat(p, &st), 0);
+	ck_assert_uint_eq(st.st_mode & 07777, 0600);
+	publish(-1, 1, &r);
+	assert_generation_everywhere(2, true);
+	/* Without previous versions, the old files go: an old reader finds
+	 * nothing rather than a snapshot that stops changing. */
+	publish(-1, 0, &r);
+	assert_generation_everywhere(3, false);
+	ck_assert(!exists("groups.db"));
+	ck_assert(!exists("accounts.db"));
+	ck_assert(exists("groups.v3.db"));
+}
+END_TEST
+
+/* The first version 3 write continues version 2's generations. */
+START_TEST(test_generation_continues_from_v2)
+{
+	struct rbac_snapshot_image v2 = {0};
+	struct rbac_publish_result r;
+	char err[512];
+
+	f.opts.generation = 41;
+	sfx_build(&f, RBAC_SNAPSHOT_GROUPS, &img);
+	ck_assert_int_eq(rbac_snapshot_image_v2(&img, RBAC_SNAPSHOT_GROUPS, &v2), 0);
+	ck_assert_msg(rbac_snapshot_write_file(dir, "groups.db", 0644, v2.data, v2.len, err,
+					       sizeof(err)) == 0,
+		      "%s", err);
+	rbac_snapshot_image_free(&v2);
+	publish(-1, 1, &r);
+	ck_assert_uint_eq(r.generation, 42);
+	assert_generation_everywhere(42, true);
+}
+END_TEST
+
+START_TEST(test_writer_lock)
+{
+	struct rbac_publish_result r;
+	char err[512], want[256];
+	int fd, fd2;
+
+	fd = rbac_writer_lock(dir, err, sizeof(err));
+	ck_assert_msg(fd >= 0, "%s", err);
+	/* A second writer (another open file description) is refused,
+	 * told who holds the lock, and writes nothing. */
+	fd2 = rbac_writer_lock(dir, err, sizeof(err));
+	ck_assert_int_eq(fd2, -1);
+	snprintf(want, sizeof(want), "(pid %ld) holds %s/writer.lock", (long)getpid(), dir);
+	ck_assert_msg(strstr(err, want) != NULL, "%s", err);
+	ck_assert_int_eq(
+	    rbac_publish(dir, -1, &f.model, &f.opts, 1, NULL, &r, err, sizeof(err)), -1);
+	ck_assert_msg(strstr(err, want) != NULL, "%s", err);
+	ck_assert(!exists("groups.v3.db"));
+	/* The holder publishes under the lock it holds, and keeps it. */
+	publish(fd, 1, &r);
+	ck_assert(exists("groups.v3.db"));
+	ck_assert_int_eq(rbac_writer_lock(dir, err, sizeof(err)), -1);
+	close(fd);
+	fd = rbac_writer_lock(dir, err, sizeof(err));
+	ck_assert_msg(fd >= 0, "%s", err);
+	close(fd);
+}
+END_TEST
+
+/* The agent's in-place proof: both version 3 files, nothing else. */
+START_TEST(test_publish_proof)
+{
+	struct rbac_publish_result r;
+	struct rbac_snapshot_file sf;
+	char p[256], err[512];
+	int64_t at;
+
+	ck_assert_int_eq(rbac_publish_proof(dir, SFX_NOW, err, sizeof(err)), -1);
+	publish(-1, 1, &r);
+	ck_assert_msg(rbac_publish_proof(dir, SFX_NOW - 1, err, sizeof(err)) == 0, "%s", err);
+	snprintf(p, sizeof(p), "%s/groups.v3.db", dir);
+	ck_assert_int_eq(
+	    rbac_snapshot_open(&sf, p, RBAC_SNAPSHOT_GROUPS, geteuid(), SFX_NOW, NULL, 0),
+	    RBAC_SNAPSHOT_OK);
+	ck_assert(rbac_snapshot_proof(&sf.snap, &at));
+	ck_assert_int_eq(at, SFX_NOW - 1);
+	/* A mapping sees the next proof without being opened again. */
+	ck_assert_int_eq(rbac_publish_proof(dir, SFX_NOW, err, sizeof(err)), 0);
+	ck_assert(rbac_snapshot_proof(&sf.snap, &at));
+	ck_assert_int_eq(at, SFX_NOW);
+	rbac_snapshot_close(&sf);
+	snprintf(p, sizeof(p), "%s/accounts.v3.db", dir);
+	ck_assert_int_eq(rbac_snapshot_open_mode(&sf, p, RBAC_SNAPSHOT_ACCOUNTS, geteuid(),
+						 RBAC_FILE_PRIVATE, SFX_NOW, NULL, 0),
+			 RBAC_SNAPSHOT_OK);
+	ck_assert(rbac_snapshot_proof(&sf.snap, &at));
+	ck_assert_int_eq(at, SFX_NOW);
+	rbac_snapshot_close(&sf);
+	assert_generation_everywhere(1, true);
+}
+END_TEST
+
+static Suite *suite(void)
+{
+	Suite *s = suite_create("snapshot v3");
+	TCase *th = tcase_create("header");
+	TCase *tp = tcase_create("publish");
+
+	tcase_add_checked_fixture(th, setup, teardown);
+	tcase_add_test(th, test_sync_state_round_trip);
+	tcase_add_test(th, test_refresh_header);
+	tcase_add_test(th, test_proof_block_torn);
+	tcase_add_test(th, test_header_checksum);
+	tcase_add_test(th, test_v2_image_beside);
+	suite_add_tcase(s, th);
+	tcase_add_checked_fixture(tp, setup, teardown);
+	tcase_add_test(tp, test_publish_both_versions);
+	tcase_add_test(tp, test_generation_continues_from_v2);
+	tcase_add_test(tp, test_writer_lock);
+	tcase_add_test(tp, test_publish_proof);
+	suite_add_tcase(s, tp);
+	return s;
+}
+
+int main(void)
+{
+	return fx_run(suite());
+}
