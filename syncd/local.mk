@@ -5,4 +5,9 @@
 # ---- the snapshot writer's input derived from it) and its state file
 # ---- (state.c: syncd.state). A convenience library, so that the unit tests
 # ---- and the fuzzer link what the daemon links.
-EXTRA_DIST += syncd/model.h syncd/state.h
+noinst_LTLIBRARIES += syncd/libsyncdmodel.la
+syncd_libsyncdmodel_la_SOURCES = \
+	syncd/model.c syncd/model.h
+EXTRA_DIST += syncd/state.h
+syncd_libsyncdmodel_la_CFLAGS = $(AM_CFLAGS) $(LIBCONFIG_CFLAGS)
+syncd_libsyncdmodel_la_LIBADD = common/librbacdir.la

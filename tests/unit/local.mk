@@ -116,3 +116,14 @@ tests_unit_check_sync_proto_SOURCES = tests/unit/check_sync_proto.c tests/unit/f
 tests_unit_check_sync_proto_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_check_sync_proto_LDADD = common/librbacdir.la $(CHECK_LIBS)
 TESTS += tests/unit/check_sync_proto
+
+# rbac-syncd's model and its state file (syncd/).
+SYNCD_UNIT_CFLAGS = $(UNIT_CFLAGS) $(LIBCONFIG_CFLAGS) -I$(top_srcdir)/syncd
+SYNCD_UNIT_LDADD = syncd/libsyncdmodel.la $(CHECK_LIBS)
+check_PROGRAMS += tests/unit/check_syncd_model
+tests_unit_check_syncd_model_SOURCES = tests/unit/check_syncd_model.c \
+	tests/unit/syncd_fixture.c tests/unit/syncd_fixture.h \
+	tests/unit/fixture.c tests/unit/fixture.h
+tests_unit_check_syncd_model_CFLAGS = $(SYNCD_UNIT_CFLAGS)
+tests_unit_check_syncd_model_LDADD = $(SYNCD_UNIT_LDADD)
+TESTS += tests/unit/check_syncd_model
