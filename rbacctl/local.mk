@@ -5,7 +5,7 @@ sbin_PROGRAMS = rbacctl/rbacctl
 rbacctl_rbacctl_SOURCES = rbacctl/rbacctl.c rbacctl/rbacctl.h \
 	rbacctl/view.c rbacctl/output.c rbacctl/output.h \
 	rbacctl/cmd_refresh.c rbacctl/cmd_check.c rbacctl/cmd_show.c rbacctl/cmd_lint.c \
-	rbacctl/cmd_report.c
+	rbacctl/cmd_report.c rbacctl/cmd_status.c rbacctl/status.h rbacctl/status_print.c
 rbacctl_rbacctl_CFLAGS = $(AM_CFLAGS) $(LIBCONFIG_CFLAGS)
 rbacctl_rbacctl_LDADD = common/librbacdir.la
 dist_man_MANS += man/rbacctl.8
@@ -21,9 +21,15 @@ tests_integration_check_rbacctl_output_CFLAGS = $(UNIT_CFLAGS)
 tests_integration_check_rbacctl_output_LDADD = $(UNIT_LDADD)
 TESTS += tests/integration/check_rbacctl_output
 
+# rbacctl-status.test: snapshots with known sync fields, written through
+# the writers' API by tests/integration/status-fixture.
+check_PROGRAMS += tests/integration/status-fixture
+tests_integration_status_fixture_SOURCES = tests/integration/status-fixture.c
+tests_integration_status_fixture_LDADD = common/librbaccore.la
+
 RBACCTL_INTEGRATION_TESTS = tests/integration/rbacctl.test \
 	tests/integration/rbacctl-lint.test tests/integration/rbacctl-pam.test \
-	tests/integration/rbacctl-output.test
+	tests/integration/rbacctl-output.test tests/integration/rbacctl-status.test
 TESTS += $(RBACCTL_INTEGRATION_TESTS)
 EXTRA_DIST += $(RBACCTL_INTEGRATION_TESTS) tests/integration/rbacctl-golden.sh \
 	tests/integration/fixtures/lint.ldif tests/integration/golden

@@ -35,6 +35,8 @@ static const struct ctl_command commands[] = {
      "the effective permissions of ROLE, their origin, and what was removed"},
     {"lint", cmd_lint, "[--namespace NS] [--json]",
      "report mistakes in the directory (exit 1 when there are any)"},
+    {"status", cmd_status, "[--max-lag SECONDS] [--cache-dir DIR] [--json]",
+     "the snapshot's age, generation, sync state and lag; 0 usable and current, 1 not"},
     {"report", cmd_report,
      "users|privileged|inactive [--output FILE] [--namespace NS] [--json]",
      "CSV (RFC 4180) for an access review"},
@@ -55,7 +57,8 @@ static void usage(FILE *out)
 			commands[i].summary);
 	fprintf(out, "\nexit codes: 0 ok; 1 check: denied, lint: findings; 2 error.\n"
 		     "refresh: 0 ok, 1 failed, 2 usage, 3 configuration error, "
-		     "4 directory unavailable\n");
+		     "4 directory unavailable\n"
+		     "status: 0 usable (and current), 1 not, 2 cannot tell\n");
 }
 
 /* ------------------------------------------------------- a command's options */

@@ -24,8 +24,10 @@
  * error (2) from a configuration error (3) and an unavailable directory (4). */
 enum {
 	EXIT_OK = 0,	      /* success; check: not denied; lint: no finding */
-	EXIT_NO = 1,	      /* check: denied; lint: findings; refresh: not written */
-	EXIT_ERROR = 2,	      /* usage, configuration, directory, unknown user/role, I/O */
+	EXIT_NO = 1,	      /* check: denied; lint: findings; refresh: not written;
+				 status: not usable, or not current */
+	EXIT_ERROR = 2,	      /* usage, configuration, directory, unknown user/role, I/O;
+				 status: cannot tell (a file absent or unreadable) */
 	EXIT_CONFIG = 3,      /* refresh: rbac.conf unreadable, untrusted or invalid */
 	EXIT_UNAVAILABLE = 4, /* refresh: no configured server answered */
 };
@@ -182,5 +184,6 @@ int cmd_members(struct rbacctl *ctl, int argc, char **argv);
 int cmd_permissions(struct rbacctl *ctl, int argc, char **argv);
 int cmd_lint(struct rbacctl *ctl, int argc, char **argv);
 int cmd_report(struct rbacctl *ctl, int argc, char **argv);
+int cmd_status(struct rbacctl *ctl, int argc, char **argv);
 
 #endif
