@@ -258,6 +258,8 @@ int status_print_json(const struct status *st)
 
 	json_begin(&j, stdout);
 	json_object(&j, NULL);
+	json_string(&j, "command", "status");
+	json_int(&j, "version", 1);
 	json_string(&j, "cache_dir", st->cache_dir);
 	json_time(&j, "now", true, st->now);
 	json_array(&j, "files");
