@@ -40,13 +40,22 @@ static bool header_known(const struct file_status *fs)
 	       fs->error == RBAC_SNAPSHOT_E_FUTURE;
 }
 
-/* The first file that is not usable, or NULL. */
+/* The first file that makes the exit code what it is: absent or
+ * unreadable for "cannot tell", else not usable; NULL when both are
+ * usable. */
 static const struct file_status *first_problem(const struct status *st)
 {
-	for (size_t i = 0; i < 2; i++)
-		if (st->files[i].state != FILE_USABLE)
+	const struct file_status *refused = NULL;
+
+	for (size_t i = 0; i < 2; i++) {
+		enum file_state s = st->files[i].state;
+
+		if (s == FILE_ABSENT || s == FILE_UNREADABLE)
 			return &st->files[i];
-	return NULL;
+		if (s == FILE_REFUSED && refused == NULL)
+			refused = &st->files[i];
+	}
+	return refused;
 }
 
 static void proof_verdict(const struct status *st, char *buf, size_t bufsz)
