@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "rbac_nscd.h"
 #include "rbac_publish.h"
 
 /* ------------------------------------------------------------ the lock */
@@ -215,6 +216,19 @@ static void fill_result(struct rbac_publish_result *out, const struct images *im
 	out->accounts = im->accounts.users;
 }
 
+/* The new files are in place: a name-service cache must not go on
+ * answering the old groups for its time to live (rbac_nscd.h). It never
+ * fails the publish; what it could not do is logged. */
+static void invalidate_group_cache(const struct rbac_logger *lg)
+{
+	char err[512];
+
+	if (rbac_nscd_invalidate_group(NULL, RBAC_NSCD_TIMEOUT_MS, err, sizeof(err)) ==
+	    RBAC_NSCD_FAILED)
+		rbac_log(lg, LOG_WARNING,
+			 "%s; cached groups stay stale until their time to live", err);
+}
+
 int rbac_publish(const char *cache_dir, int lock_fd, const struct rbac_snapshot_model *m,
 		 struct rbac_snapshot_options *o, int previous_versions,
 		 const struct rbac_logger *lg, struct rbac_publish_result *out, char *err,
@@ -235,9 +249,12 @@ int rbac_publish(const char *cache_dir, int lock_fd, const struct rbac_snapshot_
 		goto done;
 	t1 = now_ms();
 	out->build_ms = t1 - t0;
-	if (install_all(cache_dir, &im, previous_versions, err, errlen) != 0)
+	if (install_all(cache_dir, &im, previous_versions, err, errlen) != 0) {
+		invalidate_group_cache(lg); /* a file renamed before the failure is served */
 		goto done;
+	}
 	out->write_ms = now_ms() - t1;
+	invalidate_group_cache(lg);
 	fill_result(out, &im, o->generation);
 	rc = 0;
 done:
