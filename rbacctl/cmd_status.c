@@ -232,10 +232,9 @@ static void writer_window(const struct rbacctl *ctl, struct status *st)
 
 static void read_nscd(struct status *st)
 {
-	char err[512] = "";
-
 	st->nscd.running = rbac_nscd_running(NULL);
-	st->nscd.conf = rbac_nscd_group_ttl(NULL, &st->nscd.cache, err, sizeof(err));
+	st->nscd.conf = rbac_nscd_group_ttl(NULL, &st->nscd.cache, st->nscd.conf_err,
+					    sizeof(st->nscd.conf_err));
 	st->nscd.hold = rbac_nscd_group_hold(&st->nscd.cache);
 	st->nscd.too_long =
 	    st->nscd.running && st->nscd.cache.enabled && st->nscd.hold * 1000 > st->window_ms;

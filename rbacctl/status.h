@@ -59,7 +59,8 @@ struct status {
 	const char *window_of; /* "sync.batch_ms" or "the refresh timer" */
 	struct {
 		bool running;
-		int conf; /* rbac_nscd_group_ttl()'s result */
+		int conf;	    /* rbac_nscd_group_ttl()'s result */
+		char conf_err[512]; /* why, when conf is -1 */
 		struct rbac_nscd_group_cache cache;
 		long hold;     /* seconds a group entry may be served */
 		bool too_long; /* running, and hold > window */

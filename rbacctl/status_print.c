@@ -164,6 +164,9 @@ static void print_host(const struct status *st)
 		printf("writer lock: free (no rbac-syncd running)\n");
 	if (!st->nscd.running)
 		printf("name-service cache: none running\n");
+	else if (st->nscd.conf < 0)
+		printf("name-service cache: running; its group time to live is unknown: %s\n",
+		       st->nscd.conf_err);
 	else if (!st->nscd.cache.enabled)
 		printf("name-service cache: running, group cache off\n");
 	else
@@ -253,6 +256,7 @@ static void json_host(struct json *j, const struct status *st)
 	json_object(j, "name_service_cache");
 	json_bool(j, "running", st->nscd.running);
 	json_bool(j, "group_cache", st->nscd.cache.enabled);
+	json_string(j, "conf_error", st->nscd.conf < 0 ? st->nscd.conf_err : NULL);
 	json_int(j, "positive_ttl", st->nscd.cache.positive_ttl);
 	json_int(j, "negative_ttl", st->nscd.cache.negative_ttl);
 	json_int(j, "writer_window_ms", st->window_ms);
