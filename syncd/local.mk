@@ -7,7 +7,7 @@
 # ---- and the fuzzer link what the daemon links.
 noinst_LTLIBRARIES += syncd/libsyncdmodel.la
 syncd_libsyncdmodel_la_SOURCES = \
-	syncd/model.c syncd/model.h
-EXTRA_DIST += syncd/state.h
+	syncd/model.c syncd/model.h \
+	syncd/state.c syncd/state.h
 syncd_libsyncdmodel_la_CFLAGS = $(AM_CFLAGS) $(LIBCONFIG_CFLAGS)
 syncd_libsyncdmodel_la_LIBADD = common/librbacdir.la

@@ -16,8 +16,9 @@
  *   0   8  magic "RBSYNCST"
  *   8   4  format version (SYNCD_STATE_VERSION)
  *   12  4  reserved, 0
- *   16  8  configuration fingerprint
- *   24  8  checksum of bytes 32 to the end
+ *   16  8  configuration fingerprint (XXH3-64)
+ *   24  8  checksum: XXH3-64 of bytes 32 to the end, seeded with the
+ *          XXH3-64 of bytes 0-23
  *   32  8  total file length
  *   40  4  entry count
  *   44  4  cookie length, then the cookie bytes
@@ -73,7 +74,13 @@ enum syncd_state_result syncd_state_load(const char *path, const struct rbac_con
 					 struct syncd_model *m, unsigned char **cookie,
 					 size_t *cookie_len, char *err, size_t errlen);
 
-/* The same on bytes already read (for the fuzzer and the tests). */
+/* The file's bytes for m and cookie, malloc'd into *data (for the tests
+ * and the fuzzer). Returns -1 when out of memory. */
+int syncd_state_serialize(const struct syncd_model *m, const struct rbac_bytes *cookie,
+			  const struct rbac_config *cfg, unsigned char **data, size_t *len);
+
+/* The same as syncd_state_load on bytes already read (for the fuzzer and
+ * the tests). */
 enum syncd_state_result syncd_state_parse(const unsigned char *data, size_t len,
 					  const struct rbac_config *cfg, struct syncd_model *m,
 					  unsigned char **cookie, size_t *cookie_len);

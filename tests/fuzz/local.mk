@@ -15,6 +15,8 @@
 #   fuzz_sync_proto RFC 4533 controls and Sync Info messages as a server
 #                   could send them, and OpenLDAP's sync cookie with its
 #                   CSN vector (rbac_sync_proto.c)
+#   fuzz_syncd_state rbac-syncd's syncd.state into its model, and the
+#                   model's derive (syncd/state.c, syncd/model.c)
 #   fuzz_nss        libnss_rbac's _nss_rbac_* functions on groups.db, through
 #                   the file as refresh installs it, small buffers and large
 #                   (needs root, skipped otherwise)
@@ -22,7 +24,7 @@
 #   make fuzz [FUZZ_TIME=seconds] [FUZZ_RUNS=n] [FUZZ_TARGETS="fuzz_time ..."]
 #
 # CI mode: each target in turn for FUZZ_TIME seconds (default 30, about
-# 4 minutes for the eight). Local mode, 10^7 executions each (one core;
+# 4.5 minutes for the nine). Local mode, 10^7 executions each (one core;
 # fuzz_nss is the slow one, about 1,800 per second):
 #
 #   nice make fuzz FUZZ_RUNS=10000000
@@ -53,7 +55,7 @@ FUZZ_CC = clang
 FUZZ_TIME = 30
 FUZZ_RUNS =
 FUZZ_TARGETS = fuzz_time fuzz_config fuzz_entry fuzz_snapshot fuzz_groups fuzz_accounts \
-	fuzz_sync_proto fuzz_nss
+	fuzz_sync_proto fuzz_syncd_state fuzz_nss
 FUZZ_SAN = -fsanitize=address,undefined -fno-sanitize-recover=undefined
 # configure's warnings are gcc's, and gcc's -Werror build judges the code;
 # clang adds a few of its own, of which -Wstring-concatenation takes a long
@@ -96,11 +98,12 @@ FUZZ_SEEDS = \
 	tests/fuzz/seeds/sync/done-deletes tests/fuzz/seeds/sync/info-newcookie \
 	tests/fuzz/seeds/sync/info-refresh-present tests/fuzz/seeds/sync/info-refresh-delete \
 	tests/fuzz/seeds/sync/info-idset tests/fuzz/seeds/sync/cookie-two-sids \
-	tests/fuzz/seeds/sync/cookie-pair
+	tests/fuzz/seeds/sync/cookie-pair \
+	tests/fuzz/seeds/syncd-state/example tests/fuzz/seeds/syncd-state/renamed
 EXTRA_DIST += tests/fuzz/fuzz_snapshot.c tests/fuzz/fuzz_groups.c tests/fuzz/fuzz_accounts.c \
 	tests/fuzz/fuzz_config.c tests/fuzz/fuzz_time.c tests/fuzz/fuzz_nss.c \
 	tests/fuzz/fuzz_entry.c tests/fuzz/entry.dict \
-	tests/fuzz/fuzz_sync_proto.c tests/fuzz/sync.dict \
+	tests/fuzz/fuzz_sync_proto.c tests/fuzz/sync.dict tests/fuzz/fuzz_syncd_state.c \
 	tests/fuzz/snapshot_seeds.c \
 	tests/fuzz/config.dict tests/fuzz/time.dict tests/fuzz/lsan.supp tests/fuzz/snapshot_exercise.c \
 	tests/fuzz/snapshot_exercise.h $(FUZZ_SEEDS)
@@ -120,6 +123,14 @@ tests/fuzz/fuzz_sync_proto: $(srcdir)/tests/fuzz/fuzz_sync_proto.c \
 		$(srcdir)/common/rbac_sync_proto.c $(srcdir)/common/rbac_sync_proto.h config.h
 	$(FUZZ_LINK) $(srcdir)/tests/fuzz/fuzz_sync_proto.c $(srcdir)/common/rbac_sync_proto.c \
 		$(LDAP_LIBS)
+# The model and its state file, with what they call in common/.
+FUZZ_SYNCD = $(srcdir)/syncd/state.c $(srcdir)/syncd/model.c $(srcdir)/common/rbac_entry.c \
+	$(FUZZ_WRITER) $(FUZZ_READER) $(srcdir)/common/rbac_file_read.c \
+	$(srcdir)/common/rbac_config.c
+tests/fuzz/fuzz_syncd_state: $(srcdir)/tests/fuzz/fuzz_syncd_state.c $(FUZZ_SYNCD) \
+		$(srcdir)/syncd/model.h $(srcdir)/syncd/state.h config.h
+	$(FUZZ_LINK) -I$(srcdir)/syncd $(LIBCONFIG_CFLAGS) $(srcdir)/tests/fuzz/fuzz_syncd_state.c \
+		$(FUZZ_SYNCD) $(LIBCONFIG_LIBS) $(LDAP_LIBS)
 tests/fuzz/fuzz_snapshot: $(srcdir)/tests/fuzz/fuzz_snapshot.c $(FUZZ_EXERCISE) $(FUZZ_EXERCISE_H) \
 		$(FUZZ_OFFLINE) config.h
 	$(FUZZ_LINK) $(srcdir)/tests/fuzz/fuzz_snapshot.c $(FUZZ_EXERCISE) $(FUZZ_OFFLINE)
@@ -146,6 +157,7 @@ tests/fuzz/seed-corpus-stamp: tests/fuzz/snapshot_seeds $(FUZZ_SEEDS) etc/rbac.c
 	rm -rf tests/fuzz/seed-corpus && $(MKDIR_P) tests/fuzz/seed-corpus/snapshot
 	cp -R $(srcdir)/tests/fuzz/seeds/config $(srcdir)/tests/fuzz/seeds/time \
 		$(srcdir)/tests/fuzz/seeds/entry $(srcdir)/tests/fuzz/seeds/sync \
+		$(srcdir)/tests/fuzz/seeds/syncd-state \
 		tests/fuzz/seed-corpus/
 	chmod -R u+w tests/fuzz/seed-corpus
 	cp $(srcdir)/etc/rbac.conf.example tests/fuzz/seed-corpus/config/example.conf
@@ -163,6 +175,7 @@ fuzz: tests/fuzz/seed-corpus-stamp $(FUZZ_TARGETS:%=tests/fuzz/%)
 	      -max_len=4096 -detect_leaks=0" ;; \
 	    fuzz_entry) seeds=entry opts="-dict=$(srcdir)/tests/fuzz/entry.dict -max_len=4096" ;; \
 	    fuzz_sync_proto) seeds=sync opts="-dict=$(srcdir)/tests/fuzz/sync.dict -max_len=4096" ;; \
+	    fuzz_syncd_state) seeds=syncd-state opts=-max_len=16384 ;; \
 	    *) seeds=snapshot opts=-max_len=16384 ;; \
 	  esac; \
 	  if test $$t = fuzz_nss && test "$$(id -u)" != 0; then \
@@ -183,5 +196,5 @@ fuzz-clean:
 	rm -rf tests/fuzz/seed-corpus tests/fuzz/seed-corpus-stamp tests/fuzz/corpus
 	rm -f tests/fuzz/fuzz_time tests/fuzz/fuzz_config tests/fuzz/fuzz_entry tests/fuzz/fuzz_snapshot \
 		tests/fuzz/fuzz_groups tests/fuzz/fuzz_accounts tests/fuzz/fuzz_nss \
-		tests/fuzz/fuzz_sync_proto \
+		tests/fuzz/fuzz_sync_proto tests/fuzz/fuzz_syncd_state \
 		tests/fuzz/snapshot_seeds

@@ -127,3 +127,10 @@ tests_unit_check_syncd_model_SOURCES = tests/unit/check_syncd_model.c \
 tests_unit_check_syncd_model_CFLAGS = $(SYNCD_UNIT_CFLAGS)
 tests_unit_check_syncd_model_LDADD = $(SYNCD_UNIT_LDADD)
 TESTS += tests/unit/check_syncd_model
+check_PROGRAMS += tests/unit/check_syncd_state
+tests_unit_check_syncd_state_SOURCES = tests/unit/check_syncd_state.c \
+	tests/unit/syncd_fixture.c tests/unit/syncd_fixture.h \
+	tests/unit/fixture.c tests/unit/fixture.h
+tests_unit_check_syncd_state_CFLAGS = $(SYNCD_UNIT_CFLAGS)
+tests_unit_check_syncd_state_LDADD = $(SYNCD_UNIT_LDADD)
+TESTS += tests/unit/check_syncd_state
