@@ -1003,16 +1003,16 @@ static int parse_text(struct rbac_config *cfg, const char *text, const struct lo
 }
 
 /* The text is read from the descriptor that passed the owner and mode checks. */
-static int read_file(struct rbac_config *cfg, const char *path, uid_t owner, char *err,
-		     size_t errlen)
+static int read_file(struct rbac_config *cfg, const char *path, uid_t owner,
+		     struct rbac_file_id *id, char *err, size_t errlen)
 {
 	struct load_ctx lc = {path, err, errlen};
 	size_t len;
 	char *text;
 	int rc;
 
-	text = rbac_file_read_trusted(path, owner, RBAC_FILE_NO_WRITE_OTHERS, CONFIG_MAX_SIZE,
-				      &len, err, errlen);
+	text = rbac_file_read_trusted_id(path, owner, RBAC_FILE_NO_WRITE_OTHERS,
+					 CONFIG_MAX_SIZE, &len, id, err, errlen);
 	if (text == NULL)
 		return -1;
 	if (strlen(text) != len)
@@ -1028,6 +1028,12 @@ static int read_file(struct rbac_config *cfg, const char *path, uid_t owner, cha
 int rbac_config_load_owned(const char *path, uid_t owner, struct rbac_config *cfg, char *err,
 			   size_t errlen)
 {
+	return rbac_config_load_id(path, owner, cfg, NULL, err, errlen);
+}
+
+int rbac_config_load_id(const char *path, uid_t owner, struct rbac_config *cfg,
+			struct rbac_file_id *id, char *err, size_t errlen)
+{
 	struct rbac_config tmp;
 
 	if (path == NULL)
@@ -1038,7 +1044,7 @@ int rbac_config_load_owned(const char *path, uid_t owner, struct rbac_config *cf
 		put_error(err, errlen, "%s: out of memory", path);
 		goto fail;
 	}
-	if (read_file(&tmp, path, owner, err, errlen) < 0)
+	if (read_file(&tmp, path, owner, id, err, errlen) < 0)
 		goto fail;
 	if (tmp.ldap.user_base == NULL && tmp.ldap.base != NULL) {
 		tmp.ldap.user_base = strdup(tmp.ldap.base);

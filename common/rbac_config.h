@@ -112,6 +112,12 @@ int rbac_config_load(const char *path, struct rbac_config *cfg, char *err, size_
 /* The same, with the trusted owner given: for tests that do not run as root. */
 int rbac_config_load_owned(const char *path, uid_t owner, struct rbac_config *cfg, char *err,
 			   size_t errlen);
+struct rbac_file_id;
+/* rbac_config_load_owned, and the identity of the file it read (rbac_file.h)
+ * in *id, so that a caller may keep cfg while the file stays that file
+ * (rbac_file_same()). */
+int rbac_config_load_id(const char *path, uid_t owner, struct rbac_config *cfg,
+			struct rbac_file_id *id, char *err, size_t errlen);
 
 /* Sets one scalar key from a string, with the same checks as the file, e.g.
  * rbac_config_set(cfg, "namespace", "eng", "argument", err, sizeof err).

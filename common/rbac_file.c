@@ -311,3 +311,15 @@ bool rbac_file_same(const struct rbac_file_id *id, const char *path)
 		return false;
 	return id_matches(id, &st);
 }
+
+bool rbac_file_same_trusted(const struct rbac_file_id *id, const char *path, uid_t owner,
+			    mode_t forbidden)
+{
+	char problem[128];
+	struct stat st;
+
+	if (!id->valid || lstat(path, &st) != 0)
+		return false;
+	return id_matches(id, &st) &&
+	       check_stat(&st, owner, forbidden, problem, sizeof(problem)) == 0;
+}

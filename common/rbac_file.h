@@ -47,6 +47,13 @@ int rbac_file_open_trusted_in_dir(const char *path, uid_t owner, mode_t forbidde
 char *rbac_file_read_trusted(const char *path, uid_t owner, mode_t forbidden, size_t max,
 			     size_t *len, char *err, size_t errlen);
 
+struct rbac_file_id;
+/* The same, and the identity of the file read in *id, taken when it was
+ * opened, before it was read: a change made while it is read shows as
+ * another identity next time (never the reverse). */
+char *rbac_file_read_trusted_id(const char *path, uid_t owner, mode_t forbidden, size_t max,
+				size_t *len, struct rbac_file_id *id, char *err, size_t errlen);
+
 /* The identity of a file, to notice one replaced or changed since (a
  * rename, a rewrite, chmod and chown each change one of these). */
 struct rbac_file_id {
@@ -64,6 +71,11 @@ void rbac_file_id_of(struct rbac_file_id *id, const char *path);
 /* True when path (not followed) still names the very file of id,
  * unchanged: same device, inode, size, mtime and ctime. One lstat(2). */
 bool rbac_file_same(const struct rbac_file_id *id, const char *path);
+/* rbac_file_same(), and the owner and mode checks of rbac_file_open_trusted()
+ * on the same lstat(2): a chmod or chown is seen even when the clock has
+ * not moved on since id was taken (coarse timestamps keep the ctime). */
+bool rbac_file_same_trusted(const struct rbac_file_id *id, const char *path, uid_t owner,
+			    mode_t forbidden);
 /* The same for the file open on fd. One fstat(2). */
 bool rbac_file_fd_same(const struct rbac_file_id *id, int fd);
 

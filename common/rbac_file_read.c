@@ -77,6 +77,12 @@ static size_t initial_capacity(const struct stat *st, size_t max)
 char *rbac_file_read_trusted(const char *path, uid_t owner, mode_t forbidden, size_t max,
 			     size_t *len, char *err, size_t errlen)
 {
+	return rbac_file_read_trusted_id(path, owner, forbidden, max, len, NULL, err, errlen);
+}
+
+char *rbac_file_read_trusted_id(const char *path, uid_t owner, mode_t forbidden, size_t max,
+				size_t *len, struct rbac_file_id *id, char *err, size_t errlen)
+{
 	char problem[128];
 	struct stat st;
 	size_t cap, used = 0;
@@ -106,6 +112,8 @@ char *rbac_file_read_trusted(const char *path, uid_t owner, mode_t forbidden, si
 	buf[used] = '\0';
 	if (len != NULL)
 		*len = used;
+	if (id != NULL)
+		rbac_file_id_set(id, &st);
 	return buf;
 fail:
 	close(fd);

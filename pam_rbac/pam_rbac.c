@@ -25,6 +25,7 @@
 #include "rbac_config.h"
 #include "rbac_decision.h"
 #include "rbac_facts.h"
+#include "rbac_file.h"
 #include "rbac_ldap.h"
 #include "rbac_log.h"
 #include "rbac_model.h"
@@ -34,6 +35,8 @@
 
 /* ---- options: defaults, then config=, then argv through the same setters */
 
+struct kept_config;
+
 struct options {
 	struct rbac_config cfg;
 	bool config_ok; /* false: rule 2, config_error */
@@ -41,26 +44,28 @@ struct options {
 	bool quiet;	/* never tell the user */
 	const char *config_path;
 	struct rbac_logger lg;
+	pam_handle_t *pamh;
+	unsigned noted;		  /* lines above LOG_DEBUG logged so far */
+	struct rbac_file_id id;	  /* of the config file read */
+	struct kept_config *kept; /* cfg came from it, or goes into it */
 };
 
 static void log_to_pam(void *ctx, int priority, const char *message)
 {
-	pam_syslog((pam_handle_t *)ctx, priority, "%s", message);
+	struct options *o = ctx;
+
+	if (priority != LOG_DEBUG)
+		o->noted++;
+	pam_syslog(o->pamh, priority, "%s", message);
 }
 
 /* The config file: the last config= wins, else RBAC_CONFIG/SYSCONFDIR. On
  * failure the struct keeps every default, so root stays exempt. */
-static void load_config(struct options *o, int argc, const char **argv)
+static void load_config(struct options *o)
 {
-	const char *path = rbac_config_default_path();
 	char err[RBAC_ERRLEN];
-	int i;
 
-	for (i = 0; i < argc; i++)
-		if (strncmp(argv[i], "config=", 7) == 0)
-			path = argv[i] + 7;
-	o->config_path = path;
-	if (rbac_config_load(path, &o->cfg, err, sizeof(err)) < 0) {
+	if (rbac_config_load_id(o->config_path, 0, &o->cfg, &o->id, err, sizeof(err)) < 0) {
 		rbac_log(&o->lg, LOG_ERR, "%s", err);
 		o->config_ok = false;
 	}
@@ -73,11 +78,10 @@ static int parse_arg(struct options *o, const char *arg)
 	char q[RBAC_LOG_QUOTE_BUFSZ];
 	int rc = 0;
 
-	if (strcmp(arg, "debug") == 0 || strncmp(arg, "config=", 7) == 0)
+	if (strcmp(arg, "debug") == 0 || strcmp(arg, "quiet") == 0 ||
+	    strncmp(arg, "config=", 7) == 0)
 		return 0; /* handled before the file was read */
-	if (strcmp(arg, "quiet") == 0) {
-		o->quiet = true;
-	} else if (strncmp(arg, "namespace=", 10) == 0) {
+	if (strncmp(arg, "namespace=", 10) == 0) {
 		rc = rbac_config_set(&o->cfg, "namespace", arg + 10, "argument", err,
 				     sizeof(err));
 	} else if (strncmp(arg, "unknown_user=", 13) == 0) {
@@ -111,20 +115,142 @@ static void log_options(const struct options *o)
 		 o->cfg.pam.permission != NULL ? o->cfg.pam.permission : "(service map)");
 }
 
+/* ---- the config kept between PAM handles of one process ----
+ *
+ * Reading and parsing the file is, after the directory, most of what a
+ * call costs. A call whose config path and arguments are those of an
+ * earlier call of this process, and whose file is still the very file read
+ * then -- the path, not followed, names the same device and inode with the
+ * same size, mtime and ctime, and passes the owner and mode checks of a
+ * read, all on one lstat(2) (rbac_file_same_trusted) -- takes the config
+ * as it was read, checked and given the arguments then. A change of the
+ * file's content changes its mtime (or size), a replaced file is another
+ * inode: either is read and checked again in full. Only a call
+ * that logged nothing above LOG_DEBUG while reading its options leaves its
+ * config behind, so a mistake is logged at every call, as before. Taken
+ * out of its slot while in use, as the connection is (kept_dir below). */
+
+struct kept_config {
+	struct rbac_config cfg; /* the file, then the arguments, validated */
+	struct rbac_file_id id;
+	char *key; /* config_key() of the call that read it */
+};
+
+static struct kept_config *kept_cfg;
+
+static void kept_config_free(struct kept_config *k)
+{
+	if (k == NULL)
+		return;
+	rbac_config_free(&k->cfg);
+	free(k->key);
+	free(k);
+}
+
+/* The path and every argument, length-prefixed so that no value can pose
+ * as two. NULL when out of memory (then nothing is kept). */
+static char *config_key(const char *path, int argc, const char **argv)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	int i;
+
+	if (f == NULL)
+		return NULL;
+	fprintf(f, "%zu:%s;", strlen(path), path);
+	for (i = 0; i < argc; i++)
+		fprintf(f, "%zu:%s;", strlen(argv[i]), argv[i]);
+	if (fclose(f) != 0) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
+/* The kept config when it fits this call: then o->cfg is its copy. */
+static bool config_reuse(struct options *o, const char *key)
+{
+	struct kept_config *k = __atomic_exchange_n(&kept_cfg, NULL, __ATOMIC_ACQ_REL);
+
+	if (k != NULL && key != NULL && strcmp(k->key, key) == 0 &&
+	    rbac_file_same_trusted(&k->id, o->config_path, 0, RBAC_FILE_NO_WRITE_OTHERS)) {
+		o->cfg = k->cfg;
+		o->kept = k;
+		return true;
+	}
+	kept_config_free(k);
+	return false;
+}
+
+/* After a full read: a config worth keeping goes with the call, to be
+ * left behind by options_done(). Takes key. */
+static void config_offer(struct options *o, char *key)
+{
+	struct kept_config *k;
+
+	if (!o->config_ok || o->noted > 0 || key == NULL ||
+	    (k = calloc(1, sizeof(*k))) == NULL) {
+		free(key);
+		return;
+	}
+	k->id = o->id;
+	k->key = key;
+	o->kept = k;
+}
+
+/* The end of a call: its config kept for the next one, or freed. */
+static void options_done(struct options *o)
+{
+	struct kept_config *k = o->kept, *empty = NULL;
+
+	if (k == NULL) {
+		rbac_config_free(&o->cfg);
+		return;
+	}
+	k->cfg = o->cfg;
+	if (!__atomic_compare_exchange_n(&kept_cfg, &empty, k, false, __ATOMIC_ACQ_REL,
+					 __ATOMIC_ACQUIRE))
+		kept_config_free(k);
+}
+
+static const char *config_path_of(int argc, const char **argv)
+{
+	const char *path = rbac_config_default_path();
+	int i;
+
+	for (i = 0; i < argc; i++)
+		if (strncmp(argv[i], "config=", 7) == 0)
+			path = argv[i] + 7;
+	return path;
+}
+
 static void parse_options(pam_handle_t *pamh, struct options *o, int argc, const char **argv)
 {
 	char err[RBAC_ERRLEN];
+	char *key;
 	int i;
 
 	memset(o, 0, sizeof(*o));
-	rbac_config_init(&o->cfg);
 	o->config_ok = true;
+	o->pamh = pamh;
 	o->lg.fn = log_to_pam;
-	o->lg.ctx = pamh;
-	for (i = 0; i < argc; i++)
+	o->lg.ctx = o;
+	for (i = 0; i < argc; i++) {
 		if (strcmp(argv[i], "debug") == 0)
 			o->lg.debug = o->debug = true;
-	load_config(o, argc, argv);
+		else if (strcmp(argv[i], "quiet") == 0)
+			o->quiet = true;
+	}
+	o->config_path = config_path_of(argc, argv);
+	key = config_key(o->config_path, argc, argv);
+	if (config_reuse(o, key)) {
+		free(key);
+		log_options(o);
+		return;
+	}
+	rbac_config_init(&o->cfg);
+	load_config(o);
 	for (i = 0; i < argc; i++)
 		if (parse_arg(o, argv[i]) < 0)
 			o->config_ok = false;
@@ -133,6 +259,7 @@ static void parse_options(pam_handle_t *pamh, struct options *o, int argc, const
 		rbac_log(&o->lg, LOG_ERR, "%s", err);
 		o->config_ok = false;
 	}
+	config_offer(o, key);
 	log_options(o);
 }
 
@@ -396,7 +523,7 @@ PAM_EXTERN int pam_sm_acct_mgmt(pam_handle_t *pamh, int flags, int argc, const c
 		tell_user(pamh, flags, &o, &f, &d);
 	rbac_facts_free(&f);
 	dir_put(dir, keep);
-	rbac_config_free(&o.cfg);
+	options_done(&o);
 	return d.pam_code;
 }
 

@@ -963,6 +963,49 @@ START_TEST(test_root_refuses_foreign_owner)
 }
 END_TEST
 
+/* The identity rbac_config_load_id() gives is the file's as it was read:
+ * the same file, untouched, still matches; a change of content in place, a
+ * replacement or (with the owner and mode checks) a chmod does not, and a
+ * failed load leaves cfg untouched. */
+START_TEST(test_load_id)
+{
+	const char *path = write_file("rbac.conf", MINIMAL, 0644);
+	char err[RBAC_ERRLEN];
+	struct rbac_config cfg;
+	struct rbac_file_id id;
+
+	rbac_config_init(&cfg);
+	memset(&id, 0, sizeof(id));
+	ck_assert_msg(rbac_config_load_id(path, getuid(), &cfg, &id, err, sizeof(err)) == 0,
+		      "%s", err);
+	ck_assert(id.valid);
+	ck_assert(rbac_file_same(&id, path));
+	ck_assert(rbac_file_same_trusted(&id, path, getuid(), RBAC_FILE_NO_WRITE_OTHERS));
+	ck_assert(!rbac_file_same_trusted(&id, path, getuid() + 1, RBAC_FILE_NO_WRITE_OTHERS));
+	ck_assert_int_eq(chmod(path, 0664), 0);
+	ck_assert(!rbac_file_same_trusted(&id, path, getuid(), RBAC_FILE_NO_WRITE_OTHERS));
+	ck_assert_int_eq(chmod(path, 0644), 0);
+
+	ck_assert_msg(rbac_config_load_id(path, getuid(), &cfg, &id, err, sizeof(err)) == 0,
+		      "%s", err);
+	ck_assert(rbac_file_same(&id, path));
+	write_bytes(path, MINIMAL "# more\n", strlen(MINIMAL "# more\n"), 0644); /* in place */
+	ck_assert(!rbac_file_same(&id, path));
+
+	ck_assert_msg(rbac_config_load_id(path, getuid(), &cfg, &id, err, sizeof(err)) == 0,
+		      "%s", err);
+	/* Replaced the way editors do: the same bytes in a new file renamed
+	 * over it, which is another inode while both exist. */
+	ck_assert_int_eq(rename(write_file("rbac.conf.new", MINIMAL, 0644), path), 0);
+	ck_assert(!rbac_file_same(&id, path));
+
+	ck_assert_int_eq(chmod(path, 0666), 0);
+	ck_assert_int_eq(rbac_config_load_id(path, getuid(), &cfg, &id, err, sizeof(err)), -1);
+	ck_assert_str_eq(cfg.namespace_name, "eng");
+	rbac_config_free(&cfg);
+}
+END_TEST
+
 /* ---- rbac_config_set() ---- */
 
 static void check_set_error(const char *key, const char *value, const char *expect)
@@ -1346,6 +1389,7 @@ static Suite *config_suite(void)
 	tcase_add_test(tc, test_minimal_file_keeps_defaults);
 	tcase_add_test(tc, test_design_example);
 	tcase_add_test(tc, test_free_twice);
+	tcase_add_test(tc, test_load_id);
 	tcase_add_test(tc, test_shipped_example);
 	tcase_add_test(tc, test_every_key_set);
 	tcase_add_test(tc, test_uri_string_and_list);
