@@ -3,11 +3,15 @@
 # them itself when they are missing. Nothing here is a test: CI runs
 # "bench/run --quick" as a smoke check that the driver works.
 
-check_PROGRAMS += bench/nssbench bench/pambench bench/snapwrite
+check_PROGRAMS += bench/nssbench bench/pambench bench/snapwrite bench/syncdmodel
 bench_nssbench_SOURCES = bench/nssbench.c
 # The snapshot writer alone, on a synthetic model (not run by bench/run).
 bench_snapwrite_SOURCES = bench/snapwrite.c
 bench_snapwrite_LDADD = common/librbaccore.la
+# rbac-syncd's model alone on gen-directory's LDIF (not run by bench/run).
+bench_syncdmodel_SOURCES = bench/syncdmodel.c
+bench_syncdmodel_CFLAGS = $(AM_CFLAGS) $(LIBCONFIG_CFLAGS) -I$(top_srcdir)/syncd
+bench_syncdmodel_LDADD = syncd/libsyncdmodel.la
 bench_pambench_SOURCES = bench/pambench.c
 bench_pambench_LDADD = $(PAM_LIBS)
 
