@@ -302,7 +302,9 @@ static int set_handle_options(struct rbac_dir *dir, LDAP *ld, const char *uri, b
 	int version = LDAP_VERSION3;
 	int deref = LDAP_DEREF_NEVER; /* an alias must not lead out of the subtree */
 	int no_limit = 0;
-	int timelimit = whole_seconds_up(dir->cfg->ldap.timeout);
+	/* A session's search lasts as long as the session: no server-side
+	 * time limit (the reader's slapd limits still apply). */
+	int timelimit = dir->session ? 0 : whole_seconds_up(dir->cfg->ldap.timeout);
 
 	if (ldap_set_option(ld, LDAP_OPT_PROTOCOL_VERSION, &version) != LDAP_OPT_SUCCESS ||
 	    set_timeouts(ld, dir->cfg->ldap.timeout) != 0 ||

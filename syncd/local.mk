@@ -11,3 +11,11 @@ syncd_libsyncdmodel_la_SOURCES = \
 	syncd/state.c syncd/state.h
 syncd_libsyncdmodel_la_CFLAGS = $(AM_CFLAGS) $(LIBCONFIG_CFLAGS)
 syncd_libsyncdmodel_la_LIBADD = common/librbacdir.la
+
+# ---- the daemon (agent.h: how its files divide the work). It runs as root
+# ---- and writes the snapshot, hence sbin, like rbacctl.
+sbin_PROGRAMS += syncd/rbac-syncd
+syncd_rbac_syncd_SOURCES = syncd/syncd.c syncd/agent.h syncd/session.c syncd/publish.c \
+	syncd/dn.c
+syncd_rbac_syncd_CFLAGS = $(AM_CFLAGS) $(LIBCONFIG_CFLAGS)
+syncd_rbac_syncd_LDADD = syncd/libsyncdmodel.la common/librbacdir.la
