@@ -64,6 +64,7 @@ struct agent {
 
 	/* Publishing */
 	double publish_at;     /* monotonic; 0: nothing waits */
+	double changed_at;     /* monotonic: the batch's first change arrived */
 	bool published;	       /* this process has published */
 	double published_wall; /* time() of the last publish */
 	bool state_due;	       /* syncd.state lags the last publish */

@@ -17,7 +17,6 @@
 #include <time.h>
 
 #include "agent.h"
-#include "rbac_nscd.h"
 #include "rbac_publish.h"
 #include "state.h"
 
@@ -59,19 +58,15 @@ static void fill_options(const struct agent *a, struct rbac_snapshot_options *o,
 	o->sync = sync;
 }
 
-/* glibc asks a running nscd before any NSS module: its group table would
- * hide the change for its TTL. */
-static void invalidate_nscd(struct agent *a)
-{
-	char err[256];
-
-	if (rbac_nscd_invalidate_group(NULL, RBAC_NSCD_TIMEOUT_MS, err, sizeof(err)) ==
-	    RBAC_NSCD_FAILED)
-		agent_state(a, LOG_WARNING, "nscd's group cache not invalidated: %s", err);
-}
-
 static void published(struct agent *a, const struct rbac_publish_result *r, double derive_ms)
 {
+	/* from the batch's first message to the rename, the wait for more
+	 * (sync.batch_ms) left out */
+	double apply_ms = a->changed_at > 0 ? (agent_now() - a->changed_at) * 1e3 -
+						  (double)a->cfg.sync.batch_ms
+					    : derive_ms + r->build_ms + r->write_ms;
+
+	a->changed_at = 0;
 	syncd_model_clean(a->model);
 	a->published = true;
 	a->published_wall = (double)time(NULL);
@@ -79,10 +74,9 @@ static void published(struct agent *a, const struct rbac_publish_result *r, doub
 	a->said_no_namespace = false;
 	rbac_log(&a->lg, LOG_DEBUG,
 		 "published generation %llu: groups=%zu users=%zu accounts=%zu "
-		 "(derive %.1f ms, build %.1f ms, write %.1f ms)",
+		 "(derive %.1f ms, build %.1f ms, write %.1f ms; change to rename %.1f ms)",
 		 (unsigned long long)r->generation, r->groups, r->users, r->accounts, derive_ms,
-		 r->build_ms, r->write_ms);
-	invalidate_nscd(a);
+		 r->build_ms, r->write_ms, apply_ms);
 }
 
 int agent_publish(struct agent *a)
@@ -126,7 +120,8 @@ void agent_changed(struct agent *a)
 {
 	if (a->refreshing || a->publish_at > 0 || !syncd_model_dirty(a->model))
 		return;
-	a->publish_at = agent_now() + (double)a->cfg.sync.batch_ms / 1e3;
+	a->changed_at = agent_now();
+	a->publish_at = a->changed_at + (double)a->cfg.sync.batch_ms / 1e3;
 }
 
 void agent_save_state(struct agent *a)

@@ -135,12 +135,15 @@ static int sync_start(struct session *s)
 }
 
 /* A new refresh without a cookie on this connection: the old snapshot
- * stays served until it is done. */
+ * stays served until it is done. The model starts empty: the server may
+ * have been reloaded with new entryUUIDs under the same DNs, and an entry
+ * must never be linked to a parent that only the old model knew. */
 static int full_refresh(struct session *s)
 {
 	if (s->sync_id >= 0)
 		(void)ldap_abandon_ext(s->ld, s->sync_id, NULL, NULL);
 	s->sync_id = -1;
+	syncd_model_reset(s->a->model);
 	if (agent_set_cookie(s->a, NULL, 0) != 0)
 		return lost(s, "out of memory");
 	return sync_start(s);
@@ -514,6 +517,17 @@ static int step(struct session *s)
 	return probe_send(s);
 }
 
+/* The reason, without the URI it already names. */
+static const char *why_here(const struct session *s)
+{
+	const char *why = s->a->why;
+	size_t n = strlen(s->uri);
+
+	if (strncmp(why, s->uri, n) == 0 && strncmp(why + n, ": ", 2) == 0)
+		why += n + 2;
+	return *why != '\0' ? why : "connection failed";
+}
+
 enum rbac_dir_result session_run(struct rbac_dir *dir, void *arg, bool *lost_conn)
 {
 	struct session s = {arg,
@@ -543,8 +557,7 @@ enum rbac_dir_result session_run(struct rbac_dir *dir, void *arg, bool *lost_con
 	if (rc == 0)
 		return RBAC_DIR_OK;
 	if (!*a->stop)
-		agent_state(a, LOG_WARNING, "lost %s: %s", s.uri,
-			    a->why[0] != '\0' ? a->why : "connection failed");
+		agent_state(a, LOG_WARNING, "lost %s: %s", s.uri, why_here(&s));
 	*lost_conn = true;
 	return RBAC_DIR_UNAVAILABLE;
 }

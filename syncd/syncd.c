@@ -54,12 +54,13 @@ double agent_now(void)
 /* ---- logging */
 
 static bool foreground;
+static bool running; /* before, a failure to start is also said on stderr */
 
 static void agent_log(void *ctx, int priority, const char *message)
 {
 	(void)ctx;
 	syslog(priority, "%s", message);
-	if (foreground)
+	if (foreground || !running)
 		fprintf(stderr, SYNCD_PROG ": %s\n", message);
 }
 
@@ -70,7 +71,9 @@ static void dir_log(void *ctx, int priority, const char *message)
 {
 	struct agent *a = ctx;
 
-	if (priority <= LOG_WARNING)
+	/* the walk's closing line says less than the failure before it */
+	if (priority <= LOG_WARNING &&
+	    strncmp(message, "no directory server answered", 28) != 0)
 		snprintf(a->why, sizeof(a->why), "%s", message);
 	rbac_log(&a->lg, LOG_DEBUG, "%s", message);
 }
@@ -303,6 +306,7 @@ int main(int argc, char **argv)
 	if (rc == 0) {
 		rbac_log(&a.lg, LOG_INFO, "started: %s for namespace \"%s\"", a.base,
 			 a.cfg.namespace_name);
+		running = true;
 		run(&a);
 		rbac_log(&a.lg, LOG_INFO, "stopped");
 	}
