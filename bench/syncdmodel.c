@@ -13,6 +13,7 @@
  */
 #include "config.h"
 
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -194,6 +195,8 @@ static double derive_and_build(struct syncd_model *m, double *build_ms, size_t *
 		exit(1);
 	}
 	*build_ms = now_ms() - t1;
+	syncd_model_clean(m); /* as the agent does after a publish */
+	malloc_trim(0);
 	*groups = g.groups;
 	rbac_snapshot_image_free(&g);
 	rbac_snapshot_image_free(&a);
@@ -208,13 +211,15 @@ static void change(struct syncd_model *m, unsigned n, const char *dn, const char
 	struct rbac_entry e = {dn, attrs, na};
 	double t0 = now_ms(), apply, derive, build;
 	size_t groups;
+	bool dirty;
 
 	if (syncd_model_apply(m, RBAC_SYNC_MODIFY, &u, dn, &e) != SYNCD_MODEL_OK)
 		exit(1);
 	apply = now_ms() - t0;
+	dirty = syncd_model_dirty(m);
 	derive = derive_and_build(m, &build, &groups);
 	printf("change (%s): apply %.3f ms, dirty %s, derive %.1f ms, build %.1f ms\n", what,
-	       apply, syncd_model_dirty(m) ? "yes" : "no", derive, build);
+	       apply, dirty ? "yes" : "no", derive, build);
 }
 
 int main(int argc, char **argv)
@@ -256,7 +261,6 @@ int main(int argc, char **argv)
 		    "peak %ld kB\n",
 		    d, build, groups, rss_kb("VmRSS:"), rss_kb("VmHWM:"));
 	}
-	syncd_model_clean(m);
 	{
 		struct rbac_bytes oc[] = {{"account", 7}, {"rbacAccount", 11}},
 				  uid[] = {{"user00042", 9}}, st[] = {{"suspended", 9}};

@@ -70,6 +70,12 @@ struct entry {
 	char *pending;		      /* normalized parent DN while no parent is linked */
 	unsigned char *vals;	      /* serialized values */
 	size_t vals_len;
+	/* An account entry's accounts (one per uid value), built by the first
+	 * derive after the entry last changed, and kept: the derive of the
+	 * next change takes them as they are. */
+	struct rbac_account *acc;
+	size_t n_acc;
+	bool acc_built;
 	unsigned char kind; /* enum kind */
 	bool account;	    /* rbacAccount under ldap.user_base */
 	bool has_parent;
@@ -111,6 +117,8 @@ struct syncd_model {
 	struct rbac_account *d_accounts;
 	size_t n_d_accounts, cap_d_accounts;
 };
+
+static void derived_free(struct syncd_model *m);
 
 /* ------------------------------------------------------------------------
  * DNs: ldap_str2dn undoes escaping and spacing; each RDN is then written
@@ -699,6 +707,12 @@ static void entry_clear(struct syncd_model *m, size_t s)
 	free(e->norm);
 	free(e->pending);
 	free(e->vals);
+	for (size_t i = 0; i < e->n_acc; i++)
+		rbac_account_free(&e->acc[i]);
+	free(e->acc);
+	e->acc = NULL;
+	e->n_acc = 0;
+	e->acc_built = false;
 	e->dn = e->norm = e->pending = NULL;
 	e->vals = NULL;
 	e->vals_len = 0;
@@ -878,6 +892,12 @@ bool syncd_model_dirty(const struct syncd_model *m)
 void syncd_model_clean(struct syncd_model *m)
 {
 	m->dirty = false;
+	/* What the publish used is not needed until the next derive (13 MB
+	 * of account copies at 100k). */
+	derived_free(m);
+	free(m->d_accounts);
+	m->d_accounts = NULL;
+	m->cap_d_accounts = 0;
 }
 
 size_t syncd_model_count(const struct syncd_model *m)
@@ -889,10 +909,10 @@ size_t syncd_model_count(const struct syncd_model *m)
  * Derive: what rbacctl refresh's reads give (rbac_ldap.c), from the model
  */
 
+/* The derived accounts are copies of the entries' (their strings stay the
+ * entries'): only the array goes. */
 static void derived_free(struct syncd_model *m)
 {
-	for (size_t i = 0; i < m->n_d_accounts; i++)
-		rbac_account_free(&m->d_accounts[i]);
 	rbac_namespace_free(&m->d_ns);
 	rbac_namespace_free(&m->d_global);
 	rbac_namespace_init(&m->d_ns);
@@ -1000,19 +1020,10 @@ static int derive_namespace(struct syncd_model *m, size_t ns, const char *fallba
 	return rbac_namespace_resolve(out, m->lg) < 0 ? -1 : 0;
 }
 
-static struct rbac_account *next_account(struct syncd_model *m)
+/* Slot s's accounts, one per uid value: the entry answers to each. */
+static int build_accounts(struct syncd_model *m, size_t s)
 {
-	if (grow(&m->d_accounts, &m->cap_d_accounts, m->n_d_accounts, sizeof(*m->d_accounts)) !=
-	    0)
-		return NULL;
-	rbac_account_init(&m->d_accounts[m->n_d_accounts]);
-	return &m->d_accounts[m->n_d_accounts];
-}
-
-/* One account per uid value of slot s: the entry answers to each of them. */
-static int derive_accounts(struct syncd_model *m, size_t s)
-{
-	const struct entry *en = &m->slots[s];
+	struct entry *en = &m->slots[s];
 	const struct rbac_entry_attr *uid;
 	struct rbac_entry e;
 	QBUF(q);
@@ -1020,9 +1031,13 @@ static int derive_accounts(struct syncd_model *m, size_t s)
 	if (view(m, en, en->dn, &e) != 0)
 		return -1;
 	uid = rbac_entry_get(&e, "uid");
+	/* Exactly as many as it has uids: a hundred thousand entries keep
+	 * theirs for good. */
+	if (uid != NULL && (en->acc = calloc(uid->n, sizeof(*en->acc))) == NULL)
+		return -1;
 	for (size_t i = 0; uid != NULL && i < uid->n; i++) {
 		const struct rbac_bytes *v = &uid->v[i];
-		struct rbac_account *a;
+		struct rbac_account *a = &en->acc[en->n_acc];
 		char *name;
 		int rc;
 
@@ -1032,14 +1047,39 @@ static int derive_accounts(struct syncd_model *m, size_t s)
 				 Q(q, en->dn));
 			continue;
 		}
-		if ((a = next_account(m)) == NULL || (name = strndup(v->p, v->len)) == NULL)
+		rbac_account_init(a);
+		if ((name = strndup(v->p, v->len)) == NULL)
 			return -1;
 		rc = rbac_entry_account(&e, name, a);
 		free(name);
-		m->n_d_accounts++; /* freed with the others, even half filled */
+		en->n_acc++; /* freed with the others, even half filled */
 		if (rc != 0)
 			return -1;
 	}
+	en->acc_built = true;
+	return 0;
+}
+
+/* Slot s's accounts appended to the derived ones. */
+static int derive_accounts(struct syncd_model *m, size_t s)
+{
+	struct entry *en = &m->slots[s];
+	size_t need;
+
+	if (!en->acc_built && build_accounts(m, s) != 0)
+		return -1;
+	need = m->n_d_accounts + en->n_acc;
+	if (need > m->cap_d_accounts) {
+		size_t cap = need * 2;
+		struct rbac_account *v = reallocarray(m->d_accounts, cap, sizeof(*v));
+
+		if (v == NULL)
+			return -1;
+		m->d_accounts = v;
+		m->cap_d_accounts = cap;
+	}
+	memcpy(m->d_accounts + m->n_d_accounts, en->acc, en->n_acc * sizeof(*en->acc));
+	m->n_d_accounts = need;
 	return 0;
 }
 

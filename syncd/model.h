@@ -108,15 +108,20 @@ void syncd_model_refresh_done(struct syncd_model *m);
  * entry of another namespace, an assignment, or a message that leaves an
  * entry's values as they were, does not count. */
 bool syncd_model_dirty(const struct syncd_model *m);
-void syncd_model_clean(struct syncd_model *m); /* after a publish */
+/* After a publish: not dirty, and what the last derive built is released
+ * (the derived model is invalid from here on). */
+void syncd_model_clean(struct syncd_model *m);
 
 /* Derives the snapshot writer's input in full: the host namespace and the
  * global namespace (NULL when not configured or not in the model, logged
  * at warning like rbacctl refresh), resolved with rbac_namespace_resolve,
  * and every account, one per uid value, as rbacctl refresh reads them, so
  * that the same directory gives the same snapshot bytes. *out is valid
- * until the next syncd_model_apply/idset/present_end/refresh_done/derive or
- * syncd_model_free. Returns OK, ENOMEM or NO_NAMESPACE. */
+ * until the next syncd_model_apply/idset/present_end/refresh_done/derive,
+ * syncd_model_clean or syncd_model_free. An account entry's accounts are
+ * built once after each change to it and kept (a role's change costs no
+ * rebuild of the accounts); the namespaces are built anew each time.
+ * Returns OK, ENOMEM or NO_NAMESPACE. */
 int syncd_model_derive(struct syncd_model *m, struct rbac_snapshot_model *out);
 
 /* Entries held (for the log and the tests). */
