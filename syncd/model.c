@@ -106,6 +106,7 @@ struct syncd_model {
 	uint64_t gen;
 	bool refresh_with_cookie;
 	bool dirty;
+	bool parent_gone; /* a namespace or role was removed: see relink() */
 
 	/* The view of one entry for rbac_entry.c. */
 	struct rbac_entry_attr view_attrs[N_ATTRS];
@@ -729,10 +730,31 @@ static int compact(struct syncd_model *m)
 static void remove_slot(struct syncd_model *m, size_t s)
 {
 	m->dirty |= shown(m, s);
+	m->parent_gone |= m->slots[s].kind == K_NAMESPACE || m->slots[s].kind == K_ROLE;
 	index_del(&m->by_uuid, hash_uuid(&m->slots[s].uuid), s);
 	entry_clear(m, s);
 	m->slots[s].live = false;
 	m->n_dead++;
+}
+
+/* Children whose parent is gone wait for whatever entry next holds their
+ * parent's DN: the same one back (it left the filter and returned), or a
+ * new one (a server reloaded from LDIF sends every entry under a new
+ * entryUUID in a full refresh, and the old ones go at its end). */
+static int relink(struct syncd_model *m)
+{
+	if (!m->parent_gone)
+		return 0;
+	m->parent_gone = false;
+	for (size_t s = 0; s < m->n_slots; s++) {
+		struct entry *e = &m->slots[s];
+
+		if (!e->live || !e->has_parent || find_uuid(m, &e->parent) >= 0)
+			continue;
+		if (set_parent(m, s, -1, norm_parent(e->norm)) != 0)
+			return -1;
+	}
+	return adopt_orphans(m);
 }
 
 static long new_slot(struct syncd_model *m, const struct rbac_sync_uuid *u)
@@ -836,7 +858,7 @@ int syncd_model_apply(struct syncd_model *m, enum rbac_sync_state_kind kind,
 		return apply_entry(m, uuid, dn, e);
 	case RBAC_SYNC_DELETE:
 		delete_uuid(m, uuid);
-		return compact(m) == 0 ? SYNCD_MODEL_OK : SYNCD_MODEL_ENOMEM;
+		return relink(m) == 0 && compact(m) == 0 ? SYNCD_MODEL_OK : SYNCD_MODEL_ENOMEM;
 	case RBAC_SYNC_PRESENT:
 		rc = mark_present(m, uuid);
 		if (rc == SYNCD_MODEL_UNKNOWN)
@@ -859,7 +881,7 @@ int syncd_model_idset(struct syncd_model *m, const struct rbac_sync_uuid *uuids,
 	}
 	if (unknown > 0)
 		log_unknown(m, unknown);
-	if (compact(m) != 0)
+	if (relink(m) != 0 || compact(m) != 0)
 		return SYNCD_MODEL_ENOMEM;
 	return unknown > 0 ? SYNCD_MODEL_UNKNOWN : SYNCD_MODEL_OK;
 }
@@ -875,7 +897,11 @@ void syncd_model_present_end(struct syncd_model *m)
 	for (size_t s = 0; s < m->n_slots; s++)
 		if (m->slots[s].live && m->slots[s].seen != m->gen)
 			remove_slot(m, s);
-	(void)compact(m); /* out of memory: it stays uncompacted, and works */
+	/* Out of memory: the model is less than it should be, and the next
+	 * full refresh makes it whole; it stays uncompacted, and works. */
+	if (relink(m) != 0)
+		rbac_log(m->lg, LOG_ERR, "out of memory linking roles to their namespaces");
+	(void)compact(m);
 }
 
 void syncd_model_refresh_done(struct syncd_model *m)

@@ -218,6 +218,39 @@ START_TEST(test_namespace_delete_keeps_children)
 }
 END_TEST
 
+/* A server reloaded from LDIF: the next full refresh sends every entry
+ * under a new entryUUID, while the old ones are still held (they go at
+ * its end); the new roles must end below the new namespaces, whichever
+ * entry their DN led to when they came. */
+START_TEST(test_reload_new_uuids)
+{
+	struct rbac_sync_uuid u;
+	struct sfx_entry t;
+
+	small_directory();
+	syncd_model_refresh_done(m);
+	syncd_model_refresh_begin(m, false);
+	sfx_put(m, 102, "cn=user,cn=eng," BASE, ROLE " cn=user gidNumber=900001 memberUid=bob");
+	sfx_put(m, 101, "cn=eng," BASE, NS " cn=eng");
+	sfx_put(m, 103, "cn=admin,cn=eng," BASE, ROLE " cn=admin rbacInherits=user");
+	sfx_put(m, 104, "cn=global," BASE, NS " cn=global");
+	sfx_put(m, 105, "cn=ops,cn=global," BASE, ROLE " cn=ops gidNumber=900100");
+	sfx_put(m, 106, "uid=alice," USERS, ACCT " uid=alice");
+	syncd_model_refresh_done(m);
+	ck_assert_uint_eq(syncd_model_count(m), 6);
+	derive();
+	ck_assert_uint_eq(sm.ns->n_roles, 2);
+	ck_assert_uint_eq(sm.global->n_roles, 1);
+	/* And a namespace deleted and added anew (another UUID). */
+	del(101);
+	u = sfx_uuid(201);
+	sfx_entry(&t, "cn=eng," BASE, NS " cn=eng");
+	ck_assert_int_eq(syncd_model_apply(m, RBAC_SYNC_ADD, &u, t.e.dn, &t.e), SYNCD_MODEL_OK);
+	derive();
+	ck_assert_uint_eq(sm.ns->n_roles, 2);
+}
+END_TEST
+
 START_TEST(test_delete_unknown_and_bad_calls)
 {
 	struct rbac_sync_uuid u = sfx_uuid(99);
@@ -689,6 +722,7 @@ static Suite *syncd_model_suite(void)
 	tcase_add_test(tc, test_role_move_and_rename);
 	tcase_add_test(tc, test_orphans_adopted);
 	tcase_add_test(tc, test_namespace_delete_keeps_children);
+	tcase_add_test(tc, test_reload_new_uuids);
 	tcase_add_test(tc, test_delete_unknown_and_bad_calls);
 	tcase_add_test(tc, test_account_classification);
 	tcase_add_test(tc, test_uid_claimed_twice);
