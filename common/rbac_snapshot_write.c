@@ -5,6 +5,7 @@
  */
 #include "config.h"
 
+#include <endian.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -1381,56 +1382,53 @@ uint64_t rbac_snapshot_previous_generation(const char *path, enum rbac_snapshot_
 	return gen;
 }
 
-/* A version 3 snapshot of ours, open for writing its proof block. */
-static int open_v3_for_proof(const char *path)
+/* The header of a version 3 snapshot of ours, mapped shared for writing
+ * its proof block in place; MAP_FAILED (errno EINVAL when it is not one). */
+static unsigned char *map_v3_header(const char *path)
 {
-	unsigned char h[H_FILE_SIZE];
 	struct stat st;
-	int fd = open(path, O_WRONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
-	int rfd;
+	unsigned char *h = MAP_FAILED;
+	int fd = open(path, O_RDWR | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 
 	if (fd < 0)
-		return -1;
-	/* Read through a second descriptor: this one may only write. */
-	rfd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
-	if (rfd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_uid != geteuid() ||
-	    st.st_size < RBAC_SNAPSHOT_HEADER_SIZE ||
-	    pread(rfd, h, sizeof(h), 0) != sizeof(h) || memcmp(h, "RBAC", 4) != 0 ||
-	    le32(h + H_VERSION) != RBAC_SNAPSHOT_VERSION ||
-	    le32(h + H_HEADER_SIZE) != RBAC_SNAPSHOT_HEADER_SIZE) {
-		if (rfd >= 0)
-			close(rfd);
-		close(fd);
+		return MAP_FAILED;
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_uid == geteuid() &&
+	    st.st_size >= RBAC_SNAPSHOT_HEADER_SIZE)
+		h = mmap(NULL, RBAC_SNAPSHOT_HEADER_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED,
+			 fd, 0);
+	else
 		errno = EINVAL;
-		return -1;
+	close(fd);
+	if (h != MAP_FAILED &&
+	    (memcmp(h, "RBAC", 4) != 0 || le32(h + H_VERSION) != RBAC_SNAPSHOT_VERSION ||
+	     le32(h + H_HEADER_SIZE) != RBAC_SNAPSHOT_HEADER_SIZE)) {
+		munmap(h, RBAC_SNAPSHOT_HEADER_SIZE);
+		errno = EINVAL;
+		h = MAP_FAILED;
 	}
-	close(rfd);
-	return fd;
+	return h;
 }
 
 int rbac_snapshot_write_proof(const char *path, int64_t synced_at, char *err, size_t errlen)
 {
-	unsigned char block[16];
-	int fd = open_v3_for_proof(path);
-	ssize_t n;
+	unsigned char *h = map_v3_header(path);
+	uint64_t *w;
 
-	if (fd < 0) {
+	if (h == MAP_FAILED) {
 		snprintf(err, errlen, "%s: %s", path,
 			 errno == EINVAL ? "not a version 3 snapshot of ours"
 					 : strerror(errno));
 		return -1;
 	}
-	put64_at(block, (uint64_t)synced_at);
-	put64_at(block + 8, ~(uint64_t)synced_at);
-	/* One write of the whole aligned block: a reader sees the old pair,
-	 * the new pair, or a mix it takes for "not proven". */
-	n = pwrite(fd, block, sizeof(block), H3_PROOF);
-	if (n != (ssize_t)sizeof(block)) {
-		snprintf(err, errlen, "%s: cannot write the proof block: %s", path,
-			 n < 0 ? strerror(errno) : "short write");
-		close(fd);
-		return -1;
-	}
-	close(fd);
+	/* Readers map this page and load each word once, whole. A store of
+	 * an aligned word through the same page is atomic, where a write(2)
+	 * may copy bytewise: so a reader sees each word old or new, and a
+	 * pair of one old and one new word disagrees (rbac_snapshot_proof
+	 * takes it for "not proven"). A word torn within itself could pair
+	 * with one torn the same way and pass. */
+	w = (uint64_t *)(void *)(h + H3_PROOF);
+	__atomic_store_n(&w[0], htole64((uint64_t)synced_at), __ATOMIC_RELEASE);
+	__atomic_store_n(&w[1], htole64(~(uint64_t)synced_at), __ATOMIC_RELEASE);
+	munmap(h, RBAC_SNAPSHOT_HEADER_SIZE);
 	return 0;
 }
