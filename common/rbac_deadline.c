@@ -94,7 +94,9 @@ static ber_slen_t deadline_read(Sockbuf_IO_Desc *sbiod, void *buf, ber_len_t len
  * long that takes: with a deadline, the bytes that fit now are sent
  * (liblber and GnuTLS call again for the rest). MSG_NOSIGNAL: a server
  * that closed the connection gives EPIPE, not a SIGPIPE in the host
- * process (the caller's SIGPIPE guard stays for liblber's own writes). */
+ * process (the caller's SIGPIPE guard stays for liblber's own writes).
+ * A request fits the socket's buffer at once nearly always, so the send
+ * is tried first and poll(2) only waits when nothing fits. */
 static ber_slen_t deadline_write(Sockbuf_IO_Desc *sbiod, void *buf, ber_len_t len)
 {
 	struct rbac_deadline *d = sbiod->sbiod_pvt;
@@ -104,12 +106,18 @@ static ber_slen_t deadline_write(Sockbuf_IO_Desc *sbiod, void *buf, ber_len_t le
 	if (d->at <= 0)
 		return LBER_SBIOD_WRITE_NEXT(sbiod, buf, len);
 	(void)ber_sockbuf_ctrl(sbiod->sbiod_sb, LBER_SB_OPT_GET_FD, &fd);
-	do {
+	if (rbac_deadline_now() >= d->at) {
+		d->passed = true;
+		errno = ETIMEDOUT;
+		return -1;
+	}
+	for (;;) {
+		n = send(fd, buf, len, MSG_DONTWAIT | MSG_NOSIGNAL);
+		if (n >= 0 || (errno != EAGAIN && errno != EWOULDBLOCK))
+			return n;
 		if (wait_ready(sbiod, POLLOUT) != 0)
 			return -1;
-		n = send(fd, buf, len, MSG_DONTWAIT | MSG_NOSIGNAL);
-	} while (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK));
-	return n;
+	}
 }
 
 static int deadline_setup(Sockbuf_IO_Desc *sbiod, void *arg)
