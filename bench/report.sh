@@ -21,6 +21,7 @@ fresh process \`id $id_user\`	fresh-id
 fresh process \`getent group $small_group\`	fresh-getent-small
 fresh process \`getent group\`	fresh-getent-all
 pam_acct_mgmt alone	pam_acct_mgmt
+pam_acct_mgmt, first call of a fresh process (a login: sshd, sudo, su)	pam-first
 ROWS
 }
 
@@ -111,6 +112,30 @@ refresh_target() {
 			'BEGIN { print (s <= l && (rl == 0 || r <= rl)) ? "met" : "**missed**" }')"
 }
 
+# System calls per pam_acct_mgmt in the module's process (strace between
+# pambench's marks; the daemons' own calls are not counted): the total
+# and the kinds that make it, first call and warm.
+syscalls_table() {
+	local f=$WORK/syscalls.tsv b w total kinds
+	[[ -s $f ]] || return 0
+	echo "## System calls per pam_acct_mgmt"
+	echo
+	echo "Counted by strace in the process that calls pam_acct_mgmt (the daemons' own are not): the first call of a process, and the mean of 20 warm calls; the ten most frequent kinds."
+	echo
+	echo "| module | call | total | by kind |"
+	echo "|---|---|---|---|"
+	for b in rbac nslcd sssd; do
+		for w in first warm; do
+			total=$(awk -F'\t' -v b="$b" -v w="$w" '$1 == b && $2 == w && $3 == "total" { print $4 }' "$f")
+			[[ -n $total ]] || continue
+			kinds=$(awk -F'\t' -v b="$b" -v w="$w" '$1 == b && $2 == w && $3 != "total" { print $4 "\t" $3 }' "$f" |
+				sort -t$'\t' -k1,1gr -k2,2 | awk -F'\t' 'NR <= 10 { printf "%s%s %s", (NR > 1 ? ", " : ""), $2, $1 }')
+			printf '| %s | %s | %s | %s |\n' "$b" "$w" "$total" "$kinds"
+		done
+	done
+	echo
+}
+
 # What each backend answered (members, groups, or groups of the user), so
 # that a fast wrong answer shows.
 answers_table() {
@@ -154,8 +179,15 @@ explain() {
   doubled after every ERANGE, so the 10,000-member group costs 8 retries).
 - Fresh-process rows: hyperfine (no shell), the whole process from exec to
   exit, as `id` or `getent` costs a login script.
-- pam_acct_mgmt (bench/pambench): a new PAM handle per call, as sshd makes
-  for each login (pam_start_confdir, then only pam_acct_mgmt is timed).
+- pam_acct_mgmt (bench/pambench): a new PAM handle per call
+  (pam_start_confdir, then only pam_acct_mgmt is timed). "alone" is the
+  median of a warm loop in one process, as a daemon that checks login
+  after login sees it (pam_rbac keeps its connection and parsed config
+  from the second call on); "first call of a fresh process" is what
+  sshd, sudo and su pay for every login, since each login is a new
+  process: the median of several processes' first calls (for pam_rbac:
+  libldap's one-time setup, which loads every Cyrus SASL plugin, then a
+  connect and a bind).
   pam_rbac asks the directory (pam_rbac(8): every call does);
   pam_ldap asks nslcd, which asks the directory; pam_sss asks sssd_pam with
   access_provider = permit. "–" means that backend has no such module.
@@ -197,6 +229,7 @@ write_report() {
 		echo
 		targets_table
 		echo
+		syscalls_table
 		echo "Snapshot: groups.db $SNAP_GROUPS bytes, accounts.db $SNAP_ACCOUNTS bytes. Refresh runs: $(tr '\n' ';' <"$WORK/refresh.tsv") (seconds, peak RSS kB)."
 		echo
 		if ((${#MISSING[@]})); then
