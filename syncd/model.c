@@ -76,6 +76,10 @@ struct entry {
 	struct rbac_account *acc;
 	size_t n_acc;
 	bool acc_built;
+	/* A role entry's role, built likewise (NULL when built: no usable
+	 * name); its DN names the namespace DN it was built below. */
+	struct rbac_role *role;
+	bool role_built;
 	unsigned char kind; /* enum kind */
 	bool account;	    /* rbacAccount under ldap.user_base */
 	bool has_parent;
@@ -699,6 +703,21 @@ static int adopt_orphans(struct syncd_model *m)
  * Messages
  */
 
+static void role_drop(struct entry *e)
+{
+	if (e->role != NULL) {
+		free(e->role->name);
+		free(e->role->dn);
+		rbac_strlist_free(&e->role->permissions);
+		rbac_strlist_free(&e->role->restrictions);
+		rbac_strlist_free(&e->role->inherits);
+		rbac_strlist_free(&e->role->members);
+		free(e->role);
+	}
+	e->role = NULL;
+	e->role_built = false;
+}
+
 static void entry_clear(struct syncd_model *m, size_t s)
 {
 	struct entry *e = &m->slots[s];
@@ -714,6 +733,7 @@ static void entry_clear(struct syncd_model *m, size_t s)
 	e->acc = NULL;
 	e->n_acc = 0;
 	e->acc_built = false;
+	role_drop(e);
 	e->dn = e->norm = e->pending = NULL;
 	e->vals = NULL;
 	e->vals_len = 0;
@@ -937,10 +957,21 @@ size_t syncd_model_count(const struct syncd_model *m)
 
 /* The derived accounts are copies of the entries' (their strings stay the
  * entries'): only the array goes. */
+static void derived_ns_free(struct rbac_namespace *ns)
+{
+	/* the roles are copies of the entries' but for their links */
+	for (size_t i = 0; i < ns->n_roles; i++)
+		free(ns->roles[i].parents);
+	free(ns->roles);
+	free(ns->name);
+	free(ns->dn);
+	rbac_strlist_free(&ns->master);
+}
+
 static void derived_free(struct syncd_model *m)
 {
-	rbac_namespace_free(&m->d_ns);
-	rbac_namespace_free(&m->d_global);
+	derived_ns_free(&m->d_ns);
+	derived_ns_free(&m->d_global);
 	rbac_namespace_init(&m->d_ns);
 	rbac_namespace_init(&m->d_global);
 	m->n_d_accounts = 0;
@@ -983,39 +1014,63 @@ static char *role_name(struct syncd_model *m, const char *dn, const struct rbac_
 	return name;
 }
 
-/* One role of namespace out, from slot s; a name already taken (ignoring
- * case) is skipped, as the first of two is kept by a search. */
+/* Slot s's role below namespace ns, built into the entry. */
+static int build_role(struct syncd_model *m, size_t s, const struct entry *ns)
+{
+	struct entry *en = &m->slots[s];
+	struct rbac_entry e;
+	char *dn = role_dn(en, ns), *name = NULL;
+	bool oom = dn == NULL;
+
+	if (oom || view(m, en, dn, &e) != 0 ||
+	    ((name = role_name(m, dn, &e, &oom)) == NULL && oom))
+		goto fail;
+	en->role_built = true;
+	if (name == NULL) {
+		free(dn);
+		return 0;
+	}
+	if ((en->role = calloc(1, sizeof(*en->role))) == NULL)
+		goto fail;
+	en->role->name = name;
+	en->role->dn = dn;
+	return rbac_entry_role(&e, NULL, m->lg, en->role);
+fail:
+	free(name);
+	free(dn);
+	return -1;
+}
+
+/* A copy of slot s's role into out (built first if need be, or again when
+ * its namespace was renamed since); a name already taken (ignoring case)
+ * is skipped, as the first of two is kept by a search. */
 static int derive_role(struct syncd_model *m, size_t s, const struct entry *ns,
 		       struct rbac_namespace *out)
 {
-	struct rbac_entry e;
+	struct entry *en = &m->slots[s];
 	const struct rbac_role *dup;
-	struct rbac_role *r;
-	char *dn = role_dn(&m->slots[s], ns), *name = NULL;
-	bool oom = dn == NULL;
-	int rc = -1;
 	QBUF(a);
 	QBUF(b);
 
-	if (oom || view(m, &m->slots[s], dn, &e) != 0)
-		goto out;
-	name = role_name(m, dn, &e, &oom);
-	if (name == NULL) {
-		rc = oom ? -1 : 0;
-		goto out;
+	if (en->role != NULL && strcmp(en->role->dn + raw_rdn_len(en->dn) + 1, ns->dn) != 0)
+		role_drop(en);
+	if (!en->role_built && build_role(m, s, ns) != 0)
+		return -1;
+	if (en->role == NULL)
+		return 0;
+	if ((dup = rbac_namespace_find_role(out, en->role->name)) != NULL) {
+		rbac_log(m->lg, LOG_ERR, "%s: role name already used by %s; skipped",
+			 Q(a, en->role->dn), Q(b, dup->dn));
+		return 0;
 	}
-	if ((dup = rbac_namespace_find_role(out, name)) != NULL) {
-		rbac_log(m->lg, LOG_ERR, "%s: role name already used by %s; skipped", Q(a, dn),
-			 Q(b, dup->dn));
-		rc = 0;
-		goto out;
-	}
-	r = rbac_namespace_add_role(out, name, dn);
-	rc = r != NULL ? rbac_entry_role(&e, NULL, m->lg, r) : -1;
-out:
-	free(name);
-	free(dn);
-	return rc;
+	if (grow(&out->roles, &out->cap_roles, out->n_roles, sizeof(*out->roles)) != 0)
+		return -1;
+	out->roles[out->n_roles] = *en->role;
+	out->roles[out->n_roles].parents = NULL; /* set by the resolve */
+	out->roles[out->n_roles].n_parents = 0;
+	out->roles[out->n_roles].on_cycle = false;
+	out->n_roles++;
+	return 0;
 }
 
 /* The namespace at slot ns with its roles, resolved. */

@@ -151,6 +151,8 @@ END_TEST
 START_TEST(test_namespace_rename_carries_roles)
 {
 	small_directory();
+	derive();
+	ck_assert_str_eq(role(sm.global, "ops")->dn, "cn=ops,cn=global," BASE);
 	sfx_put(m, 1, "cn=eng2," BASE, NS " cn=eng2");
 	ck_assert_int_eq(syncd_model_derive(m, &sm), SYNCD_MODEL_NO_NAMESPACE);
 	/* And back, or another namespace renamed to the host's name. */
