@@ -230,6 +230,10 @@ static void take_snapshot_answer(struct rbac_facts *f, const struct rbac_facts_r
 			 "offline: %s records no grants of \"%s\" (not a pam.permissions "
 			 "value); not used",
 			 path, rbac_log_quote(q, sizeof(q), permission));
+	else if (r == RBAC_OFFLINE_DAMAGED)
+		rbac_log(rq->lg, LOG_WARNING,
+			 "offline: %s: a record on the way to \"%s\" fails its check; not used",
+			 path, rbac_log_quote(q, sizeof(q), rq->user));
 	else if (r == RBAC_OFFLINE_NOMEM)
 		rbac_log(rq->lg, LOG_CRIT, "out of memory");
 	if (r != RBAC_OFFLINE_ANSWERED) {

@@ -123,10 +123,15 @@ enum rbac_offline_result rbac_offline_lookup(const struct rbac_snapshot *s,
 					     struct rbac_namespace *ns)
 {
 	struct rbac_snapshot_account rec;
+	enum rbac_snapshot_lookup found;
 
 	if (!evaluated_by_writer(evaluated, n_evaluated, permission))
 		return RBAC_OFFLINE_NO_ANSWER;
-	if (rbac_snapshot_account_by_uid(s, uid, &rec) &&
+	/* A damaged record on the way cannot say "no such account". */
+	found = rbac_snapshot_account_find(s, uid, &rec);
+	if (found == RBAC_SNAPSHOT_DAMAGED)
+		return RBAC_OFFLINE_DAMAGED;
+	if (found == RBAC_SNAPSHOT_FOUND &&
 	    rbac_snapshot_account_to_model(s, &rec, permission, account, ns) < 0)
 		return RBAC_OFFLINE_NOMEM;
 	/* An uid absent from the snapshot is no account at all. */

@@ -27,6 +27,7 @@ enum rbac_offline_result {
 	RBAC_OFFLINE_ANSWERED,	/* account and ns hold the snapshot's facts */
 	RBAC_OFFLINE_NO_ANSWER, /* the snapshot knows nothing of this permission */
 	RBAC_OFFLINE_NOMEM,
+	RBAC_OFFLINE_DAMAGED, /* a record on the way to uid fails its check */
 };
 
 /* Fills account (initialised by the caller) from rec, and ns (initialised
@@ -46,7 +47,9 @@ int rbac_snapshot_account_to_model(const struct rbac_snapshot *s,
 /* What accounts.db says for uid and permission. `evaluated` lists the
  * permissions whose grants the writer stored (rbacctl refresh passes the
  * values of pam.permissions and its default: rbac_config_pam_permission_
- * values()); a permission outside it is NO_ANSWER. Otherwise ANSWERED: ns
+ * values()); a permission outside it is NO_ANSWER, a search that meets a
+ * record failing its check DAMAGED (never "no such account"). Otherwise
+ * ANSWERED: ns
  * holds the snapshot's namespace and, when the snapshot has uid, the
  * synthetic role of rbac_snapshot_account_to_model(); account holds the
  * account (uid NULL when the snapshot has none). account and ns are

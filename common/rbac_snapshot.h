@@ -22,7 +22,9 @@
  *                memory load. It only ever makes a reader look again (any
  *                value but 0 counts as set); the parse ignores it.
  *   40     8     header checksum: XXH3-64 of bytes 64 to the end of the
- *                header, seeded with the XXH3-64 of bytes 0-23
+ *                header, seeded with the XXH3-64 of bytes 0-23, then of
+ *                each string the header names (with its NUL), each seeded
+ *                with the previous result
  *   48     16    proof block: synced_at (s64, INT64_MIN: never proven),
  *                then its bitwise complement. Rewritten in place by the
  *                sync agent (one aligned 16-byte pwrite) each time it proves
@@ -66,12 +68,19 @@
  *                  followed by its NUL (packed off, packed size)
  *   8 packed offs  u32 per packed name: where it starts in its group's
  *                  packed names (first packed name, packed count)
+ *   9 group sums   (version 3) u32 per group: its record checksum, the low
+ *                  32 bits of XXH3-64 seeded with the group number over
+ *                  the record, then chained (each seeded with the last
+ *                  result) over its name with its NUL, its members, its
+ *                  packed names and its packed offsets
+ *  10 user sums    (version 3) u32 per user, likewise: the record, its
+ *                  name with its NUL, its groups
  *
  * [since, until) of a group is the interval around the refresh time in
  * which no member's window begins or ends, so inside it the packed names
  * are exactly the members a walk checking each window finds: a lookup then
- * copies them in one piece. The reader checks that equality for every
- * group when it opens the file; outside the interval it walks.
+ * copies them in one piece; outside the interval it walks. The writer's
+ * check (rbac_snapshot_verify_full) proves that equality for every group.
  *
  * Sections of accounts.db:
  *   0 strings
@@ -81,17 +90,25 @@
  *                  len, first role, role count, first permission, count
  *   2 string refs  8-byte records: string off, len ("namespace/role" for
  *                  held roles; permission names for granted permissions)
+ *   3 account sums (version 3) u32 per account, likewise: the record, its
+ *                  uid and reason with their NULs, its role and permission
+ *                  references, then each one's string with its NUL
  *
- * rbac_snapshot_parse() checks the whole image once (sizes, every offset
- * and length against the file, sort orders, checksum, age). The lookups
- * check again every offset, length and index they read from the image,
- * right where they follow it, against the section bounds the parse kept
- * in struct rbac_snapshot: a file rewritten in place (a `cp` over it)
- * changes the bytes under every process that maps it, and a record that
- * fails its check is never used (the lookup returns false and hands out
- * an empty record). Each field is read once: the pointers the records
- * carry point into the image, and a caller that must not trust its bytes
- * goes by the lengths (name_len), as libnss_rbac does.
+ * rbac_snapshot_parse() (version 3) costs the same for any size of file:
+ * it checks the header (its checksum covers the header and the strings it
+ * names), the section table's bounds, and age. The lookups check every
+ * offset, length and index they read from the image, right where they
+ * follow it, against the section bounds the parse kept in struct
+ * rbac_snapshot, and each record's checksum before they use the record:
+ * a file rewritten in place (a `cp` over it) changes the bytes under
+ * every process that maps it, and a record that fails its check is never
+ * used (the lookup returns false and hands out an empty record). An index
+ * or a user table out of order can make a binary search miss, never read
+ * outside the image. The whole-file checksum and every cross-check are
+ * rbac_snapshot_verify_full()'s: the writer runs it on each file it reads
+ * back before the rename, and rbacctl verify on demand. Each field is read once: the pointers
+ * the records carry point into the image, and a caller that must not trust its bytes goes by
+ * the lengths (name_len), as libnss_rbac does.
  */
 #ifndef RBAC_SNAPSHOT_H
 #define RBAC_SNAPSHOT_H
@@ -188,6 +205,10 @@ struct rbac_snapshot {
 	uint32_t source; /* enum rbac_snapshot_source; 0 when unknown */
 	uint32_t probe_interval;
 	const char *applied_csn, *context_csn, *server; /* NULL when absent */
+	/* Per group, then per user: 1 once its record checksum matched, so a
+	 * large group is hashed once per mapping, not per lookup. Set by
+	 * rbac_snapshot_open (NULL after a bare parse: every use checks). */
+	unsigned char *seen;
 	struct {
 		uint32_t offset, count;
 	} sec[RBAC_SNAPSHOT_SECTIONS];
@@ -234,18 +255,15 @@ uint64_t rbac_fnv1a64(uint64_t h, const void *data, size_t len);
 /* The checksum of a whole snapshot image (see the header layout above),
  * of the version the image says it is. */
 uint64_t rbac_snapshot_checksum(const void *data, size_t len);
-/* The header checksum of a version 3 image of len bytes. */
-uint64_t rbac_snapshot_header_checksum(const void *data, size_t len);
 /* Stores the checksums of the image, as the writer does: for tests and
  * fuzzers that change an image and want the change judged on its own. */
 void rbac_snapshot_seal(void *data, size_t len);
 
-/* Checks the image of len bytes for what a reader needs to use it safely:
- * header, checksum, every offset, length and count against the file,
- * every string and packed member name terminated, the indexes and the
- * users sorted, age (against now, unless RBAC_SNAPSHOT_ANY_TIME). On
- * success s describes it. Linear in the file: it runs in every process at
- * its first lookup. */
+/* Opens the image of len bytes for lookups, at a cost that does not grow
+ * with it: magic, version, header size, file size, the header checksum,
+ * the section table's bounds, the header's strings, age (against now,
+ * unless RBAC_SNAPSHOT_ANY_TIME). Each lookup then checks the records it
+ * uses (see the top of this file). On success s describes the image. */
 enum rbac_snapshot_error rbac_snapshot_parse(struct rbac_snapshot *s, const void *data,
 					     size_t len, enum rbac_snapshot_kind kind,
 					     time_t now);
@@ -260,13 +278,18 @@ enum rbac_snapshot_error rbac_snapshot_parse_version(struct rbac_snapshot *s, co
  * the state current at that time; false when never proven, torn (its two
  * words disagree: being rewritten right now) or a version 2 image. */
 bool rbac_snapshot_proof(const struct rbac_snapshot *s, int64_t *synced_at);
-/* The cross-checks on top of rbac_snapshot_parse(), quadratic-free but
- * several times its cost: each group's members and each user's groups
- * agree both ways, and each group's packed names are exactly its members
- * valid all through the group's interval (no member's window opens or
- * closes inside it). rbac_snapshot_build_groups() runs them on every image
- * it builds, so a file `rbacctl refresh` wrote has passed them; readers
- * rely on that and on the checksum, and do not repeat them. */
+/* Everything the open leaves to the use of each record, and more, for
+ * the writer (which runs it on each file it read back before the rename)
+ * and rbacctl verify: the whole-file checksum; every record's own
+ * checksum; every offset, length and count; every string and packed name
+ * terminated; both indexes and the users sorted and unique; each group's
+ * members and each user's groups agreeing both ways; each group's packed
+ * names exactly its members valid all through the group's interval.
+ * Linear in the file. On failure what (if whatlen > 0) says what is wrong
+ * and where, e.g. "group 12 (offset 4242): record checksum mismatch". */
+enum rbac_snapshot_error rbac_snapshot_verify_full(const struct rbac_snapshot *s, char *what,
+						   size_t whatlen);
+/* rbac_snapshot_verify_full without the words. */
 enum rbac_snapshot_error rbac_snapshot_verify(const struct rbac_snapshot *s);
 /* Usable at now: now <= written at + stale after, and written at <= now +
  * RBAC_SNAPSHOT_MAX_SKEW. */
@@ -289,10 +312,8 @@ bool rbac_snapshot_group_by_gid(const struct rbac_snapshot *s, uint32_t gid,
 bool rbac_snapshot_member_at(const struct rbac_snapshot *s, const struct rbac_snapshot_group *g,
 			     uint32_t j, struct rbac_snapshot_user *u);
 /* Whether the j-th stored member of g is current at now (1 or 0, as
- * rbac_snapshot_user_current of rbac_snapshot_member_at), reading only the
- * member's number and window: a count of a large group's current members
- * needs nothing else. -1 when j is out of range or the number fails its
- * check. */
+ * rbac_snapshot_user_current of rbac_snapshot_member_at). -1 when j is out
+ * of range or the member's record fails its check. */
 int rbac_snapshot_member_current(const struct rbac_snapshot *s,
 				 const struct rbac_snapshot_group *g, uint32_t j, time_t now);
 bool rbac_snapshot_user_by_name(const struct rbac_snapshot *s, const char *name,
@@ -325,6 +346,16 @@ bool rbac_snapshot_account_at(const struct rbac_snapshot *s, uint32_t i,
 			      struct rbac_snapshot_account *a);
 bool rbac_snapshot_account_by_uid(const struct rbac_snapshot *s, const char *uid,
 				  struct rbac_snapshot_account *a);
+/* The same, telling a uid that is not there from one that cannot be
+ * found because a record on the way fails its check. */
+enum rbac_snapshot_lookup {
+	RBAC_SNAPSHOT_FOUND,
+	RBAC_SNAPSHOT_ABSENT,
+	RBAC_SNAPSHOT_DAMAGED,
+};
+enum rbac_snapshot_lookup rbac_snapshot_account_find(const struct rbac_snapshot *s,
+						     const char *uid,
+						     struct rbac_snapshot_account *a);
 /* The j-th held role ("namespace/role") or granted permission of a; NULL
  * when j is out of range, "" when the stored reference fails its check. */
 const char *rbac_snapshot_account_role(const struct rbac_snapshot *s,

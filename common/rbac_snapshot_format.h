@@ -71,27 +71,36 @@ enum {
 	SEC_USERS,
 	SEC_USER_GROUPS,
 	SEC_PACKED,
-	SEC_PACKED_OFFS
+	SEC_PACKED_OFFS,
+	SEC_GROUP_SUMS, /* version 3: u32 checksum of each group record */
+	SEC_USER_SUMS	/* version 3: u32 checksum of each user record */
 };
 /* Sections of accounts.db (0 is the strings, as above). */
-enum { SEC_ACCOUNTS = 1, SEC_REFS };
+enum { SEC_ACCOUNTS = 1, SEC_REFS, SEC_ACCOUNT_SUMS /* version 3 */ };
 
 /* Sections 0 to these - 1 have a place in the file even when empty; the
  * others are 0,0. */
-#define GROUPS_SECTIONS	  (SEC_PACKED_OFFS + 1)
-#define ACCOUNTS_SECTIONS (SEC_REFS + 1)
+#define GROUPS_SECTIONS_V2   (SEC_PACKED_OFFS + 1)
+#define ACCOUNTS_SECTIONS_V2 (SEC_REFS + 1)
+#define GROUPS_SECTIONS	     (SEC_USER_SUMS + 1)
+#define ACCOUNTS_SECTIONS    (SEC_ACCOUNT_SUMS + 1)
 
-/* Bytes per entry of section i of a file of this kind; 0: the section must
- * be empty (offset and count 0). */
-static inline uint32_t rbac_snapshot_rec_size(enum rbac_snapshot_kind kind, int i)
+/* Bytes per entry of section i of a file of this kind and version; 0: the
+ * section must be empty (offset and count 0). */
+static inline uint32_t rbac_snapshot_rec_size(enum rbac_snapshot_kind kind, uint32_t version,
+					      int i)
 {
 	static const uint32_t groups[RBAC_SNAPSHOT_SECTIONS] = {1, GROUP_REC, 4, 4, 4, USER_REC,
-								4, 1,	      4, 0, 0, 0};
-	static const uint32_t accounts[RBAC_SNAPSHOT_SECTIONS] = {1, ACCOUNT_REC, REF_REC};
+								4, 1,	      4, 4, 4, 0};
+	static const uint32_t accounts[RBAC_SNAPSHOT_SECTIONS] = {1, ACCOUNT_REC, REF_REC, 4};
+	bool groups_kind = kind == RBAC_SNAPSHOT_GROUPS;
 
 	if (i < 0 || i >= RBAC_SNAPSHOT_SECTIONS)
 		return 0;
-	return kind == RBAC_SNAPSHOT_GROUPS ? groups[i] : accounts[i];
+	if (version == RBAC_SNAPSHOT_V2_VERSION &&
+	    i >= (groups_kind ? GROUPS_SECTIONS_V2 : ACCOUNTS_SECTIONS_V2))
+		return 0;
+	return groups_kind ? groups[i] : accounts[i];
 }
 
 #endif

@@ -527,6 +527,21 @@ static void put_header(struct wbuf *out, const char *magic, const struct section
 	}
 }
 
+/* Room for n record checksums in section sec, filled by
+ * rbac_snapshot_seal() once the image is assembled. */
+static void put_sums(struct sections *s, int sec, uint32_t n)
+{
+	static const unsigned char zero[64];
+
+	for (uint32_t left = n; left > 0;) {
+		uint32_t k = left < 16 ? left : 16;
+
+		wb_put(&s->sec[sec], zero, (size_t)k * 4);
+		left -= k;
+	}
+	s->count[sec] = n;
+}
+
 /* See GROUPS_SECTIONS. */
 static bool section_used(const char *magic, int i)
 {
@@ -774,6 +789,8 @@ static int serialize_groups(const struct group_builder *b, const struct rbac_sna
 	put_groups_and_members(&s, b, user_of, (int64_t)o->now);
 	if (put_users(&s, b, user_of) == 0 && put_index(&s.sec[2], b, cmp_group_name) == 0 &&
 	    put_index(&s.sec[3], b, cmp_group_gid) == 0) {
+		put_sums(&s, SEC_GROUP_SUMS, s.count[SEC_GROUPS]);
+		put_sums(&s, SEC_USER_SUMS, s.count[SEC_USERS]);
 		s.count[0] = (uint32_t)s.sec[0].len;
 		rc = assemble(MAGIC_GROUPS, &s, o, lg, img);
 	}
@@ -797,26 +814,6 @@ static int check_fits(const struct rbac_snapshot_model *m, const struct rbac_log
 	return -1;
 }
 
-/* The image as a reader will see it, and the cross-checks readers leave to
- * us (rbac_snapshot_verify). A failure is a bug here: nothing is written. */
-static int self_check(struct rbac_snapshot_image *img, const struct rbac_snapshot_options *o,
-		      const struct rbac_logger *lg)
-{
-	struct rbac_snapshot s;
-	enum rbac_snapshot_error e;
-
-	e = rbac_snapshot_parse(&s, img->data, img->len, RBAC_SNAPSHOT_GROUPS, o->now);
-	if (e == RBAC_SNAPSHOT_OK)
-		e = rbac_snapshot_verify(&s);
-	if (e == RBAC_SNAPSHOT_OK)
-		return 0;
-	rbac_log(lg, LOG_ERR,
-		 "snapshot: the groups.db just built fails its own check (%s); "
-		 "not written",
-		 rbac_snapshot_strerror(e));
-	return -1;
-}
-
 int rbac_snapshot_build_groups(const struct rbac_snapshot_model *m,
 			       const struct rbac_snapshot_options *o,
 			       const struct rbac_logger *lg, struct rbac_snapshot_image *out)
@@ -835,8 +832,6 @@ int rbac_snapshot_build_groups(const struct rbac_snapshot_model *m,
 	rc = serialize_groups(&b, m, o, lg, out);
 	out->groups = b.n_groups;
 	out->skipped_roles = b.skipped;
-	if (rc == 0)
-		rc = self_check(out, o, lg);
 done:
 	if (rc != 0 && out->data == NULL)
 		rbac_log(lg, LOG_ERR, "snapshot: out of memory");
@@ -849,7 +844,7 @@ done:
 /* Section i of s as stored: its bytes, and where it goes in version 2. */
 static size_t section_bytes(const struct rbac_snapshot *s, int i)
 {
-	return (size_t)s->sec[i].count * rbac_snapshot_rec_size(s->kind, i);
+	return (size_t)s->sec[i].count * rbac_snapshot_rec_size(s->kind, s->version, i);
 }
 
 static void put_v2_header(struct wbuf *out, const struct rbac_snapshot *s, int used)
@@ -878,16 +873,17 @@ int rbac_snapshot_image_v2(const struct rbac_snapshot_image *img, enum rbac_snap
 {
 	struct rbac_snapshot s;
 	struct wbuf w = {0};
-	int used = kind == RBAC_SNAPSHOT_GROUPS ? GROUPS_SECTIONS : ACCOUNTS_SECTIONS;
+	int used = kind == RBAC_SNAPSHOT_GROUPS ? GROUPS_SECTIONS_V2 : ACCOUNTS_SECTIONS_V2;
 
 	memset(out, 0, sizeof(*out));
 	if (rbac_snapshot_parse(&s, img->data, img->len, kind, RBAC_SNAPSHOT_ANY_TIME) !=
 	    RBAC_SNAPSHOT_OK)
 		return -1;
 	put_v2_header(&w, &s, used);
-	/* The same sections, each aligned to 8 as version 3 has them: their
-	 * records refer to each other by number and to strings by offset in
-	 * the strings section, never by file offset, so they move unchanged. */
+	/* The same sections, each aligned to 8 as version 3 has them, but for
+	 * the record checksums: their records refer to each other by number
+	 * and to strings by offset in the strings section, never by file
+	 * offset, so they move unchanged. */
 	for (int i = 0; i < used; i++) {
 		wb_align(&w, 8);
 		if (!w.oom)
@@ -1160,6 +1156,7 @@ int rbac_snapshot_build_accounts(const struct rbac_snapshot_model *m,
 		put_header_strings(&s, m, o);
 		for (size_t i = 0; i < t.n; i++)
 			put_account_once(&s, held, o, &t, i);
+		put_sums(&s, SEC_ACCOUNT_SUMS, s.count[SEC_ACCOUNTS]);
 		s.count[0] = (uint32_t)s.sec[0].len;
 		rc = assemble(MAGIC_ACCOUNTS, &s, o, lg, out);
 		out->users = s.count[1];
@@ -1290,6 +1287,7 @@ static int read_back(const char *tmp, enum rbac_snapshot_kind kind, char *err, s
 	struct rbac_snapshot s;
 	struct stat st;
 	void *map = MAP_FAILED;
+	char what[256] = "";
 	int fd = open(tmp, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 
 	if (fd >= 0 && fstat(fd, &st) == 0 && st.st_size > 0)
@@ -1298,7 +1296,7 @@ static int read_back(const char *tmp, enum rbac_snapshot_kind kind, char *err, s
 		e = rbac_snapshot_parse_version(&s, map, (size_t)st.st_size, kind, 0,
 						RBAC_SNAPSHOT_ANY_TIME);
 		if (e == RBAC_SNAPSHOT_OK)
-			e = rbac_snapshot_verify(&s);
+			e = rbac_snapshot_verify_full(&s, what, sizeof(what));
 		munmap(map, (size_t)st.st_size);
 	}
 	if (fd >= 0)
@@ -1306,8 +1304,8 @@ static int read_back(const char *tmp, enum rbac_snapshot_kind kind, char *err, s
 	if (e == RBAC_SNAPSHOT_OK)
 		return 0;
 	snprintf(err, errlen,
-		 "%s, read back before the rename, fails its check (%s); not installed", tmp,
-		 rbac_snapshot_strerror(e));
+		 "%s, read back before the rename, fails its check (%s%s%s); not installed",
+		 tmp, rbac_snapshot_strerror(e), what[0] ? ": " : "", what);
 	return -1;
 }
 

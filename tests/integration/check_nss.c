@@ -474,6 +474,8 @@ START_TEST(test_untrusted_files_unavailable)
 }
 END_TEST
 
+static uint32_t le32_at(const unsigned char *p);
+
 START_TEST(test_damaged_files_unavailable)
 {
 	struct rbac_snapshot_image img;
@@ -487,9 +489,18 @@ START_TEST(test_damaged_files_unavailable)
 		assert_unavailable("truncated");
 	}
 	memcpy(copy, img.data, img.len);
-	copy[img.len / 2] ^= 0x40;
+	copy[100] ^= 0x40; /* the header: nothing of the file is used */
 	replace_with(copy, img.len);
-	assert_unavailable("corrupted");
+	assert_unavailable("corrupted header");
+	/* A record: the open does not read it (O(1)), its lookup never uses
+	 * it, the other groups are served (section 7: packed member names,
+	 * rbac-admin's first). */
+	memcpy(copy, img.data, img.len);
+	copy[le32_at(copy + 128 + 8 * 7) + 1] ^= 0x40;
+	replace_with(copy, img.len);
+	ck_assert_str_eq(name_or_status("rbac-admin"), "NOTFOUND");
+	ck_assert_str_ne(name_or_status("rbac-user"), "NOTFOUND");
+	ck_assert_str_ne(name_or_status("rbac-user"), "UNAVAIL");
 	memset(copy, 'A', img.len);
 	replace_with(copy, img.len);
 	assert_unavailable("garbage");
@@ -570,8 +581,8 @@ static unsigned char *hostile_copy(const struct rbac_snapshot_image *img, size_t
 	memcpy(h, img->data, img->len);
 	memset(h + img->len, 0xff, extra);
 	for (size_t k = 0; k < sizeof(fields) / sizeof(fields[0]); k++) {
-		uint32_t off = le32_at(h + 72 + 8 * fields[k].sec);
-		uint32_t count = le32_at(h + 72 + 8 * fields[k].sec + 4);
+		uint32_t off = le32_at(h + 128 + 8 * fields[k].sec);
+		uint32_t count = le32_at(h + 128 + 8 * fields[k].sec + 4);
 
 		for (uint32_t i = 0; i < count; i++)
 			put_le32(h + off + (size_t)i * fields[k].rec, 0xfffff000u);

@@ -18,6 +18,7 @@
 #include <xxhash.h>
 
 #include "fixture.h"
+#include "rbac_offline.h"
 #include "rbac_publish.h"
 #include "snapshot_fixture.h"
 
@@ -154,6 +155,153 @@ START_TEST(test_header_checksum)
 	    rbac_snapshot_parse(&s, img.data, img.len, RBAC_SNAPSHOT_GROUPS, SFX_NOW),
 	    RBAC_SNAPSHOT_OK);
 	ck_assert_uint_eq(s.probe_interval, 1);
+}
+END_TEST
+
+/* ------------------------------------------------------ records at use */
+
+#define H_SECTIONS 128
+
+static uint32_t sec_off(int i)
+{
+	return le32(img.data + H_SECTIONS + 8 * i);
+}
+
+/* The image with one byte changed, opened by the reader alone. */
+static void open_flipped(size_t at, enum rbac_snapshot_kind kind, struct rbac_snapshot *s)
+{
+	img.data[at] ^= 0x20;
+	ck_assert_msg(rbac_snapshot_parse(s, img.data, img.len, kind, SFX_NOW) ==
+			  RBAC_SNAPSHOT_OK,
+		      "byte %zu: the open checks more than the header", at);
+}
+
+/* One byte changed in group 0 (rbac-admin: alice judy victor) or in what
+ * it owns: the open does not look, every lookup that would use the
+ * group refuses it, and the other groups are served. */
+static void group_refused_at_use(size_t at)
+{
+	struct rbac_snapshot s;
+	struct rbac_snapshot_group g;
+	struct rbac_snapshot_user u;
+
+	open_flipped(at, RBAC_SNAPSHOT_GROUPS, &s);
+	ck_assert_msg(!rbac_snapshot_group_at(&s, 0, &g), "byte %zu: group 0 used", at);
+	ck_assert_str_eq(g.name, "");
+	ck_assert(!rbac_snapshot_group_by_name(&s, "rbac-admin", &g));
+	ck_assert(rbac_snapshot_user_by_name(&s, "alice", &u));
+	for (uint32_t k = 0; k < u.n_groups; k++) {
+		bool ok = rbac_snapshot_user_group_at(&s, &u, k, &g);
+
+		ck_assert(ok != (strcmp(g.name, "") == 0));
+		ck_assert_str_ne(g.name, "rbac-admin");
+	}
+	ck_assert(rbac_snapshot_group_at(&s, 1, &g));
+	ck_assert_int_eq(rbac_snapshot_verify_full(&s, NULL, 0), RBAC_SNAPSHOT_E_CHECKSUM);
+	img.data[at] ^= 0x20;
+}
+
+START_TEST(test_group_record_checked_at_use)
+{
+	uint32_t r, strings;
+
+	sfx_build(&f, RBAC_SNAPSHOT_GROUPS, &img);
+	r = sec_off(1);
+	strings = sec_off(0);
+	group_refused_at_use(r + 8);					/* its gid */
+	group_refused_at_use(strings + le32(img.data + r) + 1);		/* its name */
+	group_refused_at_use(sec_off(4) + 4 * le32(img.data + r + 12)); /* a member */
+	group_refused_at_use(sec_off(7) + le32(img.data + r + 24) + 2); /* packed names */
+	group_refused_at_use(sec_off(8) + 4 * le32(img.data + r + 32) + 4);
+	group_refused_at_use(sec_off(9)); /* its stored checksum */
+}
+END_TEST
+
+START_TEST(test_user_record_checked_at_use)
+{
+	struct rbac_snapshot s;
+	struct rbac_snapshot_group g;
+	struct rbac_snapshot_user u;
+	uint32_t r;
+
+	sfx_build(&f, RBAC_SNAPSHOT_GROUPS, &img);
+	r = sec_off(5); /* user 0, alice, rbac-admin's member 0 */
+	open_flipped(sec_off(6) + 4 * le32(img.data + r + 24), RBAC_SNAPSHOT_GROUPS, &s);
+	ck_assert(!rbac_snapshot_user_by_name(&s, "alice", &u));
+	ck_assert(rbac_snapshot_group_by_name(&s, "rbac-admin", &g));
+	ck_assert(!rbac_snapshot_member_at(&s, &g, 0, &u));
+	ck_assert_int_eq(rbac_snapshot_member_current(&s, &g, 0, SFX_NOW), -1);
+	ck_assert(rbac_snapshot_member_at(&s, &g, 1, &u));
+	ck_assert_str_eq(u.name, "judy");
+}
+END_TEST
+
+static enum rbac_offline_result offline(const struct rbac_snapshot *s, const char *uid)
+{
+	const char *evaluated[] = {"host.login"};
+	struct rbac_account account;
+	struct rbac_namespace ns;
+	enum rbac_offline_result r;
+
+	rbac_account_init(&account);
+	rbac_namespace_init(&ns);
+	r = rbac_offline_lookup(s, evaluated, 1, uid, "host.login", &account, &ns);
+	rbac_account_free(&account);
+	rbac_namespace_free(&ns);
+	return r;
+}
+
+/* An account, its uid, a held role's reference and its string. */
+START_TEST(test_account_record_checked_at_use)
+{
+	struct rbac_snapshot s;
+	struct rbac_snapshot_account a, b;
+	uint32_t r, ref;
+	size_t where[4];
+
+	sfx_build(&f, RBAC_SNAPSHOT_ACCOUNTS, &img);
+	ck_assert_int_eq(
+	    rbac_snapshot_parse(&s, img.data, img.len, RBAC_SNAPSHOT_ACCOUNTS, SFX_NOW),
+	    RBAC_SNAPSHOT_OK);
+	ck_assert(rbac_snapshot_account_at(&s, 0, &a));
+	ck_assert_uint_gt(a.n_roles, 0);
+	ck_assert_int_eq(rbac_snapshot_account_find(&s, "", &b), RBAC_SNAPSHOT_ABSENT);
+	ck_assert_int_eq(offline(&s, a.uid), RBAC_OFFLINE_ANSWERED);
+	r = sec_off(1);
+	ref = sec_off(2) + 8 * le32(img.data + r + 40);
+	where[0] = r + 8; /* status */
+	where[1] = sec_off(0) + le32(img.data + r);
+	where[2] = ref + 4;
+	where[3] = sec_off(0) + le32(img.data + ref) + 1;
+	for (int k = 0; k < 4; k++) {
+		open_flipped(where[k], RBAC_SNAPSHOT_ACCOUNTS, &s);
+		ck_assert_msg(!rbac_snapshot_account_at(&s, 0, &b), "change %d: account used",
+			      k);
+		ck_assert_str_eq(b.uid, "");
+		ck_assert(!rbac_snapshot_account_by_uid(&s, a.uid, &b));
+		/* Damaged, not absent: for its own uid and for one the search
+		 * for which passes it (pam.unknown_user = "ignore" must not
+		 * let that pass) ... */
+		ck_assert_int_eq(rbac_snapshot_account_find(&s, a.uid, &b),
+				 RBAC_SNAPSHOT_DAMAGED);
+		ck_assert_int_eq(rbac_snapshot_account_find(&s, "", &b), RBAC_SNAPSHOT_DAMAGED);
+		ck_assert_int_eq(offline(&s, a.uid), RBAC_OFFLINE_DAMAGED);
+		ck_assert(rbac_snapshot_account_at(&s, 1, &b));
+		img.data[where[k]] ^= 0x20;
+	}
+}
+END_TEST
+
+/* The strings the header names are the header checksum's. */
+START_TEST(test_header_strings_covered)
+{
+	struct rbac_snapshot s;
+
+	sfx_build(&f, RBAC_SNAPSHOT_GROUPS, &img);
+	img.data[sec_off(0) + le32(img.data + 88)] ^= 0x20; /* "eng" -> "Eng" */
+	ck_assert_int_eq(
+	    rbac_snapshot_parse(&s, img.data, img.len, RBAC_SNAPSHOT_GROUPS, SFX_NOW),
+	    RBAC_SNAPSHOT_E_CHECKSUM);
 }
 END_TEST
 
@@ -400,6 +548,10 @@ static Suite *suite(void)
 	tcase_add_test(th, test_proof_block_torn);
 	tcase_add_test(th, test_header_checksum);
 	tcase_add_test(th, test_v2_image_beside);
+	tcase_add_test(th, test_group_record_checked_at_use);
+	tcase_add_test(th, test_user_record_checked_at_use);
+	tcase_add_test(th, test_account_record_checked_at_use);
+	tcase_add_test(th, test_header_strings_covered);
 	suite_add_tcase(s, th);
 	tcase_add_checked_fixture(tp, setup, teardown);
 	tcase_add_test(tp, test_publish_both_versions);
