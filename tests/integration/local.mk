@@ -24,6 +24,13 @@ EXTRA_DIST += tests/integration/sync-proto.test
 # ldapmodify -Y EXTERNAL to a slapd configured as Debian's package does.
 TESTS += tests/integration/syncprov-cnconfig.test
 EXTRA_DIST += tests/integration/syncprov-cnconfig.test
+
+# syncd-*.test: the real rbac-syncd against a syncprov slapd, through glibc's
+# NSS and the snapshot reader (snapshot-dump).
+check_PROGRAMS += tests/integration/snapshot-dump
+tests_integration_snapshot_dump_SOURCES = tests/integration/snapshot-dump.c
+tests_integration_snapshot_dump_LDADD = common/librbaccore.la
+EXTRA_DIST += tests/integration/syncd-harness.sh
 TESTS += tests/integration/schema.test tests/integration/directory.test
 EXTRA_DIST += tests/integration/schema.test tests/integration/directory.test
 
