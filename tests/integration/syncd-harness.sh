@@ -70,7 +70,7 @@ syncd_setup() {
 
 # The agent's command line; the one place that knows it.
 _syncd_cmd() {
-	printf '%s\n' "$SYNCD_BIN" -f -v -c "$NSS_CONF" --cache-dir "$NSS_CACHE"
+	printf '%s\n' "$SYNCD_BIN" -f -v -c "$NSS_CONF" -C "$NSS_CACHE"
 }
 
 # Not disowned: bash keeps the agent's exit status for syncd_stop's wait.
