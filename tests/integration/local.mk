@@ -31,6 +31,11 @@ check_PROGRAMS += tests/integration/snapshot-dump
 tests_integration_snapshot_dump_SOURCES = tests/integration/snapshot-dump.c
 tests_integration_snapshot_dump_LDADD = common/librbaccore.la
 EXTRA_DIST += tests/integration/syncd-harness.sh
+SYNCD_TESTS = tests/integration/syncd-changes.test tests/integration/syncd-resume.test \
+	tests/integration/syncd-refused.test tests/integration/syncd-lock.test \
+	tests/integration/syncd-failover.test
+TESTS += $(SYNCD_TESTS)
+EXTRA_DIST += $(SYNCD_TESTS)
 TESTS += tests/integration/schema.test tests/integration/directory.test
 EXTRA_DIST += tests/integration/schema.test tests/integration/directory.test
 
