@@ -6,11 +6,23 @@
  *
  *   snapshot-dump accounts FILE     "uid status flags roles=a,b perms=p,q"
  *   snapshot-dump generation FILE   the generation of a snapshot (either kind)
+ *   snapshot-dump watch FILE GROUP...
+ *                                   every groups snapshot renamed onto FILE
+ *                                   from now on, opened at once (inotify on
+ *                                   its directory): "G GROUP=yes|no ..." per
+ *                                   generation, until killed. It prints
+ *                                   "watching" once the watch is set. A
+ *                                   publish every batch_ms (100 ms) leaves
+ *                                   ample time to open each one.
  *
  * Exit status: 0 printed, 1 the file is unusable (the reader's reason on
  * stderr), 2 usage.
  */
+#include <libgen.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <sys/inotify.h>
+#include <unistd.h>
 #include <string.h>
 #include <time.h>
 
@@ -46,26 +58,83 @@ static void print_accounts(const struct rbac_snapshot *s)
 	}
 }
 
-int main(int argc, char **argv)
+static int open_snapshot(struct rbac_snapshot_file *f, const char *path)
 {
-	struct rbac_snapshot_file f = {.fd = -1};
 	enum rbac_snapshot_kind kind;
 	char err[512];
 
-	if (argc != 3 ||
-	    (strcmp(argv[1], "accounts") != 0 && strcmp(argv[1], "generation") != 0)) {
-		fprintf(stderr, "usage: snapshot-dump accounts|generation FILE\n");
-		return 2;
-	}
 	/* The file's name tells its kind, as the writer names them. */
-	kind =
-	    strstr(argv[2], "accounts") != NULL ? RBAC_SNAPSHOT_ACCOUNTS : RBAC_SNAPSHOT_GROUPS;
-	if (rbac_snapshot_open_mode(&f, argv[2], kind, 0,
+	kind = strstr(path, "accounts") != NULL ? RBAC_SNAPSHOT_ACCOUNTS : RBAC_SNAPSHOT_GROUPS;
+	if (rbac_snapshot_open_mode(f, path, kind, 0,
 				    kind == RBAC_SNAPSHOT_ACCOUNTS ? RBAC_FILE_PRIVATE : 0,
 				    time(NULL), err, sizeof(err)) != RBAC_SNAPSHOT_OK) {
 		fprintf(stderr, "snapshot-dump: %s\n", err);
+		return -1;
+	}
+	return 0;
+}
+
+static void print_groups_present(const char *path, char **groups, int n)
+{
+	struct rbac_snapshot_file f = {.fd = -1};
+	struct rbac_snapshot_group g;
+
+	if (open_snapshot(&f, path) != 0) {
+		printf("unusable\n");
+		return;
+	}
+	printf("%llu", (unsigned long long)f.snap.generation);
+	for (int i = 0; i < n; i++)
+		printf(" %s=%s", groups[i],
+		       rbac_snapshot_group_by_name(&f.snap, groups[i], &g) ? "yes" : "no");
+	printf("\n");
+	fflush(stdout);
+	rbac_snapshot_close(&f);
+}
+
+/* Renames onto path are the writer's publishes: each is read once. */
+static int watch(char *path, char **groups, int n)
+{
+	char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
+	char *copy = strdup(path), *slash = strrchr(path, '/');
+	const char *name = slash != NULL ? slash + 1 : path;
+	int fd = inotify_init1(IN_CLOEXEC);
+
+	if (copy == NULL || fd < 0 || inotify_add_watch(fd, dirname(copy), IN_MOVED_TO) < 0) {
+		perror("snapshot-dump: inotify");
 		return 1;
 	}
+	printf("watching\n");
+	fflush(stdout);
+	for (;;) {
+		ssize_t len = read(fd, buf, sizeof(buf));
+
+		if (len <= 0)
+			return 1;
+		for (char *p = buf; p < buf + len;) {
+			const struct inotify_event *ev = (const struct inotify_event *)p;
+
+			if (ev->len > 0 && strcmp(ev->name, name) == 0)
+				print_groups_present(path, groups, n);
+			p += sizeof(*ev) + ev->len;
+		}
+	}
+}
+
+int main(int argc, char **argv)
+{
+	struct rbac_snapshot_file f = {.fd = -1};
+
+	if (argc >= 4 && strcmp(argv[1], "watch") == 0)
+		return watch(argv[2], argv + 3, argc - 3);
+	if (argc != 3 ||
+	    (strcmp(argv[1], "accounts") != 0 && strcmp(argv[1], "generation") != 0)) {
+		fprintf(stderr, "usage: snapshot-dump accounts|generation FILE\n"
+				"       snapshot-dump watch FILE GROUP...\n");
+		return 2;
+	}
+	if (open_snapshot(&f, argv[2]) != 0)
+		return 1;
 	if (strcmp(argv[1], "generation") == 0)
 		printf("%llu\n", (unsigned long long)f.snap.generation);
 	else

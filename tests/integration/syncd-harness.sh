@@ -27,6 +27,11 @@
 #                                    account (snapshot-dump), or UID's line
 #   syncd_refresh_lines N            the agent's -v "refresh done" lines, the
 #                                    Nth (1-based) of $SYNCD_LOG
+#   syncd_watch_start GROUP...       record every groups snapshot the agent
+#                                    publishes from now on: its generation
+#                                    and which of GROUPs it has
+#   syncd_watch_stop                 stop recording; print the lines
+#                                    ("G GROUP=yes|no ...")
 #   syncd_same_as_refresh WHAT       the agent's snapshot shows what
 #                                    `rbacctl refresh` of the same directory
 #                                    writes: every group, every user's groups,
@@ -182,6 +187,27 @@ syncd_await() {
 	ms=$(((${EPOCHREALTIME/./} - ${start/./}) / 1000))
 	nss_expect "$what (${ms} ms)" "$want" "$got"
 	[[ $got == "$want" ]]
+}
+
+_syncd_watcher=''
+syncd_watch_start() {
+	local i
+	: >"$RBAC_TEST_DIR/watch"
+	"$SYNCD_DUMP" watch "$NSS_SNAPSHOT" "$@" >"$RBAC_TEST_DIR/watch" 2>&1 &
+	_syncd_watcher=$!
+	_syncd_pids+=("$_syncd_watcher")
+	for ((i = 0; i < 50; i++)); do
+		grep -q '^watching$' "$RBAC_TEST_DIR/watch" && return 0
+		sleep 0.1
+	done
+	echo "syncd-harness: snapshot-dump watch did not start" >&2
+	exit 99
+}
+
+syncd_watch_stop() {
+	kill "$_syncd_watcher" 2>/dev/null
+	wait "$_syncd_watcher" 2>/dev/null
+	grep -v '^watching$' "$RBAC_TEST_DIR/watch"
 }
 
 syncd_refresh_lines() {
