@@ -1,6 +1,8 @@
 #!/bin/bash
 # demo-run.sh -- the body of tests/demo.sh, run from a built tree
 # ($abs_top_builddir) inside a private mount namespace. See tests/demo.sh.
+# Its last part shows rbac-syncd bringing a change live, once the agent is
+# built.
 
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=SCRIPTDIR/integration/pam-harness.sh
@@ -61,6 +63,8 @@ show_decisions() {
 	done
 }
 
+# A syncprov provider (the shipped etc/slapd lines), for the live sync part.
+export RBAC_TEST_SYNCPROV=1
 pam_harness_start "$@"
 CACHE=$RBAC_NS_TMP/cache
 mkdir -p "$CACHE"
@@ -101,5 +105,42 @@ if "$NSS_RBACCTL" --help 2>&1 | grep -q '^  check'; then
 	echo
 	"$NSS_RBACCTL" -c "$PAM_CONF" check alice --service sudo || true
 fi
+
+# live_sync: rbac-syncd on the same cache dir; a role granted with
+# ldapmodify shows in getent and id while the agent runs, without a refresh.
+live_sync() {
+	local syncd=$NSS_BUILD/syncd/rbac-syncd pid start ms i
+	[[ -x $syncd ]] || return 0
+	title "rbac-syncd: a change arriving live"
+	"$syncd" -f -c "$PAM_CONF" -C "$CACHE" 2>"$RBAC_NS_TMP/syncd.log" &
+	pid=$!
+	rbac_on_exit "kill $pid 2>/dev/null"
+	for ((i = 0; i < 100; i++)); do
+		grep -q 'refresh done' "$RBAC_NS_TMP/syncd.log" && break
+		sleep 0.1
+	done
+	echo "\$ ldapmodify: heidi is granted admin"
+	start=$EPOCHREALTIME
+	rbac_ldapmodify >/dev/null <<LDIF || return 1
+dn: cn=admin,cn=eng,$RBAC_TEST_RBAC_BASE
+changetype: modify
+add: memberUid
+memberUid: heidi
+LDIF
+	for ((i = 0; i < 1000; i++)); do
+		with_nss getent group rbac-admin | grep -q heidi && break
+		sleep 0.01
+	done
+	ms=$(((${EPOCHREALTIME/./} - ${start/./}) / 1000))
+	with_nss getent group rbac-admin
+	with_nss id heidi
+	echo "(in getent ${ms} ms after ldapmodify started; no refresh ran)"
+	kill -TERM "$pid"
+	wait "$pid"
+	echo
+	echo "the agent's log:"
+	sed 's/^/    /' "$RBAC_NS_TMP/syncd.log"
+}
+live_sync
 
 title "Done: slapd is stopped and the private namespace disappears"
