@@ -6,6 +6,8 @@
  *
  *   snapshot-dump accounts FILE     "uid status flags roles=a,b perms=p,q"
  *   snapshot-dump generation FILE   the generation of a snapshot (either kind)
+ *   snapshot-dump verify FILE       "verified", or what the complete check
+ *                                   (rbac_snapshot_verify_full) found wrong
  *   snapshot-dump watch FILE GROUP...
  *                                   every groups snapshot renamed onto FILE
  *                                   from now on, opened at once (inotify on
@@ -121,15 +123,29 @@ static int watch(char *path, char **groups, int n)
 	}
 }
 
+static int verify(const struct rbac_snapshot *s)
+{
+	char what[512];
+
+	if (rbac_snapshot_verify_full(s, what, sizeof(what)) != RBAC_SNAPSHOT_OK) {
+		printf("%s\n", what);
+		return 1;
+	}
+	printf("verified\n");
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct rbac_snapshot_file f = {.fd = -1};
+	int rc = 0;
 
 	if (argc >= 4 && strcmp(argv[1], "watch") == 0)
 		return watch(argv[2], argv + 3, argc - 3);
 	if (argc != 3 ||
-	    (strcmp(argv[1], "accounts") != 0 && strcmp(argv[1], "generation") != 0)) {
-		fprintf(stderr, "usage: snapshot-dump accounts|generation FILE\n"
+	    (strcmp(argv[1], "accounts") != 0 && strcmp(argv[1], "generation") != 0 &&
+	     strcmp(argv[1], "verify") != 0)) {
+		fprintf(stderr, "usage: snapshot-dump accounts|generation|verify FILE\n"
 				"       snapshot-dump watch FILE GROUP...\n");
 		return 2;
 	}
@@ -137,8 +153,10 @@ int main(int argc, char **argv)
 		return 1;
 	if (strcmp(argv[1], "generation") == 0)
 		printf("%llu\n", (unsigned long long)f.snap.generation);
+	else if (strcmp(argv[1], "verify") == 0)
+		rc = verify(&f.snap);
 	else
 		print_accounts(&f.snap);
 	rbac_snapshot_close(&f);
-	return 0;
+	return rc;
 }

@@ -25,6 +25,8 @@
 #                                    `id -Gn` would list them, sorted, ","
 #   syncd_accounts [UID]             the agent's accounts snapshot, a line per
 #                                    account (snapshot-dump), or UID's line
+#   syncd_verify                     "verified verified": both of the agent's
+#                                    files pass the complete check
 #   syncd_refresh_lines N            the agent's -v "refresh done" lines, the
 #                                    Nth (1-based) of $SYNCD_LOG
 #   syncd_watch_start GROUP...       record every groups snapshot the agent
@@ -166,6 +168,16 @@ syncd_accounts() {
 	fi
 }
 
+# "verified verified" when both of the agent's files pass the complete
+# check (rbac_snapshot_verify_full: whole-file checksum, every cross-check).
+syncd_verify() {
+	local f out=()
+	for f in "$SYNCD_GROUPS" "$SYNCD_ACCOUNTS"; do
+		out+=("$("$SYNCD_DUMP" verify "$NSS_CACHE/$f" 2>&1)")
+	done
+	echo "${out[*]}"
+}
+
 # The generation of the agent's groups snapshot; empty when unusable.
 syncd_generation() {
 	"$SYNCD_DUMP" generation "$NSS_CACHE/$SYNCD_GROUPS" 2>/dev/null
@@ -244,6 +256,7 @@ syncd_same_as_refresh() {
 		nss_expect "$what: rbacctl refresh" "ok" "$(cat "$RBAC_TEST_DIR/ref.out")"
 		return 1
 	fi
+	nss_expect "$what: both files pass the complete check" "verified verified" "$(syncd_verify)"
 	agent_view=$(_syncd_view)
 	ref_view=$(NSS_SNAPSHOT=$ref/$SYNCD_GROUPS NSS_CACHE=$ref _syncd_view)
 	if [[ $agent_view == "$ref_view" ]]; then
