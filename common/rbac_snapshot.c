@@ -792,7 +792,7 @@ static bool packed_names_safe(const struct rbac_snapshot *s)
 	for (uint32_t i = 0; i < s->sec[SEC_GROUPS].count; i++) {
 		uint32_t prev = 0;
 
-		if (!read_group(s, i, &g))
+		if (group_fields(s, i, &g) == NULL)
 			return false;
 		if (g.n_packed == 0) {
 			if (g.packed_size != 0)
@@ -1028,12 +1028,15 @@ enum rbac_snapshot_error rbac_snapshot_verify_full(const struct rbac_snapshot *s
 		what[0] = '\0';
 	if (s->data == NULL)
 		return say(RBAC_SNAPSHOT_E_CONTENT, what, whatlen, "not parsed");
-	if (!file_sum_ok(s))
-		return say(RBAC_SNAPSHOT_E_CHECKSUM, what, whatlen,
-			   "the file checksum (bytes 24-31) does not match the content");
+	/* The records first, so that damage inside one is named; the
+	 * whole-file checksum last, for what no record covers (the indexes,
+	 * the padding). */
 	e = check_records(s, what, whatlen);
 	if (e == RBAC_SNAPSHOT_OK && s->kind == RBAC_SNAPSHOT_GROUPS)
 		e = check_memberships(s, what, whatlen);
+	if (e == RBAC_SNAPSHOT_OK && !file_sum_ok(s))
+		e = say(RBAC_SNAPSHOT_E_CHECKSUM, what, whatlen,
+			"the file checksum (bytes 24-31) does not match the content");
 	return e;
 }
 

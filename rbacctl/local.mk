@@ -5,7 +5,7 @@ sbin_PROGRAMS = rbacctl/rbacctl
 rbacctl_rbacctl_SOURCES = rbacctl/rbacctl.c rbacctl/rbacctl.h \
 	rbacctl/view.c rbacctl/output.c rbacctl/output.h \
 	rbacctl/cmd_refresh.c rbacctl/cmd_check.c rbacctl/cmd_show.c rbacctl/cmd_lint.c \
-	rbacctl/cmd_report.c rbacctl/cmd_status.c rbacctl/status.h rbacctl/status_print.c
+	rbacctl/cmd_report.c rbacctl/cmd_verify.c rbacctl/cmd_status.c rbacctl/status.h rbacctl/status_print.c
 rbacctl_rbacctl_CFLAGS = $(AM_CFLAGS) $(LIBCONFIG_CFLAGS)
 rbacctl_rbacctl_LDADD = common/librbacdir.la
 dist_man_MANS += man/rbacctl.8

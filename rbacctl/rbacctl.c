@@ -24,7 +24,7 @@
 
 static const struct ctl_command commands[] = {
     {"refresh", cmd_refresh, "[--cache-dir DIR] [--quiet] [--verbose]",
-     "read the directory and write the local snapshot (groups.db, accounts.db)"},
+     "read the directory and write the local snapshot (groups.v3.db, accounts.v3.db)"},
     {"check", cmd_check, "USER [--service S | --permission P] [--namespace NS] [--json]",
      "what pam_rbac would decide for USER now, and why"},
     {"roles", cmd_roles, "USER [--namespace NS] [--json]",
@@ -37,6 +37,9 @@ static const struct ctl_command commands[] = {
      "report mistakes in the directory (exit 1 when there are any)"},
     {"status", cmd_status, "[--max-lag SECONDS] [--cache-dir DIR] [--json]",
      "the snapshot's age, generation, sync state and lag; 0 usable and current, 1 not"},
+    {"verify", cmd_verify, "[--cache-dir DIR] [FILE...]",
+     "check snapshot files completely (default: the cache's groups and accounts) and say "
+     "what is wrong"},
     {"report", cmd_report,
      "users|privileged|inactive [--output FILE] [--namespace NS] [--json]",
      "CSV (RFC 4180) for an access review"},
@@ -58,7 +61,8 @@ static void usage(FILE *out)
 	fprintf(out, "\nexit codes: 0 ok; 1 check: denied, lint: findings; 2 error.\n"
 		     "refresh: 0 ok, 1 failed, 2 usage, 3 configuration error, "
 		     "4 directory unavailable\n"
-		     "status: 0 usable (and current), 1 not, 2 cannot tell\n");
+		     "status: 0 usable (and current), 1 not, 2 cannot tell\n"
+		     "verify: 0 every file passes, 1 one does not, 2 usage or unreadable\n");
 }
 
 /* ------------------------------------------------------- a command's options */

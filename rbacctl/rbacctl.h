@@ -185,5 +185,7 @@ int cmd_permissions(struct rbacctl *ctl, int argc, char **argv);
 int cmd_lint(struct rbacctl *ctl, int argc, char **argv);
 int cmd_report(struct rbacctl *ctl, int argc, char **argv);
 int cmd_status(struct rbacctl *ctl, int argc, char **argv);
+/* cmd_verify.c: every check of snapshot files (rbac_snapshot_verify_full). */
+int cmd_verify(struct rbacctl *ctl, int argc, char **argv);
 
 #endif
