@@ -9,7 +9,9 @@
  * entryUUID, and by "key", which finds a parent: a namespace by its
  * normalized DN, a role linked to its namespace by "#<namespace uuid>/<its
  * normalized RDN>", so that the role keeps its key when the namespace is
- * renamed (slapd sends no message for the role then).
+ * renamed (slapd sends no message for the role then), and a role or
+ * assignment whose parent is not there (an orphan) by "?<the normalized DN
+ * it waits for>", so that a parent's arrival finds its orphans at once.
  *
  * An entry's values are kept serialized (attribute index, values), so that
  * "did this message change anything" is one memcmp, and viewed as a
@@ -83,7 +85,6 @@ struct entry {
 	unsigned char kind; /* enum kind */
 	bool account;	    /* rbacAccount under ldap.user_base */
 	bool has_parent;
-	bool listed; /* in the orphan list */
 	bool live;
 };
 
@@ -104,8 +105,6 @@ struct syncd_model {
 	struct entry *slots;
 	size_t n_slots, cap_slots, n_dead;
 	struct index by_uuid, by_key;
-	struct rbac_sync_uuid *orphans; /* may name entries since linked or gone */
-	size_t n_orphans, cap_orphans;
 
 	uint64_t gen;
 	bool refresh_with_cookie;
@@ -379,6 +378,27 @@ static long find_key(const struct syncd_model *m, const char *key)
 	return index_find(m, &m->by_key, hash_key(key), match_key, key);
 }
 
+/* Every slot whose key is key, into *out (malloc'd); returns how many, or
+ * -1 when out of memory. */
+static long find_key_all(const struct syncd_model *m, const char *key, size_t **out)
+{
+	const struct index *x = &m->by_key;
+	size_t n = 0, cap = 0;
+
+	*out = NULL;
+	for (size_t i = hash_key(key) & (x->cap - 1); x->t[i] != 0;
+	     i = (i + 1) & (x->cap - 1)) {
+		if (x->t[i] == TOMB || !match_key(m, x->t[i] - 1, key))
+			continue;
+		if (grow(out, &cap, n, sizeof(**out)) != 0) {
+			free(*out);
+			return -1;
+		}
+		(*out)[n++] = x->t[i] - 1;
+	}
+	return (long)n;
+}
+
 /* Slot s's key becomes key (taken; NULL: none). Returns -1 when out of
  * memory (key freed, the old one kept). */
 static int set_key(struct syncd_model *m, size_t s, char *key)
@@ -598,14 +618,6 @@ static long resolve_parent(const struct syncd_model *m, const char *pnorm, enum 
 	return s >= 0 && m->slots[s].kind == K_ROLE ? s : -1;
 }
 
-static int add_orphan(struct syncd_model *m, const struct rbac_sync_uuid *u)
-{
-	if (grow(&m->orphans, &m->cap_orphans, m->n_orphans, sizeof(*m->orphans)) != 0)
-		return -1;
-	m->orphans[m->n_orphans++] = *u;
-	return 0;
-}
-
 /* Links slot s below parent p (a role gets its key), or leaves it an
  * orphan waiting for pnorm. Returns -1 when out of memory. */
 static int set_parent(struct syncd_model *m, size_t s, long p, const char *pnorm)
@@ -617,14 +629,9 @@ static int set_parent(struct syncd_model *m, size_t s, long p, const char *pnorm
 	e->pending = NULL;
 	e->has_parent = p >= 0;
 	if (p < 0) {
-		e->pending = strdup(pnorm);
-		(void)set_key(m, s, NULL);
-		if (e->pending == NULL)
+		if ((e->pending = strdup(pnorm)) == NULL || asprintf(&key, "?%s", pnorm) < 0)
 			return -1;
-		if (e->listed)
-			return 0;
-		e->listed = true;
-		return add_orphan(m, &e->uuid);
+		return set_key(m, s, key);
 	}
 	e->parent = m->slots[p].uuid;
 	if (e->kind == K_ROLE && (key = child_key(&e->parent, e->norm)) == NULL)
@@ -662,41 +669,46 @@ static int classify(struct syncd_model *m, size_t s, unsigned classes)
 	return set_key(m, s, key);
 }
 
-/* Orphans whose parent has arrived are linked; a role linked may be the
- * parent some assignment waits for, so until nothing changes. */
-static int adopt_orphans(struct syncd_model *m)
+/* The normalized DN slot p has now as a parent: a namespace's own; a
+ * linked role's RDN below its namespace's DN now. */
+static char *parent_norm(const struct syncd_model *m, size_t p)
 {
-	bool again = true;
+	const struct entry *e = &m->slots[p];
+	long ns = e->kind == K_ROLE && e->has_parent ? find_uuid(m, &e->parent) : -1;
+	char *dn;
 
-	while (again) {
-		size_t kept = 0;
+	if (ns < 0 || m->slots[ns].norm == NULL)
+		return strdup(e->norm);
+	if (asprintf(&dn, "%.*s,%s", (int)strcspn(e->norm, ","), e->norm, m->slots[ns].norm) <
+	    0)
+		return NULL;
+	return dn;
+}
 
-		again = false;
-		for (size_t i = 0; i < m->n_orphans; i++) {
-			long s = find_uuid(m, &m->orphans[i]);
-			struct entry *e = s >= 0 ? &m->slots[s] : NULL;
-			long p;
+/* The orphans waiting for slot p's DN are linked below it (and theirs
+ * below them, when they are roles). */
+static int adopt(struct syncd_model *m, size_t p)
+{
+	enum kind want = m->slots[p].kind == K_NAMESPACE ? K_ROLE : K_ASSIGNMENT;
+	char *dn = parent_norm(m, p), *key = NULL;
+	size_t *kids = NULL;
+	long n = -1;
+	int rc = 0;
 
-			if (e == NULL || e->pending == NULL) {
-				if (e != NULL)
-					e->listed = false;
-				continue; /* gone, or linked since */
-			}
-			p = resolve_parent(m, e->pending,
-					   e->kind == K_ROLE ? K_NAMESPACE : K_ROLE);
-			if (p < 0) {
-				m->orphans[kept++] = m->orphans[i];
-				continue;
-			}
-			e->listed = false;
-			if (set_parent(m, (size_t)s, p, NULL) != 0)
-				return -1;
-			m->dirty |= shown(m, (size_t)s);
-			again |= m->slots[s].kind == K_ROLE;
-		}
-		m->n_orphans = kept;
+	if (dn != NULL && asprintf(&key, "?%s", dn) >= 0)
+		n = find_key_all(m, key, &kids);
+	for (long i = 0; i < n && rc == 0; i++) {
+		if (m->slots[kids[i]].kind != want)
+			continue;
+		rc = set_parent(m, kids[i], (long)p, NULL);
+		m->dirty |= shown(m, kids[i]);
+		if (rc == 0 && want == K_ROLE)
+			rc = adopt(m, kids[i]);
 	}
-	return 0;
+	free(kids);
+	free(key);
+	free(dn);
+	return n < 0 ? -1 : rc;
 }
 
 /* ------------------------------------------------------------------------
@@ -769,12 +781,21 @@ static int relink(struct syncd_model *m)
 	for (size_t s = 0; s < m->n_slots; s++) {
 		struct entry *e = &m->slots[s];
 
+		const char *pnorm;
+		long p;
+
 		if (!e->live || !e->has_parent || find_uuid(m, &e->parent) >= 0)
 			continue;
-		if (set_parent(m, s, -1, norm_parent(e->norm)) != 0)
+		/* A new entry may hold that DN already (in a reload's refresh, the
+		 * new namespace came before the old one went). */
+		pnorm = norm_parent(e->norm);
+		p = resolve_parent(m, pnorm, e->kind == K_ROLE ? K_NAMESPACE : K_ROLE);
+		if (set_parent(m, s, p, pnorm) != 0 ||
+		    (p >= 0 && e->kind == K_ROLE && adopt(m, s) != 0))
 			return -1;
+		m->dirty |= shown(m, s);
 	}
-	return adopt_orphans(m);
+	return 0;
 }
 
 static long new_slot(struct syncd_model *m, const struct rbac_sync_uuid *u)
@@ -808,7 +829,9 @@ static int fill_slot(struct syncd_model *m, size_t s, const char *dn,
 		rbac_log(m->lg, LOG_ERR, "%s: unparsable DN; ignored", Q(q, dn));
 	if (classify(m, s, classes_of(e)) != 0)
 		return -1;
-	return en->kind == K_NAMESPACE || en->kind == K_ROLE ? adopt_orphans(m) : 0;
+	if (en->kind == K_NAMESPACE || (en->kind == K_ROLE && en->has_parent))
+		return adopt(m, s);
+	return 0;
 }
 
 static int apply_entry(struct syncd_model *m, const struct rbac_sync_uuid *u, const char *dn,
@@ -1149,6 +1172,8 @@ static int derive_accounts(struct syncd_model *m, size_t s)
 
 	if (!en->acc_built && build_accounts(m, s) != 0)
 		return -1;
+	if (en->n_acc == 0)
+		return 0; /* no usable uid */
 	need = m->n_d_accounts + en->n_acc;
 	if (need > m->cap_d_accounts) {
 		size_t cap = need * 2;
@@ -1252,7 +1277,7 @@ int syncd_model_restore(struct syncd_model *m, const struct rbac_sync_uuid *uuid
 	en->parent = *parent;
 	if (en->kind == K_ROLE && (key = child_key(parent, en->norm)) == NULL)
 		return SYNCD_MODEL_ENOMEM;
-	if (set_key(m, (size_t)s, key) != 0 || adopt_orphans(m) != 0)
+	if (set_key(m, (size_t)s, key) != 0 || (en->kind == K_ROLE && adopt(m, (size_t)s) != 0))
 		return SYNCD_MODEL_ENOMEM;
 	return SYNCD_MODEL_OK;
 }
@@ -1316,7 +1341,6 @@ void syncd_model_reset(struct syncd_model *m)
 		if (m->slots[s].live)
 			entry_clear(m, s);
 	m->n_slots = m->n_dead = 0;
-	m->n_orphans = 0;
 	m->dirty = true;
 	(void)reindex(m, 0, false); /* out of memory: the old, emptied tables serve */
 }
@@ -1328,7 +1352,6 @@ void syncd_model_free(struct syncd_model *m)
 	syncd_model_reset(m);
 	free(m->d_accounts);
 	free(m->slots);
-	free(m->orphans);
 	free(m->by_uuid.t);
 	free(m->by_key.t);
 	free(m->view_bytes);

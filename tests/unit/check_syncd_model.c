@@ -187,6 +187,32 @@ START_TEST(test_role_move_and_rename)
 }
 END_TEST
 
+struct find_parent {
+	unsigned n, parent;
+};
+
+static int find_parent(void *ctx, const struct rbac_sync_uuid *uuid, const char *dn,
+		       const struct rbac_sync_uuid *parent, const struct rbac_entry *e)
+{
+	struct find_parent *f = ctx;
+	struct rbac_sync_uuid want = sfx_uuid(f->n);
+
+	(void)dn;
+	(void)e;
+	if (memcmp(uuid->b, want.b, sizeof(want.b)) == 0)
+		f->parent = parent != NULL ? parent->b[15] : 0;
+	return 0;
+}
+
+/* The number of the entry n is linked to (0: none). */
+static unsigned parent_of(unsigned n)
+{
+	struct find_parent f = {n, 0};
+
+	ck_assert_int_eq(syncd_model_walk(m, find_parent, &f), 0);
+	return f.parent;
+}
+
 /* A role before its namespace (a refresh in the server's order after a
  * move), an assignment before its role: kept, linked on arrival. */
 START_TEST(test_orphans_adopted)
@@ -196,10 +222,17 @@ START_TEST(test_orphans_adopted)
 		"objectClass=rbacAssignment uid=alice rbacTicket=INC-1");
 	sfx_put(m, 6, "uid=alice," USERS, ACCT " uid=alice");
 	ck_assert_int_eq(syncd_model_derive(m, &sm), SYNCD_MODEL_NO_NAMESPACE);
+	ck_assert_uint_eq(parent_of(9), 0);
 	sfx_put(m, 1, "cn=eng," BASE, NS " cn=eng");
 	derive();
 	ck_assert_ptr_nonnull(role(sm.ns, "admin"));
 	ck_assert_uint_eq(syncd_model_count(m), 4);
+	ck_assert_uint_eq(parent_of(3), 1);
+	ck_assert_uint_eq(parent_of(9), 3);
+	/* One waiting for a parent that never comes stays as it is. */
+	sfx_put(m, 10, "cn=lost,cn=nowhere," BASE, ROLE " cn=lost");
+	sfx_put(m, 11, "cn=eng3," BASE, NS " cn=eng3");
+	ck_assert_uint_eq(parent_of(10), 0);
 }
 END_TEST
 
@@ -287,6 +320,12 @@ START_TEST(test_account_classification)
 	sfx_put(m, 10, "cn=odd," USERS, ROLE " objectClass=rbacAccount uid=odd");
 	derive();
 	ck_assert_uint_eq(accounts_named("odd"), 1);
+	/* No uid at all (or only empty ones): no account, nothing else lost. */
+	sfx_put(m, 11, "cn=nouid," USERS, "objectClass=rbacAccount");
+	sfx_put(m, 12, "cn=empty," USERS, "objectClass=rbacAccount uid=");
+	derive();
+	ck_assert_uint_eq(sm.n_accounts, 4); /* al, alice, svc, odd */
+	ck_assert_ptr_nonnull(strstr(fx_log, "an empty uid"));
 }
 END_TEST
 
