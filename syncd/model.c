@@ -35,7 +35,8 @@
 #define Q(buf, s)  rbac_log_quote((buf), sizeof(buf), (s))
 
 /* Keep in step with rbac_ldap.c's ns_attrs and account_attrs (the model
- * must read all they read); at most 255. */
+ * must read all they read); at most 255. The order is that of the bits of
+ * kept_attrs(). */
 const char *const syncd_model_attrs[] = {"objectClass",
 					 "cn",
 					 "uid",
@@ -446,6 +447,41 @@ static unsigned class_bit(const struct rbac_bytes *b)
 	return 0;
 }
 
+static unsigned classes_of(const struct rbac_entry *e)
+{
+	const struct rbac_entry_attr *a = rbac_entry_get(e, "objectClass");
+	unsigned c = 0;
+
+	for (size_t j = 0; a != NULL && j < a->n; j++)
+		c |= class_bit(&a->v[j]);
+	return c;
+}
+
+/* The attributes (bits: indexes into syncd_model_attrs) that what an entry
+ * of each class is made into reads (rbac_ldap.c's ns_attrs and
+ * account_attrs, rbac_entry.c); only those are kept, so that a change to
+ * any other (an account's cn, a posixAccount's gidNumber) is no change. */
+static uint32_t kept_attrs(unsigned classes)
+{
+	static const uint32_t of_class[] = {
+	    /* rbacNamespace: objectClass cn rbacPermission */
+	    0x000b,
+	    /* rbacRole: ... rbacRestriction rbacInherits memberUid gidNumber */
+	    0x00fb,
+	    /* rbacAssignment: objectClass uid rbacValidFrom/Until rbacTicket */
+	    0x1c05,
+	    /* rbacAccount: objectClass uid rbacAccountStatus rbacStatusReason
+	     * rbacValidFrom/Until pwdAccountLockedTime */
+	    0x2f05,
+	};
+	uint32_t mask = 1; /* objectClass */
+
+	for (size_t i = 0; i < sizeof(of_class) / sizeof(of_class[0]); i++)
+		if (classes & (1u << i))
+			mask |= of_class[i];
+	return mask;
+}
+
 /* The values of attribute i that the model keeps, serialized at out (NULL:
  * only measured). Returns the bytes written. */
 static size_t put_attr(const struct rbac_entry *e, size_t i, unsigned char *out)
@@ -474,17 +510,18 @@ static size_t put_attr(const struct rbac_entry *e, size_t i, unsigned char *out)
 
 static unsigned char *serialize(const struct rbac_entry *e, size_t *len)
 {
+	uint32_t mask = kept_attrs(classes_of(e));
 	unsigned char *buf;
 	size_t n = 0;
 
 	for (size_t i = 0; i < N_ATTRS; i++)
-		n += put_attr(e, i, NULL);
+		n += mask & (1u << i) ? put_attr(e, i, NULL) : 0;
 	buf = malloc(n > 0 ? n : 1);
 	if (buf == NULL)
 		return NULL;
 	*len = 0;
 	for (size_t i = 0; i < N_ATTRS; i++)
-		*len += put_attr(e, i, buf + *len);
+		*len += mask & (1u << i) ? put_attr(e, i, buf + *len) : 0;
 	return buf;
 }
 
@@ -535,16 +572,6 @@ static int view(struct syncd_model *m, const struct entry *en, const char *dn,
 	e->attrs = m->view_attrs;
 	e->n_attrs = na;
 	return 0;
-}
-
-static unsigned classes_of(const struct rbac_entry *e)
-{
-	const struct rbac_entry_attr *a = rbac_entry_get(e, "objectClass");
-	unsigned c = 0;
-
-	for (size_t j = 0; a != NULL && j < a->n; j++)
-		c |= class_bit(&a->v[j]);
-	return c;
 }
 
 /* ------------------------------------------------------------------------
@@ -829,6 +856,12 @@ static int fill_slot(struct syncd_model *m, size_t s, const char *dn,
 		rbac_log(m->lg, LOG_ERR, "%s: unparsable DN; ignored", Q(q, dn));
 	if (classify(m, s, classes_of(e)) != 0)
 		return -1;
+	if (en->kind == K_OTHER) {
+		/* only namespaces, roles and assignments are found or linked by
+		 * DN later (60 bytes an account) */
+		free(en->norm);
+		en->norm = NULL;
+	}
 	if (en->kind == K_NAMESPACE || (en->kind == K_ROLE && en->has_parent))
 		return adopt(m, s);
 	return 0;

@@ -429,9 +429,13 @@ START_TEST(test_dirty)
 	syncd_model_refresh_done(m);
 	ck_assert(syncd_model_dirty(m));
 	syncd_model_clean(m);
-	/* The same values again; an objectClass the model does not use. */
+	/* The same values again; an objectClass the model does not use; an
+	 * attribute an account does not read (cn, a posixAccount's gidNumber). */
 	sfx_put(m, 7, "uid=bob," USERS,
 		"objectClass=posixAccount " ACCT " uid=bob rbacAccountStatus=active");
+	sfx_put(m, 7, "uid=bob," USERS,
+		"objectClass=posixAccount " ACCT " uid=bob rbacAccountStatus=active cn=Bob "
+		"gidNumber=100");
 	ck_assert(!syncd_model_dirty(m));
 	/* Another namespace and its roles, an assignment, something else. */
 	sfx_put(m, 20, "cn=sales," BASE, NS " cn=sales");
