@@ -121,6 +121,7 @@ static const struct config_key config_keys[] = {
 	{ "pam.unknown_user", V_STRING, FIELD(pam.unknown_user), set_unknown_user, NULL, 0, 0, NULL },
 	BOOL_KEY("pam.messages", pam.messages),
 	NUMBER_KEY("pam.offline_max_age", V_INT, pam.offline_max_age, set_long, 0, 31536000),
+	NUMBER_KEY("pam.local_max_lag", V_INT, pam.local_max_lag, set_long, 0, 3600),
 	GROUP_KEY("nss"),
 	STRING_KEY("nss.group_format", nss.group_format, check_group_format),
 	STRING_KEY("nss.global_group_format", nss.global_group_format, check_group_format),

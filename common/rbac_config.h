@@ -66,6 +66,10 @@ struct rbac_config {
 		enum rbac_unknown_user unknown_user; /* default deny */
 		bool messages;			     /* default true */
 		long offline_max_age;		     /* default 0, range [0, 31536000] */
+		/* Seconds the sync agent's proof of currency may be old for
+		 * pam_rbac to decide from accounts.v3.db without asking the
+		 * directory; 0 always asks. Default 0, range [0, 3600]. */
+		long local_max_lag;
 		/* The PAM argument permission=: overrides the service map for
 		 * every service. Not a file key; set through rbac_config_set(). */
 		char *permission; /* default NULL */

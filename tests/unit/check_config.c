@@ -204,6 +204,7 @@ START_TEST(test_defaults)
 	ck_assert_int_eq(cfg.pam.unknown_user, RBAC_UNKNOWN_USER_DENY);
 	ck_assert(cfg.pam.messages);
 	ck_assert_int_eq(cfg.pam.offline_max_age, 0);
+	ck_assert_int_eq(cfg.pam.local_max_lag, 0);
 	ck_assert_str_eq(cfg.nss.group_format, "rbac-%r");
 	ck_assert_str_eq(cfg.nss.global_group_format, "rbac-global-%r");
 	ck_assert_uint_eq(cfg.nss.gid_min, 900000);
@@ -363,6 +364,7 @@ START_TEST(test_every_key_set)
 	    "  unknown_user = \"ignore\";\n"
 	    "  messages = false;\n"
 	    "  offline_max_age = 31536000;\n"
+	    "  local_max_lag = 3600;\n"
 	    "};\n"
 	    "nss = {\n"
 	    "  group_format = \"%n-%r\"; global_group_format = \"g%%-%r\";\n"
@@ -394,6 +396,7 @@ START_TEST(test_every_key_set)
 	ck_assert_int_eq(cfg.pam.unknown_user, RBAC_UNKNOWN_USER_IGNORE);
 	ck_assert(!cfg.pam.messages);
 	ck_assert_int_eq(cfg.pam.offline_max_age, 31536000);
+	ck_assert_int_eq(cfg.pam.local_max_lag, 3600);
 	ck_assert_str_eq(cfg.nss.group_format, "%n-%r");
 	ck_assert_str_eq(cfg.nss.global_group_format, "g%%-%r");
 	ck_assert_uint_eq(cfg.nss.gid_min, 1);
@@ -543,6 +546,11 @@ static const struct bad_case bad_files[] = {
     {MINIMAL "sync = { batch_ms = 1.5; };\n", ":6: sync.batch_ms: expected an integer"},
     {MINIMAL "sync = { interval = 5; };\n", ":6: sync.interval: unknown key"},
     {MINIMAL "sync = 5;\n", ":6: sync: expected a group"},
+    {MINIMAL "pam = { local_max_lag = -1; };\n",
+     ":6: pam.local_max_lag: must be between 0 and 3600 (got -1)"},
+    {MINIMAL "pam = { local_max_lag = 3601; };\n",
+     ":6: pam.local_max_lag: must be between 0 and 3600 (got 3601)"},
+    {MINIMAL "pam = { local_max_lag = 0.5; };\n", ":6: pam.local_max_lag: expected an integer"},
     {MINIMAL "pam = { offline_max_age = -1; };\n",
      ":6: pam.offline_max_age: must be between 0 and 31536000 (got -1)"},
     {MINIMAL "pam = { offline_max_age = 31536001; };\n",
