@@ -4,8 +4,11 @@
  */
 #include "config.h"
 
+#include <stdarg.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "rbac_facts.h"
 #include "rbac_file.h"
@@ -159,18 +162,177 @@ void rbac_facts_read(struct rbac_facts *f, const struct rbac_facts_request *rq,
 		read_accounts(f, dir);
 }
 
-/* ---- accounts.db, when no server answered ---- */
+/* ---- accounts.db: the answers it holds ---- */
 
-/* The snapshot's age for the log, saturated: written_at is the file's word
- * and may be anything. */
+/* now - t for the log, saturated: t is a word of the file and may be
+ * anything. */
+static long long seconds_since(int64_t t, time_t now)
+{
+	if (t < (int64_t)now - INT32_MAX)
+		return INT32_MAX;
+	if (t > (int64_t)now + INT32_MAX)
+		return -(long long)INT32_MAX;
+	return (long long)((int64_t)now - t);
+}
+
 static long long snapshot_age(const struct rbac_snapshot *snap, time_t now)
 {
-	if (snap->written_at < (int64_t)now - INT32_MAX)
-		return INT32_MAX;
-	if (snap->written_at > (int64_t)now + INT32_MAX)
-		return -(long long)INT32_MAX;
-	return (long long)((int64_t)now - snap->written_at);
+	return seconds_since(snap->written_at, now);
 }
+
+/* The directory's answers, replaced by the snapshot's (rbac_offline_lookup):
+ * the namespace holds the account's stored grant of exactly this
+ * permission as one role, and an uid absent from the snapshot is no account
+ * (uid NULL). NO_ANSWER: the writer did not evaluate this permission. */
+static enum rbac_offline_result snapshot_lookup(struct rbac_facts *f,
+						const struct rbac_facts_request *rq,
+						const struct rbac_snapshot *snap,
+						const char *permission)
+{
+	const char *evaluated[RBAC_CONFIG_PAM_PERMISSIONS_MAX];
+	size_t n = rbac_config_pam_permission_values(rq->cfg, evaluated,
+						     RBAC_CONFIG_PAM_PERMISSIONS_MAX);
+	enum rbac_offline_result r;
+
+	drop_answers(f);
+	r = rbac_offline_lookup(snap, evaluated, n, rq->user, permission, &f->account, &f->ns);
+	if (r != RBAC_OFFLINE_ANSWERED)
+		drop_answers(f);
+	return r;
+}
+
+/* ---- the local state, proven current by rbac-syncd ---- */
+
+__attribute__((format(printf, 3, 4))) static void
+local_says(struct rbac_facts_local *out, enum rbac_local_why why, const char *fmt, ...)
+{
+	va_list ap;
+
+	out->why = why;
+	va_start(ap, fmt);
+	vsnprintf(out->text, sizeof(out->text), fmt, ap);
+	va_end(ap);
+}
+
+/* The checks the reader cannot make: this host's namespace, and the
+ * agent's proof, read once, no older than pam.local_max_lag. A proof dated
+ * after now is refused outright rather than within the reader's skew:
+ * counting the lag from a time to come would stretch it by that much. */
+static bool local_current(const struct rbac_facts_request *rq, const struct rbac_snapshot *snap,
+			  const char *path, time_t now, struct rbac_facts_local *out)
+{
+	long max_lag = rq->cfg->pam.local_max_lag;
+	char q[RBAC_LOG_QUOTE_BUFSZ];
+	int64_t synced_at;
+
+	if (strcasecmp(snap->namespace_name, rq->cfg->namespace_name) != 0) {
+		local_says(out, RBAC_LOCAL_OTHER_NAMESPACE,
+			   "%s is a snapshot of namespace \"%s\", not of this host's", path,
+			   rbac_log_quote(q, sizeof(q), snap->namespace_name));
+		return false;
+	}
+	if (!rbac_snapshot_proof(snap, &synced_at)) {
+		local_says(out, RBAC_LOCAL_NOT_PROVEN,
+			   "%s holds no proof of currency (written by rbacctl refresh, or "
+			   "rbac-syncd is storing one right now)",
+			   path);
+		return false;
+	}
+	out->lag = seconds_since(synced_at, now);
+	if (synced_at > (int64_t)now) {
+		local_says(out, RBAC_LOCAL_FUTURE,
+			   "%s was proven current %lld s in the future (was the clock set "
+			   "back?)",
+			   path, -out->lag);
+		return false;
+	}
+	/* Compared this way round so that no synced_at can overflow. */
+	if (synced_at < (int64_t)now - max_lag) {
+		local_says(out, RBAC_LOCAL_LAGGING,
+			   "%s was proven current %lld s ago, more than pam.local_max_lag "
+			   "(%ld s)",
+			   path, out->lag, max_lag);
+		return false;
+	}
+	return true;
+}
+
+static bool local_answer(struct rbac_facts *f, const struct rbac_facts_request *rq,
+			 const struct rbac_snapshot *snap, const char *path,
+			 const char *permission, struct rbac_facts_local *out)
+{
+	char q[RBAC_LOG_QUOTE_BUFSZ];
+
+	switch (snapshot_lookup(f, rq, snap, permission)) {
+	case RBAC_OFFLINE_NOMEM:
+		local_says(out, RBAC_LOCAL_NOMEM, "out of memory");
+		return false;
+	case RBAC_OFFLINE_NO_ANSWER:
+		local_says(out, RBAC_LOCAL_NOT_RECORDED,
+			   "%s records no grants of \"%s\" (not a pam.permissions value)", path,
+			   rbac_log_quote(q, sizeof(q), permission));
+		return false;
+	case RBAC_OFFLINE_DAMAGED:
+		local_says(out, RBAC_LOCAL_DAMAGED,
+			   "%s: a record on the way to \"%s\" fails its check", path,
+			   rbac_log_quote(q, sizeof(q), rq->user));
+		return false;
+	case RBAC_OFFLINE_ANSWERED:
+		break;
+	}
+	if (f->account.uid == NULL) {
+		drop_answers(f);
+		local_says(out, RBAC_LOCAL_UNKNOWN_USER, "%s has no account \"%s\"", path,
+			   rbac_log_quote(q, sizeof(q), rq->user));
+		return false;
+	}
+	f->outcome = RBAC_FACTS_ANSWERED;
+	f->source = RBAC_FACTS_LOCAL;
+	f->account_state = RBAC_FACTS_ACCOUNT_FOUND;
+	f->local_lag = out->lag;
+	local_says(out, RBAC_LOCAL_ANSWERED,
+		   "%s was proven current %lld s ago, within pam.local_max_lag (%ld s)", path,
+		   out->lag, rq->cfg->pam.local_max_lag);
+	return true;
+}
+
+bool rbac_facts_local_from(struct rbac_facts *f, const struct rbac_facts_request *rq,
+			   const struct rbac_snapshot *snap, const char *path,
+			   const char *permission, time_t now, struct rbac_facts_local *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (f->outcome != RBAC_FACTS_UNREAD || rq->cfg->pam.local_max_lag <= 0) {
+		local_says(out, RBAC_LOCAL_OFF, "pam.local_max_lag is 0");
+		return false;
+	}
+	return local_current(rq, snap, path, now, out) &&
+	       local_answer(f, rq, snap, path, permission, out);
+}
+
+bool rbac_facts_local(struct rbac_facts *f, const struct rbac_facts_request *rq,
+		      const char *path, const char *permission, time_t now,
+		      struct rbac_facts_local *out)
+{
+	struct rbac_snapshot_file sf;
+	char err[RBAC_ERRLEN + 64];
+	bool ok;
+
+	memset(out, 0, sizeof(*out));
+	if (f->outcome != RBAC_FACTS_UNREAD || rq->cfg->pam.local_max_lag <= 0) {
+		local_says(out, RBAC_LOCAL_OFF, "pam.local_max_lag is 0");
+		return false;
+	}
+	if (rbac_snapshot_open_mode(&sf, path, RBAC_SNAPSHOT_ACCOUNTS, 0, RBAC_FILE_PRIVATE,
+				    now, err, sizeof(err)) != RBAC_SNAPSHOT_OK) {
+		local_says(out, RBAC_LOCAL_REFUSED, "%s", err);
+		return false;
+	}
+	ok = rbac_facts_local_from(f, rq, &sf.snap, path, permission, now, out);
+	rbac_snapshot_close(&sf);
+	return ok;
+}
+
+/* ---- accounts.db, when no server answered ---- */
 
 /* The checks the reader cannot make (rbac_offline_usable): this host's
  * namespace, pam.offline_max_age, and no date after now. */
@@ -208,23 +370,17 @@ static bool snapshot_usable(const struct rbac_facts_request *rq,
 	return true;
 }
 
-/* The directory's answers, replaced by the snapshot's (rbac_offline_lookup):
- * the namespace holds the account's stored grant of exactly this
- * permission as one role, and an uid absent from the snapshot is no account
- * at all. A permission the writer did not evaluate gets no answer, and
- * the facts keep saying that no server answered. */
+/* The snapshot's answers (snapshot_lookup) in place of the directory's;
+ * an uid absent from the snapshot is no account at all. A permission the
+ * writer did not evaluate gets no answer, and the facts keep saying that
+ * no server answered. */
 static void take_snapshot_answer(struct rbac_facts *f, const struct rbac_facts_request *rq,
 				 const struct rbac_snapshot *snap, const char *path,
 				 const char *permission)
 {
-	const char *evaluated[RBAC_CONFIG_PAM_PERMISSIONS_MAX];
-	size_t n = rbac_config_pam_permission_values(rq->cfg, evaluated,
-						     RBAC_CONFIG_PAM_PERMISSIONS_MAX);
 	char q[RBAC_LOG_QUOTE_BUFSZ];
-	enum rbac_offline_result r;
+	enum rbac_offline_result r = snapshot_lookup(f, rq, snap, permission);
 
-	drop_answers(f);
-	r = rbac_offline_lookup(snap, evaluated, n, rq->user, permission, &f->account, &f->ns);
 	if (r == RBAC_OFFLINE_NO_ANSWER)
 		rbac_log(rq->lg, LOG_WARNING,
 			 "offline: %s records no grants of \"%s\" (not a pam.permissions "
@@ -236,10 +392,8 @@ static void take_snapshot_answer(struct rbac_facts *f, const struct rbac_facts_r
 			 path, rbac_log_quote(q, sizeof(q), rq->user));
 	else if (r == RBAC_OFFLINE_NOMEM)
 		rbac_log(rq->lg, LOG_CRIT, "out of memory");
-	if (r != RBAC_OFFLINE_ANSWERED) {
-		drop_answers(f); /* still DOWN */
-		return;
-	}
+	if (r != RBAC_OFFLINE_ANSWERED)
+		return; /* still DOWN */
 	f->outcome = RBAC_FACTS_ANSWERED;
 	f->source = RBAC_FACTS_SNAPSHOT;
 	f->account_state =
@@ -319,7 +473,7 @@ void rbac_facts_decide(const struct rbac_facts *f, const struct rbac_config *cfg
 {
 	struct rbac_decision_input in;
 
-	if (f->source == RBAC_FACTS_SNAPSHOT) {
+	if (f->source == RBAC_FACTS_SNAPSHOT || f->source == RBAC_FACTS_LOCAL) {
 		rbac_offline_decide(&f->ns, &f->account, permission, now,
 				    cfg->pam.unknown_user == RBAC_UNKNOWN_USER_IGNORE, d);
 		return;

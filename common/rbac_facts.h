@@ -11,9 +11,11 @@
  * input of rbac_decide() from what it found.
  *
  * A caller (1) screens the request (rbac_facts_screen: the rules decided
- * without the directory), (2) reads the directory when the screen says so
- * (rbac_facts_read), (3) for a login only, lets accounts.db answer when no
- * server did (rbac_facts_offline), and (4) decides (rbac_facts_decide).
+ * without the directory), (2) for a login, lets the local state answer when
+ * rbac-syncd proved it current within pam.local_max_lag (rbac_facts_local),
+ * (3) reads the directory when neither did (rbac_facts_read), (4) for a
+ * login only, lets accounts.db answer when no server did
+ * (rbac_facts_offline), and (5) decides (rbac_facts_decide).
  * What to say about a failed read is the caller's: pam_rbac logs,
  * rbacctl prints an error naming what it could not read.
  */
@@ -52,6 +54,8 @@ enum rbac_facts_source {
 	RBAC_FACTS_NOWHERE,
 	RBAC_FACTS_DIRECTORY,
 	RBAC_FACTS_SNAPSHOT, /* accounts.db: one synthetic role (rbac_offline.h) */
+	RBAC_FACTS_LOCAL,    /* accounts.db proven current (rbac_facts_local); the
+			      * same synthetic role */
 };
 
 /* The read that ended the gathering with DOWN, FAILED or NO_NAMESPACE. */
@@ -110,6 +114,7 @@ struct rbac_facts {
 	struct rbac_account account;
 	struct rbac_account *accounts; /* all_accounts: rbac_dir_load_accounts */
 	size_t n_accounts;
+	long long local_lag; /* LOCAL: seconds from the agent's proof to now */
 };
 
 void rbac_facts_init(struct rbac_facts *f);
@@ -149,6 +154,47 @@ void rbac_facts_offline(struct rbac_facts *f, const struct rbac_facts_request *r
 void rbac_facts_offline_from(struct rbac_facts *f, const struct rbac_facts_request *rq,
 			     const struct rbac_snapshot *snap, const char *path,
 			     const char *permission, time_t now);
+
+/* Why the local state answered or not (rbac_facts_local). Every value but
+ * ANSWERED leaves the question to the directory. */
+enum rbac_local_why {
+	RBAC_LOCAL_ANSWERED,
+	RBAC_LOCAL_OFF,		    /* pam.local_max_lag is 0 */
+	RBAC_LOCAL_REFUSED,	    /* missing, owner or mode, a failed check, stale */
+	RBAC_LOCAL_OTHER_NAMESPACE, /* a snapshot of another namespace */
+	RBAC_LOCAL_NOT_PROVEN,	    /* never proven (rbacctl refresh) or being proven */
+	RBAC_LOCAL_FUTURE,	    /* proven at a time after now: the clock went back */
+	RBAC_LOCAL_LAGGING,	    /* proven longer ago than pam.local_max_lag */
+	RBAC_LOCAL_UNKNOWN_USER,    /* no record: maybe an account made since */
+	RBAC_LOCAL_NOT_RECORDED,    /* the permission's grants are not stored */
+	RBAC_LOCAL_DAMAGED,	    /* a record on the way to the user fails its check */
+	RBAC_LOCAL_NOMEM,
+};
+
+struct rbac_facts_local {
+	enum rbac_local_why why;
+	long long lag;		      /* now - synced_at once the proof was read, else 0 */
+	char text[RBAC_ERRLEN + 160]; /* the reason in words, naming the file */
+};
+
+/* The local state: when the request was screened in (UNREAD), rq->cfg sets
+ * pam.local_max_lag, and the accounts snapshot at path is root-owned and
+ * readable by root alone, passes the reader's checks, is of this host's
+ * namespace, was proven current by the sync agent at most local_max_lag
+ * seconds before now and not after it, records the grants of permission
+ * and holds rq->user, the facts become ANSWERED from LOCAL with
+ * f->local_lag set. Otherwise they stay UNREAD for the directory. out says
+ * which; nothing is logged (the caller decides how loud each reason is).
+ * Takes no lock and keeps nothing open: safe in a forked or setuid caller,
+ * whatever state a crashed agent left. */
+bool rbac_facts_local(struct rbac_facts *f, const struct rbac_facts_request *rq,
+		      const char *path, const char *permission, time_t now,
+		      struct rbac_facts_local *out);
+/* The same with the snapshot already open (for the tests); path only names
+ * it in out->text. */
+bool rbac_facts_local_from(struct rbac_facts *f, const struct rbac_facts_request *rq,
+			   const struct rbac_snapshot *snap, const char *path,
+			   const char *permission, time_t now, struct rbac_facts_local *out);
 
 /* The account found (from either source), or NULL: none, two, or not read. */
 const struct rbac_account *rbac_facts_account(const struct rbac_facts *f);

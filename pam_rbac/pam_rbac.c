@@ -357,10 +357,12 @@ static void dir_put(struct rbac_dir *dir, bool keep)
 	rbac_dir_free(dir);
 }
 
-/* ---- the facts: the directory, or accounts.db when no server answered
- * (rbac_facts.h; rbacctl check gathers them with the same calls) ---- */
+/* ---- the facts: the local state when proven current, else the directory,
+ * or accounts.db when no server answered (rbac_facts.h; rbacctl check
+ * gathers them with the same calls) ---- */
 
 #define OFFLINE_PATH RBAC_CACHE_DIR "/" RBAC_SNAPSHOT_ACCOUNTS_FILE
+#define LOCAL_PATH   OFFLINE_PATH
 
 /* A configured global namespace that is missing is a directory mistake
  * that must not lock everybody out: logged, and decided without it. */
@@ -372,6 +374,39 @@ static void global_missing(void *ctx, const char *name)
 	rbac_log(&o->lg, LOG_ERR,
 		 "global namespace \"%s\" not found under %s; deciding without it",
 		 rbac_log_quote(q, sizeof(q), name), o->cfg.ldap.base);
+}
+
+/* How loud a reason not to decide locally is: a file that is refused
+ * needs the admin; a lag, a new account or an unrecorded permission is
+ * the design at work (the directory answers). */
+static int local_priority(enum rbac_local_why why)
+{
+	switch (why) {
+	case RBAC_LOCAL_REFUSED:
+	case RBAC_LOCAL_OTHER_NAMESPACE:
+	case RBAC_LOCAL_FUTURE:
+	case RBAC_LOCAL_DAMAGED:
+		return LOG_WARNING;
+	case RBAC_LOCAL_NOMEM:
+		return LOG_CRIT;
+	default:
+		return LOG_DEBUG;
+	}
+}
+
+/* pam.local_max_lag: the local state answers when the agent proved it
+ * current recently enough; otherwise the directory is asked, as without. */
+static bool local_answers(const struct options *o, const struct rbac_facts_request *fr,
+			  const struct request *rq, struct rbac_facts *f)
+{
+	struct rbac_facts_local why;
+
+	if (o->cfg.pam.local_max_lag <= 0)
+		return false;
+	if (rbac_facts_local(f, fr, LOCAL_PATH, rq->permission, time(NULL), &why))
+		return true;
+	rbac_log(&o->lg, local_priority(why.why), "local: %s; asking the directory", why.text);
+	return false;
 }
 
 /* One connection; the namespace with only the roles the user holds (and,
@@ -390,7 +425,8 @@ static struct rbac_dir *gather(struct options *o, const struct request *rq,
 	};
 	struct rbac_dir *dir = NULL;
 
-	if (rbac_facts_screen(f, &o->cfg, rq->user, o->config_ok)) {
+	if (rbac_facts_screen(f, &o->cfg, rq->user, o->config_ok) &&
+	    !local_answers(o, &fr, rq, f)) {
 		dir = dir_take(&o->cfg, &o->lg);
 		if (dir == NULL)
 			rbac_log(&o->lg, LOG_CRIT, "out of memory");
@@ -444,7 +480,8 @@ static void decision_details(const struct rbac_decision *d, const struct rbac_fa
 
 	buf[0] = '\0';
 	/* The snapshot knows that a held role grants it, not which one. */
-	if (f->source == RBAC_FACTS_SNAPSHOT && d->reason == RBAC_REASON_GRANTED)
+	if ((f->source == RBAC_FACTS_SNAPSHOT || f->source == RBAC_FACTS_LOCAL) &&
+	    d->reason == RBAC_REASON_GRANTED)
 		return;
 	if (d->reason == RBAC_REASON_GRANTED && d->grant_ns != NULL && d->grant_role != NULL)
 		snprintf(buf, bufsz, " role=%s/%s", field(a, sizeof(a), d->grant_ns->name),
@@ -470,17 +507,20 @@ static void log_decision(pam_handle_t *pamh, const struct options *o, const stru
 {
 	char user[FIELD_BUFSZ], ns[FIELD_BUFSZ], svc[FIELD_BUFSZ], perm[FIELD_BUFSZ],
 	    rhost[FIELD_BUFSZ];
-	char details[2 * FIELD_BUFSZ + 16];
+	char details[2 * FIELD_BUFSZ + 16], source[48] = "";
 
 	decision_details(d, f, details, sizeof(details));
+	if (f->source == RBAC_FACTS_SNAPSHOT)
+		snprintf(source, sizeof(source), " source=snapshot");
+	else if (f->source == RBAC_FACTS_LOCAL)
+		snprintf(source, sizeof(source), " source=local lag=%lld", f->local_lag);
 	pam_syslog(
 	    pamh, decision_priority(d->reason),
 	    "decision=%s reason=%s user=%s namespace=%s service=%s permission=%s rhost=%s%s%s",
 	    rbac_decision_word(d->pam_code), rbac_reason_name(d->reason),
 	    field(user, sizeof(user), rq->user), field(ns, sizeof(ns), o->cfg.namespace_name),
 	    field(svc, sizeof(svc), rq->service), field(perm, sizeof(perm), rq->permission),
-	    field(rhost, sizeof(rhost), rq->rhost), details,
-	    f->source == RBAC_FACTS_SNAPSHOT ? " source=snapshot" : "");
+	    field(rhost, sizeof(rhost), rq->rhost), details, source);
 }
 
 static void tell_user(pam_handle_t *pamh, int flags, const struct options *o,

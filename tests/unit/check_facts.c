@@ -1,8 +1,11 @@
 /*
  * check_facts.c - common/rbac_facts.c without a directory: the screen
  * (rules decided before any read), the mapping of each outcome to the input
- * of rbac_decide(), and the offline policy -- when accounts.db may stand in
- * for a directory that did not answer, and what is logged when it may not.
+ * of rbac_decide(), the offline policy -- when accounts.db may stand in
+ * for a directory that did not answer, and what is logged when it may not --
+ * and the local policy: when accounts.db, proven current by rbac-syncd,
+ * answers a login instead of the directory, and that it answers as the
+ * directory would.
  *
  * The snapshot is the example directory (snapshot_fixture.c) written by the
  * real writer at SFX_NOW and parsed by the real reader.
@@ -255,6 +258,218 @@ START_TEST(test_offline_only_when_down_and_allowed)
 }
 END_TEST
 
+/* ------------------------------------------------------ the local state */
+
+#define LAG 5
+
+/* The example snapshot as rbac-syncd writes it: proven current at
+ * synced_at (INT64_MIN: never), pam.local_max_lag = LAG. */
+static void local_env(struct env *e, const char *namespace_name, const char *user,
+		      int64_t synced_at)
+{
+	struct rbac_snapshot_sync sync = {
+	    .source = RBAC_SNAPSHOT_SOURCE_SYNCD,
+	    .synced_at = synced_at,
+	    .probe_interval = 1,
+	};
+
+	env_init(e, namespace_name, user);
+	e->cfg.pam.local_max_lag = LAG;
+	rbac_snapshot_image_free(&e->img);
+	e->sfx.opts.sync = &sync;
+	sfx_build(&e->sfx, RBAC_SNAPSHOT_ACCOUNTS, &e->img);
+	e->sfx.opts.sync = NULL;
+	ck_assert_int_eq(rbac_snapshot_parse(&e->snap, e->img.data, e->img.len,
+					     RBAC_SNAPSHOT_ACCOUNTS, SFX_NOW),
+			 RBAC_SNAPSHOT_OK);
+	fx_log_clear();
+}
+
+/* A login screened in, then the local state asked at now. */
+static bool local(struct env *e, const char *permission, time_t now,
+		  struct rbac_facts_local *why)
+{
+	bool answered;
+
+	rbac_facts_free(&e->f);
+	ck_assert(rbac_facts_screen(&e->f, &e->cfg, e->rq.user, true));
+	answered = rbac_facts_local_from(&e->f, &e->rq, &e->snap, PATH, permission, now, why);
+	ck_assert_int_eq(answered, why->why == RBAC_LOCAL_ANSWERED);
+	if (answered)
+		rbac_facts_decide(&e->f, &e->cfg, permission, now, &e->d);
+	return answered;
+}
+
+/* Not answered: the facts are left as the screen left them, for the
+ * directory, holding nothing. */
+static void assert_left_to_directory(const struct env *e, const struct rbac_facts_local *why,
+				     enum rbac_local_why expected, const char *text)
+{
+	ck_assert_int_eq(why->why, expected);
+	ck_assert_int_eq(e->f.outcome, RBAC_FACTS_UNREAD);
+	ck_assert_int_eq(e->f.source, RBAC_FACTS_NOWHERE);
+	ck_assert_ptr_null(e->f.ns.name);
+	ck_assert_ptr_null(e->f.account.uid);
+	ck_assert_msg(strstr(why->text, text) != NULL, "text: %s", why->text);
+	ck_assert_str_eq(fx_log, ""); /* the caller logs */
+}
+
+START_TEST(test_local_answers_within_the_lag)
+{
+	struct rbac_facts_local why;
+	struct env e;
+
+	local_env(&e, "eng", "alice", SFX_NOW);
+	for (int lag = 0; lag <= LAG; lag++) {
+		ck_assert(local(&e, "host.login", SFX_NOW + lag, &why));
+		ck_assert_int_eq(e.f.outcome, RBAC_FACTS_ANSWERED);
+		ck_assert_int_eq(e.f.source, RBAC_FACTS_LOCAL);
+		ck_assert_int_eq(e.f.local_lag, lag);
+		ck_assert_int_eq(why.lag, lag);
+		ck_assert_int_eq(e.d.reason, RBAC_REASON_GRANTED);
+		ck_assert_int_eq(e.d.pam_code, PAM_SUCCESS);
+	}
+	ck_assert_ptr_nonnull(strstr(
+	    why.text, PATH " was proven current 5 s ago, within pam.local_max_lag (5 s)"));
+	ck_assert(!local(&e, "host.login", SFX_NOW + LAG + 1, &why));
+	assert_left_to_directory(&e, &why, RBAC_LOCAL_LAGGING,
+				 PATH " was proven current 6 s ago, more than "
+				      "pam.local_max_lag (5 s)");
+	env_free(&e);
+}
+END_TEST
+
+START_TEST(test_local_refuses)
+{
+	struct rbac_facts_local why;
+	struct env e;
+
+	local_env(&e, "eng", "alice", INT64_MIN); /* as rbacctl refresh writes it */
+	ck_assert(!local(&e, "host.login", SFX_NOW, &why));
+	assert_left_to_directory(&e, &why, RBAC_LOCAL_NOT_PROVEN, "holds no proof of currency");
+	env_free(&e);
+
+	local_env(&e, "eng", "alice", SFX_NOW + 1);
+	ck_assert(!local(&e, "host.login", SFX_NOW, &why));
+	assert_left_to_directory(&e, &why, RBAC_LOCAL_FUTURE,
+				 "proven current 1 s in the future (was the clock set back?)");
+	env_free(&e);
+
+	local_env(&e, "ops", "alice", SFX_NOW);
+	ck_assert(!local(&e, "host.login", SFX_NOW, &why));
+	assert_left_to_directory(&e, &why, RBAC_LOCAL_OTHER_NAMESPACE,
+				 PATH
+				 " is a snapshot of namespace \"eng\", not of this host's");
+	env_free(&e);
+
+	/* A new account the agent has not written yet: the directory knows. */
+	local_env(&e, "eng", "mallory", SFX_NOW);
+	ck_assert(!local(&e, "host.login", SFX_NOW, &why));
+	assert_left_to_directory(&e, &why, RBAC_LOCAL_UNKNOWN_USER,
+				 PATH " has no account \"mallory\"");
+	env_free(&e);
+
+	local_env(&e, "eng", "alice", SFX_NOW);
+	ck_assert(!local(&e, "app.deploy", SFX_NOW, &why));
+	assert_left_to_directory(&e, &why, RBAC_LOCAL_NOT_RECORDED,
+				 "records no grants of \"app.deploy\"");
+	e.cfg.pam.local_max_lag = 0;
+	ck_assert(!local(&e, "host.login", SFX_NOW, &why));
+	assert_left_to_directory(&e, &why, RBAC_LOCAL_OFF, "pam.local_max_lag is 0");
+	env_free(&e);
+}
+END_TEST
+
+/* A record changed in place (its own check fails at use): never "no such
+ * account", never the changed facts; the directory is asked. */
+START_TEST(test_local_damaged_record)
+{
+	static const char reason[] = "password reset pending";
+	struct rbac_facts_local why;
+	unsigned char *at;
+	struct env e;
+
+	local_env(&e, "eng", "bob", SFX_NOW);
+	at = memmem(e.img.data, e.img.len, reason, sizeof(reason) - 1);
+	ck_assert_ptr_nonnull(at);
+	at[0] = 'P';
+	ck_assert_int_eq(rbac_snapshot_parse(&e.snap, e.img.data, e.img.len,
+					     RBAC_SNAPSHOT_ACCOUNTS, SFX_NOW),
+			 RBAC_SNAPSHOT_OK);
+	ck_assert(!local(&e, "host.login", SFX_NOW, &why));
+	assert_left_to_directory(&e, &why, RBAC_LOCAL_DAMAGED,
+				 PATH ": a record on the way to \"bob\" fails its check");
+	env_free(&e);
+}
+END_TEST
+
+/* The file is opened only when pam.local_max_lag allows it, and only for
+ * a request the screen let through. */
+START_TEST(test_local_file)
+{
+	struct rbac_facts_local why;
+	struct env e;
+
+	local_env(&e, "eng", "alice", SFX_NOW);
+	e.f.outcome = RBAC_FACTS_EXEMPT;
+	ck_assert(
+	    !rbac_facts_local(&e.f, &e.rq, "/nonexistent/a.db", "host.login", SFX_NOW, &why));
+	ck_assert_int_eq(why.why, RBAC_LOCAL_OFF);
+	ck_assert_int_eq(e.f.outcome, RBAC_FACTS_EXEMPT);
+	e.f.outcome = RBAC_FACTS_UNREAD;
+	ck_assert(
+	    !rbac_facts_local(&e.f, &e.rq, "/nonexistent/a.db", "host.login", SFX_NOW, &why));
+	ck_assert_int_eq(why.why, RBAC_LOCAL_REFUSED);
+	ck_assert_ptr_nonnull(strstr(why.text, "/nonexistent"));
+	ck_assert_int_eq(e.f.outcome, RBAC_FACTS_UNREAD);
+	env_free(&e);
+}
+END_TEST
+
+/* Every example account, every evaluated permission, at times around the
+ * validity windows: the local state decides as rbac_decide() does on the
+ * directory's facts (the same namespaces the snapshot was written from). */
+START_TEST(test_local_agrees_with_the_directory)
+{
+	static const char *const perms[] = {"host.login", "host.sudo", "host.su"};
+	static const time_t times[] = {SFX_NOW, SFX_NOW + 3, 1735689600 /* 2025-01-01 */,
+				       1735689599, 1893456000 /* 2030-01-01 */};
+	struct env e;
+	size_t checked = 0;
+
+	env_init(&e, "eng", NULL);
+	for (size_t i = 0; i < e.sfx.n_accounts; i++) {
+		const struct rbac_account *a = &e.sfx.accounts[i];
+
+		for (size_t t = 0; t < sizeof(times) / sizeof(times[0]); t++) {
+			struct rbac_facts_local why;
+			struct env l;
+
+			local_env(&l, "eng", a->uid, times[t]);
+			for (size_t p = 0; p < sizeof(perms) / sizeof(perms[0]); p++) {
+				struct rbac_decision_input in;
+				struct rbac_decision dir;
+
+				rbac_facts_account_input(&e.sfx.eng, &e.sfx.global, a, false,
+							 &e.cfg, perms[p], times[t], &in);
+				rbac_decide(&in, &dir);
+				ck_assert_msg(local(&l, perms[p], times[t], &why), "%s: %s",
+					      a->uid, why.text);
+				ck_assert_msg(
+				    l.d.reason == dir.reason && l.d.pam_code == dir.pam_code,
+				    "%s %s at %lld: local %s, directory %s", a->uid, perms[p],
+				    (long long)times[t], rbac_reason_name(l.d.reason),
+				    rbac_reason_name(dir.reason));
+				checked++;
+			}
+			env_free(&l);
+		}
+	}
+	ck_assert_uint_ge(checked, 10 * 5 * 3);
+	env_free(&e);
+}
+END_TEST
+
 /* --------------------------------------------- screen and decision input */
 
 static enum rbac_reason screened(struct env *e, const char *user, bool config_ok, bool *read)
@@ -379,6 +594,13 @@ static Suite *facts_suite(void)
 	tcase_add_test(tc, test_offline_future_not_used);
 	tcase_add_test(tc, test_offline_unevaluated_permission_not_used);
 	tcase_add_test(tc, test_offline_only_when_down_and_allowed);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("local");
+	tcase_add_test(tc, test_local_answers_within_the_lag);
+	tcase_add_test(tc, test_local_refuses);
+	tcase_add_test(tc, test_local_damaged_record);
+	tcase_add_test(tc, test_local_file);
+	tcase_add_test(tc, test_local_agrees_with_the_directory);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("decision");
 	tcase_add_test(tc, test_screen);
