@@ -29,7 +29,8 @@ tests_integration_status_fixture_LDADD = common/librbaccore.la
 
 RBACCTL_INTEGRATION_TESTS = tests/integration/rbacctl.test \
 	tests/integration/rbacctl-lint.test tests/integration/rbacctl-pam.test \
-	tests/integration/rbacctl-output.test tests/integration/rbacctl-status.test
+	tests/integration/rbacctl-output.test tests/integration/rbacctl-status.test \
+	tests/integration/rbacctl-status-syncd.test
 TESTS += $(RBACCTL_INTEGRATION_TESTS)
 EXTRA_DIST += $(RBACCTL_INTEGRATION_TESTS) tests/integration/rbacctl-golden.sh \
 	tests/integration/fixtures/lint.ldif tests/integration/golden
