@@ -84,7 +84,8 @@ int main(int argc, char **argv)
 		if (opt == 'm') {
 			marks = true;
 		} else if (opt != 'n' || (iterations = atoi(optarg)) < 1) {
-			fputs("usage: pambench [-m] [-n ITERATIONS] CONFDIR SERVICE USER\n", stderr);
+			fputs("usage: pambench [-m] [-n ITERATIONS] CONFDIR SERVICE USER\n",
+			      stderr);
 			return 2;
 		}
 	}

@@ -42,7 +42,8 @@
 
 _Static_assert(H3_SECTIONS + 8 * RBAC_SNAPSHOT_SECTIONS == RBAC_SNAPSHOT_HEADER_SIZE,
 	       "the section table ends the v3 header");
-_Static_assert(H3_PROOF % 16 == 0, "the proof block is two aligned words, stored one at a time");
+_Static_assert(H3_PROOF % 16 == 0,
+	       "the proof block is two aligned words, stored one at a time");
 
 /* Version 2 (groups.db, accounts.db), still written beside version 3. */
 #define H2_COVERED     40
