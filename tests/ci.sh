@@ -53,6 +53,15 @@ autoreconf -fi
 build "$top/build-ci"
 check_in "$top/build-ci"
 valgrind_unit_tests "$top/build-ci"
+# rbac-syncd under valgrind: a first refresh, refused cookies (53, 4096) and
+# the full refreshes after them, syncd.state saved and loaded, SIGTERM. An
+# error or a leak makes the agent exit 1, and the test asserts exit 0.
+if ! RBAC_TEST_WRAPPER="valgrind -q --error-exitcode=1 --leak-check=full \
+	--errors-for-leak-kinds=definite,indirect" \
+	make -C "$top/build-ci" check TESTS=tests/integration/syncd-refused.test; then
+	cat "$top/build-ci/tests/integration/syncd-refused.log" >&2
+	exit 1
+fi
 # The benchmark driver, as a smoke check (our module only; no figure is
 # asserted on). It needs a build without sanitizers.
 bash "$top/bench/run" --quick --build "$top/build-ci"

@@ -77,6 +77,10 @@ syncd_setup() {
 
 # The agent's command line; the one place that knows it.
 _syncd_cmd() {
+	# RBAC_TEST_WRAPPER (e.g. valgrind and its options) goes in front, one
+	# word per line like the rest.
+	# shellcheck disable=SC2086 # words of a command
+	[[ -z ${RBAC_TEST_WRAPPER:-} ]] || printf '%s\n' $RBAC_TEST_WRAPPER
 	printf '%s\n' "$SYNCD_BIN" -f -v -c "$NSS_CONF" -C "$NSS_CACHE"
 }
 
