@@ -8,9 +8,15 @@
 #   fuzz_config     rbac.conf through the real loader (libconfig)
 #   fuzz_entry      directory entries (attribute values as a server could
 #                   send them) to the model and a decision (rbac_entry.c)
-#   fuzz_snapshot   groups.db and accounts.db as they are, checksum and all
-#   fuzz_groups     groups.db, checksum made right: layout, content, lookups
-#   fuzz_accounts   accounts.db, checksum made right: lookups and the
+#   fuzz_snapshot   groups.v3.db and accounts.v3.db as they are, checksums
+#                   and all
+#   fuzz_groups     groups.v3.db with every checksum made right (header,
+#                   records, file: rbac_snapshot_seal), so mutations reach
+#                   the O(1) open and then every lookup (by name, by gid,
+#                   members, packed names, a user's groups), which must stay
+#                   in bounds and refuse only what the full verification
+#                   refuses
+#   fuzz_accounts   accounts.v3.db, checksums made right: lookups and the
 #                   offline decision (rbac_offline_lookup, _decide)
 #   fuzz_sync_proto RFC 4533 controls and Sync Info messages as a server
 #                   could send them, and OpenLDAP's sync cookie with its
