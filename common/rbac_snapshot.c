@@ -453,7 +453,8 @@ static bool sum_matches(const struct rbac_snapshot *s, int sums, int sec, uint32
 		return true;
 	if (i >= s->sec[sums].count || u32_at(s, sums, i) != sum)
 		return false;
-	if (s->seen != NULL && sec != SEC_ACCOUNTS)
+	/* (SEC_ACCOUNTS is SEC_GROUPS' number: the kind tells them apart) */
+	if (s->seen != NULL && s->kind == RBAC_SNAPSHOT_GROUPS)
 		__atomic_store_n(&s->seen[seen_slot(s, sec, i)], 1, __ATOMIC_RELAXED);
 	return true;
 }
@@ -461,7 +462,7 @@ static bool sum_matches(const struct rbac_snapshot *s, int sums, int sec, uint32
 /* Record i passed its checksum before (see sum_matches). */
 static bool seen_before(const struct rbac_snapshot *s, int sec, uint32_t i)
 {
-	return s->seen != NULL &&
+	return s->seen != NULL && s->kind == RBAC_SNAPSHOT_GROUPS &&
 	       __atomic_load_n(&s->seen[seen_slot(s, sec, i)], __ATOMIC_RELAXED) != 0;
 }
 

@@ -292,6 +292,38 @@ START_TEST(test_account_record_checked_at_use)
 }
 END_TEST
 
+/* A mapped file remembers the records whose checksum matched: a large
+ * group is hashed once per mapping, not at every lookup. A bare parse
+ * keeps no such marks. */
+START_TEST(test_checked_records_remembered)
+{
+	struct rbac_snapshot_file sf;
+	struct rbac_snapshot_group g;
+	struct rbac_snapshot_user u;
+	char err[512], p[256];
+	uint32_t groups;
+
+	sfx_build(&f, RBAC_SNAPSHOT_GROUPS, &img);
+	ck_assert_msg(rbac_snapshot_write_file(dir, "groups.v3.db", 0644, img.data, img.len,
+					       err, sizeof(err)) == 0,
+		      "%s", err);
+	snprintf(p, sizeof(p), "%s/groups.v3.db", dir);
+	ck_assert_int_eq(
+	    rbac_snapshot_open(&sf, p, RBAC_SNAPSHOT_GROUPS, geteuid(), SFX_NOW, NULL, 0),
+	    RBAC_SNAPSHOT_OK);
+	ck_assert_ptr_nonnull(sf.snap.seen);
+	groups = rbac_snapshot_group_count(&sf.snap);
+	ck_assert(rbac_snapshot_group_by_name(&sf.snap, "rbac-admin", &g));
+	ck_assert_uint_eq(sf.snap.seen[g.index], 1);
+	ck_assert_uint_eq(sf.snap.seen[g.index + 1], 0);
+	ck_assert(rbac_snapshot_user_by_name(&sf.snap, "judy", &u));
+	ck_assert_uint_eq(sf.snap.seen[groups + u.index], 1);
+	ck_assert(rbac_snapshot_group_by_name(&sf.snap, "rbac-admin", &g));
+	rbac_snapshot_close(&sf);
+	ck_assert_ptr_null(sf.snap.seen);
+}
+END_TEST
+
 /* The strings the header names are the header checksum's. */
 START_TEST(test_header_strings_covered)
 {
@@ -552,6 +584,7 @@ static Suite *suite(void)
 	tcase_add_test(th, test_user_record_checked_at_use);
 	tcase_add_test(th, test_account_record_checked_at_use);
 	tcase_add_test(th, test_header_strings_covered);
+	tcase_add_test(tp, test_checked_records_remembered);
 	suite_add_tcase(s, th);
 	tcase_add_checked_fixture(tp, setup, teardown);
 	tcase_add_test(tp, test_publish_both_versions);
