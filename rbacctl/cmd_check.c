@@ -5,11 +5,14 @@
  * It gathers the facts with the functions pam_rbac.c calls (rbac_facts.h:
  * exempt list, host namespace, the account by exact uid, the global
  * namespace, the same mapping of every outcome, the same input of
- * rbac_decide()), so the two agree by construction. It reads every role,
- * not only the user's, to explain them; it never falls back to accounts.db.
- * What it adds is the explanation: the account as read, every role held,
- * and for each why it does or does not grant the permission
- * (rbac_role_explain()).
+ * rbac_decide()), so the two agree by construction. Like the module it
+ * first lets the local state answer when pam.local_max_lag allows it
+ * (rbac_facts_local, the same checks), and says which source it used and
+ * why; --source asks one of them. It reads every role, not only the
+ * user's, to explain them; it never falls back to accounts.db when the
+ * directory is down. What it adds is the explanation: the account as
+ * read, every role held, and for each why it does or does not grant the
+ * permission (rbac_role_explain()).
  */
 #include "config.h"
 
@@ -24,17 +27,28 @@
 #include "rbacctl.h"
 
 #define TEXT_MAX 1024
+/* Where pam_rbac reads the local state (pam_rbac.c's LOCAL_PATH). */
+#define LOCAL_PATH RBAC_CACHE_DIR "/" RBAC_SNAPSHOT_ACCOUNTS_FILE
+
+/* --source: which source to ask. */
+enum check_source {
+	CHECK_AS_THE_MODULE, /* the local state when it answers, else the directory */
+	CHECK_DIRECTORY,
+	CHECK_LOCAL,
+};
 
 struct check_opts {
 	const char *user;
 	const char *service;
 	const char *permission;
 	const char *namespace_name;
+	enum check_source source;
 };
 
 /* What was read (rbac_facts.h), and what the decision was asked. */
 struct check_facts {
 	struct rbac_facts facts;
+	struct rbac_facts_local local; /* why the local state answered or not */
 	struct rbac_dir *dir;
 	const struct rbac_account *account; /* the account found, or NULL */
 	const char *permission;
@@ -83,9 +97,11 @@ static const char *check_service(const struct check_opts *o)
 
 static int parse_check_args(struct rbacctl *ctl, int argc, char **argv, struct check_opts *o)
 {
+	const char *source = NULL;
 	const struct ctl_option options[] = {
 	    {"service", 's', &o->service, NULL},
 	    {"permission", 'p', &o->permission, NULL},
+	    {"source", 'S', &source, NULL},
 	    {NULL, 0, NULL, NULL},
 	};
 	struct ctl_args a = {.options = options, .view = true};
@@ -96,6 +112,14 @@ static int parse_check_args(struct rbacctl *ctl, int argc, char **argv, struct c
 	o->namespace_name = a.namespace_name;
 	if (o->service != NULL && o->permission != NULL)
 		return ctl_usage(ctl, "check: --service and --permission exclude each other");
+	if (source == NULL)
+		o->source = CHECK_AS_THE_MODULE;
+	else if (strcmp(source, "directory") == 0)
+		o->source = CHECK_DIRECTORY;
+	else if (strcmp(source, "local") == 0)
+		o->source = CHECK_LOCAL;
+	else
+		return ctl_usage(ctl, "check: --source is directory or local");
 	if (a.operand + 1 != argc)
 		return ctl_usage(ctl, "check: exactly one USER expected");
 	o->user = argv[a.operand];
@@ -165,6 +189,48 @@ static int gather(struct rbacctl *ctl, const struct check_opts *o, struct check_
 	if (f->facts.outcome == RBAC_FACTS_DOWN || f->facts.outcome == RBAC_FACTS_FAILED)
 		return unavailable(ctl, f->facts.failed_result, what[f->facts.failed]);
 	return EXIT_OK;
+}
+
+/* pam_rbac's first step (rbac_facts_local): the local state answers when
+ * the sync agent proved it current within pam.local_max_lag. With
+ * --source local, a state that does not answer is an error: the module
+ * would ask the directory. */
+static int gather_local(struct rbacctl *ctl, const struct check_opts *o, struct check_facts *f)
+{
+	struct rbac_facts_request rq = {.cfg = &ctl->cfg, .lg = &ctl->lg, .user = o->user};
+
+	if (o->source == CHECK_DIRECTORY)
+		return EXIT_OK;
+	if (rbac_facts_local(&f->facts, &rq, LOCAL_PATH, f->permission, f->now, &f->local) ||
+	    o->source != CHECK_LOCAL)
+		return EXIT_OK;
+	ctl_error(ctl, "the local state does not answer: %s; pam_rbac would ask the directory",
+		  f->local.text);
+	return EXIT_ERROR;
+}
+
+/* Which source answered, and why, in words. */
+static const char *source_text(const struct check_opts *o, const struct check_facts *f,
+			       char *buf, size_t bufsz)
+{
+	if (f->facts.source == RBAC_FACTS_LOCAL)
+		snprintf(buf, bufsz, "local: %s", f->local.text);
+	else if (f->facts.outcome == RBAC_FACTS_EXEMPT)
+		snprintf(buf, bufsz, "none: in pam.exempt_users, nothing is read");
+	else if (f->facts.source != RBAC_FACTS_DIRECTORY)
+		snprintf(buf, bufsz, "none: decided before any read");
+	else if (o->source == CHECK_DIRECTORY)
+		snprintf(buf, bufsz, "directory (--source directory)");
+	else
+		snprintf(buf, bufsz, "directory: %s", f->local.text);
+	return buf;
+}
+
+static const char *source_word(const struct rbac_facts *f)
+{
+	if (f->source == RBAC_FACTS_LOCAL)
+		return "local";
+	return f->source == RBAC_FACTS_DIRECTORY ? "directory" : NULL;
 }
 
 /* ------------------------------------------------------------ explaining */
@@ -249,13 +315,15 @@ static const char *status_text(const struct rbac_account *a, char *buf, size_t b
 	const char *word =
 	    a->status == RBAC_STATUS_INVALID ? "invalid" : rbac_status_name(a->status);
 
-	if (a->status == RBAC_STATUS_INVALID)
+	if (a->status == RBAC_STATUS_INVALID && a->status_raw == NULL)
+		snprintf(buf, bufsz, "invalid");
+	else if (a->status == RBAC_STATUS_INVALID)
 		snprintf(buf, bufsz, "invalid (rbacAccountStatus \"%s\")", a->status_raw);
 	else if (a->status_reason != NULL)
 		snprintf(buf, bufsz, "%s (%s)", word, a->status_reason);
 	else
 		snprintf(buf, bufsz, "%s%s", word,
-			 a->status_raw == NULL ? " (by default)" : "");
+			 a->status_raw == NULL && a->dn != NULL ? " (by default)" : "");
 	return buf;
 }
 
@@ -274,11 +342,15 @@ static void table_account(struct table *t, const struct check_facts *f)
 			      : "no rbacAccount entry with this uid");
 		return;
 	}
-	table_add(t, "entry", a->dn);
+	/* The local state records no DN and no raw values. */
+	if (a->dn != NULL)
+		table_add(t, "entry", a->dn);
 	table_add(t, "status", status_text(a, buf, sizeof(buf)));
 	table_add(t, "validity", validity_text(a, buf, sizeof(buf)));
-	if (a->locked)
+	if (a->locked && a->locked_raw != NULL)
 		snprintf(buf, sizeof(buf), "yes (pwdAccountLockedTime %s)", a->locked_raw);
+	else if (a->locked)
+		snprintf(buf, sizeof(buf), "yes");
 	table_add(t, "locked", a->locked ? buf : "no");
 }
 
@@ -309,6 +381,7 @@ static void table_decision(struct table *t, const struct rbacctl *ctl,
 		 ctl->cfg.global_namespace != NULL ? ctl->cfg.global_namespace : "",
 		 ctl->cfg.global_namespace != NULL ? ")" : "");
 	table_add(t, "namespace", buf);
+	table_add(t, "source", source_text(o, f, buf, sizeof(buf)));
 }
 
 static void roles_of(struct table *t, const struct rbac_namespace *ns, const char *uid,
@@ -323,6 +396,19 @@ static void roles_of(struct table *t, const struct rbac_namespace *ns, const cha
 		table_add(t, role_ref(ns, &ns->roles[i], ref, sizeof(ref)),
 			  role_verdict(ns, &ns->roles[i], perm, verdict, sizeof(verdict)));
 	}
+}
+
+/* The local state records whether the account held a role and whether
+ * its roles granted the permission, not which role. */
+static int print_local_roles(const struct check_facts *f)
+{
+	const struct rbac_role *r = f->facts.ns.n_roles > 0 ? &f->facts.ns.roles[0] : NULL;
+	bool held = r != NULL && rbac_role_has_member(r, f->account->uid);
+	bool grants = held && r->permissions.n > 0;
+
+	return printf("\nroles held: %s; they grant %s: %s (the local state records no more; "
+		      "--source directory names them)\n",
+		      held ? "yes" : "none", f->permission, grants ? "yes" : "no");
 }
 
 static int print_human(const struct rbacctl *ctl, const struct check_opts *o,
@@ -347,6 +433,8 @@ static int print_human(const struct rbacctl *ctl, const struct check_opts *o,
 	}
 	if (f->account == NULL)
 		return rc;
+	if (f->facts.source == RBAC_FACTS_LOCAL)
+		return print_local_roles(f) < 0 ? -1 : rc;
 	table_init(&t, 2);
 	roles_of(&t, &f->facts.ns, f->account->uid, f->permission, &held);
 	if (f->facts.has_global)
@@ -406,9 +494,15 @@ static int print_json(const struct rbacctl *ctl, const struct check_opts *o,
 	json_string(&j, "pam_code", pam_code_name(d->pam_code));
 	json_string(&j, "invalid_attribute", d->invalid_attribute);
 	json_string(&j, "message", rbac_decision_message(d, f->account, msg, sizeof(msg)));
+	json_string(&j, "source", source_word(&f->facts));
+	json_string(&j, "source_reason", source_text(o, f, msg, sizeof(msg)));
+	if (f->facts.source == RBAC_FACTS_LOCAL)
+		json_int(&j, "lag", f->facts.local_lag);
+	else
+		json_string(&j, "lag", NULL);
 	json_account(&j, "account", f->account, f->now);
 	json_array(&j, "roles");
-	if (f->account != NULL) {
+	if (f->account != NULL && f->facts.source != RBAC_FACTS_LOCAL) {
 		json_roles_of(&j, &f->facts.ns, f->account->uid, f->permission);
 		if (f->facts.has_global)
 			json_roles_of(&j, &f->facts.global, f->account->uid, f->permission);
@@ -441,11 +535,16 @@ static int check_run(struct rbacctl *ctl, const struct check_opts *o, struct che
 	if (rbac_facts_screen(&f->facts, &ctl->cfg, o->user, true)) {
 		struct ctl_view_capture cap;
 
-		ctl_view_capture_begin(ctl, &cap);
-		rc = gather(ctl, o, f);
-		ctl_view_capture_end(&cap);
+		rc = gather_local(ctl, o, f);
 		if (rc != EXIT_OK)
 			return rc;
+		if (f->facts.source != RBAC_FACTS_LOCAL) {
+			ctl_view_capture_begin(ctl, &cap);
+			rc = gather(ctl, o, f);
+			ctl_view_capture_end(&cap);
+			if (rc != EXIT_OK)
+				return rc;
+		}
 	}
 	rbac_facts_decide(&f->facts, &ctl->cfg, f->permission, f->now, &d);
 	f->account = rbac_facts_account(&f->facts);

@@ -30,7 +30,13 @@ tests_integration_status_fixture_LDADD = common/librbaccore.la
 RBACCTL_INTEGRATION_TESTS = tests/integration/rbacctl.test \
 	tests/integration/rbacctl-lint.test tests/integration/rbacctl-pam.test \
 	tests/integration/rbacctl-output.test tests/integration/rbacctl-status.test \
-	tests/integration/rbacctl-status-syncd.test
+	tests/integration/rbacctl-status-syncd.test tests/integration/rbacctl-local.test \
+	tests/integration/rbacctl-local-bench.test
 TESTS += $(RBACCTL_INTEGRATION_TESTS)
 EXTRA_DIST += $(RBACCTL_INTEGRATION_TESTS) tests/integration/rbacctl-golden.sh \
 	tests/integration/fixtures/lint.ldif tests/integration/golden
+# rbacctl-local.test: rbac_facts_local against the directory's answer for
+# every account and permission of a directory (the example's, the bench's).
+check_PROGRAMS += tests/integration/local-agree
+tests_integration_local_agree_SOURCES = tests/integration/local-agree.c
+tests_integration_local_agree_LDADD = common/librbacdir.la

@@ -25,7 +25,8 @@
 static const struct ctl_command commands[] = {
     {"refresh", cmd_refresh, "[--cache-dir DIR] [--quiet] [--verbose]",
      "read the directory and write the local snapshot (groups.v3.db, accounts.v3.db)"},
-    {"check", cmd_check, "USER [--service S | --permission P] [--namespace NS] [--json]",
+    {"check", cmd_check,
+     "USER [--service S | --permission P] [--source directory|local] [--namespace NS] [--json]",
      "what pam_rbac would decide for USER now, and why"},
     {"roles", cmd_roles, "USER [--namespace NS] [--json]",
      "the roles USER holds, directly or inherited, and their groups"},
