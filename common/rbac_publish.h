@@ -53,7 +53,8 @@ int rbac_publish(const char *cache_dir, int lock_fd, const struct rbac_snapshot_
 		 size_t errlen);
 
 /* Stores synced_at in the proof block of both version 3 files in place
- * (one aligned 16-byte pwrite each, no rename, no new generation): the
+ * (two aligned 8-byte stores each, through a shared mapping of the
+ * header; no rename, no new generation): the
  * agent's proof that the snapshot was current at that time. The caller
  * holds the writer lock. Returns 0, or -1 with err when either file is
  * missing, not a version 3 snapshot of ours, or the write fails. */

@@ -27,9 +27,11 @@
  *                with the previous result
  *   48     16    proof block: synced_at (s64, INT64_MIN: never proven),
  *                then its bitwise complement. Rewritten in place by the
- *                sync agent (one aligned 16-byte pwrite) each time it proves
- *                its state current; covered by no checksum. A reader whose
- *                two words disagree (a torn read) takes it as not proven.
+ *                sync agent (two aligned 8-byte stores through a shared
+ *                mapping) each time it proves its state current; covered
+ *                by no checksum. A reader loads each word once, whole, and
+ *                takes two that disagree (read between the stores) as not
+ *                proven.
  *   64     8     generation (previous snapshot's + 1)
  *   72     8     written at (signed seconds since the epoch)
  *   80     8     stale after (seconds, > 0): ignored once now is later than
