@@ -40,6 +40,7 @@ PAM_INTEGRATION_TESTS = \
 	tests/integration/pam-valgrind.test \
 	tests/integration/pam-offline.test \
 	tests/integration/pam-local.test \
+	tests/integration/pam-local-syncd.test \
 	tests/integration/pam-load.test \
 	tests/integration/pam-cve.test
 # Real sshd and sudo; root only (they skip otherwise).
