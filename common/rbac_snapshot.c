@@ -1589,8 +1589,10 @@ enum rbac_snapshot_error rbac_snapshot_open_version(struct rbac_snapshot_file *f
 		return open_failed(RBAC_SNAPSHOT_E_SIZE, path, err, errlen);
 	}
 	/* Shared, so that the superseded word the writer sets in this file
-	 * shows; populated, so the parse does not fault page by page. */
-	map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_SHARED | MAP_POPULATE, fd, 0);
+	 * shows. Not populated: the open reads the header and the lookup a
+	 * few records, and MAP_POPULATE would map every page of the file
+	 * (160 us at 1.5 MB, 1.6 ms at 15 MB, and again to unmap them). */
+	map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_SHARED, fd, 0);
 	if (map == MAP_FAILED) {
 		e = errno == ENOMEM ? RBAC_SNAPSHOT_E_NOMEM : RBAC_SNAPSHOT_E_FILE;
 		close(fd);
