@@ -44,7 +44,7 @@ PAM_INTEGRATION_TESTS = \
 	tests/integration/pam-load.test \
 	tests/integration/pam-cve.test
 # Real sshd and sudo; root only (they skip otherwise).
-PAM_SYSTEM_TESTS = tests/system/sshd.test tests/system/sudo.test
+PAM_SYSTEM_TESTS = tests/system/sshd.test tests/system/sudo.test tests/system/local.test
 TESTS += $(PAM_INTEGRATION_TESTS) $(PAM_SYSTEM_TESTS)
 EXTRA_DIST += $(PAM_INTEGRATION_TESTS) $(PAM_SYSTEM_TESTS) \
 	tests/integration/pam-harness.sh \
