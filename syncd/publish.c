@@ -140,6 +140,8 @@ void agent_save_state(struct agent *a)
 		return;
 	}
 	a->state_due = false;
+	rbac_log(&a->lg, LOG_DEBUG, "saved %s: %zu entries in %.1f ms", a->state_path,
+		 syncd_model_count(a->model), (agent_now() - a->state_saved_at) * 1e3);
 }
 
 void agent_timers(struct agent *a)
