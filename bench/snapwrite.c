@@ -10,7 +10,7 @@
  * group_format without %r: every role but one clashes). The model is a
  * pure function of the arguments. Writes OUTDIR/groups.db, accounts.db and
  * log (every log line, debug included) and prints "ROLES SECONDS" for the
- * resolve-free part: both builds, as rbacctl refresh calls them.
+ * resolve-free part: both builds in one call, as rbac_publish() makes them.
  */
 #include "config.h"
 
@@ -253,9 +253,7 @@ int main(int argc, char **argv)
 	struct rbac_snapshot_model m = {&ns, mixed ? &global : NULL, acc, n_acc};
 
 	t0 = seconds();
-	rc = rbac_snapshot_build_groups(&m, &o, &lg, &groups);
-	if (rc == 0)
-		rc = rbac_snapshot_build_accounts(&m, &o, &lg, &accounts);
+	rc = rbac_snapshot_build(&m, &o, &lg, &groups, &accounts);
 	t1 = seconds();
 	if (rc != 0)
 		return 1;

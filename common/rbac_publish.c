@@ -128,44 +128,58 @@ static uint64_t previous_generation(const char *dir)
 	return rbac_snapshot_previous_generation(path, RBAC_SNAPSHOT_GROUPS);
 }
 
-/* The four images of one publish: version 3, then version 2. */
+/* The images of one publish: version 3. Each version 2 image is made from
+ * its version 3 one when it is written, and freed after: never all four
+ * at once. */
 struct images {
-	struct rbac_snapshot_image groups, accounts, groups2, accounts2;
+	struct rbac_snapshot_image groups, accounts;
 };
 
 static void images_free(struct images *im)
 {
 	rbac_snapshot_image_free(&im->groups);
 	rbac_snapshot_image_free(&im->accounts);
-	rbac_snapshot_image_free(&im->groups2);
-	rbac_snapshot_image_free(&im->accounts2);
 }
 
 static int build(const struct rbac_snapshot_model *m, const struct rbac_snapshot_options *o,
-		 int previous_versions, const struct rbac_logger *lg, struct images *im,
-		 char *err, size_t errlen)
+		 const struct rbac_logger *lg, struct images *im, char *err, size_t errlen)
 {
-	if (rbac_snapshot_build_groups(m, o, lg, &im->groups) != 0 ||
-	    rbac_snapshot_build_accounts(m, o, lg, &im->accounts) != 0) {
+	if (rbac_snapshot_build(m, o, lg, &im->groups, &im->accounts) != 0) {
 		snprintf(err, errlen, "cannot build the snapshot (see the log above)");
-		return -1;
-	}
-	if (previous_versions > 0 &&
-	    (rbac_snapshot_image_v2(&im->groups, RBAC_SNAPSHOT_GROUPS, &im->groups2) != 0 ||
-	     rbac_snapshot_image_v2(&im->accounts, RBAC_SNAPSHOT_ACCOUNTS, &im->accounts2) !=
-		 0)) {
-		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
 	return 0;
 }
 
+/* Version 3: the image checked completely in memory, then the file read
+ * back and compared with it (rbac_snapshot_write_verified). */
 static int install(const char *dir, const char *name, mode_t mode,
 		   const struct rbac_snapshot_image *img, enum rbac_snapshot_kind kind,
 		   char *err, size_t errlen)
 {
 	return rbac_snapshot_write_verified(dir, name, mode, img->data, img->len, (int)kind,
 					    err, errlen);
+}
+
+/* Version 2: the version 3 image's checked content under the old header
+ * (rbac_snapshot_image_v2_check), read back and compared likewise. */
+static int install_v2(const char *dir, const char *name, mode_t mode,
+		      const struct rbac_snapshot_image *v3, enum rbac_snapshot_kind kind,
+		      char *err, size_t errlen)
+{
+	struct rbac_snapshot_image v2;
+	int rc = -1;
+
+	if (rbac_snapshot_image_v2(v3, kind, &v2) != 0)
+		snprintf(err, errlen, "out of memory");
+	else if (rbac_snapshot_image_v2_check(v3, &v2, kind) != 0)
+		snprintf(err, errlen,
+			 "the new %s does not match its version 3 image; not installed", name);
+	else
+		rc =
+		    rbac_snapshot_write_compared(dir, name, mode, v2.data, v2.len, err, errlen);
+	rbac_snapshot_image_free(&v2);
+	return rc;
 }
 
 /* Without previous versions, a version 2 file left from before would be
@@ -197,10 +211,10 @@ static int install_all(const char *dir, const struct images *im, int previous_ve
 		return -1;
 	if (previous_versions <= 0)
 		return remove_v2(dir, err, errlen);
-	if (install(dir, RBAC_SNAPSHOT_ACCOUNTS_V2_FILE, 0600, &im->accounts2,
-		    RBAC_SNAPSHOT_ACCOUNTS, err, errlen) != 0 ||
-	    install(dir, RBAC_SNAPSHOT_GROUPS_V2_FILE, 0644, &im->groups2, RBAC_SNAPSHOT_GROUPS,
-		    err, errlen) != 0)
+	if (install_v2(dir, RBAC_SNAPSHOT_ACCOUNTS_V2_FILE, 0600, &im->accounts,
+		       RBAC_SNAPSHOT_ACCOUNTS, err, errlen) != 0 ||
+	    install_v2(dir, RBAC_SNAPSHOT_GROUPS_V2_FILE, 0644, &im->groups,
+		       RBAC_SNAPSHOT_GROUPS, err, errlen) != 0)
 		return -1;
 	return 0;
 }
@@ -245,7 +259,7 @@ int rbac_publish(const char *cache_dir, int lock_fd, const struct rbac_snapshot_
 	/* Read under the lock: two writers never hand out one generation. */
 	o->generation = previous_generation(cache_dir) + 1;
 	t0 = now_ms();
-	if (build(m, o, previous_versions, lg, &im, err, errlen) != 0)
+	if (build(m, o, lg, &im, err, errlen) != 0)
 		goto done;
 	t1 = now_ms();
 	out->build_ms = t1 - t0;

@@ -50,11 +50,26 @@ static void wb_put(struct wbuf *b, const void *data, size_t len)
 	b->len += len;
 }
 
+static void put32_at(unsigned char *p, uint32_t v)
+{
+	p[0] = (unsigned char)v;
+	p[1] = (unsigned char)(v >> 8);
+	p[2] = (unsigned char)(v >> 16);
+	p[3] = (unsigned char)(v >> 24);
+}
+
+/* Most of an image is 32-bit fields: stored in place while there is room,
+ * without wb_put's call and checks per field. */
 static void wb_u32(struct wbuf *b, uint32_t v)
 {
-	unsigned char x[4] = {(unsigned char)v, (unsigned char)(v >> 8),
-			      (unsigned char)(v >> 16), (unsigned char)(v >> 24)};
+	unsigned char x[4];
 
+	if (b->cap - b->len >= sizeof(x) && !b->oom) {
+		put32_at(b->p + b->len, v);
+		b->len += sizeof(x);
+		return;
+	}
+	put32_at(x, v);
 	wb_put(b, x, sizeof(x));
 }
 
@@ -80,11 +95,16 @@ static void wb_align(struct wbuf *b, size_t align)
 }
 
 /* Appends s and its NUL to a strings section; sets *off and *len. */
-static void wb_string(struct wbuf *b, const char *s, uint32_t *off, uint32_t *len)
+static void wb_string_len(struct wbuf *b, const char *s, size_t n, uint32_t *off, uint32_t *len)
 {
 	*off = (uint32_t)b->len;
-	*len = (uint32_t)strlen(s);
-	wb_put(b, s, strlen(s) + 1);
+	*len = (uint32_t)n;
+	wb_put(b, s, n + 1);
+}
+
+static void wb_string(struct wbuf *b, const char *s, uint32_t *off, uint32_t *len)
+{
+	wb_string_len(b, s, strlen(s), off, len);
 }
 
 static void wb_free(struct wbuf *b)
@@ -93,12 +113,10 @@ static void wb_free(struct wbuf *b)
 	memset(b, 0, sizeof(*b));
 }
 
-static void put32_at(unsigned char *p, uint32_t v)
+static uint32_t le32(const unsigned char *p)
 {
-	p[0] = (unsigned char)v;
-	p[1] = (unsigned char)(v >> 8);
-	p[2] = (unsigned char)(v >> 16);
-	p[3] = (unsigned char)(v >> 24);
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+	       (uint32_t)p[3] << 24;
 }
 
 static void put64_at(unsigned char *p, uint64_t v)
@@ -115,11 +133,15 @@ void rbac_snapshot_image_free(struct rbac_snapshot_image *img)
 
 /* ------------------------------------------------------------- accounts */
 
-/* The accounts sorted by uid; a uid claimed by two entries is unusable. */
+/* The accounts sorted by uid; a uid claimed by two entries is unusable.
+ * Every memberUid of every role is looked up here, so by hash, not by a
+ * binary search of strcmp calls. */
 struct account_table {
 	const struct rbac_account **v;
 	bool *usable; /* may be a group member */
 	size_t n;
+	uint32_t *slot; /* open addressing: index + 1 of a uid's first entry, 0 free */
+	size_t mask;
 };
 
 static int cmp_account_uid(const void *a, const void *b)
@@ -177,8 +199,43 @@ static void mark_duplicates(struct account_table *t, const struct rbac_logger *l
 	}
 }
 
+static size_t uid_hash(const char *uid)
+{
+	return (size_t)rbac_fnv1a64(0xcbf29ce484222325ULL, uid, strlen(uid));
+}
+
+static bool same_uid(const struct account_table *t, size_t i, size_t j)
+{
+	return j < t->n && strcmp(t->v[i]->uid, t->v[j]->uid) == 0;
+}
+
+/* Indexes the first entry of each uid (the table is sorted). */
+static int account_hash_init(struct account_table *t)
+{
+	size_t size = 16;
+
+	while (size < 2 * t->n)
+		size *= 2;
+	t->slot = calloc(size, sizeof(*t->slot));
+	if (t->slot == NULL)
+		return -1;
+	t->mask = size - 1;
+	for (size_t i = 0; i < t->n; i++) {
+		size_t h = uid_hash(t->v[i]->uid) & t->mask;
+
+		if (i > 0 && same_uid(t, i, i - 1))
+			continue;
+		while (t->slot[h] != 0)
+			h = (h + 1) & t->mask;
+		t->slot[h] = (uint32_t)i + 1;
+	}
+	return 0;
+}
+
+/* members: also find which accounts may be group members (logged through
+ * lg), which only the groups need. */
 static int account_table_init(struct account_table *t, const struct rbac_snapshot_model *m,
-			      const struct rbac_logger *lg)
+			      bool members, const struct rbac_logger *lg)
 {
 	size_t n = 0;
 
@@ -192,33 +249,29 @@ static int account_table_init(struct account_table *t, const struct rbac_snapsho
 	}
 	t->n = n;
 	qsort(t->v, n, sizeof(*t->v), cmp_account_uid);
-	for (size_t i = 0; i < n; i++)
-		t->usable[i] = account_usable(t->v[i], lg);
-	mark_duplicates(t, lg);
-	return 0;
+	if (members) {
+		for (size_t i = 0; i < n; i++)
+			t->usable[i] = account_usable(t->v[i], lg);
+		mark_duplicates(t, lg);
+	}
+	return account_hash_init(t);
 }
 
 static void account_table_free(struct account_table *t)
 {
 	free(t->v);
 	free(t->usable);
+	free(t->slot);
 }
 
-/* Index of uid in the table, or -1. */
+/* Index of the first entry of uid in the table, or -1. */
 static long account_find(const struct account_table *t, const char *uid)
 {
-	size_t lo = 0, hi = t->n;
+	for (size_t h = uid_hash(uid) & t->mask; t->slot[h] != 0; h = (h + 1) & t->mask) {
+		size_t i = t->slot[h] - 1;
 
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int c = strcmp(uid, t->v[mid]->uid);
-
-		if (c == 0)
-			return (long)mid;
-		if (c > 0)
-			lo = mid + 1;
-		else
-			hi = mid;
+		if (strcmp(t->v[i]->uid, uid) == 0)
+			return (long)i;
 	}
 	return -1;
 }
@@ -246,9 +299,9 @@ struct inheritors {
 struct group_builder {
 	const struct rbac_snapshot_options *o;
 	const struct rbac_logger *lg;
-	struct account_table accounts;
-	struct inheritors inh[2]; /* the host's namespace, the global one */
-	bool *mark;		  /* per account: already a member of the group being built */
+	const struct account_table *accounts; /* with members found */
+	struct inheritors inh[2];	      /* the host's namespace, the global one */
+	bool *mark; /* per account: already a member of the group being built */
 	struct wgroup *groups;
 	size_t n_groups, cap_groups;
 	size_t skipped;
@@ -283,9 +336,9 @@ static void log_skipped(const struct rbac_logger *lg, const struct rbac_role_gro
 
 static int add_member(struct group_builder *b, struct wgroup *g, const char *uid, size_t *cap)
 {
-	long idx = account_find(&b->accounts, uid);
+	long idx = account_find(b->accounts, uid);
 
-	if (idx < 0 || !b->accounts.usable[idx] || b->mark[idx])
+	if (idx < 0 || !b->accounts->usable[idx] || b->mark[idx])
 		return 0;
 	if (g->n_members == *cap) {
 		size_t ncap = *cap ? *cap * 2 : 16;
@@ -372,6 +425,28 @@ static int add_holders(struct group_builder *b, struct wgroup *g, const struct r
 	return 0;
 }
 
+/* Ascending, and the marks cleared. A group of a good part of all accounts
+ * (the "everyone" role) is read off the marks in one pass instead of
+ * sorted. */
+static void sort_members(struct group_builder *b, struct wgroup *g)
+{
+	size_t k = 0;
+
+	if (g->n_members * 16 < b->accounts->n) {
+		for (size_t i = 0; i < g->n_members; i++)
+			b->mark[g->members[i]] = false;
+		if (g->n_members > 1)
+			qsort(g->members, g->n_members, sizeof(*g->members), cmp_size);
+		return;
+	}
+	for (size_t a = 0; a < b->accounts->n; a++) {
+		if (b->mark[a]) {
+			b->mark[a] = false;
+			g->members[k++] = a;
+		}
+	}
+}
+
 /* Holders of y, and with expand_inherited holders of roles inheriting y;
  * the order they are met in does not matter, as the list is sorted. */
 static int collect_members(struct group_builder *b, const struct rbac_namespace *ns,
@@ -386,10 +461,7 @@ static int collect_members(struct group_builder *b, const struct rbac_namespace 
 		if (add_holders(b, g, &ns->roles[h->v[k]], &cap) != 0)
 			return -1;
 	}
-	for (size_t i = 0; i < g->n_members; i++)
-		b->mark[g->members[i]] = false;
-	if (g->n_members > 1)
-		qsort(g->members, g->n_members, sizeof(*g->members), cmp_size);
+	sort_members(b, g);
 	return 0;
 }
 
@@ -460,7 +532,6 @@ static void group_builder_free(struct group_builder *b)
 	free(b->mark);
 	inheritors_free(&b->inh[0]);
 	inheritors_free(&b->inh[1]);
-	account_table_free(&b->accounts);
 }
 
 /* ------------------------------------------------------------- assembly */
@@ -548,23 +619,46 @@ static bool section_used(const char *magic, int i)
 	return i < (strcmp(magic, MAGIC_GROUPS) == 0 ? GROUPS_SECTIONS : ACCOUNTS_SECTIONS);
 }
 
-/* Header, then each section aligned to 8 bytes. */
+static bool section_skipped(const char *magic, const struct sections *s, int i)
+{
+	return s->sec[i].len == 0 && s->count[i] == 0 && !section_used(magic, i);
+}
+
+/* The image's size: the header, then each section aligned to 8 bytes. */
+static size_t image_size(const char *magic, const struct sections *s)
+{
+	size_t len = RBAC_SNAPSHOT_HEADER_SIZE;
+
+	for (int i = 0; i < RBAC_SNAPSHOT_SECTIONS; i++)
+		if (!section_skipped(magic, s, i))
+			len = (len + 7) / 8 * 8 + s->sec[i].len;
+	return len;
+}
+
+/* Header, then each section aligned to 8 bytes. The image is allocated
+ * once at its size, and each section freed once copied: the build's peak
+ * is about the sections plus one image, not twice the image grown by
+ * doubling on top of them. */
 static int assemble(const char *magic, struct sections *s,
 		    const struct rbac_snapshot_options *o, const struct rbac_logger *lg,
 		    struct rbac_snapshot_image *img)
 {
 	struct wbuf out = {0};
 
+	out.cap = image_size(magic, s);
+	out.p = malloc(out.cap);
+	out.oom = out.p == NULL;
 	put_header(&out, magic, s, o);
 	for (int i = 0; i < RBAC_SNAPSHOT_SECTIONS; i++) {
 		if (s->sec[i].oom)
 			out.oom = true;
-		if (s->sec[i].len == 0 && s->count[i] == 0 && !section_used(magic, i))
+		if (section_skipped(magic, s, i))
 			continue;
 		wb_align(&out, 8);
 		if (!out.oom)
 			put32_at(out.p + H3_SECTIONS + 8 * i, (uint32_t)out.len);
 		wb_put(&out, s->sec[i].p, s->sec[i].len);
+		wb_free(&s->sec[i]);
 	}
 	if (out.oom || out.len > RBAC_SNAPSHOT_MAX_SIZE) {
 		rbac_log(lg, LOG_ERR, "snapshot: %s", out.oom ? "out of memory" : "too large");
@@ -618,7 +712,7 @@ static uint32_t number_users(const struct group_builder *b, uint32_t *user_of)
 		for (size_t j = 0; j < b->groups[i].n_members; j++)
 			user_of[b->groups[i].members[j]] = 1;
 	}
-	for (size_t a = 0; a < b->accounts.n; a++) {
+	for (size_t a = 0; a < b->accounts->n; a++) {
 		if (user_of[a])
 			user_of[a] = ++n;
 	}
@@ -653,7 +747,7 @@ static void group_interval(const struct group_builder *b, const struct wgroup *g
 	*since = INT64_MIN;
 	*until = INT64_MAX;
 	for (size_t j = 0; j < g->n_members; j++) {
-		const struct rbac_account *a = b->accounts.v[g->members[j]];
+		const struct rbac_account *a = b->accounts->v[g->members[j]];
 
 		if (window_from(a) != INT64_MIN)
 			narrow(window_from(a), now, since, until);
@@ -672,7 +766,7 @@ static void put_packed(struct sections *s, const struct group_builder *b,
 
 	group_interval(b, g, now, &since, &until);
 	for (size_t j = 0; j < g->n_members; j++) {
-		const struct rbac_account *a = b->accounts.v[g->members[j]];
+		const struct rbac_account *a = b->accounts->v[g->members[j]];
 
 		if (window_from(a) > now || window_until(a) < now)
 			continue;
@@ -717,16 +811,16 @@ static void put_groups_and_members(struct sections *s, const struct group_builde
  * account a. Returns ug, or NULL when out of memory. */
 static uint32_t *user_groups(const struct group_builder *b, size_t *first)
 {
-	size_t *fill = calloc(b->accounts.n + 1, sizeof(*fill));
+	size_t *fill = calloc(b->accounts->n + 1, sizeof(*fill));
 	uint32_t *ug;
 
 	for (size_t i = 0; i < b->n_groups; i++) {
 		for (size_t j = 0; j < b->groups[i].n_members; j++)
 			first[b->groups[i].members[j] + 1]++;
 	}
-	for (size_t a = 0; a < b->accounts.n; a++)
+	for (size_t a = 0; a < b->accounts->n; a++)
 		first[a + 1] += first[a];
-	ug = calloc(first[b->accounts.n] + 1, sizeof(*ug));
+	ug = calloc(first[b->accounts->n] + 1, sizeof(*ug));
 	if (ug == NULL || fill == NULL) {
 		free(fill);
 		free(ug);
@@ -746,7 +840,7 @@ static uint32_t *user_groups(const struct group_builder *b, size_t *first)
 /* Users in uid order, each with the groups it is a member of. */
 static int put_users(struct sections *s, const struct group_builder *b, const uint32_t *user_of)
 {
-	size_t *first = calloc(b->accounts.n + 2, sizeof(*first));
+	size_t *first = calloc(b->accounts->n + 2, sizeof(*first));
 	uint32_t *ug = first ? user_groups(b, first) : NULL;
 	uint32_t off, len;
 
@@ -754,20 +848,20 @@ static int put_users(struct sections *s, const struct group_builder *b, const ui
 		free(first);
 		return -1;
 	}
-	for (size_t a = 0; a < b->accounts.n; a++) {
+	for (size_t a = 0; a < b->accounts->n; a++) {
 		if (!user_of[a])
 			continue;
 		for (size_t k = first[a]; k < first[a + 1]; k++)
 			wb_u32(&s->sec[6], ug[k]);
-		wb_string(&s->sec[0], b->accounts.v[a]->uid, &off, &len);
+		wb_string(&s->sec[0], b->accounts->v[a]->uid, &off, &len);
 		wb_u32(&s->sec[5], off);
 		wb_u32(&s->sec[5], len);
-		wb_s64(&s->sec[5], window_from(b->accounts.v[a]));
-		wb_s64(&s->sec[5], window_until(b->accounts.v[a]));
+		wb_s64(&s->sec[5], window_from(b->accounts->v[a]));
+		wb_s64(&s->sec[5], window_until(b->accounts->v[a]));
 		wb_u32(&s->sec[5], (uint32_t)first[a]);
 		wb_u32(&s->sec[5], (uint32_t)(first[a + 1] - first[a]));
 	}
-	s->count[6] = (uint32_t)first[b->accounts.n];
+	s->count[6] = (uint32_t)first[b->accounts->n];
 	free(ug);
 	free(first);
 	return 0;
@@ -778,7 +872,7 @@ static int serialize_groups(const struct group_builder *b, const struct rbac_sna
 			    struct rbac_snapshot_image *img)
 {
 	struct sections s = {0};
-	uint32_t *user_of = calloc(b->accounts.n + 1, sizeof(*user_of));
+	uint32_t *user_of = calloc(b->accounts->n + 1, sizeof(*user_of));
 	int rc = -1;
 
 	if (user_of == NULL)
@@ -814,19 +908,14 @@ static int check_fits(const struct rbac_snapshot_model *m, const struct rbac_log
 	return -1;
 }
 
-int rbac_snapshot_build_groups(const struct rbac_snapshot_model *m,
-			       const struct rbac_snapshot_options *o,
-			       const struct rbac_logger *lg, struct rbac_snapshot_image *out)
+static int build_groups(const struct rbac_snapshot_model *m,
+			const struct rbac_snapshot_options *o, const struct rbac_logger *lg,
+			const struct account_table *t, struct rbac_snapshot_image *out)
 {
-	struct group_builder b = {.o = o, .lg = lg};
+	struct group_builder b = {.o = o, .lg = lg, .accounts = t};
 	int rc = -1;
 
-	memset(out, 0, sizeof(*out));
-	if (check_fits(m, lg) != 0)
-		return -1;
-	if (account_table_init(&b.accounts, m, lg) != 0)
-		goto done;
-	b.mark = calloc(b.accounts.n + 1, sizeof(*b.mark));
+	b.mark = calloc(t->n + 1, sizeof(*b.mark));
 	if (b.mark == NULL || add_roles(&b, m) != 0)
 		goto done;
 	rc = serialize_groups(&b, m, o, lg, out);
@@ -837,6 +926,40 @@ done:
 		rbac_log(lg, LOG_ERR, "snapshot: out of memory");
 	group_builder_free(&b);
 	return rc;
+}
+
+static int build_accounts(const struct rbac_snapshot_model *m,
+			  const struct rbac_snapshot_options *o, const struct rbac_logger *lg,
+			  const struct account_table *t, struct rbac_snapshot_image *out);
+
+/* One image alone, with its own table of the accounts: only the groups
+ * need to know (and log) which accounts may be members. */
+static int build_one(const struct rbac_snapshot_model *m, const struct rbac_snapshot_options *o,
+		     const struct rbac_logger *lg, enum rbac_snapshot_kind kind,
+		     struct rbac_snapshot_image *out)
+{
+	struct account_table t = {0};
+	bool groups = kind == RBAC_SNAPSHOT_GROUPS;
+	int rc = -1;
+
+	memset(out, 0, sizeof(*out));
+	if (check_fits(m, lg) != 0)
+		return -1;
+	if (account_table_init(&t, m, groups, groups ? lg : NULL) != 0)
+		rbac_log(lg, LOG_ERR, "snapshot: out of memory");
+	else if (groups)
+		rc = build_groups(m, o, lg, &t, out);
+	else
+		rc = build_accounts(m, o, lg, &t, out);
+	account_table_free(&t);
+	return rc;
+}
+
+int rbac_snapshot_build_groups(const struct rbac_snapshot_model *m,
+			       const struct rbac_snapshot_options *o,
+			       const struct rbac_logger *lg, struct rbac_snapshot_image *out)
+{
+	return build_one(m, o, lg, RBAC_SNAPSHOT_GROUPS, out);
 }
 
 /* ------------------------------------------------------------ version 2 */
@@ -902,6 +1025,36 @@ int rbac_snapshot_image_v2(const struct rbac_snapshot_image *img, enum rbac_snap
 	return 0;
 }
 
+static uint64_t le64(const unsigned char *p)
+{
+	return (uint64_t)le32(p) | (uint64_t)le32(p + 4) << 32;
+}
+
+int rbac_snapshot_image_v2_check(const struct rbac_snapshot_image *v3,
+				 const struct rbac_snapshot_image *v2,
+				 enum rbac_snapshot_kind kind)
+{
+	struct rbac_snapshot a, b;
+	int used = kind == RBAC_SNAPSHOT_GROUPS ? GROUPS_SECTIONS_V2 : ACCOUNTS_SECTIONS_V2;
+
+	if (rbac_snapshot_parse_version(&a, v3->data, v3->len, kind, RBAC_SNAPSHOT_VERSION,
+					RBAC_SNAPSHOT_ANY_TIME) != RBAC_SNAPSHOT_OK ||
+	    rbac_snapshot_parse_version(&b, v2->data, v2->len, kind, RBAC_SNAPSHOT_V2_VERSION,
+					RBAC_SNAPSHOT_ANY_TIME) != RBAC_SNAPSHOT_OK ||
+	    le64(b.data + H_CHECKSUM) != rbac_snapshot_checksum(b.data, b.size) ||
+	    a.generation != b.generation || a.written_at != b.written_at ||
+	    a.stale_after != b.stale_after || strcmp(a.namespace_name, b.namespace_name) != 0)
+		return -1;
+	for (int i = 0; i < RBAC_SNAPSHOT_SECTIONS; i++) {
+		if (i >= used ? b.sec[i].count != 0
+			      : a.sec[i].count != b.sec[i].count ||
+				    memcmp(a.data + a.sec[i].offset, b.data + b.sec[i].offset,
+					   section_bytes(&a, i)) != 0)
+			return -1;
+	}
+	return 0;
+}
+
 /* ----------------------------------------------------------- accounts.db */
 
 static uint32_t account_flags(const struct rbac_account *a)
@@ -922,46 +1075,42 @@ static uint32_t account_flags(const struct rbac_account *a)
 	return f;
 }
 
-static void put_ref(struct sections *s, const char *str)
+static void put_ref(struct sections *s, const char *str, size_t n)
 {
 	uint32_t off, len;
 
-	wb_string(&s->sec[0], str, &off, &len);
+	wb_string_len(&s->sec[0], str, n, &off, &len);
 	wb_u32(&s->sec[2], off);
 	wb_u32(&s->sec[2], len);
 	s->count[2]++;
 }
 
-/* Who holds what, indexed once: every (memberUid, role) pair of a
- * namespace sorted by uid, then role, and which of the refresh's
- * permissions each role grants. Looking an account's roles up is then a
- * binary search instead of a scan of every member of every role. */
-struct held {
-	const char *uid;
-	uint32_t role;
-};
-
+/* Who holds what, indexed once per namespace: for each account of the
+ * table (the first entry of its uid), the roles it holds in role order, a
+ * memberUid listed twice in one role counted once; which of the refresh's
+ * permissions each role grants; and each role's reference string. Each
+ * memberUid is looked up once, by hash, and each account's roles are then
+ * a slice, not a search. */
 struct held_index {
 	const struct rbac_namespace *ns;
-	struct held *v;
-	size_t n;
+	size_t *first; /* account a's roles: role[first[a] .. first[a] + n[a]) */
+	uint32_t *n;
+	uint32_t *role;
 	bool *grants; /* [role * n_permissions + permission] */
+	char **ref;   /* per role, "namespace/role" */
+	size_t *ref_len;
 };
-
-static int held_cmp(const void *a, const void *b)
-{
-	const struct held *x = a, *y = b;
-	int c = strcmp(x->uid, y->uid);
-
-	if (c != 0)
-		return c;
-	return (x->role > y->role) - (x->role < y->role);
-}
 
 static void held_index_free(struct held_index *h)
 {
-	free(h->v);
+	for (size_t i = 0; h->ref != NULL && i < h->ns->n_roles; i++)
+		free(h->ref[i]);
+	free(h->first);
+	free(h->n);
+	free(h->role);
 	free(h->grants);
+	free(h->ref);
+	free(h->ref_len);
 	memset(h, 0, sizeof(*h));
 }
 
@@ -987,122 +1136,157 @@ static int held_grants(struct held_index *h, const struct rbac_namespace *ns,
 	return ok ? 0 : -1;
 }
 
+/* "namespace/role" of each role, cut where the records have always cut it. */
+static int held_refs(struct held_index *h, const struct rbac_namespace *ns)
+{
+	char buf[1024];
+
+	h->ref = calloc(ns->n_roles + 1, sizeof(*h->ref));
+	h->ref_len = calloc(ns->n_roles + 1, sizeof(*h->ref_len));
+	if (h->ref == NULL || h->ref_len == NULL)
+		return -1;
+	for (size_t i = 0; i < ns->n_roles; i++) {
+		snprintf(buf, sizeof(buf), "%s/%s", ns->name, ns->roles[i].name);
+		h->ref_len[i] = strlen(buf);
+		if ((h->ref[i] = strdup(buf)) == NULL)
+			return -1;
+	}
+	return 0;
+}
+
+/* found[k]: the account of the k-th memberUid of the namespace, or -1. */
+static int32_t *held_lookup(const struct rbac_namespace *ns, const struct account_table *t)
+{
+	size_t total = 0, k = 0;
+	int32_t *found;
+
+	for (size_t i = 0; i < ns->n_roles; i++)
+		total += ns->roles[i].members.n;
+	found = calloc(total + 1, sizeof(*found));
+	for (size_t i = 0; found != NULL && i < ns->n_roles; i++) {
+		const struct rbac_role *r = &ns->roles[i];
+
+		for (size_t j = 0; j < r->members.n; j++)
+			found[k++] = (int32_t)account_find(t, r->members.v[j]);
+	}
+	return found;
+}
+
+/* Each (account, role) pair: counted into first[] (fill false), or listed
+ * after the role's earlier pairs with that account. */
+static void held_walk(struct held_index *h, const int32_t *found, bool fill)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < h->ns->n_roles; i++) {
+		for (size_t j = 0; j < h->ns->roles[i].members.n; j++) {
+			int32_t a = found[k++];
+
+			if (a < 0)
+				continue;
+			if (!fill)
+				h->first[a + 1]++;
+			else if (h->n[a] == 0 || h->role[h->first[a] + h->n[a] - 1] != i)
+				h->role[h->first[a] + h->n[a]++] = (uint32_t)i;
+		}
+	}
+}
+
+static int held_pairs(struct held_index *h, const struct account_table *t)
+{
+	int32_t *found = held_lookup(h->ns, t);
+
+	h->first = calloc(t->n + 2, sizeof(*h->first));
+	h->n = calloc(t->n + 1, sizeof(*h->n));
+	if (found == NULL || h->first == NULL || h->n == NULL) {
+		free(found);
+		return -1;
+	}
+	held_walk(h, found, false);
+	for (size_t a = 0; a < t->n; a++)
+		h->first[a + 1] += h->first[a];
+	h->role = calloc(h->first[t->n] + 1, sizeof(*h->role));
+	if (h->role != NULL)
+		held_walk(h, found, true);
+	free(found);
+	return h->role != NULL ? 0 : -1;
+}
+
 /* Returns -1 when out of memory (h is left empty). */
 static int held_index_init(struct held_index *h, const struct rbac_namespace *ns,
-			   const struct rbac_snapshot_options *o)
+			   const struct rbac_snapshot_options *o, const struct account_table *t)
 {
-	size_t n = 0, k = 0;
-
 	memset(h, 0, sizeof(*h));
 	h->ns = ns;
 	if (ns == NULL)
 		return 0;
-	for (size_t i = 0; i < ns->n_roles; i++)
-		n += ns->roles[i].members.n;
-	h->v = calloc(n + 1, sizeof(*h->v));
-	if (h->v == NULL || held_grants(h, ns, o) != 0) {
+	if (held_pairs(h, t) != 0 || held_grants(h, ns, o) != 0 || held_refs(h, ns) != 0) {
 		held_index_free(h);
 		return -1;
 	}
-	for (size_t i = 0; i < ns->n_roles; i++) {
-		const struct rbac_role *r = &ns->roles[i];
-
-		for (size_t j = 0; j < r->members.n; j++)
-			h->v[k++] = (struct held){r->members.v[j], (uint32_t)i};
-	}
-	qsort(h->v, n, sizeof(*h->v), held_cmp);
-	/* A memberUid listed twice in one role holds it once. */
-	for (size_t i = 0; i < n; i++)
-		if (h->n == 0 || held_cmp(&h->v[h->n - 1], &h->v[i]) != 0)
-			h->v[h->n++] = h->v[i];
 	return 0;
 }
 
-/* The first pair of uid, and how many there are. */
-static const struct held *held_find(const struct held_index *h, const char *uid, size_t *count)
+/* "namespace/role" of every role of the namespace that account a holds, in
+ * role order; returns the count. */
+static uint32_t put_held_roles(struct sections *s, const struct held_index *h, size_t a)
 {
-	size_t lo = 0, hi = h->n, end;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (strcmp(h->v[mid].uid, uid) < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	for (end = lo; end < h->n && strcmp(h->v[end].uid, uid) == 0; end++)
-		;
-	*count = end - lo;
-	return h->v + lo;
-}
-
-/* "namespace/role" of every role of the namespace that uid holds, in role
- * order; returns the count. */
-static uint32_t put_held_roles(struct sections *s, const struct held_index *h, const char *uid)
-{
-	const struct held *v;
-	char buf[1024];
-	size_t n;
-
 	if (h->ns == NULL)
 		return 0;
-	v = held_find(h, uid, &n);
-	for (size_t i = 0; i < n; i++) {
-		snprintf(buf, sizeof(buf), "%s/%s", h->ns->name, h->ns->roles[v[i].role].name);
-		put_ref(s, buf);
+	for (uint32_t k = 0; k < h->n[a]; k++) {
+		uint32_t r = h->role[h->first[a] + k];
+
+		put_ref(s, h->ref[r], h->ref_len[r]);
 	}
-	return (uint32_t)n;
+	return h->n[a];
 }
 
 static bool namespace_grants(const struct held_index *h, const struct rbac_snapshot_options *o,
-			     const char *uid, size_t perm)
+			     size_t a, size_t perm)
 {
-	const struct held *v;
-	size_t n;
-
 	if (h->ns == NULL)
 		return false;
-	v = held_find(h, uid, &n);
-	for (size_t i = 0; i < n; i++)
-		if (h->grants[v[i].role * o->n_permissions + perm])
+	for (uint32_t k = 0; k < h->n[a]; k++)
+		if (h->grants[h->role[h->first[a] + k] * o->n_permissions + perm])
 			return true;
 	return false;
 }
 
 static uint32_t put_granted(struct sections *s, const struct held_index held[2],
-			    const struct rbac_snapshot_options *o, const char *uid)
+			    const struct rbac_snapshot_options *o, size_t a)
 {
 	uint32_t n = 0;
 
 	for (size_t i = 0; i < o->n_permissions; i++) {
-		if (namespace_grants(&held[0], o, uid, i) ||
-		    namespace_grants(&held[1], o, uid, i)) {
-			put_ref(s, o->permissions[i]);
+		if (namespace_grants(&held[0], o, a, i) ||
+		    namespace_grants(&held[1], o, a, i)) {
+			put_ref(s, o->permissions[i], strlen(o->permissions[i]));
 			n++;
 		}
 	}
 	return n;
 }
 
+/* Account a's record (a: its uid's first entry in the table). */
 static void put_account(struct sections *s, const struct held_index held[2],
-			const struct rbac_snapshot_options *o, const struct rbac_account *a)
+			const struct rbac_snapshot_options *o, const struct rbac_account *acc,
+			size_t a)
 {
 	uint32_t off, len, first_role = s->count[2], n_roles, first_perm, n_perms;
 	uint32_t roff = 0, rlen = 0;
 
-	n_roles = put_held_roles(s, &held[0], a->uid) + put_held_roles(s, &held[1], a->uid);
+	n_roles = put_held_roles(s, &held[0], a) + put_held_roles(s, &held[1], a);
 	first_perm = s->count[2];
-	n_perms = put_granted(s, held, o, a->uid);
-	if (a->status_reason != NULL)
-		wb_string(&s->sec[0], a->status_reason, &roff, &rlen);
-	wb_string(&s->sec[0], a->uid, &off, &len);
+	n_perms = put_granted(s, held, o, a);
+	if (acc->status_reason != NULL)
+		wb_string(&s->sec[0], acc->status_reason, &roff, &rlen);
+	wb_string(&s->sec[0], acc->uid, &off, &len);
 	wb_u32(&s->sec[1], off);
 	wb_u32(&s->sec[1], len);
-	wb_u32(&s->sec[1], (uint32_t)a->status);
-	wb_u32(&s->sec[1], account_flags(a));
-	wb_s64(&s->sec[1], a->valid_from.valid ? (int64_t)a->valid_from.t : INT64_MIN);
-	wb_s64(&s->sec[1], a->valid_until.valid ? (int64_t)a->valid_until.t : INT64_MAX);
+	wb_u32(&s->sec[1], (uint32_t)acc->status);
+	wb_u32(&s->sec[1], account_flags(acc));
+	wb_s64(&s->sec[1], acc->valid_from.valid ? (int64_t)acc->valid_from.t : INT64_MIN);
+	wb_s64(&s->sec[1], acc->valid_until.valid ? (int64_t)acc->valid_until.t : INT64_MAX);
 	wb_u32(&s->sec[1], roff);
 	wb_u32(&s->sec[1], rlen);
 	wb_u32(&s->sec[1], first_role);
@@ -1110,11 +1294,6 @@ static void put_account(struct sections *s, const struct held_index held[2],
 	wb_u32(&s->sec[1], first_perm);
 	wb_u32(&s->sec[1], n_perms);
 	s->count[1]++;
-}
-
-static bool same_uid(const struct account_table *t, size_t i, size_t j)
-{
-	return j < t->n && strcmp(t->v[i]->uid, t->v[j]->uid) == 0;
 }
 
 /* One record per uid. A uid that several entries claim is stored once with
@@ -1130,32 +1309,27 @@ static void put_account_once(struct sections *s, const struct held_index held[2]
 	if (i > 0 && same_uid(t, i, i - 1))
 		return;
 	if (!same_uid(t, i, i + 1)) {
-		put_account(s, held, o, t->v[i]);
+		put_account(s, held, o, t->v[i], i);
 		return;
 	}
 	claimed = *t->v[i];
 	claimed.status = RBAC_STATUS_INVALID;
-	put_account(s, held, o, &claimed);
+	put_account(s, held, o, &claimed, i);
 }
 
-int rbac_snapshot_build_accounts(const struct rbac_snapshot_model *m,
-				 const struct rbac_snapshot_options *o,
-				 const struct rbac_logger *lg, struct rbac_snapshot_image *out)
+static int build_accounts(const struct rbac_snapshot_model *m,
+			  const struct rbac_snapshot_options *o, const struct rbac_logger *lg,
+			  const struct account_table *t, struct rbac_snapshot_image *out)
 {
-	struct account_table t = {0};
 	struct held_index held[2] = {{0}, {0}};
 	struct sections s = {0};
 	int rc = -1;
 
-	memset(out, 0, sizeof(*out));
-	if (check_fits(m, lg) != 0)
-		return -1;
-	if (held_index_init(&held[0], m->ns, o) == 0 &&
-	    held_index_init(&held[1], m->global, o) == 0 &&
-	    account_table_init(&t, m, NULL) == 0) {
+	if (held_index_init(&held[0], m->ns, o, t) == 0 &&
+	    held_index_init(&held[1], m->global, o, t) == 0) {
 		put_header_strings(&s, m, o);
-		for (size_t i = 0; i < t.n; i++)
-			put_account_once(&s, held, o, &t, i);
+		for (size_t i = 0; i < t->n; i++)
+			put_account_once(&s, held, o, t, i);
 		put_sums(&s, SEC_ACCOUNT_SUMS, s.count[SEC_ACCOUNTS]);
 		s.count[0] = (uint32_t)s.sec[0].len;
 		rc = assemble(MAGIC_ACCOUNTS, &s, o, lg, out);
@@ -1164,9 +1338,35 @@ int rbac_snapshot_build_accounts(const struct rbac_snapshot_model *m,
 		rbac_log(lg, LOG_ERR, "snapshot: out of memory");
 	}
 	sections_free(&s);
-	account_table_free(&t);
 	held_index_free(&held[0]);
 	held_index_free(&held[1]);
+	return rc;
+}
+
+int rbac_snapshot_build_accounts(const struct rbac_snapshot_model *m,
+				 const struct rbac_snapshot_options *o,
+				 const struct rbac_logger *lg, struct rbac_snapshot_image *out)
+{
+	return build_one(m, o, lg, RBAC_SNAPSHOT_ACCOUNTS, out);
+}
+
+int rbac_snapshot_build(const struct rbac_snapshot_model *m,
+			const struct rbac_snapshot_options *o, const struct rbac_logger *lg,
+			struct rbac_snapshot_image *groups,
+			struct rbac_snapshot_image *accounts)
+{
+	struct account_table t = {0};
+	int rc = -1;
+
+	memset(groups, 0, sizeof(*groups));
+	memset(accounts, 0, sizeof(*accounts));
+	if (check_fits(m, lg) != 0)
+		return -1;
+	if (account_table_init(&t, m, true, lg) != 0)
+		rbac_log(lg, LOG_ERR, "snapshot: out of memory");
+	else if (build_groups(m, o, lg, &t, groups) == 0)
+		rc = build_accounts(m, o, lg, &t, accounts);
+	account_table_free(&t);
 	return rc;
 }
 
@@ -1228,12 +1428,6 @@ static int write_temp(char *tmpl, mode_t mode, const void *data, size_t len)
 	return rc;
 }
 
-static uint32_t le32(const unsigned char *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	       (uint32_t)p[3] << 24;
-}
-
 /* Version and header size of a version this writer writes (both keep the
  * superseded word at the same place). */
 static bool known_header(const unsigned char *h)
@@ -1278,49 +1472,76 @@ static void mark_superseded(int fd)
 	close(fd);
 }
 
-/* The temporary file tmp, read back as a reader will map it, passes every
- * check of a snapshot of this kind and version (the whole-file checksum and
- * every cross-check): what the disk holds, not what we meant to write. */
-static int read_back(const char *tmp, enum rbac_snapshot_kind kind, char *err, size_t errlen)
+/* The image passes every check of a snapshot of this kind and version
+ * (the whole-file checksum and every cross-check), checked in memory
+ * before anything is written. */
+static int check_image(const void *data, size_t len, enum rbac_snapshot_kind kind,
+		       const char *name, char *err, size_t errlen)
 {
-	enum rbac_snapshot_error e = RBAC_SNAPSHOT_E_FILE;
 	struct rbac_snapshot s;
-	struct stat st;
-	void *map = MAP_FAILED;
 	char what[256] = "";
-	int fd = open(tmp, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	enum rbac_snapshot_error e =
+	    rbac_snapshot_parse_version(&s, data, len, kind, 0, RBAC_SNAPSHOT_ANY_TIME);
 
-	if (fd >= 0 && fstat(fd, &st) == 0 && st.st_size > 0)
-		map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_SHARED, fd, 0);
-	if (map != MAP_FAILED) {
-		e = rbac_snapshot_parse_version(&s, map, (size_t)st.st_size, kind, 0,
-						RBAC_SNAPSHOT_ANY_TIME);
-		if (e == RBAC_SNAPSHOT_OK)
-			e = rbac_snapshot_verify_full(&s, what, sizeof(what));
-		munmap(map, (size_t)st.st_size);
-	}
-	if (fd >= 0)
-		close(fd);
+	if (e == RBAC_SNAPSHOT_OK)
+		e = rbac_snapshot_verify_full(&s, what, sizeof(what));
 	if (e == RBAC_SNAPSHOT_OK)
 		return 0;
-	snprintf(err, errlen,
-		 "%s, read back before the rename, fails its check (%s%s%s); not installed",
-		 tmp, rbac_snapshot_strerror(e), what[0] ? ": " : "", what);
+	snprintf(err, errlen, "the new %s fails its check (%s%s%s); not installed", name,
+		 rbac_snapshot_strerror(e), what[0] ? ": " : "", what);
 	return -1;
 }
 
-int rbac_snapshot_write_file(const char *dir, const char *name, mode_t mode, const void *data,
-			     size_t len, char *err, size_t errlen)
+/* The temporary file holds exactly the image: what the disk gave back,
+ * not what we meant to write. Read in pieces, so the check costs a
+ * buffer, not a second image or a mapping of the file. */
+static int same_as_image(int fd, const unsigned char *data, size_t len)
 {
-	return rbac_snapshot_write_verified(dir, name, mode, data, len, -1, err, errlen);
+	enum { PIECE = 1 << 20 };
+	unsigned char *buf = malloc(PIECE);
+	struct stat st;
+	size_t off = 0;
+	bool same = buf != NULL && fstat(fd, &st) == 0 && (size_t)st.st_size == len;
+
+	while (same && off < len) {
+		size_t want = len - off < PIECE ? len - off : PIECE;
+		ssize_t n = pread(fd, buf, want, (off_t)off);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		same = n > 0 && memcmp(buf, data + off, (size_t)n) == 0;
+		off += n > 0 ? (size_t)n : 0;
+	}
+	free(buf);
+	return same ? 0 : -1;
 }
 
-int rbac_snapshot_write_verified(const char *dir, const char *name, mode_t mode,
-				 const void *data, size_t len, int verify_kind, char *err,
-				 size_t errlen)
+static int read_back(const char *tmp, const void *data, size_t len, char *err, size_t errlen)
+{
+	int fd = open(tmp, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	int rc = fd >= 0 ? same_as_image(fd, data, len) : -1;
+
+	if (fd >= 0)
+		close(fd);
+	if (rc != 0)
+		snprintf(err, errlen,
+			 "%s, read back before the rename, differs from the image that was "
+			 "written; not installed",
+			 tmp);
+	return rc;
+}
+
+/* check: 0 none, 1 the temporary file read back and compared with the
+ * image, 2 also the image checked completely as verify_kind first. */
+static int write_file(const char *dir, const char *name, mode_t mode, const void *data,
+		      size_t len, int check, int verify_kind, char *err, size_t errlen)
 {
 	char tmp[4096], final[4096], why[4096 + 128];
 	int saved, previous, dfd;
+
+	if (check == 2 && check_image(data, len, (enum rbac_snapshot_kind)verify_kind, name,
+				      err, errlen) != 0)
+		return -1;
 
 	/* Readers refuse a snapshot in a directory others may write (they
 	 * could swap the file): refuse to write one there, saying which. */
@@ -1343,8 +1564,7 @@ int rbac_snapshot_write_verified(const char *dir, const char *name, mode_t mode,
 			 strerror(errno));
 		return -1;
 	}
-	if (verify_kind >= 0 &&
-	    read_back(tmp, (enum rbac_snapshot_kind)verify_kind, err, errlen) != 0) {
+	if (check > 0 && read_back(tmp, data, len, err, errlen) != 0) {
 		unlink(tmp);
 		return -1;
 	}
@@ -1365,6 +1585,26 @@ int rbac_snapshot_write_verified(const char *dir, const char *name, mode_t mode,
 		return -1;
 	}
 	return 0;
+}
+
+int rbac_snapshot_write_file(const char *dir, const char *name, mode_t mode, const void *data,
+			     size_t len, char *err, size_t errlen)
+{
+	return write_file(dir, name, mode, data, len, 0, -1, err, errlen);
+}
+
+int rbac_snapshot_write_verified(const char *dir, const char *name, mode_t mode,
+				 const void *data, size_t len, int verify_kind, char *err,
+				 size_t errlen)
+{
+	return write_file(dir, name, mode, data, len, verify_kind >= 0 ? 2 : 0, verify_kind,
+			  err, errlen);
+}
+
+int rbac_snapshot_write_compared(const char *dir, const char *name, mode_t mode,
+				 const void *data, size_t len, char *err, size_t errlen)
+{
+	return write_file(dir, name, mode, data, len, 1, -1, err, errlen);
 }
 
 uint64_t rbac_snapshot_previous_generation(const char *path, enum rbac_snapshot_kind kind)

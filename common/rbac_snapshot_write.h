@@ -81,6 +81,13 @@ int rbac_snapshot_build_groups(const struct rbac_snapshot_model *m,
 int rbac_snapshot_build_accounts(const struct rbac_snapshot_model *m,
 				 const struct rbac_snapshot_options *o,
 				 const struct rbac_logger *lg, struct rbac_snapshot_image *out);
+/* Both, byte for byte and log line for line as the two calls above, with
+ * the accounts sorted and indexed once for both. On failure both images
+ * are freed by the caller as usual (either may be empty). */
+int rbac_snapshot_build(const struct rbac_snapshot_model *m,
+			const struct rbac_snapshot_options *o, const struct rbac_logger *lg,
+			struct rbac_snapshot_image *groups,
+			struct rbac_snapshot_image *accounts);
 
 /* The version 2 image (the previous major version, groups.db/accounts.db)
  * of a version 3 image of this kind that the builders above made: the same
@@ -89,6 +96,15 @@ int rbac_snapshot_build_accounts(const struct rbac_snapshot_model *m,
  * a version 3 image of this kind. The counts of img are copied. */
 int rbac_snapshot_image_v2(const struct rbac_snapshot_image *img, enum rbac_snapshot_kind kind,
 			   struct rbac_snapshot_image *out);
+/* v2, made by rbac_snapshot_image_v2 from v3 (an image that passed
+ * rbac_snapshot_verify_full), is that image's content under a well-formed
+ * version 2 header: it parses as version 2, its whole-file checksum
+ * matches, its generation, times and namespace are v3's, and each of its
+ * sections is v3's byte for byte. That is all a complete check of v2 would
+ * find, at the cost of a comparison. Returns 0, or -1. */
+int rbac_snapshot_image_v2_check(const struct rbac_snapshot_image *v3,
+				 const struct rbac_snapshot_image *v2,
+				 enum rbac_snapshot_kind kind);
 
 /* Writes len bytes to DIR/NAME atomically: a temporary file in DIR,
  * fchmod(mode), write, fsync, rename over NAME, fsync of DIR. On error the
@@ -98,13 +114,19 @@ int rbac_snapshot_image_v2(const struct rbac_snapshot_image *img, enum rbac_snap
  * still map it look again at once. */
 int rbac_snapshot_write_file(const char *dir, const char *name, mode_t mode, const void *data,
 			     size_t len, char *err, size_t errlen);
-/* The same, reading the temporary file back before the rename and checking
- * it completely as a snapshot of kind verify_kind (enum rbac_snapshot_kind,
- * of either version; -1: no check, as rbac_snapshot_write_file): a file
- * that fails is removed and never installed. */
+/* The same, with the image checked completely as a snapshot of kind
+ * verify_kind (enum rbac_snapshot_kind, of either version;
+ * rbac_snapshot_verify_full) before anything is written, and the temporary
+ * file read back before the rename and compared byte for byte with it: an
+ * image that fails is never written, a file that differs is removed and
+ * never installed. -1: no check, as rbac_snapshot_write_file. */
 int rbac_snapshot_write_verified(const char *dir, const char *name, mode_t mode,
 				 const void *data, size_t len, int verify_kind, char *err,
 				 size_t errlen);
+/* The same read back and comparison, for an image the caller checked
+ * otherwise (rbac_snapshot_image_v2_check). */
+int rbac_snapshot_write_compared(const char *dir, const char *name, mode_t mode,
+				 const void *data, size_t len, char *err, size_t errlen);
 
 /* Stores synced_at in the proof block of the version 3 snapshot at path,
  * in place (rbac_snapshot.h). Returns 0, or -1 with err. */

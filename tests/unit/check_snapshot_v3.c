@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <check.h>
+#include <dirent.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -409,6 +410,138 @@ START_TEST(test_v2_image_beside)
 }
 END_TEST
 
+/* The one entry of directory d ("" when none, "(several)" when more). */
+static const char *only_entry(const char *d)
+{
+	static char name[256];
+	DIR *dp = opendir(d);
+	struct dirent *e;
+	int n = 0;
+
+	ck_assert_ptr_nonnull(dp);
+	name[0] = '\0';
+	while ((e = readdir(dp)) != NULL) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		snprintf(name, sizeof(name), "%s", ++n > 1 ? "(several)" : e->d_name);
+	}
+	closedir(dp);
+	return name;
+}
+
+/* One call builds both images, byte for byte and log line for line as the
+ * two separate builds (the accounts are sorted once for both). Two
+ * accounts claim one uid, and an account is suspended: both logged. */
+START_TEST(test_build_both_as_separate)
+{
+	struct rbac_snapshot_image g = {0}, a = {0}, g1 = {0}, a1 = {0};
+	char separate[sizeof(fx_log)];
+
+	sfx_account(&f, "alice", NULL, NULL, NULL, false);
+	sfx_account(&f, "zed", "suspended", NULL, NULL, false);
+	fx_log_clear();
+	ck_assert_int_eq(rbac_snapshot_build_groups(&f.model, &f.opts, &fx_logger, &g1), 0);
+	ck_assert_int_eq(rbac_snapshot_build_accounts(&f.model, &f.opts, &fx_logger, &a1), 0);
+	snprintf(separate, sizeof(separate), "%s", fx_log);
+	ck_assert_ptr_nonnull(strstr(separate, "\"alice\" is claimed by"));
+	fx_log_clear();
+	ck_assert_int_eq(rbac_snapshot_build(&f.model, &f.opts, &fx_logger, &g, &a), 0);
+	ck_assert_str_eq(fx_log, separate);
+	ck_assert_uint_eq(g.len, g1.len);
+	ck_assert_uint_eq(a.len, a1.len);
+	ck_assert_mem_eq(g.data, g1.data, g.len);
+	ck_assert_mem_eq(a.data, a1.data, a.len);
+	ck_assert_uint_eq(g.groups, g1.groups);
+	ck_assert_uint_eq(g.memberships, g1.memberships);
+	ck_assert_uint_eq(a.users, a1.users);
+	rbac_snapshot_image_free(&g);
+	rbac_snapshot_image_free(&a);
+	rbac_snapshot_image_free(&g1);
+	rbac_snapshot_image_free(&a1);
+}
+END_TEST
+
+/* The version 2 image is checked against the version 3 image it came
+ * from: the same content passes; a byte changed in a section (the file
+ * checksum made to match again) or in the header, or the v2 of another
+ * snapshot, does not. */
+START_TEST(test_v2_check_against_v3)
+{
+	struct rbac_snapshot_image v2 = {0}, other = {0}, other2 = {0};
+	struct rbac_snapshot s;
+	unsigned char *p;
+
+	sfx_build(&f, RBAC_SNAPSHOT_GROUPS, &img);
+	ck_assert_int_eq(rbac_snapshot_image_v2(&img, RBAC_SNAPSHOT_GROUPS, &v2), 0);
+	ck_assert_int_eq(rbac_snapshot_image_v2_check(&img, &v2, RBAC_SNAPSHOT_GROUPS), 0);
+	ck_assert_int_eq(rbac_snapshot_image_v2_check(&img, &v2, RBAC_SNAPSHOT_ACCOUNTS), -1);
+
+	/* the last byte of the packed member names, re-sealed */
+	ck_assert_int_eq(rbac_snapshot_parse_version(&s, v2.data, v2.len, RBAC_SNAPSHOT_GROUPS,
+						     RBAC_SNAPSHOT_V2_VERSION, SFX_NOW),
+			 RBAC_SNAPSHOT_OK);
+	p = v2.data + s.sec[1].offset + 8; /* the first group's gid */
+	p[0] ^= 1;
+	rbac_snapshot_seal(v2.data, v2.len);
+	ck_assert_int_eq(rbac_snapshot_image_v2_check(&img, &v2, RBAC_SNAPSHOT_GROUPS), -1);
+	p[0] ^= 1;
+	rbac_snapshot_seal(v2.data, v2.len);
+	ck_assert_int_eq(rbac_snapshot_image_v2_check(&img, &v2, RBAC_SNAPSHOT_GROUPS), 0);
+	v2.data[40] ^= 1; /* the generation, unsealed */
+	ck_assert_int_eq(rbac_snapshot_image_v2_check(&img, &v2, RBAC_SNAPSHOT_GROUPS), -1);
+	v2.data[40] ^= 1;
+
+	f.opts.generation++;
+	sfx_build(&f, RBAC_SNAPSHOT_GROUPS, &other);
+	ck_assert_int_eq(rbac_snapshot_image_v2(&other, RBAC_SNAPSHOT_GROUPS, &other2), 0);
+	ck_assert_int_eq(rbac_snapshot_image_v2_check(&img, &other2, RBAC_SNAPSHOT_GROUPS), -1);
+	ck_assert_int_eq(rbac_snapshot_image_v2_check(&other, &other2, RBAC_SNAPSHOT_GROUPS),
+			 0);
+	rbac_snapshot_image_free(&v2);
+	rbac_snapshot_image_free(&other);
+	rbac_snapshot_image_free(&other2);
+}
+END_TEST
+
+/* An image that fails the complete check is never written: no file, no
+ * temporary left, the installed one untouched. */
+START_TEST(test_write_verified_refuses_bad_image)
+{
+	struct rbac_snapshot s;
+	struct stat st;
+	char err[512], path[128];
+
+	sfx_build(&f, RBAC_SNAPSHOT_GROUPS, &img);
+	ck_assert_msg(rbac_snapshot_write_verified(dir, "groups.v3.db", 0644, img.data, img.len,
+						   RBAC_SNAPSHOT_GROUPS, err, sizeof(err)) == 0,
+		      "%s", err);
+	snprintf(path, sizeof(path), "%s/groups.v3.db", dir);
+	ck_assert_int_eq(stat(path, &st), 0);
+	ck_assert_int_eq(st.st_size, (off_t)img.len);
+	/* one member's name changed, the whole file re-sealed: only a record
+	 * checksum or a cross-check can find it */
+	ck_assert_int_eq(
+	    rbac_snapshot_parse(&s, img.data, img.len, RBAC_SNAPSHOT_GROUPS, SFX_NOW),
+	    RBAC_SNAPSHOT_OK);
+	img.data[s.sec[7].offset] ^= 0x20;
+	{
+		uint64_t sum = rbac_snapshot_checksum(img.data, img.len);
+
+		for (int i = 0; i < 8; i++)
+			img.data[24 + i] = (unsigned char)(sum >> (8 * i));
+	}
+	ck_assert_int_eq(rbac_snapshot_write_verified(dir, "groups.v3.db", 0644, img.data,
+						      img.len, RBAC_SNAPSHOT_GROUPS, err,
+						      sizeof(err)),
+			 -1);
+	ck_assert_ptr_nonnull(strstr(err, "fails its check"));
+	ck_assert_ptr_nonnull(strstr(err, "not installed"));
+	ck_assert_int_eq(stat(path, &st), 0);
+	ck_assert_int_eq(st.st_size, (off_t)img.len);
+	ck_assert_str_eq(only_entry(dir), "groups.v3.db");
+}
+END_TEST
+
 /* --------------------------------------------------------------- publish */
 
 static bool exists(const char *name)
@@ -580,6 +713,9 @@ static Suite *suite(void)
 	tcase_add_test(th, test_proof_block_torn);
 	tcase_add_test(th, test_header_checksum);
 	tcase_add_test(th, test_v2_image_beside);
+	tcase_add_test(th, test_build_both_as_separate);
+	tcase_add_test(th, test_v2_check_against_v3);
+	tcase_add_test(th, test_write_verified_refuses_bad_image);
 	tcase_add_test(th, test_group_record_checked_at_use);
 	tcase_add_test(th, test_user_record_checked_at_use);
 	tcase_add_test(th, test_account_record_checked_at_use);
