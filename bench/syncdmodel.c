@@ -6,7 +6,11 @@
  * again. Not run by bench/run; figures in bench/RESULTS.md.
  *
  *   bench/gen-directory --preset 100k DIR
- *   bench/syncdmodel DIR/directory.ldif [rounds]
+ *   bench/syncdmodel DIR/directory.ldif [rounds [CACHE_DIR]]
+ *
+ * With CACHE_DIR (root's, 0755), each round publishes there through
+ * rbac_publish() as the agent does (both versions, written, read back,
+ * renamed) instead of only building the images.
  *
  * The LDIF is read as gen-directory writes it (no base64, no folded
  * lines); entries outside the sync filter are left out, as slapd would.
@@ -21,11 +25,13 @@
 #include <time.h>
 
 #include "model.h"
+#include "rbac_publish.h"
 #include "rbac_snapshot_write.h"
 
 #define MAX_VALUES 200000
 
 static const struct rbac_logger quiet = {NULL, NULL, false};
+static const char *cache_dir; /* NULL: build the images only */
 
 struct rec {
 	char *dn;
@@ -36,12 +42,17 @@ struct rec {
 	struct rbac_bytes v[MAX_VALUES];
 };
 
-static double now_ms(void)
+static double clock_ms(clockid_t id)
 {
 	struct timespec ts;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	clock_gettime(id, &ts);
 	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+static double now_ms(void)
+{
+	return clock_ms(CLOCK_MONOTONIC);
 }
 
 static long rss_kb(const char *key)
@@ -56,6 +67,17 @@ static long rss_kb(const char *key)
 	if (f != NULL)
 		fclose(f);
 	return kb;
+}
+
+/* From here VmHWM is the peak of what follows (proc(5), clear_refs). */
+static void reset_peak(void)
+{
+	FILE *f = fopen("/proc/self/clear_refs", "w");
+
+	if (f != NULL) {
+		fputs("5", f);
+		fclose(f);
+	}
 }
 
 static struct rbac_sync_uuid uuid_of(unsigned n)
@@ -165,6 +187,25 @@ static unsigned load(struct syncd_model *m, const char *path, struct rec *r)
 	return count;
 }
 
+/* The agent's publish: *ms is its whole time, build and write printed. */
+static void publish(const struct rbac_snapshot_model *sm, struct rbac_snapshot_options *o,
+		    double *ms, size_t *groups)
+{
+	struct rbac_publish_result r;
+	char err[RBAC_ERRLEN];
+	double t0 = now_ms(), cpu = clock_ms(CLOCK_PROCESS_CPUTIME_ID);
+
+	if (rbac_publish(cache_dir, -1, sm, o, 1, &quiet, &r, err, sizeof(err)) != 0) {
+		fprintf(stderr, "syncdmodel: %s\n", err);
+		exit(1);
+	}
+	*ms = now_ms() - t0;
+	*groups = r.groups;
+	printf("publish generation %llu: build %.1f ms, write %.1f ms, cpu %.1f ms; ",
+	       (unsigned long long)r.generation, r.build_ms, r.write_ms,
+	       clock_ms(CLOCK_PROCESS_CPUTIME_ID) - cpu);
+}
+
 static double derive_and_build(struct syncd_model *m, double *build_ms, size_t *groups)
 {
 	static const char *const perms[] = {"host.login", "host.sudo"};
@@ -182,19 +223,33 @@ static double derive_and_build(struct syncd_model *m, double *build_ms, size_t *
 	};
 	struct rbac_snapshot_model sm;
 	struct rbac_snapshot_image g, a;
-	double t0 = now_ms(), t1;
+	double t0 = now_ms(), t1, cpu;
+	long base;
 
 	if (syncd_model_derive(m, &sm) != SYNCD_MODEL_OK) {
 		fprintf(stderr, "syncdmodel: derive failed\n");
 		exit(1);
 	}
 	t1 = now_ms();
-	if (rbac_snapshot_build_groups(&sm, &o, &quiet, &g) != 0 ||
-	    rbac_snapshot_build_accounts(&sm, &o, &quiet, &a) != 0) {
+	base = rss_kb("VmRSS:");
+	reset_peak();
+	if (cache_dir != NULL) {
+		publish(&sm, &o, build_ms, groups);
+		printf("peak %ld kB over %ld kB; ", rss_kb("VmHWM:") - base, base);
+		syncd_model_clean(m);
+		malloc_trim(0);
+		return t1 - t0;
+	}
+	cpu = clock_ms(CLOCK_PROCESS_CPUTIME_ID);
+	if (rbac_snapshot_build(&sm, &o, &quiet, &g, &a) != 0) {
 		fprintf(stderr, "syncdmodel: build failed\n");
 		exit(1);
 	}
 	*build_ms = now_ms() - t1;
+	/* the machine may be shared: the CPU time too */
+	printf("build cpu %.1f ms, peak %ld kB over %ld kB, images %zu + %zu bytes; ",
+	       clock_ms(CLOCK_PROCESS_CPUTIME_ID) - cpu, rss_kb("VmHWM:") - base, base, g.len,
+	       a.len);
 	syncd_model_clean(m); /* as the agent does after a publish */
 	malloc_trim(0);
 	*groups = g.groups;
@@ -233,8 +288,9 @@ int main(int argc, char **argv)
 	unsigned n;
 	char err[RBAC_ERRLEN];
 
+	cache_dir = argc > 3 ? argv[3] : NULL;
 	if (argc < 2 || r == NULL) {
-		fprintf(stderr, "usage: syncdmodel DIRECTORY.ldif [rounds]\n");
+		fprintf(stderr, "usage: syncdmodel DIRECTORY.ldif [rounds [CACHE_DIR]]\n");
 		return 2;
 	}
 	rbac_config_init(&cfg);
