@@ -136,12 +136,21 @@ void rbac_snapshot_image_free(struct rbac_snapshot_image *img)
 /* The accounts sorted by uid; a uid claimed by two entries is unusable.
  * Every memberUid of every role is looked up here, so by hash, not by a
  * binary search of strcmp calls. */
+struct member_ids {
+	const struct rbac_namespace *ns;
+	size_t *first; /* role i's memberUids are acc[first[i] .. first[i] + members.n) */
+	int32_t *acc;  /* each one's account (its uid's first entry), or -1 */
+};
+
 struct account_table {
 	const struct rbac_account **v;
 	bool *usable; /* may be a group member */
 	size_t n;
 	uint32_t *slot; /* open addressing: index + 1 of a uid's first entry, 0 free */
 	size_t mask;
+	/* every memberUid of the host's and the global namespace, looked up
+	 * once for both images */
+	struct member_ids ids[2];
 };
 
 static int cmp_account_uid(const void *a, const void *b)
@@ -232,6 +241,37 @@ static int account_hash_init(struct account_table *t)
 	return 0;
 }
 
+static long account_find(const struct account_table *t, const char *uid);
+
+static int member_ids_init(struct member_ids *d, const struct rbac_namespace *ns,
+			   const struct account_table *t)
+{
+	size_t k = 0;
+
+	d->ns = ns;
+	if (ns == NULL)
+		return 0;
+	d->first = calloc(ns->n_roles + 1, sizeof(*d->first));
+	for (size_t i = 0; d->first != NULL && i < ns->n_roles; i++)
+		d->first[i + 1] = d->first[i] + ns->roles[i].members.n;
+	d->acc = d->first ? calloc(d->first[ns->n_roles] + 1, sizeof(*d->acc)) : NULL;
+	if (d->acc == NULL)
+		return -1;
+	for (size_t i = 0; i < ns->n_roles; i++) {
+		const struct rbac_role *r = &ns->roles[i];
+
+		for (size_t j = 0; j < r->members.n; j++)
+			d->acc[k++] = (int32_t)account_find(t, r->members.v[j]);
+	}
+	return 0;
+}
+
+static const struct member_ids *ids_of(const struct account_table *t,
+				       const struct rbac_namespace *ns)
+{
+	return t->ids[0].ns == ns ? &t->ids[0] : &t->ids[1];
+}
+
 /* members: also find which accounts may be group members (logged through
  * lg), which only the groups need. */
 static int account_table_init(struct account_table *t, const struct rbac_snapshot_model *m,
@@ -254,7 +294,10 @@ static int account_table_init(struct account_table *t, const struct rbac_snapsho
 			t->usable[i] = account_usable(t->v[i], lg);
 		mark_duplicates(t, lg);
 	}
-	return account_hash_init(t);
+	if (account_hash_init(t) != 0 || member_ids_init(&t->ids[0], m->ns, t) != 0 ||
+	    member_ids_init(&t->ids[1], m->global, t) != 0)
+		return -1;
+	return 0;
 }
 
 static void account_table_free(struct account_table *t)
@@ -262,6 +305,10 @@ static void account_table_free(struct account_table *t)
 	free(t->v);
 	free(t->usable);
 	free(t->slot);
+	for (int i = 0; i < 2; i++) {
+		free(t->ids[i].first);
+		free(t->ids[i].acc);
+	}
 }
 
 /* Index of the first entry of uid in the table, or -1. */
@@ -334,10 +381,8 @@ static void log_skipped(const struct rbac_logger *lg, const struct rbac_role_gro
 			 dn, (unsigned long)e->gid, e->name, other->name);
 }
 
-static int add_member(struct group_builder *b, struct wgroup *g, const char *uid, size_t *cap)
+static int add_member(struct group_builder *b, struct wgroup *g, int32_t idx, size_t *cap)
 {
-	long idx = account_find(b->accounts, uid);
-
 	if (idx < 0 || !b->accounts->usable[idx] || b->mark[idx])
 		return 0;
 	if (g->n_members == *cap) {
@@ -415,11 +460,14 @@ done:
 	return rc;
 }
 
-static int add_holders(struct group_builder *b, struct wgroup *g, const struct rbac_role *x,
-		       size_t *cap)
+/* The holders of role x of ns. */
+static int add_holders(struct group_builder *b, struct wgroup *g,
+		       const struct rbac_namespace *ns, size_t x, size_t *cap)
 {
-	for (size_t j = 0; j < x->members.n; j++) {
-		if (add_member(b, g, x->members.v[j], cap) != 0)
+	const struct member_ids *d = ids_of(b->accounts, ns);
+
+	for (size_t j = d->first[x]; j < d->first[x + 1]; j++) {
+		if (add_member(b, g, d->acc[j], cap) != 0)
 			return -1;
 	}
 	return 0;
@@ -455,10 +503,10 @@ static int collect_members(struct group_builder *b, const struct rbac_namespace 
 	const struct inheritors *h = ns == b->inh[0].ns ? &b->inh[0] : &b->inh[1];
 	size_t cap = 0, yi = (size_t)(y - ns->roles);
 
-	if (add_holders(b, g, y, &cap) != 0)
+	if (add_holders(b, g, ns, yi, &cap) != 0)
 		return -1;
 	for (size_t k = h->first ? h->first[yi] : 0; h->first && k < h->first[yi + 1]; k++) {
-		if (add_holders(b, g, &ns->roles[h->v[k]], &cap) != 0)
+		if (add_holders(b, g, ns, h->v[k], &cap) != 0)
 			return -1;
 	}
 	sort_members(b, g);
@@ -1025,23 +1073,19 @@ int rbac_snapshot_image_v2(const struct rbac_snapshot_image *img, enum rbac_snap
 	return 0;
 }
 
-static uint64_t le64(const unsigned char *p)
-{
-	return (uint64_t)le32(p) | (uint64_t)le32(p + 4) << 32;
-}
-
 int rbac_snapshot_image_v2_check(const struct rbac_snapshot_image *v3,
 				 const struct rbac_snapshot_image *v2,
 				 enum rbac_snapshot_kind kind)
 {
 	struct rbac_snapshot a, b;
+	/* The parse of a version 2 image checks its whole-file checksum and
+	 * every record, as version 2's readers did. */
 	int used = kind == RBAC_SNAPSHOT_GROUPS ? GROUPS_SECTIONS_V2 : ACCOUNTS_SECTIONS_V2;
 
 	if (rbac_snapshot_parse_version(&a, v3->data, v3->len, kind, RBAC_SNAPSHOT_VERSION,
 					RBAC_SNAPSHOT_ANY_TIME) != RBAC_SNAPSHOT_OK ||
 	    rbac_snapshot_parse_version(&b, v2->data, v2->len, kind, RBAC_SNAPSHOT_V2_VERSION,
 					RBAC_SNAPSHOT_ANY_TIME) != RBAC_SNAPSHOT_OK ||
-	    le64(b.data + H_CHECKSUM) != rbac_snapshot_checksum(b.data, b.size) ||
 	    a.generation != b.generation || a.written_at != b.written_at ||
 	    a.stale_after != b.stale_after || strcmp(a.namespace_name, b.namespace_name) != 0)
 		return -1;
@@ -1154,24 +1198,6 @@ static int held_refs(struct held_index *h, const struct rbac_namespace *ns)
 	return 0;
 }
 
-/* found[k]: the account of the k-th memberUid of the namespace, or -1. */
-static int32_t *held_lookup(const struct rbac_namespace *ns, const struct account_table *t)
-{
-	size_t total = 0, k = 0;
-	int32_t *found;
-
-	for (size_t i = 0; i < ns->n_roles; i++)
-		total += ns->roles[i].members.n;
-	found = calloc(total + 1, sizeof(*found));
-	for (size_t i = 0; found != NULL && i < ns->n_roles; i++) {
-		const struct rbac_role *r = &ns->roles[i];
-
-		for (size_t j = 0; j < r->members.n; j++)
-			found[k++] = (int32_t)account_find(t, r->members.v[j]);
-	}
-	return found;
-}
-
 /* Each (account, role) pair: counted into first[] (fill false), or listed
  * after the role's earlier pairs with that account. */
 static void held_walk(struct held_index *h, const int32_t *found, bool fill)
@@ -1194,21 +1220,18 @@ static void held_walk(struct held_index *h, const int32_t *found, bool fill)
 
 static int held_pairs(struct held_index *h, const struct account_table *t)
 {
-	int32_t *found = held_lookup(h->ns, t);
+	const int32_t *found = ids_of(t, h->ns)->acc;
 
 	h->first = calloc(t->n + 2, sizeof(*h->first));
 	h->n = calloc(t->n + 1, sizeof(*h->n));
-	if (found == NULL || h->first == NULL || h->n == NULL) {
-		free(found);
+	if (h->first == NULL || h->n == NULL)
 		return -1;
-	}
 	held_walk(h, found, false);
 	for (size_t a = 0; a < t->n; a++)
 		h->first[a + 1] += h->first[a];
 	h->role = calloc(h->first[t->n] + 1, sizeof(*h->role));
 	if (h->role != NULL)
 		held_walk(h, found, true);
-	free(found);
 	return h->role != NULL ? 0 : -1;
 }
 
