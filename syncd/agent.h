@@ -26,6 +26,8 @@
 #define SYNCD_PROG "rbac-syncd"
 /* syncd.state is rewritten at most this often (and at exit). */
 #define SYNCD_STATE_SAVE_INTERVAL 30.0
+/* A publish that failed is tried again after this many seconds. */
+#define SYNCD_PUBLISH_RETRY 5.0
 /* The longest the session loop sleeps between looks at its timers and
  * at the stop flag. */
 #define SYNCD_TICK 0.2

@@ -110,6 +110,9 @@ int agent_publish(struct agent *a)
 	free((char *)sync.applied_csn);
 	if (rc != 0) {
 		agent_state(a, LOG_ERR, "snapshot not published: %s", err);
+		/* a full disk or a lost race may pass: try again without
+		 * waiting for the next change */
+		a->publish_at = agent_now() + SYNCD_PUBLISH_RETRY;
 		return -1;
 	}
 	published(a, &r, derive_ms);
@@ -183,7 +186,16 @@ void agent_applied_moved(struct agent *a)
 
 void agent_probe_answer(struct agent *a, int64_t sent, struct rbac_csn_vector *v)
 {
-	char *text = csn_text(v);
+	char *text;
+
+	/* No contextCSN: nothing to compare with, so nothing is proven (an
+	 * empty vector would be "covered" by any). */
+	if (v->n == 0) {
+		agent_state(a, LOG_WARNING, "%s has no contextCSN: currency cannot be proven",
+			    a->suffix);
+		return;
+	}
+	text = csn_text(v);
 
 	if (text != NULL) {
 		free(a->context_csn);
