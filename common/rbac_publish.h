@@ -2,8 +2,9 @@
  * rbac_publish.h - the one way both snapshot writers (rbacctl refresh and
  * rbac-syncd) install a snapshot: under the writer lock, the current
  * version's groups and accounts files (and the previous version's beside
- * them while cache.previous_versions says so), each read back and checked
- * completely before its rename, all of them with one generation.
+ * them while cache.previous_versions says so), each image checked
+ * completely (rbac_snapshot_verify_full) and each file read back and
+ * compared with it before its rename, all of them with one generation.
  */
 #ifndef RBAC_PUBLISH_H
 #define RBAC_PUBLISH_H

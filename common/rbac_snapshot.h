@@ -107,10 +107,11 @@
  * used (the lookup returns false and hands out an empty record). An index
  * or a user table out of order can make a binary search miss, never read
  * outside the image. The whole-file checksum and every cross-check are
- * rbac_snapshot_verify_full()'s: the writer runs it on each file it reads
- * back before the rename, and rbacctl verify on demand. Each field is read once: the pointers
- * the records carry point into the image, and a caller that must not trust its bytes goes by
- * the lengths (name_len), as libnss_rbac does.
+ * rbac_snapshot_verify_full()'s: the writer runs it on each image before
+ * it writes it (and compares the file it reads back with the image before
+ * the rename), rbacctl verify on demand. Each field is read once: the
+ * pointers the records carry point into the image, and a caller that must
+ * not trust its bytes goes by the lengths (name_len), as libnss_rbac does.
  */
 #ifndef RBAC_SNAPSHOT_H
 #define RBAC_SNAPSHOT_H
@@ -281,8 +282,9 @@ enum rbac_snapshot_error rbac_snapshot_parse_version(struct rbac_snapshot *s, co
  * words disagree: being rewritten right now) or a version 2 image. */
 bool rbac_snapshot_proof(const struct rbac_snapshot *s, int64_t *synced_at);
 /* Everything the open leaves to the use of each record, and more, for
- * the writer (which runs it on each file it read back before the rename)
- * and rbacctl verify: the whole-file checksum; every record's own
+ * the writer (which runs it on each image it writes; the file read back
+ * before the rename must then equal the image byte for byte) and rbacctl
+ * verify: the whole-file checksum; every record's own
  * checksum; every offset, length and count; every string and packed name
  * terminated; both indexes and the users sorted and unique; each group's
  * members and each user's groups agreeing both ways; each group's packed
