@@ -155,6 +155,11 @@ void rbac_facts_offline_from(struct rbac_facts *f, const struct rbac_facts_reque
 			     const struct rbac_snapshot *snap, const char *path,
 			     const char *permission, time_t now);
 
+/* The accounts snapshot pam_rbac decides from (the local state, and the
+ * offline mode) and `rbacctl check` reads: in the cache directory fixed at
+ * build time, which no option or environment variable moves. */
+#define RBAC_FACTS_ACCOUNTS_PATH RBAC_CACHE_DIR "/" RBAC_SNAPSHOT_ACCOUNTS_FILE
+
 /* Why the local state answered or not (rbac_facts_local). Every value but
  * ANSWERED leaves the question to the directory. */
 enum rbac_local_why {

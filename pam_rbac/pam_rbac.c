@@ -361,9 +361,6 @@ static void dir_put(struct rbac_dir *dir, bool keep)
  * or accounts.db when no server answered (rbac_facts.h; rbacctl check
  * gathers them with the same calls) ---- */
 
-#define OFFLINE_PATH RBAC_CACHE_DIR "/" RBAC_SNAPSHOT_ACCOUNTS_FILE
-#define LOCAL_PATH   OFFLINE_PATH
-
 /* A configured global namespace that is missing is a directory mistake
  * that must not lock everybody out: logged, and decided without it. */
 static void global_missing(void *ctx, const char *name)
@@ -403,7 +400,7 @@ static bool local_answers(const struct options *o, const struct rbac_facts_reque
 
 	if (o->cfg.pam.local_max_lag <= 0)
 		return false;
-	if (rbac_facts_local(f, fr, LOCAL_PATH, rq->permission, time(NULL), &why))
+	if (rbac_facts_local(f, fr, RBAC_FACTS_ACCOUNTS_PATH, rq->permission, time(NULL), &why))
 		return true;
 	rbac_log(&o->lg, local_priority(why.why), "local: %s; asking the directory", why.text);
 	return false;
@@ -432,7 +429,7 @@ static struct rbac_dir *gather(struct options *o, const struct request *rq,
 			rbac_log(&o->lg, LOG_CRIT, "out of memory");
 		rbac_facts_read(f, &fr, dir);
 	}
-	rbac_facts_offline(f, &fr, OFFLINE_PATH, rq->permission);
+	rbac_facts_offline(f, &fr, RBAC_FACTS_ACCOUNTS_PATH, rq->permission);
 	return dir;
 }
 

@@ -27,8 +27,6 @@
 #include "rbacctl.h"
 
 #define TEXT_MAX 1024
-/* Where pam_rbac reads the local state (pam_rbac.c's LOCAL_PATH). */
-#define LOCAL_PATH RBAC_CACHE_DIR "/" RBAC_SNAPSHOT_ACCOUNTS_FILE
 
 /* --source: which source to ask. */
 enum check_source {
@@ -201,7 +199,8 @@ static int gather_local(struct rbacctl *ctl, const struct check_opts *o, struct 
 
 	if (o->source == CHECK_DIRECTORY)
 		return EXIT_OK;
-	if (rbac_facts_local(&f->facts, &rq, LOCAL_PATH, f->permission, f->now, &f->local) ||
+	if (rbac_facts_local(&f->facts, &rq, RBAC_FACTS_ACCOUNTS_PATH, f->permission, f->now,
+			     &f->local) ||
 	    o->source != CHECK_LOCAL)
 		return EXIT_OK;
 	ctl_error(ctl, "the local state does not answer: %s; pam_rbac would ask the directory",
