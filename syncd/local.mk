@@ -19,3 +19,13 @@ syncd_rbac_syncd_SOURCES = syncd/syncd.c syncd/agent.h syncd/session.c syncd/pub
 	syncd/dn.c
 syncd_rbac_syncd_CFLAGS = $(AM_CFLAGS) $(LIBCONFIG_CFLAGS)
 syncd_rbac_syncd_LDADD = syncd/libsyncdmodel.la common/librbacdir.la
+
+# ---- tests: dn.c's DN questions (the search base, the naming context)
+check_PROGRAMS += tests/unit/check_syncd_dn
+tests_unit_check_syncd_dn_SOURCES = tests/unit/check_syncd_dn.c syncd/dn.c syncd/agent.h \
+	tests/unit/fixture.c tests/unit/fixture.h
+tests_unit_check_syncd_dn_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/syncd \
+	-I$(top_srcdir)/tests/unit
+tests_unit_check_syncd_dn_CFLAGS = $(UNIT_CFLAGS) $(LIBCONFIG_CFLAGS)
+tests_unit_check_syncd_dn_LDADD = $(UNIT_LDADD) $(LDAP_LIBS)
+TESTS += tests/unit/check_syncd_dn
