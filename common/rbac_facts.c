@@ -309,25 +309,47 @@ bool rbac_facts_local_from(struct rbac_facts *f, const struct rbac_facts_request
 	       local_answer(f, rq, snap, path, permission, out);
 }
 
-bool rbac_facts_local(struct rbac_facts *f, const struct rbac_facts_request *rq,
-		      const char *path, const char *permission, time_t now,
-		      struct rbac_facts_local *out)
+/* A kept file is used again only while it is the very file checked when
+ * it was opened, unchanged (one fstat; the writer's superseded word; an
+ * lstat of path at most once a second) and not stale; else every check
+ * of an open is made again. */
+static bool local_open(struct rbac_snapshot_file *sf, const char *path, time_t now,
+		       struct rbac_facts_local *out)
 {
-	struct rbac_snapshot_file sf;
 	char err[RBAC_ERRLEN + 64];
-	bool ok;
 
+	if (sf->map != NULL && !rbac_snapshot_changed(sf, path) &&
+	    rbac_snapshot_fresh(&sf->snap, now))
+		return true;
+	rbac_snapshot_close(sf);
+	if (rbac_snapshot_open_mode(sf, path, RBAC_SNAPSHOT_ACCOUNTS, 0, RBAC_FILE_PRIVATE, now,
+				    err, sizeof(err)) == RBAC_SNAPSHOT_OK)
+		return true;
+	local_says(out, RBAC_LOCAL_REFUSED, "%s", err);
+	return false;
+}
+
+bool rbac_facts_local_kept(struct rbac_facts *f, const struct rbac_facts_request *rq,
+			   struct rbac_snapshot_file *sf, const char *path,
+			   const char *permission, time_t now, struct rbac_facts_local *out)
+{
 	memset(out, 0, sizeof(*out));
 	if (f->outcome != RBAC_FACTS_UNREAD || rq->cfg->pam.local_max_lag <= 0) {
 		local_says(out, RBAC_LOCAL_OFF, "pam.local_max_lag is 0");
 		return false;
 	}
-	if (rbac_snapshot_open_mode(&sf, path, RBAC_SNAPSHOT_ACCOUNTS, 0, RBAC_FILE_PRIVATE,
-				    now, err, sizeof(err)) != RBAC_SNAPSHOT_OK) {
-		local_says(out, RBAC_LOCAL_REFUSED, "%s", err);
+	if (!local_open(sf, path, now, out))
 		return false;
-	}
-	ok = rbac_facts_local_from(f, rq, &sf.snap, path, permission, now, out);
+	return rbac_facts_local_from(f, rq, &sf->snap, path, permission, now, out);
+}
+
+bool rbac_facts_local(struct rbac_facts *f, const struct rbac_facts_request *rq,
+		      const char *path, const char *permission, time_t now,
+		      struct rbac_facts_local *out)
+{
+	struct rbac_snapshot_file sf = {.fd = -1};
+	bool ok = rbac_facts_local_kept(f, rq, &sf, path, permission, now, out);
+
 	rbac_snapshot_close(&sf);
 	return ok;
 }

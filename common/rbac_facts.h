@@ -191,10 +191,19 @@ struct rbac_facts_local {
  * f->local_lag set. Otherwise they stay UNREAD for the directory. out says
  * which; nothing is logged (the caller decides how loud each reason is).
  * Takes no lock and keeps nothing open: safe in a forked or setuid caller,
- * whatever state a crashed agent left. */
+ * whatever state a crashed agent left (rbac_facts_local_kept keeps the
+ * file mapped, for a caller that decides again and again). */
 bool rbac_facts_local(struct rbac_facts *f, const struct rbac_facts_request *rq,
 		      const char *path, const char *permission, time_t now,
 		      struct rbac_facts_local *out);
+/* The same with the file kept by the caller between calls of one process
+ * (*sf: zeroed with fd -1, or left by an earlier call): it is used again
+ * while rbac_snapshot_changed() finds it the same unchanged file and it is
+ * not stale, and otherwise opened again with every check. The caller
+ * closes it (rbac_snapshot_close). */
+bool rbac_facts_local_kept(struct rbac_facts *f, const struct rbac_facts_request *rq,
+			   struct rbac_snapshot_file *sf, const char *path,
+			   const char *permission, time_t now, struct rbac_facts_local *out);
 /* The same with the snapshot already open (for the tests); path only names
  * it in out->text. */
 bool rbac_facts_local_from(struct rbac_facts *f, const struct rbac_facts_request *rq,

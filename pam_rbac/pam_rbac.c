@@ -391,26 +391,67 @@ static int local_priority(enum rbac_local_why why)
 	}
 }
 
+/* The local state kept mapped between PAM handles of one process, on the
+ * terms of the connection (kept_dir above): only by a process that checks
+ * logins over and over, taken out of its slot while in use. A kept file is
+ * used again only while it is unchanged (rbac_facts_local_kept); its
+ * descriptor is close-on-exec and the mapping ends at exec, so a command
+ * started after the check never holds it. */
+static struct rbac_snapshot_file *kept_local;
+
+static struct rbac_snapshot_file *local_take(void)
+{
+	struct rbac_snapshot_file *sf =
+	    __atomic_exchange_n(&kept_local, NULL, __ATOMIC_ACQ_REL);
+
+	if (sf == NULL && (sf = calloc(1, sizeof(*sf))) != NULL)
+		sf->fd = -1;
+	return sf;
+}
+
+static void local_put(struct rbac_snapshot_file *sf, bool keep)
+{
+	struct rbac_snapshot_file *empty = NULL;
+
+	if (keep && sf->map != NULL &&
+	    __atomic_compare_exchange_n(&kept_local, &empty, sf, false, __ATOMIC_ACQ_REL,
+					__ATOMIC_ACQUIRE))
+		return;
+	rbac_snapshot_close(sf);
+	free(sf);
+}
+
 /* pam.local_max_lag: the local state answers when the agent proved it
  * current recently enough; otherwise the directory is asked, as without. */
 static bool local_answers(const struct options *o, const struct rbac_facts_request *fr,
-			  const struct request *rq, struct rbac_facts *f)
+			  const struct request *rq, struct rbac_facts *f, bool keep)
 {
+	struct rbac_snapshot_file *sf;
 	struct rbac_facts_local why;
+	bool ok;
 
 	if (o->cfg.pam.local_max_lag <= 0)
 		return false;
-	if (rbac_facts_local(f, fr, RBAC_FACTS_ACCOUNTS_PATH, rq->permission, time(NULL), &why))
-		return true;
-	rbac_log(&o->lg, local_priority(why.why), "local: %s; asking the directory", why.text);
-	return false;
+	sf = local_take();
+	if (sf != NULL) {
+		ok = rbac_facts_local_kept(f, fr, sf, RBAC_FACTS_ACCOUNTS_PATH, rq->permission,
+					   time(NULL), &why);
+		local_put(sf, keep);
+	} else {
+		ok = rbac_facts_local(f, fr, RBAC_FACTS_ACCOUNTS_PATH, rq->permission,
+				      time(NULL), &why);
+	}
+	if (!ok)
+		rbac_log(&o->lg, local_priority(why.why), "local: %s; asking the directory",
+			 why.text);
+	return ok;
 }
 
 /* One connection; the namespace with only the roles the user holds (and,
  * per level of inheritance, the roles those inherit), the account, and the
  * same for the global namespace. Returns the connection, for dir_put(). */
 static struct rbac_dir *gather(struct options *o, const struct request *rq,
-			       struct rbac_facts *f)
+			       struct rbac_facts *f, bool keep)
 {
 	struct rbac_facts_request fr = {
 	    .cfg = &o->cfg,
@@ -423,7 +464,7 @@ static struct rbac_dir *gather(struct options *o, const struct request *rq,
 	struct rbac_dir *dir = NULL;
 
 	if (rbac_facts_screen(f, &o->cfg, rq->user, o->config_ok) &&
-	    !local_answers(o, &fr, rq, f)) {
+	    !local_answers(o, &fr, rq, f, keep)) {
 		dir = dir_take(&o->cfg, &o->lg);
 		if (dir == NULL)
 			rbac_log(&o->lg, LOG_CRIT, "out of memory");
@@ -553,7 +594,7 @@ PAM_EXTERN int pam_sm_acct_mgmt(pam_handle_t *pamh, int flags, int argc, const c
 	/* sudo passes PAM_SILENT to the account phase: this shows it. */
 	rbac_log(&o.lg, LOG_DEBUG, "flags=0x%x%s", (unsigned)flags,
 		 (flags & PAM_SILENT) ? " (PAM_SILENT: the user is told nothing)" : "");
-	dir = gather(&o, &rq, &f);
+	dir = gather(&o, &rq, &f, keep);
 	rbac_facts_decide(&f, &o.cfg, rq.permission, time(NULL), &d);
 	log_decision(pamh, &o, &rq, &f, &d);
 	if (d.pam_code != PAM_SUCCESS && d.pam_code != PAM_IGNORE)
