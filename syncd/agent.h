@@ -47,7 +47,7 @@ struct agent {
 	struct rbac_logger lg;	   /* syslog, and stderr with -f */
 	struct rbac_logger dir_lg; /* the connection's lines: kept in why */
 	char why[512];		   /* the connection's last warning */
-	char last_state[512];	   /* the last state line logged */
+	char last_state[2][512];   /* the last two state lines logged */
 	int lock_fd;
 	struct rbac_dir *dir;
 	struct syncd_model *model;
@@ -87,6 +87,9 @@ struct agent {
  * debug level). */
 void agent_state(struct agent *a, int priority, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* A refresh completed: what follows is a new state, even if it reads as an
+ * old one. */
+void agent_state_forget(struct agent *a);
 double agent_now(void); /* CLOCK_MONOTONIC seconds */
 
 /* ---- session.c: rbac_dir_session()'s op. */

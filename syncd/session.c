@@ -168,6 +168,7 @@ static void refresh_done(struct session *s)
 	a->healthy = true;
 	agent_state(a, LOG_INFO, "%s: refresh done: %zu entries in %.0f ms", s->uri,
 		    a->counts.entries, ms);
+	agent_state_forget(a);
 	if (a->verbose)
 		fprintf(stderr,
 			SYNCD_PROG
@@ -451,14 +452,14 @@ static int find_suffix(struct session *s)
 		rc = rbac_dir_next_message(s->dir, id, SYNCD_TICK, &m);
 		if (rc < 0)
 			return -1;
+		if (rc > 0) {
+			type = ldap_msgtype(m);
+			if (type == LDAP_RES_SEARCH_ENTRY)
+				suffix_from(s, m);
+			ldap_msgfree(m);
+		}
 		if (*s->a->stop)
 			return 0;
-		if (rc == 0)
-			continue;
-		type = ldap_msgtype(m);
-		if (type == LDAP_RES_SEARCH_ENTRY)
-			suffix_from(s, m);
-		ldap_msgfree(m);
 	}
 	if (s->a->suffix == NULL && (s->a->suffix = strdup(s->a->base)) == NULL)
 		return lost(s, "out of memory");
@@ -482,8 +483,15 @@ static int dispatch(struct session *s, LDAPMessage *m)
 		return on_info(s, m);
 	case LDAP_RES_SEARCH_RESULT:
 		return on_result(s, m);
+	case LDAP_RES_SEARCH_REFERENCE:
+		/* a model without the referred part would be wrong, not smaller
+		 * (referrals are never followed, as for every other search) */
+		return lost(s,
+			    "%s: the directory refers part of %s to another server "
+			    "(a referral, not followed)",
+			    s->uri, s->a->base);
 	default:
-		return 0; /* a continuation reference: the filter's scope is ours alone */
+		return 0;
 	}
 }
 

@@ -78,19 +78,29 @@ static void dir_log(void *ctx, int priority, const char *message)
 	rbac_log(&a->lg, LOG_DEBUG, "%s", message);
 }
 
+/* A retry that fails the same way repeats one or two lines (connected,
+ * then lost again): those go to debug until a refresh completes. */
 void agent_state(struct agent *a, int priority, const char *fmt, ...)
 {
-	char line[sizeof(a->last_state)];
+	char line[sizeof(a->last_state[0])];
 	va_list ap;
 
 	va_start(ap, fmt);
 	vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
-	if (strcmp(line, a->last_state) == 0)
-		priority = LOG_DEBUG; /* the same state again: a retry */
-	else
-		memcpy(a->last_state, line, sizeof(line));
+	if (strcmp(line, a->last_state[0]) == 0 || strcmp(line, a->last_state[1]) == 0) {
+		priority = LOG_DEBUG;
+	} else {
+		memcpy(a->last_state[1], a->last_state[0], sizeof(line));
+		memcpy(a->last_state[0], line, sizeof(line));
+	}
 	rbac_log(&a->lg, priority, "%s", line);
+}
+
+void agent_state_forget(struct agent *a)
+{
+	a->last_state[0][0] = '\0';
+	a->last_state[1][0] = '\0';
 }
 
 /* ---- start */
