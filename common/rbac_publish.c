@@ -151,21 +151,23 @@ static int build(const struct rbac_snapshot_model *m, const struct rbac_snapshot
 	return 0;
 }
 
-/* Version 3: the image checked completely in memory, then the file read
- * back and compared with it (rbac_snapshot_write_verified). */
-static int install(const char *dir, const char *name, mode_t mode,
-		   const struct rbac_snapshot_image *img, enum rbac_snapshot_kind kind,
-		   char *err, size_t errlen)
+/* Version 3: the image checked completely in memory, then written and the
+ * file read back and compared with it (rbac_snapshot_write_begin). */
+static int begin_v3(const char *dir, const char *name, mode_t mode,
+		    const struct rbac_snapshot_image *img, enum rbac_snapshot_kind kind,
+		    struct rbac_snapshot_pending *p, char *err, size_t errlen)
 {
-	return rbac_snapshot_write_verified(dir, name, mode, img->data, img->len, (int)kind,
-					    err, errlen);
+	return rbac_snapshot_write_begin(dir, name, mode, img->data, img->len,
+					 RBAC_SNAPSHOT_WRITE_VERIFIED, (int)kind, p, err,
+					 errlen);
 }
 
 /* Version 2: the version 3 image's checked content under the old header
- * (rbac_snapshot_image_v2_check), read back and compared likewise. */
-static int install_v2(const char *dir, const char *name, mode_t mode,
-		      const struct rbac_snapshot_image *v3, enum rbac_snapshot_kind kind,
-		      char *err, size_t errlen)
+ * (rbac_snapshot_image_v2_check), written and compared likewise; the image
+ * is freed once written. */
+static int begin_v2(const char *dir, const char *name, mode_t mode,
+		    const struct rbac_snapshot_image *v3, enum rbac_snapshot_kind kind,
+		    struct rbac_snapshot_pending *p, char *err, size_t errlen)
 {
 	struct rbac_snapshot_image v2;
 	int rc = -1;
@@ -177,9 +179,23 @@ static int install_v2(const char *dir, const char *name, mode_t mode,
 			 "the new %s does not match its version 3 image; not installed", name);
 	else
 		rc =
-		    rbac_snapshot_write_compared(dir, name, mode, v2.data, v2.len, err, errlen);
+		    rbac_snapshot_write_begin(dir, name, mode, v2.data, v2.len,
+					      RBAC_SNAPSHOT_WRITE_COMPARED, -1, p, err, errlen);
 	rbac_snapshot_image_free(&v2);
 	return rc;
+}
+
+/* Installs a pair in order, accounts before groups: the groups file is
+ * checked and written while the disk writes the accounts file. Neither is
+ * renamed unless both were written. */
+static int install_pair(struct rbac_snapshot_pending *acc, struct rbac_snapshot_pending *grp,
+			char *err, size_t errlen)
+{
+	if (rbac_snapshot_write_commit(acc, err, errlen) != 0) {
+		rbac_snapshot_write_abort(grp);
+		return -1;
+	}
+	return rbac_snapshot_write_commit(grp, err, errlen);
 }
 
 /* Without previous versions, a version 2 file left from before would be
@@ -204,19 +220,29 @@ static int remove_v2(const char *dir, char *err, size_t errlen)
 static int install_all(const char *dir, const struct images *im, int previous_versions,
 		       char *err, size_t errlen)
 {
-	if (install(dir, RBAC_SNAPSHOT_ACCOUNTS_V3_FILE, 0600, &im->accounts,
-		    RBAC_SNAPSHOT_ACCOUNTS, err, errlen) != 0 ||
-	    install(dir, RBAC_SNAPSHOT_GROUPS_V3_FILE, 0644, &im->groups, RBAC_SNAPSHOT_GROUPS,
-		    err, errlen) != 0)
+	struct rbac_snapshot_pending acc, grp;
+
+	if (begin_v3(dir, RBAC_SNAPSHOT_ACCOUNTS_V3_FILE, 0600, &im->accounts,
+		     RBAC_SNAPSHOT_ACCOUNTS, &acc, err, errlen) != 0)
+		return -1;
+	if (begin_v3(dir, RBAC_SNAPSHOT_GROUPS_V3_FILE, 0644, &im->groups, RBAC_SNAPSHOT_GROUPS,
+		     &grp, err, errlen) != 0) {
+		rbac_snapshot_write_abort(&acc);
+		return -1;
+	}
+	if (install_pair(&acc, &grp, err, errlen) != 0)
 		return -1;
 	if (previous_versions <= 0)
 		return remove_v2(dir, err, errlen);
-	if (install_v2(dir, RBAC_SNAPSHOT_ACCOUNTS_V2_FILE, 0600, &im->accounts,
-		       RBAC_SNAPSHOT_ACCOUNTS, err, errlen) != 0 ||
-	    install_v2(dir, RBAC_SNAPSHOT_GROUPS_V2_FILE, 0644, &im->groups,
-		       RBAC_SNAPSHOT_GROUPS, err, errlen) != 0)
+	if (begin_v2(dir, RBAC_SNAPSHOT_ACCOUNTS_V2_FILE, 0600, &im->accounts,
+		     RBAC_SNAPSHOT_ACCOUNTS, &acc, err, errlen) != 0)
 		return -1;
-	return 0;
+	if (begin_v2(dir, RBAC_SNAPSHOT_GROUPS_V2_FILE, 0644, &im->groups, RBAC_SNAPSHOT_GROUPS,
+		     &grp, err, errlen) != 0) {
+		rbac_snapshot_write_abort(&acc);
+		return -1;
+	}
+	return install_pair(&acc, &grp, err, errlen);
 }
 
 static void fill_result(struct rbac_publish_result *out, const struct images *im,

@@ -1422,33 +1422,28 @@ static int fsync_dir(const char *dir)
 	return rc;
 }
 
-static int fill_temp(int fd, mode_t mode, const void *data, size_t len)
-{
-	if (fchmod(fd, mode) != 0 || write_all(fd, data, len) != 0 || fsync(fd) != 0)
-		return -1;
-	return 0;
-}
-
-/* Creates the temporary file from tmpl (replaced by its name) and fills it.
- * On failure it is removed again; errno says why. */
+/* Creates the temporary file from tmpl (replaced by its name), fills it and
+ * asks the disk to start writing it, without waiting: the writer checks
+ * the file and prepares the next one meanwhile, and the fsync before the
+ * rename finds less to wait for. Returns its descriptor; on failure it is
+ * removed again and errno says why. */
 static int write_temp(char *tmpl, mode_t mode, const void *data, size_t len)
 {
 	int fd = mkostemp(tmpl, O_CLOEXEC);
-	int rc, saved;
+	int saved;
 
 	if (fd < 0)
 		return -1;
-	rc = fill_temp(fd, mode, data, len);
+	if (fchmod(fd, mode) == 0 && write_all(fd, data, len) == 0) {
+		/* only a hint: the fsync in commit is what counts */
+		(void)sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+		return fd;
+	}
 	saved = errno;
-	if (close(fd) != 0 && rc == 0) {
-		rc = -1;
-		saved = errno;
-	}
-	if (rc != 0) {
-		unlink(tmpl);
-		errno = saved;
-	}
-	return rc;
+	close(fd);
+	unlink(tmpl);
+	errno = saved;
+	return -1;
 }
 
 /* Version and header size of a version this writer writes (both keep the
@@ -1539,32 +1534,11 @@ static int same_as_image(int fd, const unsigned char *data, size_t len)
 	return same ? 0 : -1;
 }
 
-static int read_back(const char *tmp, const void *data, size_t len, char *err, size_t errlen)
+static int pending_paths(struct rbac_snapshot_pending *p, const char *dir, const char *name,
+			 char *err, size_t errlen)
 {
-	int fd = open(tmp, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	int rc = fd >= 0 ? same_as_image(fd, data, len) : -1;
-
-	if (fd >= 0)
-		close(fd);
-	if (rc != 0)
-		snprintf(err, errlen,
-			 "%s, read back before the rename, differs from the image that was "
-			 "written; not installed",
-			 tmp);
-	return rc;
-}
-
-/* check: 0 none, 1 the temporary file read back and compared with the
- * image, 2 also the image checked completely as verify_kind first. */
-static int write_file(const char *dir, const char *name, mode_t mode, const void *data,
-		      size_t len, int check, int verify_kind, char *err, size_t errlen)
-{
-	char tmp[4096], final[4096], why[4096 + 128];
-	int saved, previous, dfd;
-
-	if (check == 2 && check_image(data, len, (enum rbac_snapshot_kind)verify_kind, name,
-				      err, errlen) != 0)
-		return -1;
+	char why[4096 + 128];
+	int dfd;
 
 	/* Readers refuse a snapshot in a directory others may write (they
 	 * could swap the file): refuse to write one there, saying which. */
@@ -1577,57 +1551,134 @@ static int write_file(const char *dir, const char *name, mode_t mode, const void
 		return -1;
 	}
 	close(dfd);
-	if ((size_t)snprintf(final, sizeof(final), "%s/%s", dir, name) >= sizeof(final) ||
-	    (size_t)snprintf(tmp, sizeof(tmp), "%s/.%s.XXXXXX", dir, name) >= sizeof(tmp)) {
+	if ((size_t)snprintf(p->final, sizeof(p->final), "%s/%s", dir, name) >=
+		sizeof(p->final) ||
+	    (size_t)snprintf(p->tmp, sizeof(p->tmp), "%s/.%s.XXXXXX", dir, name) >=
+		sizeof(p->tmp)) {
 		snprintf(err, errlen, "%s: path too long", dir);
-		return -1;
-	}
-	if (write_temp(tmp, mode, data, len) != 0) {
-		snprintf(err, errlen, "cannot write a new %s in %s: %s", name, dir,
-			 strerror(errno));
-		return -1;
-	}
-	if (check > 0 && read_back(tmp, data, len, err, errlen) != 0) {
-		unlink(tmp);
-		return -1;
-	}
-	previous = open_previous(final);
-	if (rename(tmp, final) != 0) {
-		saved = errno;
-		unlink(tmp);
-		if (previous >= 0)
-			close(previous);
-		snprintf(err, errlen, "cannot rename %s to %s: %s", tmp, final,
-			 strerror(saved));
-		return -1;
-	}
-	if (previous >= 0)
-		mark_superseded(previous);
-	if (fsync_dir(dir) != 0) {
-		snprintf(err, errlen, "cannot sync %s: %s", dir, strerror(errno));
 		return -1;
 	}
 	return 0;
 }
 
+int rbac_snapshot_write_begin(const char *dir, const char *name, mode_t mode, const void *data,
+			      size_t len, enum rbac_snapshot_write_check check, int verify_kind,
+			      struct rbac_snapshot_pending *p, char *err, size_t errlen)
+{
+	p->fd = -1;
+	p->dir = dir;
+	p->name = name;
+	if (check == RBAC_SNAPSHOT_WRITE_VERIFIED &&
+	    check_image(data, len, (enum rbac_snapshot_kind)verify_kind, name, err, errlen) !=
+		0)
+		return -1;
+	if (pending_paths(p, dir, name, err, errlen) != 0)
+		return -1;
+	p->fd = write_temp(p->tmp, mode, data, len);
+	if (p->fd < 0) {
+		snprintf(err, errlen, "cannot write a new %s in %s: %s", name, dir,
+			 strerror(errno));
+		return -1;
+	}
+	if (check != RBAC_SNAPSHOT_WRITE_PLAIN && same_as_image(p->fd, data, len) != 0) {
+		snprintf(err, errlen,
+			 "%s, read back before the rename, differs from the image that was "
+			 "written; not installed",
+			 p->tmp);
+		rbac_snapshot_write_abort(p);
+		return -1;
+	}
+	return 0;
+}
+
+void rbac_snapshot_write_abort(struct rbac_snapshot_pending *p)
+{
+	if (p->fd < 0)
+		return;
+	close(p->fd);
+	unlink(p->tmp);
+	p->fd = -1;
+}
+
+/* The temporary file on disk and closed; else removed, errno saying why. */
+static int pending_sync(struct rbac_snapshot_pending *p)
+{
+	int rc = fsync(p->fd), saved = errno;
+
+	if (close(p->fd) != 0 && rc == 0) {
+		rc = -1;
+		saved = errno;
+	}
+	p->fd = -1;
+	if (rc != 0) {
+		unlink(p->tmp);
+		errno = saved;
+	}
+	return rc;
+}
+
+int rbac_snapshot_write_commit(struct rbac_snapshot_pending *p, char *err, size_t errlen)
+{
+	int saved, previous;
+
+	if (pending_sync(p) != 0) {
+		snprintf(err, errlen, "cannot write a new %s in %s: %s", p->name, p->dir,
+			 strerror(errno));
+		return -1;
+	}
+	previous = open_previous(p->final);
+	if (rename(p->tmp, p->final) != 0) {
+		saved = errno;
+		unlink(p->tmp);
+		if (previous >= 0)
+			close(previous);
+		snprintf(err, errlen, "cannot rename %s to %s: %s", p->tmp, p->final,
+			 strerror(saved));
+		return -1;
+	}
+	if (previous >= 0)
+		mark_superseded(previous);
+	if (fsync_dir(p->dir) != 0) {
+		snprintf(err, errlen, "cannot sync %s: %s", p->dir, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static int write_file(const char *dir, const char *name, mode_t mode, const void *data,
+		      size_t len, enum rbac_snapshot_write_check check, int verify_kind,
+		      char *err, size_t errlen)
+{
+	struct rbac_snapshot_pending p;
+
+	if (rbac_snapshot_write_begin(dir, name, mode, data, len, check, verify_kind, &p, err,
+				      errlen) != 0)
+		return -1;
+	return rbac_snapshot_write_commit(&p, err, errlen);
+}
+
 int rbac_snapshot_write_file(const char *dir, const char *name, mode_t mode, const void *data,
 			     size_t len, char *err, size_t errlen)
 {
-	return write_file(dir, name, mode, data, len, 0, -1, err, errlen);
+	return write_file(dir, name, mode, data, len, RBAC_SNAPSHOT_WRITE_PLAIN, -1, err,
+			  errlen);
 }
 
 int rbac_snapshot_write_verified(const char *dir, const char *name, mode_t mode,
 				 const void *data, size_t len, int verify_kind, char *err,
 				 size_t errlen)
 {
-	return write_file(dir, name, mode, data, len, verify_kind >= 0 ? 2 : 0, verify_kind,
-			  err, errlen);
+	return write_file(dir, name, mode, data, len,
+			  verify_kind >= 0 ? RBAC_SNAPSHOT_WRITE_VERIFIED
+					   : RBAC_SNAPSHOT_WRITE_PLAIN,
+			  verify_kind, err, errlen);
 }
 
 int rbac_snapshot_write_compared(const char *dir, const char *name, mode_t mode,
 				 const void *data, size_t len, char *err, size_t errlen)
 {
-	return write_file(dir, name, mode, data, len, 1, -1, err, errlen);
+	return write_file(dir, name, mode, data, len, RBAC_SNAPSHOT_WRITE_COMPARED, -1, err,
+			  errlen);
 }
 
 uint64_t rbac_snapshot_previous_generation(const char *path, enum rbac_snapshot_kind kind)

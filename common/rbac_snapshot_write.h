@@ -128,6 +128,32 @@ int rbac_snapshot_write_verified(const char *dir, const char *name, mode_t mode,
 int rbac_snapshot_write_compared(const char *dir, const char *name, mode_t mode,
 				 const void *data, size_t len, char *err, size_t errlen);
 
+/* The two halves of the calls above, for a writer that installs several
+ * files in order and lets the disk write one while it checks and writes
+ * the next (rbac_publish): begin checks the image (VERIFIED: completely,
+ * as verify_kind), writes the temporary file, asks the disk to start on it
+ * and (COMPARED, VERIFIED) reads it back and compares it with the image;
+ * commit waits for it (fsync), renames it over NAME and syncs DIR. After a
+ * successful begin, call commit or abort (which removes the temporary
+ * file) exactly once; dir and name must stay valid until then. */
+enum rbac_snapshot_write_check {
+	RBAC_SNAPSHOT_WRITE_PLAIN,
+	RBAC_SNAPSHOT_WRITE_COMPARED,
+	RBAC_SNAPSHOT_WRITE_VERIFIED,
+};
+
+struct rbac_snapshot_pending {
+	int fd; /* the temporary file, -1 when none */
+	const char *dir, *name;
+	char tmp[4096], final[4096];
+};
+
+int rbac_snapshot_write_begin(const char *dir, const char *name, mode_t mode, const void *data,
+			      size_t len, enum rbac_snapshot_write_check check, int verify_kind,
+			      struct rbac_snapshot_pending *p, char *err, size_t errlen);
+int rbac_snapshot_write_commit(struct rbac_snapshot_pending *p, char *err, size_t errlen);
+void rbac_snapshot_write_abort(struct rbac_snapshot_pending *p);
+
 /* Stores synced_at in the proof block of the version 3 snapshot at path,
  * in place (rbac_snapshot.h). Returns 0, or -1 with err. */
 int rbac_snapshot_write_proof(const char *path, int64_t synced_at, char *err, size_t errlen);

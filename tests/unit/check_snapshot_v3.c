@@ -542,6 +542,52 @@ START_TEST(test_write_verified_refuses_bad_image)
 }
 END_TEST
 
+static bool exists(const char *name);
+
+/* A file begun is nowhere under its name until committed; aborted, it
+ * leaves nothing behind; two begun at once are committed in order. */
+START_TEST(test_write_begin_commit_abort)
+{
+	struct rbac_snapshot_pending a, b;
+	struct rbac_snapshot_image acc = {0};
+	char err[512];
+
+	sfx_build(&f, RBAC_SNAPSHOT_GROUPS, &img);
+	sfx_build(&f, RBAC_SNAPSHOT_ACCOUNTS, &acc);
+	ck_assert_msg(rbac_snapshot_write_begin(dir, "groups.v3.db", 0644, img.data, img.len,
+						RBAC_SNAPSHOT_WRITE_VERIFIED,
+						RBAC_SNAPSHOT_GROUPS, &a, err,
+						sizeof(err)) == 0,
+		      "%s", err);
+	ck_assert_str_eq(only_entry(dir), a.tmp + strlen(dir) + 1);
+	rbac_snapshot_write_abort(&a);
+	ck_assert_str_eq(only_entry(dir), "");
+
+	ck_assert_msg(rbac_snapshot_write_begin(dir, "accounts.v3.db", 0600, acc.data, acc.len,
+						RBAC_SNAPSHOT_WRITE_VERIFIED,
+						RBAC_SNAPSHOT_ACCOUNTS, &a, err,
+						sizeof(err)) == 0,
+		      "%s", err);
+	ck_assert_msg(rbac_snapshot_write_begin(dir, "groups.v3.db", 0644, img.data, img.len,
+						RBAC_SNAPSHOT_WRITE_COMPARED, -1, &b, err,
+						sizeof(err)) == 0,
+		      "%s", err);
+	ck_assert(!exists("accounts.v3.db"));
+	ck_assert_int_eq(rbac_snapshot_write_commit(&a, err, sizeof(err)), 0);
+	ck_assert(exists("accounts.v3.db"));
+	ck_assert(!exists("groups.v3.db"));
+	ck_assert_int_eq(rbac_snapshot_write_commit(&b, err, sizeof(err)), 0);
+	ck_assert(exists("groups.v3.db"));
+	/* the wrong kind: refused before anything is written */
+	ck_assert_int_eq(rbac_snapshot_write_begin(
+			     dir, "x.db", 0644, img.data, img.len, RBAC_SNAPSHOT_WRITE_VERIFIED,
+			     RBAC_SNAPSHOT_ACCOUNTS, &a, err, sizeof(err)),
+			 -1);
+	ck_assert(!exists("x.db"));
+	rbac_snapshot_image_free(&acc);
+}
+END_TEST
+
 /* --------------------------------------------------------------- publish */
 
 static bool exists(const char *name)
@@ -716,6 +762,7 @@ static Suite *suite(void)
 	tcase_add_test(th, test_build_both_as_separate);
 	tcase_add_test(th, test_v2_check_against_v3);
 	tcase_add_test(th, test_write_verified_refuses_bad_image);
+	tcase_add_test(th, test_write_begin_commit_abort);
 	tcase_add_test(th, test_group_record_checked_at_use);
 	tcase_add_test(th, test_user_record_checked_at_use);
 	tcase_add_test(th, test_account_record_checked_at_use);
