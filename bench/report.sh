@@ -212,6 +212,14 @@ explain() {
 TEXT
 }
 
+# The sections written by hand below the generated part (from the first
+# heading that says "written by hand" to the end) survive a rerun: only the
+# part above them is the run's.
+kept_by_hand() {
+	[[ -f $1 ]] || return 0
+	awk '/^## .*written by hand/ { keep = 1 } keep' "$1"
+}
+
 write_report() {
 	local out=${output:-}
 	summarise_samples
@@ -248,7 +256,9 @@ write_report() {
 			echo
 		fi
 		explain
-	} >"$out"
+		kept_by_hand "$out"
+	} >"$out.new"
+	mv "$out.new" "$out"
 	[[ -n $quick ]] && cat "$out"
 	say "report written to $out"
 }
