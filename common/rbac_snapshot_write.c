@@ -208,9 +208,14 @@ static void mark_duplicates(struct account_table *t, const struct rbac_logger *l
 	}
 }
 
+/* FNV-1a, here so that it is inlined and needs no strlen first. */
 static size_t uid_hash(const char *uid)
 {
-	return (size_t)rbac_fnv1a64(0xcbf29ce484222325ULL, uid, strlen(uid));
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	for (const unsigned char *p = (const unsigned char *)uid; *p != '\0'; p++)
+		h = (h ^ *p) * 0x100000001b3ULL;
+	return (size_t)h;
 }
 
 static bool same_uid(const struct account_table *t, size_t i, size_t j)
