@@ -109,6 +109,11 @@ struct syncd_model {
 
 	uint64_t gen;
 	bool refresh_with_cookie;
+	/* Named present in this refresh but not held: slapd names an entry
+	 * added since the cookie present before it sends it. Each must have
+	 * arrived by refreshDone. */
+	struct rbac_sync_uuid *awaited;
+	size_t n_awaited, cap_awaited;
 	bool dirty;
 	bool parent_gone; /* a namespace or role was removed: see relink() */
 
@@ -898,9 +903,20 @@ static int mark_present(struct syncd_model *m, const struct rbac_sync_uuid *u)
 {
 	long s = find_uuid(m, u);
 
-	if (s < 0)
-		return SYNCD_MODEL_UNKNOWN;
-	m->slots[s].seen = m->gen;
+	if (s >= 0) {
+		m->slots[s].seen = m->gen;
+		return SYNCD_MODEL_OK;
+	}
+	if (m->n_awaited == m->cap_awaited) {
+		size_t cap = m->cap_awaited ? 2 * m->cap_awaited : 16;
+		struct rbac_sync_uuid *p = reallocarray(m->awaited, cap, sizeof(*p));
+
+		if (p == NULL)
+			return SYNCD_MODEL_ENOMEM;
+		m->awaited = p;
+		m->cap_awaited = cap;
+	}
+	m->awaited[m->n_awaited++] = *u;
 	return SYNCD_MODEL_OK;
 }
 
@@ -924,8 +940,6 @@ int syncd_model_apply(struct syncd_model *m, enum rbac_sync_state_kind kind,
 		      const struct rbac_sync_uuid *uuid, const char *dn,
 		      const struct rbac_entry *e)
 {
-	int rc = SYNCD_MODEL_OK;
-
 	switch (kind) {
 	case RBAC_SYNC_ADD:
 	case RBAC_SYNC_MODIFY:
@@ -936,10 +950,7 @@ int syncd_model_apply(struct syncd_model *m, enum rbac_sync_state_kind kind,
 		delete_uuid(m, uuid);
 		return relink(m) == 0 && compact(m) == 0 ? SYNCD_MODEL_OK : SYNCD_MODEL_ENOMEM;
 	case RBAC_SYNC_PRESENT:
-		rc = mark_present(m, uuid);
-		if (rc == SYNCD_MODEL_UNKNOWN)
-			log_unknown(m, 1);
-		return rc;
+		return mark_present(m, uuid);
 	}
 	return SYNCD_MODEL_EINVAL;
 }
@@ -947,25 +958,24 @@ int syncd_model_apply(struct syncd_model *m, enum rbac_sync_state_kind kind,
 int syncd_model_idset(struct syncd_model *m, const struct rbac_sync_uuid *uuids, size_t n,
 		      bool deletes)
 {
-	size_t unknown = 0;
+	int rc = SYNCD_MODEL_OK;
 
 	for (size_t i = 0; i < n; i++) {
 		if (deletes)
 			delete_uuid(m, &uuids[i]);
 		else if (mark_present(m, &uuids[i]) != SYNCD_MODEL_OK)
-			unknown++;
+			rc = SYNCD_MODEL_ENOMEM;
 	}
-	if (unknown > 0)
-		log_unknown(m, unknown);
 	if (relink(m) != 0 || compact(m) != 0)
 		return SYNCD_MODEL_ENOMEM;
-	return unknown > 0 ? SYNCD_MODEL_UNKNOWN : SYNCD_MODEL_OK;
+	return rc;
 }
 
 void syncd_model_refresh_begin(struct syncd_model *m, bool with_cookie)
 {
 	m->gen++;
 	m->refresh_with_cookie = with_cookie;
+	m->n_awaited = 0;
 }
 
 void syncd_model_present_end(struct syncd_model *m)
@@ -980,10 +990,20 @@ void syncd_model_present_end(struct syncd_model *m)
 	(void)compact(m);
 }
 
-void syncd_model_refresh_done(struct syncd_model *m)
+int syncd_model_refresh_done(struct syncd_model *m)
 {
+	size_t missing = 0;
+
 	if (!m->refresh_with_cookie)
 		syncd_model_present_end(m);
+	for (size_t i = 0; i < m->n_awaited; i++)
+		if (find_uuid(m, &m->awaited[i]) < 0)
+			missing++;
+	m->n_awaited = 0;
+	if (missing == 0)
+		return SYNCD_MODEL_OK;
+	log_unknown(m, missing);
+	return SYNCD_MODEL_UNKNOWN;
 }
 
 bool syncd_model_dirty(const struct syncd_model *m)
@@ -1374,6 +1394,7 @@ void syncd_model_reset(struct syncd_model *m)
 		if (m->slots[s].live)
 			entry_clear(m, s);
 	m->n_slots = m->n_dead = 0;
+	m->n_awaited = 0;
 	m->dirty = true;
 	(void)reindex(m, 0, false); /* out of memory: the old, emptied tables serve */
 }
@@ -1384,6 +1405,7 @@ void syncd_model_free(struct syncd_model *m)
 		return;
 	syncd_model_reset(m);
 	free(m->d_accounts);
+	free(m->awaited);
 	free(m->slots);
 	free(m->by_uuid.t);
 	free(m->by_key.t);

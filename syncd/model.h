@@ -82,14 +82,14 @@ void syncd_model_refresh_begin(struct syncd_model *m, bool with_cookie);
  * e->dn is ignored in favour of dn); they replace what the model held for
  * uuid, reclassify it and mark it seen in this refresh. delete removes
  * uuid (dn and e may be NULL; an unknown uuid is not an error). present
- * marks uuid seen in this refresh. Returns enum syncd_model_result. */
+ * marks uuid seen in this refresh; an unknown uuid is awaited (see
+ * syncd_model_refresh_done). Returns enum syncd_model_result. */
 int syncd_model_apply(struct syncd_model *m, enum rbac_sync_state_kind kind,
 		      const struct rbac_sync_uuid *uuid, const char *dn,
 		      const struct rbac_entry *e);
 
 /* A syncIdSet: with refreshDeletes, delete each uuid; without, mark each
- * present. Returns enum syncd_model_result (UNKNOWN when some present uuid
- * is not held; the others are still marked). */
+ * present (an unknown one is awaited). Returns enum syncd_model_result. */
 int syncd_model_idset(struct syncd_model *m, const struct rbac_sync_uuid *uuids, size_t n,
 		      bool deletes);
 
@@ -100,8 +100,12 @@ void syncd_model_present_end(struct syncd_model *m);
 
 /* refreshDone: the end of the refresh phase. After a refresh without a
  * cookie this is syncd_model_present_end() (slapd ends such a refresh with
- * refreshDelete, so the message does not say it). */
-void syncd_model_refresh_done(struct syncd_model *m);
+ * refreshDelete, so the message does not say it). A uuid named present that
+ * the model did not hold must have been sent by now (slapd names an entry
+ * added since the cookie present, then sends it): UNKNOWN when one was not,
+ * so state and cookie disagree (logged) and the caller starts a full
+ * refresh; else OK. */
+int syncd_model_refresh_done(struct syncd_model *m);
 
 /* Something a snapshot shows (the host or global namespace, their roles,
  * any account) changed since the last syncd_model_clean(). A change to an

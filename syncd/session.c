@@ -158,12 +158,15 @@ static void first_answer(struct session *s)
 		    s->cookie_sent ? "resuming from the cookie" : "full refresh");
 }
 
-static void refresh_done(struct session *s)
+static int model_said(struct session *s, int rc);
+
+static int refresh_done(struct session *s)
 {
 	struct agent *a = s->a;
 	double ms = (agent_now() - a->refresh_started) * 1e3;
 
-	syncd_model_refresh_done(a->model);
+	if (syncd_model_refresh_done(a->model) == SYNCD_MODEL_UNKNOWN)
+		return model_said(s, SYNCD_MODEL_UNKNOWN);
 	a->refreshing = false;
 	a->healthy = true;
 	agent_state(a, LOG_INFO, "%s: refresh done: %zu entries in %.0f ms", s->uri,
@@ -180,6 +183,7 @@ static void refresh_done(struct session *s)
 	agent_applied_moved(a);
 	if (syncd_model_dirty(a->model) || !a->published)
 		(void)agent_publish(a);
+	return 0;
 }
 
 /* After each message: a refresh must keep coming; a change in the persist
@@ -329,7 +333,7 @@ static int on_info(struct session *s, LDAPMessage *m)
 	ldap_memfree(oid);
 	ber_bvfree(data);
 	if (rc == 0 && done && !s->restarted && s->a->refreshing)
-		refresh_done(s);
+		rc = refresh_done(s);
 	else if (rc == 0)
 		after_message(s);
 	return rc;

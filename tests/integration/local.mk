@@ -35,7 +35,7 @@ SYNCD_TESTS = tests/integration/syncd-changes.test tests/integration/syncd-resum
 	tests/integration/syncd-refused.test tests/integration/syncd-lock.test \
 	tests/integration/syncd-failover.test tests/integration/syncd-crash.test \
 	tests/integration/syncd-never-partial.test tests/integration/syncd-nosyncprov.test \
-	tests/integration/syncd-referral.test
+	tests/integration/syncd-referral.test tests/integration/syncd-resume-nolog.test
 TESTS += $(SYNCD_TESTS)
 EXTRA_DIST += $(SYNCD_TESTS)
 TESTS += tests/integration/schema.test tests/integration/directory.test

@@ -295,8 +295,15 @@ START_TEST(test_delete_unknown_and_bad_calls)
 	ck_assert_uint_eq(syncd_model_count(m), 7);
 	ck_assert_int_eq(syncd_model_apply(m, RBAC_SYNC_ADD, &u, "cn=x," BASE, NULL),
 			 SYNCD_MODEL_EINVAL);
-	ck_assert_int_eq(present(99), SYNCD_MODEL_UNKNOWN);
+	/* named present, never sent: state and cookie disagree at refreshDone */
+	syncd_model_refresh_begin(m, true);
+	ck_assert_int_eq(present(99), SYNCD_MODEL_OK);
+	ck_assert_ptr_null(strstr(fx_log, "does not hold"));
+	ck_assert_int_eq(syncd_model_refresh_done(m), SYNCD_MODEL_UNKNOWN);
 	ck_assert_ptr_nonnull(strstr(fx_log, "does not hold"));
+	/* and only in the refresh that named it */
+	syncd_model_refresh_begin(m, true);
+	ck_assert_int_eq(syncd_model_refresh_done(m), SYNCD_MODEL_OK);
 }
 END_TEST
 
@@ -405,7 +412,32 @@ START_TEST(test_idset_present_then_present_end)
 	ck_assert_uint_eq(accounts_named("alice"), 0);
 	ck_assert_uint_eq(accounts_named("bob"), 1);
 	u[0] = sfx_uuid(42);
-	ck_assert_int_eq(syncd_model_idset(m, u, 1, false), SYNCD_MODEL_UNKNOWN);
+	ck_assert_int_eq(syncd_model_idset(m, u, 1, false), SYNCD_MODEL_OK);
+	ck_assert_int_eq(syncd_model_refresh_done(m), SYNCD_MODEL_UNKNOWN);
+}
+END_TEST
+
+/* slapd resuming without a session log names an entry added since the
+ * cookie present before it sends it: that is no disagreement. */
+START_TEST(test_idset_present_before_its_add)
+{
+	struct rbac_sync_uuid u[6];
+
+	small_directory();
+	ck_assert_int_eq(syncd_model_refresh_done(m), SYNCD_MODEL_OK);
+	syncd_model_refresh_begin(m, true);
+	for (unsigned i = 0; i < 5; i++)
+		u[i] = sfx_uuid(i + 1);
+	u[5] = sfx_uuid(50);
+	ck_assert_int_eq(syncd_model_idset(m, u, 6, false), SYNCD_MODEL_OK);
+	sfx_put(m, 50, "uid=carol," USERS, ACCT " uid=carol rbacAccountStatus=active");
+	syncd_model_present_end(m);
+	ck_assert_int_eq(syncd_model_refresh_done(m), SYNCD_MODEL_OK);
+	ck_assert_ptr_null(strstr(fx_log, "does not hold"));
+	ck_assert_uint_eq(syncd_model_count(m), 6); /* 1-5 and carol; 6, 7 gone */
+	derive();
+	ck_assert_uint_eq(accounts_named("carol"), 1);
+	ck_assert_uint_eq(accounts_named("alice"), 0);
 }
 END_TEST
 
@@ -774,6 +806,7 @@ static Suite *syncd_model_suite(void)
 	tcase_add_test(tc, test_refresh_without_cookie_is_present_phase);
 	tcase_add_test(tc, test_refresh_with_cookie_deletes_nothing);
 	tcase_add_test(tc, test_idset_present_then_present_end);
+	tcase_add_test(tc, test_idset_present_before_its_add);
 	tcase_add_test(tc, test_idset_deletes);
 	tcase_add_test(tc, test_dirty);
 	tcase_add_test(tc, test_churn);
