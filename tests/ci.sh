@@ -62,6 +62,15 @@ if ! RBAC_TEST_WRAPPER="valgrind -q --error-exitcode=1 --leak-check=full \
 	cat "$top/build-ci/tests/integration/syncd-refused.log" >&2
 	exit 1
 fi
+# pam_rbac's local decisions under valgrind (every refusal of the state,
+# the file kept mapped between calls): an error or a leak makes the PAM
+# driver exit 97, which fails the test.
+if ! RBAC_PAM_WRAPPER="valgrind -q --error-exitcode=97 --leak-check=full \
+	--errors-for-leak-kinds=definite,indirect --show-leak-kinds=definite,indirect" \
+	PAM_TIMEOUT=30.0 make -C "$top/build-ci" check TESTS=tests/integration/pam-local.test; then
+	cat "$top/build-ci/tests/integration/pam-local.log" >&2
+	exit 1
+fi
 # The benchmark driver, as a smoke check (our module only; no figure is
 # asserted on). It needs a build without sanitizers.
 bash "$top/bench/run" --quick --build "$top/build-ci"
