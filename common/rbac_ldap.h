@@ -90,6 +90,14 @@ void rbac_dir_release(struct rbac_dir *dir);
 bool rbac_dir_reuse(struct rbac_dir *dir, const struct rbac_config *cfg,
 		    const struct rbac_logger *lg, double max_idle);
 
+/* DNs of the rbacAssignment entries in the subtrees of bases (NULL ones
+ * skipped; an entry under two counts once) that are not directly below an
+ * rbacRole: slapd cannot refuse them, and they grant nothing. Appended to
+ * out. Paged; for rbacctl lint. */
+enum rbac_dir_result rbac_dir_misplaced_assignments(struct rbac_dir *dir,
+						    const char *const *bases, size_t n_bases,
+						    struct rbac_strlist *out);
+
 /* The URI that answered last, or NULL. */
 const char *rbac_dir_current_uri(const struct rbac_dir *dir);
 

@@ -33,6 +33,7 @@ struct lint {
 	struct finding *f;
 	size_t n, cap;
 	bool oom;
+	bool dir_failed; /* the search for misplaced assignments failed */
 	/* What the directory layer said about the data while loading. */
 	struct rbac_strlist logged;
 };
@@ -361,6 +362,27 @@ static int cmp_finding(const void *a, const void *b)
 	return c != 0 ? c : strcmp(x->message, y->message);
 }
 
+/* slapd accepts an rbacAssignment anywhere (no DIT structure rules); only
+ * one directly below an rbacRole grants that role. Lint looks where it
+ * reads: the namespaces and ldap.user_base. Returns -1 when the
+ * directory could not be asked. */
+static int lint_assignment_place(struct lint *l)
+{
+	const char *bases[3] = {l->v.ns.dn, l->v.has_global ? l->v.global.dn : NULL,
+				l->ctl->cfg.ldap.user_base};
+	struct rbac_strlist dns = RBAC_STRLIST_INIT;
+	enum rbac_dir_result res = rbac_dir_misplaced_assignments(l->v.dir, bases, 3, &dns);
+
+	for (size_t i = 0; res == RBAC_DIR_OK && i < dns.n; i++)
+		add_finding(l, "misplaced_assignment", dns.v[i],
+			    "an rbacAssignment grants the role it is directly below, and this "
+			    "entry's parent is not an rbacRole, so it grants nothing: move it "
+			    "below the role (uid=USER,cn=ROLE,cn=NAMESPACE,%s)",
+			    l->ctl->cfg.ldap.base);
+	rbac_strlist_free(&dns);
+	return res == RBAC_DIR_OK ? 0 : -1;
+}
+
 static void lint_run(struct lint *l)
 {
 	lint_namespace(l, &l->v.ns);
@@ -369,6 +391,7 @@ static void lint_run(struct lint *l)
 	lint_groups(l);
 	for (size_t i = 0; i < l->v.n_accounts; i++)
 		lint_account(l, &l->v.accounts[i]);
+	l->dir_failed = lint_assignment_place(l) != 0;
 	lint_logged(l);
 	if (l->n > 0) /* l->f is NULL when there is nothing to sort */
 		qsort(l->f, l->n, sizeof(*l->f), cmp_finding);
@@ -462,7 +485,11 @@ int cmd_lint(struct rbacctl *ctl, int argc, char **argv)
 	rc = ctl_view_load(ctl, &l.v, true, &l.logged);
 	if (rc == EXIT_OK) {
 		lint_run(&l);
-		if (l.oom) {
+		if (l.dir_failed) {
+			ctl_error(ctl,
+				  "cannot search the directory for rbacAssignment entries");
+			rc = EXIT_ERROR;
+		} else if (l.oom) {
 			ctl_error(ctl, "out of memory");
 			rc = EXIT_ERROR;
 		} else if ((ctl->json ? lint_json(&l) : lint_print(&l)) != 0 ||
