@@ -123,18 +123,23 @@ static enum rbac_reason validity_reason(const struct rbac_account *a, time_t now
 	return RBAC_REASON_GRANTED;
 }
 
-/* Rules 12-13 for one namespace: counts held roles, records a grant. */
+/* Rules 12-13 for one namespace: counts held roles, records a grant and
+ * the first assignment whose window cannot be read. */
 static void namespace_grant(const struct rbac_namespace *ns, const char *uid, const char *perm,
-			    struct rbac_decision *out)
+			    time_t now, struct rbac_decision *out)
 {
 	if (ns == NULL)
 		return;
 	for (size_t i = 0; i < ns->n_roles; i++) {
 		const struct rbac_role *r = &ns->roles[i];
+		const struct rbac_assignment *a;
 		const struct rbac_role *src;
 		const char *pattern = NULL;
+		enum rbac_hold h = rbac_role_holds(r, uid, now, &a);
 
-		if (!rbac_role_has_member(r, uid))
+		if (h == RBAC_HOLD_UNREADABLE && out->invalid_assignment == NULL)
+			out->invalid_assignment = a;
+		if (h != RBAC_HOLD_MEMBER && h != RBAC_HOLD_ASSIGNED)
 			continue;
 		out->roles_held++;
 		if (out->grant_role != NULL)
@@ -145,8 +150,22 @@ static void namespace_grant(const struct rbac_namespace *ns, const char *uid, co
 			out->grant_role = r;
 			out->grant_source = src;
 			out->grant_pattern = pattern;
+			out->grant_assignment = a;
 		}
 	}
+}
+
+/* Nothing granted while an assignment of the user cannot be read: that is
+ * the reason (it might have granted; never guess), not no_roles. */
+static bool assignment_unreadable(struct rbac_decision *out)
+{
+	const struct rbac_assignment *a = out->invalid_assignment;
+
+	if (a == NULL)
+		return false;
+	out->invalid_attribute =
+	    a->valid_from.present && !a->valid_from.valid ? "rbacValidFrom" : "rbacValidUntil";
+	return true;
 }
 
 enum rbac_reason rbac_account_state(const struct rbac_account *a, time_t now,
@@ -188,8 +207,10 @@ static enum rbac_reason decide_reason(const struct rbac_decision_input *in,
 	r = rbac_account_state(in->account, in->now, &out->invalid_attribute);
 	if (r != RBAC_REASON_GRANTED)
 		return r;
-	namespace_grant(in->ns, in->account->uid, in->permission, out);
-	namespace_grant(in->global, in->account->uid, in->permission, out);
+	namespace_grant(in->ns, in->account->uid, in->permission, in->now, out);
+	namespace_grant(in->global, in->account->uid, in->permission, in->now, out);
+	if (out->grant_role == NULL && assignment_unreadable(out))
+		return RBAC_REASON_INVALID_ENTRY;
 	if (out->roles_held == 0)
 		return RBAC_REASON_NO_ROLES;
 	if (out->grant_role == NULL)

@@ -62,8 +62,12 @@ struct rbac_decision {
 	const struct rbac_role *grant_role;
 	const struct rbac_role *grant_source;
 	const char *grant_pattern;
-	/* invalid_entry: the attribute that could not be read. */
+	/* granted through an rbacAssignment in force (not memberUid): that one. */
+	const struct rbac_assignment *grant_assignment;
+	/* invalid_entry: the attribute that could not be read, and the
+	 * assignment it belongs to when it is one (else the account's). */
 	const char *invalid_attribute;
+	const struct rbac_assignment *invalid_assignment;
 };
 
 void rbac_decide(const struct rbac_decision_input *in, struct rbac_decision *out);

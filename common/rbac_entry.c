@@ -185,3 +185,47 @@ int rbac_entry_role(const struct rbac_entry *e, const char *only_member,
 	take_gid(e, lg, r);
 	return 0;
 }
+
+/* The uid an assignment grants: its one value, NUL-free. */
+static int assignment_uid(const struct rbac_entry *e, const struct rbac_logger *lg, char **uid)
+{
+	struct rbac_strlist v = RBAC_STRLIST_INIT;
+	QBUF(q);
+
+	*uid = NULL;
+	if (rbac_entry_values(e, "uid", NULL, lg, &v) != 0)
+		return -1;
+	if (v.n == 1) {
+		*uid = strdup(v.v[0]);
+		if (*uid == NULL) {
+			rbac_strlist_free(&v);
+			return -1;
+		}
+	} else {
+		rbac_log(lg, LOG_ERR,
+			 "%s: an rbacAssignment needs exactly one uid, it has %zu; "
+			 "it grants nothing",
+			 Q(q, e->dn), v.n);
+	}
+	rbac_strlist_free(&v);
+	return 0;
+}
+
+int rbac_entry_assignment(const struct rbac_entry *e, const struct rbac_logger *lg,
+			  struct rbac_role *r)
+{
+	struct rbac_assignment *a;
+	char *uid;
+
+	if (assignment_uid(e, lg, &uid) != 0)
+		return -1;
+	if (uid == NULL)
+		return 0;
+	a = rbac_role_add_assignment(r, uid, e->dn);
+	free(uid);
+	if (a == NULL || take_time(e, "rbacValidFrom", &a->valid_from) != 0 ||
+	    take_time(e, "rbacValidUntil", &a->valid_until) != 0 ||
+	    take_single(e, "rbacTicket", &a->ticket, NULL) != 0)
+		return -1;
+	return 0;
+}

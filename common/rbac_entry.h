@@ -66,4 +66,11 @@ int rbac_entry_account(const struct rbac_entry *e, const char *uid, struct rbac_
 int rbac_entry_role(const struct rbac_entry *e, const char *only_member,
 		    const struct rbac_logger *lg, struct rbac_role *r);
 
+/* An rbacAssignment entry below role r, appended to r's assignments: its one
+ * uid (none or several: logged, nothing appended), window (several values
+ * or an unreadable one: the bound is invalid, so the assignment grants
+ * nothing) and rbacTicket. Returns -1 when out of memory. */
+int rbac_entry_assignment(const struct rbac_entry *e, const struct rbac_logger *lg,
+			  struct rbac_role *r);
+
 #endif

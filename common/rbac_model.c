@@ -111,6 +111,15 @@ void rbac_namespace_init(struct rbac_namespace *ns)
 	memset(ns, 0, sizeof(*ns));
 }
 
+static void assignment_free(struct rbac_assignment *a)
+{
+	free(a->uid);
+	free(a->dn);
+	free(a->valid_from.raw);
+	free(a->valid_until.raw);
+	free(a->ticket);
+}
+
 static void role_free(struct rbac_role *r)
 {
 	free(r->name);
@@ -119,6 +128,9 @@ static void role_free(struct rbac_role *r)
 	rbac_strlist_free(&r->restrictions);
 	rbac_strlist_free(&r->inherits);
 	rbac_strlist_free(&r->members);
+	for (size_t i = 0; i < r->n_assignments; i++)
+		assignment_free(&r->assignments[i]);
+	free(r->assignments);
 	free(r->parents);
 }
 
@@ -172,6 +184,73 @@ struct rbac_role *rbac_namespace_find_role(const struct rbac_namespace *ns, cons
 bool rbac_role_has_member(const struct rbac_role *role, const char *uid)
 {
 	return rbac_strlist_contains(&role->members, uid);
+}
+
+static bool bound_readable(const struct rbac_time_bound *b)
+{
+	return !b->present || b->valid;
+}
+
+bool rbac_assignment_in_force(const struct rbac_assignment *a, time_t now)
+{
+	if (!bound_readable(&a->valid_from) || !bound_readable(&a->valid_until))
+		return false;
+	return (!a->valid_from.present || now >= a->valid_from.t) &&
+	       (!a->valid_until.present || now <= a->valid_until.t);
+}
+
+/* Of two assignments in force, the one that lasts longer (no end: forever). */
+static bool lasts_longer(const struct rbac_assignment *x, const struct rbac_assignment *y)
+{
+	if (!x->valid_until.present)
+		return y->valid_until.present;
+	return y->valid_until.present && x->valid_until.t > y->valid_until.t;
+}
+
+enum rbac_hold rbac_role_holds(const struct rbac_role *role, const char *uid, time_t now,
+			       const struct rbac_assignment **a)
+{
+	const struct rbac_assignment *best = NULL, *bad = NULL;
+
+	*a = NULL;
+	if (rbac_strlist_contains(&role->members, uid))
+		return RBAC_HOLD_MEMBER;
+	for (size_t i = 0; i < role->n_assignments; i++) {
+		const struct rbac_assignment *x = &role->assignments[i];
+
+		if (strcmp(x->uid, uid) != 0)
+			continue;
+		if (!bound_readable(&x->valid_from) || !bound_readable(&x->valid_until))
+			bad = bad != NULL ? bad : x;
+		else if (rbac_assignment_in_force(x, now) &&
+			 (best == NULL || lasts_longer(x, best)))
+			best = x;
+	}
+	*a = best != NULL ? best : bad;
+	return best != NULL  ? RBAC_HOLD_ASSIGNED
+	       : bad != NULL ? RBAC_HOLD_UNREADABLE
+			     : RBAC_HOLD_NONE;
+}
+
+struct rbac_assignment *rbac_role_add_assignment(struct rbac_role *role, const char *uid,
+						 const char *dn)
+{
+	struct rbac_assignment *v, *a;
+
+	v = reallocarray(role->assignments, role->n_assignments + 1, sizeof(*v));
+	if (v == NULL)
+		return NULL;
+	role->assignments = v;
+	a = &v[role->n_assignments];
+	memset(a, 0, sizeof(*a));
+	a->uid = strdup(uid);
+	a->dn = strdup(dn != NULL ? dn : "");
+	if (a->uid == NULL || a->dn == NULL) {
+		assignment_free(a);
+		return NULL;
+	}
+	role->n_assignments++;
+	return a;
 }
 
 /* ------------------------------------------------------------ inheritance */

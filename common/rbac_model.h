@@ -45,6 +45,16 @@ struct rbac_account {
 	char *locked_raw; /* its value */
 };
 
+/* An rbacAssignment entry directly below a role (DESIGN.md §11): uid holds
+ * the role while now is within the window; either bound is optional. */
+struct rbac_assignment {
+	char *uid;
+	char *dn;
+	struct rbac_time_bound valid_from;
+	struct rbac_time_bound valid_until;
+	char *ticket; /* rbacTicket; NULL when absent */
+};
+
 struct rbac_role {
 	char *name; /* cn */
 	char *dn;
@@ -53,7 +63,9 @@ struct rbac_role {
 	struct rbac_strlist inherits;	  /* rbacInherits (role cns) */
 	struct rbac_strlist members;	  /* memberUid */
 	bool has_gid;
-	unsigned long gid; /* gidNumber, when has_gid */
+	unsigned long gid;		     /* gidNumber, when has_gid */
+	struct rbac_assignment *assignments; /* the entries below the role */
+	size_t n_assignments;
 
 	/* Set by rbac_namespace_resolve(). */
 	size_t *parents; /* indexes of the inherited roles whose path is sound */
@@ -162,6 +174,24 @@ enum rbac_denial rbac_role_explain(const struct rbac_namespace *ns,
 /* memberUid holds uid (exact: Unix names are case-sensitive, and so is
  * memberUid's caseExactIA5Match). */
 bool rbac_role_has_member(const struct rbac_role *role, const char *uid);
+
+/* How uid holds a role at now. memberUid holds always; else an assignment
+ * whose window contains now (from <= now <= until, as for accounts). An
+ * assignment with an unreadable bound grants nothing. */
+enum rbac_hold {
+	RBAC_HOLD_NONE,
+	RBAC_HOLD_MEMBER,     /* memberUid */
+	RBAC_HOLD_ASSIGNED,   /* *a: the assignment in force (the latest end) */
+	RBAC_HOLD_UNREADABLE, /* none in force, *a has an unreadable window */
+};
+enum rbac_hold rbac_role_holds(const struct rbac_role *role, const char *uid, time_t now,
+			       const struct rbac_assignment **a);
+/* The window of a contains now; false when a bound is unreadable. */
+bool rbac_assignment_in_force(const struct rbac_assignment *a, time_t now);
+/* Appends an empty assignment of uid (its DN dn) to role. Returns NULL when
+ * out of memory. Pointers to earlier ones are invalidated. */
+struct rbac_assignment *rbac_role_add_assignment(struct rbac_role *role, const char *uid,
+						 const char *dn);
 /* X inherits Y directly or through other roles (sound edges only); a role
  * does not inherit itself. ns must be resolved. */
 bool rbac_role_inherits(const struct rbac_namespace *ns, const struct rbac_role *x,

@@ -438,6 +438,136 @@ START_TEST(test_message_sanitises_status_reason)
 }
 END_TEST
 
+/* ---- rbacAssignment windows (DESIGN.md §11) at a test clock */
+
+/* An assignment of uid to eng's role; from/until NULL = absent. */
+static void assign(const char *role, const char *uid, const char *from, const char *until,
+		   const char *ticket)
+{
+	struct rbac_role *r = rbac_namespace_find_role(&eng, role);
+	struct rbac_assignment *a;
+
+	ck_assert_ptr_nonnull(r);
+	a = rbac_role_add_assignment(r, uid, "uid=x,cn=role,cn=eng");
+	ck_assert_ptr_nonnull(a);
+	ck_assert_int_eq(rbac_time_bound_set(&a->valid_from, from), 0);
+	ck_assert_int_eq(rbac_time_bound_set(&a->valid_until, until), 0);
+	a->ticket = ticket != NULL ? strdup(ticket) : NULL;
+}
+
+static enum rbac_reason decide_at(const char *uid, const char *perm, time_t now,
+				  struct rbac_decision *d)
+{
+	struct rbac_decision_input in = {0};
+	struct rbac_account a;
+
+	account(&a, uid, NULL, NULL, NULL, false);
+	in.ns = &eng;
+	in.global = &global;
+	in.account = &a;
+	in.permission = perm;
+	in.now = now;
+	rbac_decide(&in, d);
+	rbac_account_free(&a);
+	return d->reason;
+}
+
+/* NOW is 2026-12-31 23:59:59; a window of that day, 09:00-11:00. */
+#define DAY_9  1798707600 /* 2026-12-31 09:00:00 UTC */
+#define DAY_11 1798714800 /* 2026-12-31 11:00:00 UTC */
+
+START_TEST(test_assignment_window)
+{
+	struct rbac_decision d;
+
+	assign("admin", "zoe", "20261231090000Z", "20261231110000Z", "INC-4711");
+	ck_assert_int_eq(decide_at("zoe", "host.sudo", DAY_9 - 1, &d), RBAC_REASON_NO_ROLES);
+	ck_assert_int_eq(decide_at("zoe", "host.sudo", DAY_9, &d), RBAC_REASON_GRANTED);
+	ck_assert_str_eq(d.grant_role->name, "admin");
+	ck_assert_ptr_nonnull(d.grant_assignment);
+	ck_assert_str_eq(d.grant_assignment->ticket, "INC-4711");
+	ck_assert_int_eq(d.grant_assignment->valid_until.t, DAY_11);
+	ck_assert_uint_eq(d.roles_held, 1);
+	/* inherited permissions come with the assigned role */
+	ck_assert_int_eq(decide_at("zoe", "host.login", DAY_11, &d), RBAC_REASON_GRANTED);
+	ck_assert_int_eq(decide_at("zoe", "host.sudo", DAY_11 + 1, &d), RBAC_REASON_NO_ROLES);
+	ck_assert_uint_eq(d.roles_held, 0);
+	/* the role held, the permission not in it */
+	ck_assert_int_eq(decide_at("zoe", "app.restart", DAY_9, &d), RBAC_REASON_NO_PERMISSION);
+	/* an assignment is one user's */
+	ck_assert_int_eq(decide_at("zoey", "host.sudo", DAY_9, &d), RBAC_REASON_NO_ROLES);
+}
+END_TEST
+
+START_TEST(test_assignment_open_bounds)
+{
+	struct rbac_decision d;
+
+	assign("admin", "zoe", NULL, "20261231110000Z", NULL);	 /* until 11:00 */
+	assign("manager", "yan", "20261231090000Z", NULL, NULL); /* from 9:00 on */
+	assign("user", "xia", NULL, NULL, NULL);		 /* always */
+	ck_assert_int_eq(decide_at("zoe", "host.sudo", 0, &d), RBAC_REASON_GRANTED);
+	ck_assert_ptr_null(d.grant_assignment->ticket);
+	ck_assert_int_eq(decide_at("zoe", "host.sudo", DAY_11 + 60, &d), RBAC_REASON_NO_ROLES);
+	ck_assert_int_eq(decide_at("yan", "host.login", DAY_9 - 60, &d), RBAC_REASON_NO_ROLES);
+	ck_assert_int_eq(decide_at("yan", "host.login", NOW, &d), RBAC_REASON_GRANTED);
+	ck_assert_int_eq(decide_at("xia", "host.login", 0, &d), RBAC_REASON_GRANTED);
+	ck_assert_int_eq(decide_at("xia", "host.login", NOW, &d), RBAC_REASON_GRANTED);
+}
+END_TEST
+
+/* memberUid holds always: an ended assignment beside it takes nothing
+ * away, and the grant names no assignment. */
+START_TEST(test_assignment_member_wins)
+{
+	struct rbac_decision d;
+
+	assign("admin", "alice", NULL, "20200101000000Z", NULL);
+	ck_assert_int_eq(decide_at("alice", "host.sudo", NOW, &d), RBAC_REASON_GRANTED);
+	ck_assert_ptr_null(d.grant_assignment);
+}
+END_TEST
+
+/* Of two assignments in force, the one that lasts longer is named. */
+START_TEST(test_assignment_latest_end)
+{
+	struct rbac_decision d;
+
+	assign("admin", "zoe", NULL, "20261231100000Z", "short");
+	assign("admin", "zoe", NULL, "20261231110000Z", "long");
+	assign("admin", "zoe", NULL, "20261230110000Z", "ended");
+	ck_assert_int_eq(decide_at("zoe", "host.sudo", DAY_9, &d), RBAC_REASON_GRANTED);
+	ck_assert_str_eq(d.grant_assignment->ticket, "long");
+	ck_assert_uint_eq(d.roles_held, 1);
+}
+END_TEST
+
+/* An unreadable window grants nothing; when nothing else grants, the
+ * reason is invalid_entry naming the attribute, not no_roles. */
+START_TEST(test_assignment_unreadable)
+{
+	struct rbac_decision d;
+
+	assign("admin", "zoe", "20261231090000.5Z", NULL, "A");
+	ck_assert_int_eq(decide_at("zoe", "host.sudo", NOW, &d), RBAC_REASON_INVALID_ENTRY);
+	ck_assert_str_eq(d.invalid_attribute, "rbacValidFrom");
+	ck_assert_str_eq(d.invalid_assignment->ticket, "A");
+	ck_assert_int_eq(d.pam_code, PAM_PERM_DENIED);
+	ck_assert_uint_eq(d.roles_held, 0);
+
+	assign("manager", "yan", NULL, "friday", NULL);
+	ck_assert_int_eq(decide_at("yan", "host.login", NOW, &d), RBAC_REASON_INVALID_ENTRY);
+	ck_assert_str_eq(d.invalid_attribute, "rbacValidUntil");
+
+	/* another role that grants: granted, never through the unreadable one */
+	assign("user", "yan", NULL, NULL, NULL);
+	ck_assert_int_eq(decide_at("yan", "host.login", NOW, &d), RBAC_REASON_GRANTED);
+	ck_assert_str_eq(d.grant_role->name, "user");
+	/* ... and one that does not: still invalid_entry (it might have) */
+	ck_assert_int_eq(decide_at("yan", "host.sudo", NOW, &d), RBAC_REASON_INVALID_ENTRY);
+}
+END_TEST
+
 static Suite *decision_suite(void)
 {
 	Suite *s = suite_create("decision");
@@ -457,6 +587,11 @@ static Suite *decision_suite(void)
 	tcase_add_test(tc, test_decision_words);
 	tcase_add_test(tc, test_messages);
 	tcase_add_test(tc, test_message_sanitises_status_reason);
+	tcase_add_test(tc, test_assignment_window);
+	tcase_add_test(tc, test_assignment_open_bounds);
+	tcase_add_test(tc, test_assignment_member_wins);
+	tcase_add_test(tc, test_assignment_latest_end);
+	tcase_add_test(tc, test_assignment_unreadable);
 	suite_add_tcase(s, tc);
 	return s;
 }
