@@ -5,9 +5,10 @@ sbin_PROGRAMS = rbacctl/rbacctl
 rbacctl_rbacctl_SOURCES = rbacctl/rbacctl.c rbacctl/rbacctl.h \
 	rbacctl/view.c rbacctl/output.c rbacctl/output.h \
 	rbacctl/cmd_refresh.c rbacctl/cmd_check.c rbacctl/cmd_show.c rbacctl/cmd_lint.c \
-	rbacctl/cmd_report.c rbacctl/cmd_verify.c rbacctl/cmd_status.c rbacctl/status.h rbacctl/status_print.c
+	rbacctl/cmd_report.c rbacctl/cmd_verify.c rbacctl/cmd_status.c rbacctl/status.h rbacctl/status_print.c \
+	rbacctl/import.c rbacctl/import.h rbacctl/cmd_import.c
 rbacctl_rbacctl_CFLAGS = $(AM_CFLAGS) $(LIBCONFIG_CFLAGS)
-rbacctl_rbacctl_LDADD = common/librbacdir.la
+rbacctl_rbacctl_LDADD = common/librbacdir.la $(CSV_LIBS)
 dist_man_MANS += man/rbacctl.8
 
 # ---- tests: rbacctl's output forms (Check), golden output against a real
@@ -31,7 +32,7 @@ RBACCTL_INTEGRATION_TESTS = tests/integration/rbacctl.test \
 	tests/integration/rbacctl-lint.test tests/integration/rbacctl-pam.test \
 	tests/integration/rbacctl-output.test tests/integration/rbacctl-status.test \
 	tests/integration/rbacctl-status-syncd.test tests/integration/rbacctl-local.test \
-	tests/integration/rbacctl-local-bench.test
+	tests/integration/rbacctl-local-bench.test tests/integration/rbacctl-import.test
 TESTS += $(RBACCTL_INTEGRATION_TESTS)
 EXTRA_DIST += $(RBACCTL_INTEGRATION_TESTS) tests/integration/rbacctl-golden.sh \
 	tests/integration/fixtures/lint.ldif tests/integration/golden
@@ -40,3 +41,13 @@ EXTRA_DIST += $(RBACCTL_INTEGRATION_TESTS) tests/integration/rbacctl-golden.sh \
 check_PROGRAMS += tests/integration/local-agree
 tests_integration_local_agree_SOURCES = tests/integration/local-agree.c
 tests_integration_local_agree_LDADD = common/librbacdir.la
+
+# check_import: the CSV of rbacctl import (rbacctl/import.c), every error
+# with its file:line:column, and the LDIF it writes.
+check_PROGRAMS += tests/unit/check_import
+tests_unit_check_import_SOURCES = tests/unit/check_import.c rbacctl/import.c rbacctl/import.h \
+	tests/unit/fixture.c tests/unit/fixture.h
+tests_unit_check_import_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/rbacctl -I$(top_srcdir)/tests/unit
+tests_unit_check_import_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_check_import_LDADD = $(UNIT_LDADD) $(CSV_LIBS)
+TESTS += tests/unit/check_import

@@ -44,6 +44,8 @@ static const struct ctl_command commands[] = {
     {"report", cmd_report,
      "users|privileged|inactive [--output FILE] [--namespace NS] [--json]",
      "CSV (RFC 4180) for an access review"},
+    {"import", cmd_import, "FILE.csv [--dry-run] [--namespace NS]",
+     "check a bulk file (Email,Name,Role,Groups,Status) and print the LDIF that applies it"},
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -63,7 +65,8 @@ static void usage(FILE *out)
 		     "refresh: 0 ok, 1 failed, 2 usage, 3 configuration error, "
 		     "4 directory unavailable\n"
 		     "status: 0 usable (and current), 1 not, 2 cannot tell\n"
-		     "verify: 0 every file passes, 1 one does not, 2 usage or unreadable\n");
+		     "verify: 0 every file passes, 1 one does not, 2 usage or unreadable\n"
+		     "import: 0 LDIF printed, 2 a row refused or an error\n");
 }
 
 /* ------------------------------------------------------- a command's options */

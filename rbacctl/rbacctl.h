@@ -144,7 +144,10 @@ const char *account_state_word(enum rbac_reason r);
 const char *role_ref(const struct rbac_namespace *ns, const struct rbac_role *r, char *buf,
 		     size_t bufsz);
 /* Finds "ROLE" in the host namespace or "NS/ROLE" in either namespace;
- * prints why not and returns NULL when there is none. */
+ * NULL when there is none (*ns NULL: the namespace is neither). */
+const struct rbac_role *view_lookup_role(const struct ctl_view *v, const char *ref,
+					 const struct rbac_namespace **ns);
+/* The same, printing why not when there is none. */
 const struct rbac_role *view_find_role(const struct rbacctl *ctl, const struct ctl_view *v,
 				       const char *ref, const struct rbac_namespace **ns);
 
@@ -187,5 +190,7 @@ int cmd_report(struct rbacctl *ctl, int argc, char **argv);
 int cmd_status(struct rbacctl *ctl, int argc, char **argv);
 /* cmd_verify.c: every check of snapshot files (rbac_snapshot_verify_full). */
 int cmd_verify(struct rbacctl *ctl, int argc, char **argv);
+/* cmd_import.c: a bulk CSV checked against the directory, its LDIF printed. */
+int cmd_import(struct rbacctl *ctl, int argc, char **argv);
 
 #endif

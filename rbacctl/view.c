@@ -343,11 +343,10 @@ const char *role_ref(const struct rbac_namespace *ns, const struct rbac_role *r,
 	return buf;
 }
 
-const struct rbac_role *view_find_role(const struct rbacctl *ctl, const struct ctl_view *v,
-				       const char *ref, const struct rbac_namespace **ns)
+const struct rbac_role *view_lookup_role(const struct ctl_view *v, const char *ref,
+					 const struct rbac_namespace **ns)
 {
 	const char *slash = strchr(ref, '/');
-	const struct rbac_role *r = NULL;
 
 	*ns = &v->ns;
 	if (slash != NULL) {
@@ -357,17 +356,28 @@ const struct rbac_role *view_find_role(const struct rbacctl *ctl, const struct c
 		    strncasecmp(v->global.name, ref, len) == 0)
 			*ns = &v->global;
 		else if (strlen(v->ns.name) != len || strncasecmp(v->ns.name, ref, len) != 0) {
-			ctl_error(ctl, "unknown namespace in \"%s\": this host knows %s%s%s",
-				  ref, v->ns.name, v->has_global ? " and " : "",
-				  v->has_global ? v->global.name : "");
+			*ns = NULL;
 			return NULL;
 		}
 		ref = slash + 1;
 	}
-	r = rbac_namespace_find_role(*ns, ref);
-	if (r == NULL)
+	return rbac_namespace_find_role(*ns, ref);
+}
+
+const struct rbac_role *view_find_role(const struct rbacctl *ctl, const struct ctl_view *v,
+				       const char *ref, const struct rbac_namespace **ns)
+{
+	const struct rbac_role *r = view_lookup_role(v, ref, ns);
+	const char *slash = strchr(ref, '/');
+
+	if (*ns == NULL)
+		ctl_error(ctl, "unknown namespace in \"%s\": this host knows %s%s%s", ref,
+			  v->ns.name, v->has_global ? " and " : "",
+			  v->has_global ? v->global.name : "");
+	else if (r == NULL)
 		ctl_error(ctl, "no role \"%s\" in namespace %s (no rbacRole entry cn=%s,%s)",
-			  ref, (*ns)->name, ref, (*ns)->dn);
+			  slash ? slash + 1 : ref, (*ns)->name, slash ? slash + 1 : ref,
+			  (*ns)->dn);
 	return r;
 }
 

@@ -6,6 +6,7 @@
 
 RBAC_DEPS=(build-essential autoconf automake libtool pkg-config
 	libconfig-dev libldap2-dev libpam0g-dev libxxhash-dev check
+	libcsv-dev # rbacctl import
 	libgnutls28-dev # the TLS library of libldap; tests/integration/fault-server
 	slapd ldap-utils valgrind
 	openssh-server openssh-client sudo
