@@ -38,6 +38,7 @@ common_librbacdir_la_SOURCES = \
 	common/rbac_entry.c common/rbac_entry.h \
 	common/rbac_deadline.c common/rbac_deadline.h \
 	common/rbac_facts.c common/rbac_facts.h \
+	common/rbac_write.c common/rbac_write.h \
 	common/rbac_sync_proto.c common/rbac_sync_proto.h
 common_librbacdir_la_CFLAGS = $(AM_CFLAGS) $(LIBCONFIG_CFLAGS)
 common_librbacdir_la_LIBADD = common/librbaccore.la $(LIBCONFIG_LIBS) $(LDAP_LIBS)

@@ -6,7 +6,8 @@ rbacctl_rbacctl_SOURCES = rbacctl/rbacctl.c rbacctl/rbacctl.h \
 	rbacctl/view.c rbacctl/output.c rbacctl/output.h \
 	rbacctl/cmd_refresh.c rbacctl/cmd_check.c rbacctl/cmd_show.c rbacctl/cmd_lint.c \
 	rbacctl/cmd_report.c rbacctl/cmd_verify.c rbacctl/cmd_status.c rbacctl/status.h rbacctl/status_print.c \
-	rbacctl/import.c rbacctl/import.h rbacctl/cmd_import.c
+	rbacctl/import.c rbacctl/import.h rbacctl/cmd_import.c \
+	rbacctl/write.c rbacctl/write.h rbacctl/cmd_grant.c
 rbacctl_rbacctl_CFLAGS = $(AM_CFLAGS) $(LIBCONFIG_CFLAGS)
 rbacctl_rbacctl_LDADD = common/librbacdir.la $(CSV_LIBS)
 dist_man_MANS += man/rbacctl.8
@@ -32,7 +33,8 @@ RBACCTL_INTEGRATION_TESTS = tests/integration/rbacctl.test \
 	tests/integration/rbacctl-lint.test tests/integration/rbacctl-pam.test \
 	tests/integration/rbacctl-output.test tests/integration/rbacctl-status.test \
 	tests/integration/rbacctl-status-syncd.test tests/integration/rbacctl-local.test \
-	tests/integration/rbacctl-local-bench.test tests/integration/rbacctl-import.test
+	tests/integration/rbacctl-local-bench.test tests/integration/rbacctl-import.test \
+	tests/integration/rbacctl-write.test
 TESTS += $(RBACCTL_INTEGRATION_TESTS)
 EXTRA_DIST += $(RBACCTL_INTEGRATION_TESTS) tests/integration/rbacctl-golden.sh \
 	tests/integration/fixtures/lint.ldif tests/integration/golden

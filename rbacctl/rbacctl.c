@@ -46,6 +46,14 @@ static const struct ctl_command commands[] = {
      "CSV (RFC 4180) for an access review"},
     {"import", cmd_import, "FILE.csv [--dry-run] [--namespace NS]",
      "check a bulk file (Email,Name,Role,Groups,Status) and print the LDIF that applies it"},
+    {"grant", cmd_grant, "USER ROLE -D DN -y FILE [-H URI] [--dry-run]",
+     "add USER to ROLE's memberUid, unless a rule refuses it (rbacctl(8), WRITING)"},
+    {"revoke", cmd_revoke, "USER ROLE -D DN -y FILE [-H URI] [--dry-run]",
+     "remove USER from ROLE's memberUid, unless a rule refuses it"},
+    {"suspend", cmd_suspend, "USER --reason TEXT -D DN -y FILE [-H URI] [--dry-run]",
+     "set USER's rbacAccountStatus to suspended, unless a rule refuses it"},
+    {"activate", cmd_activate, "USER -D DN -y FILE [-H URI] [--dry-run]",
+     "set USER's rbacAccountStatus to active"},
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -66,15 +74,17 @@ static void usage(FILE *out)
 		     "4 directory unavailable\n"
 		     "status: 0 usable (and current), 1 not, 2 cannot tell\n"
 		     "verify: 0 every file passes, 1 one does not, 2 usage or unreadable\n"
-		     "import: 0 LDIF printed, 2 a row refused or an error\n");
+		     "import: 0 LDIF printed, 2 a row refused or an error\n"
+		     "grant, revoke, suspend, activate: 0 done (or nothing to do), 1 refused "
+		     "by a rule, 2 error, 4 no answer to the write\n");
 }
 
 /* ------------------------------------------------------- a command's options */
 
-/* A command's own options at most (refresh has three); the tables below
+/* A command's own options at most (suspend has five); the tables below
  * leave room for the shared ones. One beyond it would be refused as
  * unknown, which that command's tests would show at once. */
-#define OPTIONS_MAX 8
+#define OPTIONS_MAX 12
 
 static void add_option(struct option *lo, char *so, size_t *n, size_t *at, const char *name,
 		       int letter, bool value)

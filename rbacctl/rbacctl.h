@@ -192,5 +192,10 @@ int cmd_status(struct rbacctl *ctl, int argc, char **argv);
 int cmd_verify(struct rbacctl *ctl, int argc, char **argv);
 /* cmd_import.c: a bulk CSV checked against the directory, its LDIF printed. */
 int cmd_import(struct rbacctl *ctl, int argc, char **argv);
+/* cmd_grant.c: the guarded writes (write.h). */
+int cmd_grant(struct rbacctl *ctl, int argc, char **argv);
+int cmd_revoke(struct rbacctl *ctl, int argc, char **argv);
+int cmd_suspend(struct rbacctl *ctl, int argc, char **argv);
+int cmd_activate(struct rbacctl *ctl, int argc, char **argv);
 
 #endif

@@ -1,0 +1,395 @@
+/*
+ * cmd_grant.c - rbacctl grant, revoke, suspend and activate (rbacctl(8),
+ * WRITING; DESIGN 12): each plans one change to one entry on the directory
+ * as read by the administrator, refuses it when it would break a rule, and
+ * leaves the write, its assertion and the second look to write.c.
+ *
+ * The rules, by the names the refusals print:
+ *   user-exists     the user of a grant or status change is an rbacAccount
+ *   master-list     a granted role's permissions are all in the namespace's
+ *                   master list (when it has one)
+ *   last-admin      the namespace keeps at least one active user holding a
+ *                   role that grants rbac.* (a full administrator, as lint's
+ *                   no_full_admin finding has it)
+ *   own-last-role   the administrator bound as USER's own entry cannot
+ *                   revoke USER's last role
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include <ldap.h>
+
+#include "rbac_decision.h"
+#include "write.h"
+
+struct change {
+	const char *uid;
+	const char *role_ref;
+	const char *reason; /* suspend */
+	const char *values[2];
+	const char *values2[2];
+};
+
+/* ------------------------------------------------------------- helpers */
+
+static const struct rbac_account *find_user(const struct rbacctl *ctl, const struct ctl_view *v,
+					    const char *uid)
+{
+	size_t count;
+	const struct rbac_account *a = view_account(v, uid, &count);
+
+	if (a == NULL)
+		ctl_refuse(ctl, "user-exists", "no rbacAccount entry with uid \"%s\" under %s",
+			   uid, ctl->cfg.ldap.user_base);
+	else if (count > 1) {
+		ctl_refuse(ctl, "user-exists", "%zu rbacAccount entries claim uid \"%s\"",
+			   count, uid);
+		a = NULL;
+	}
+	return a;
+}
+
+/* After the change (uid out of role `without`, or uid no longer active
+ * when `inactive`), the active users holding a full administrator's role
+ * of ns, appended to out. */
+static int admins_after(const struct ctl_view *v, const struct rbac_namespace *ns,
+			const char *uid, const struct rbac_role *without, bool inactive,
+			struct rbac_strlist *out)
+{
+	const char *attr;
+	size_t count;
+
+	for (size_t i = 0; i < ns->n_roles; i++) {
+		const struct rbac_role *r = &ns->roles[i];
+
+		if (!role_is_full_admin(ns, r))
+			continue;
+		for (size_t m = 0; m < r->members.n; m++) {
+			const char *who = r->members.v[m];
+			const struct rbac_account *a = view_account(v, who, &count);
+
+			if (strcmp(who, uid) == 0 && (inactive || r == without))
+				continue;
+			if (a == NULL || count != 1 ||
+			    rbac_account_state(a, v->now, &attr) != RBAC_REASON_GRANTED ||
+			    rbac_strlist_contains(out, who))
+				continue;
+			if (rbac_strlist_add(out, who) != 0)
+				return -1;
+		}
+	}
+	return 0;
+}
+
+static void join(const struct rbac_strlist *l, char *buf, size_t bufsz)
+{
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < l->n && used < bufsz; i++)
+		used +=
+		    (size_t)snprintf(buf + used, bufsz - used, "%s%s", i ? ", " : "", l->v[i]);
+}
+
+/* The last-admin rule for a change that takes uid out of role `without`
+ * (or makes uid inactive): refused only when it would end the last one. */
+static int check_last_admin(const struct rbacctl *ctl, const struct ctl_view *v,
+			    const struct rbac_namespace *ns, const char *uid,
+			    const struct rbac_role *without, bool inactive, struct ctl_plan *p)
+{
+	struct rbac_strlist before = RBAC_STRLIST_INIT, after = RBAC_STRLIST_INIT;
+	char names[512];
+	int rc = EXIT_OK;
+
+	if (admins_after(v, ns, "", NULL, false, &before) != 0 ||
+	    admins_after(v, ns, uid, without, inactive, &after) != 0)
+		rc = EXIT_ERROR;
+	else if (after.n == 0 && before.n > 0)
+		rc =
+		    ctl_refuse(ctl, "last-admin",
+			       "%s is the last active user of namespace %s holding a role that "
+			       "grants rbac.*; grant such a role to another active user first",
+			       uid, ns->name);
+	else {
+		join(&after, names, sizeof(names));
+		if (ctl_plan_check(p, "last-admin",
+				   "%zu active full administrator(s) of %s remain: %s", after.n,
+				   ns->name, after.n ? names : "(none before either)") != 0)
+			rc = EXIT_ERROR;
+	}
+	if (rc == EXIT_ERROR)
+		ctl_error(ctl, "out of memory");
+	rbac_strlist_free(&before);
+	rbac_strlist_free(&after);
+	return rc;
+}
+
+/* As lint's grant_outside_master: a pattern the list admits in part
+ * ("rbac.*" under "rbac.users.manage") is trimmed by the list, not outside. */
+static bool admitted(const struct rbac_namespace *ns, const char *grant)
+{
+	if (rbac_perm_list_match(&ns->master, grant, NULL))
+		return true;
+	for (size_t m = 0; m < ns->master.n; m++)
+		if (rbac_perm_match(grant, ns->master.v[m]))
+			return true;
+	return false;
+}
+
+/* Permissions of role and of the roles it inherits (sound paths only)
+ * outside the master list, appended to out. */
+static int outside_master(const struct rbac_namespace *ns, const struct rbac_role *r,
+			  size_t depth, struct rbac_strlist *out)
+{
+	if (!ns->has_master || depth > ns->n_roles)
+		return 0;
+	for (size_t i = 0; i < r->permissions.n; i++) {
+		const char *perm = r->permissions.v[i];
+
+		if (!admitted(ns, perm) && !rbac_strlist_contains(out, perm) &&
+		    rbac_strlist_add(out, perm) != 0)
+			return -1;
+	}
+	for (size_t i = 0; i < r->n_parents; i++)
+		if (outside_master(ns, &ns->roles[r->parents[i]], depth + 1, out) != 0)
+			return -1;
+	return 0;
+}
+
+static int check_master_list(const struct rbacctl *ctl, const struct rbac_namespace *ns,
+			     const struct rbac_role *r, struct ctl_plan *p)
+{
+	struct rbac_strlist out = RBAC_STRLIST_INIT;
+	char names[512];
+	int rc = EXIT_OK;
+
+	if (outside_master(ns, r, 0, &out) != 0)
+		rc = EXIT_ERROR;
+	else if (out.n > 0) {
+		join(&out, names, sizeof(names));
+		rc = ctl_refuse(ctl, "master-list",
+				"role %s/%s grants permissions outside the master list of "
+				"namespace %s: %s",
+				ns->name, r->name, ns->name, names);
+	} else if (ctl_plan_check(p, "master-list", "%s",
+				  ns->has_master ? "every permission of the role is in the "
+						   "namespace's master list"
+						 : "the namespace has no master list") != 0)
+		rc = EXIT_ERROR;
+	if (rc == EXIT_ERROR)
+		ctl_error(ctl, "out of memory");
+	rbac_strlist_free(&out);
+	return rc;
+}
+
+static size_t roles_held(const struct rbac_namespace *ns, const char *uid,
+			 const struct rbac_role *without)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < ns->n_roles; i++)
+		if (&ns->roles[i] != without && rbac_role_has_member(&ns->roles[i], uid))
+			n++;
+	return n;
+}
+
+static int check_own_last_role(const struct rbacctl *ctl, const struct ctl_view *v,
+			       const struct rbac_account *a, const struct rbac_role *r,
+			       struct ctl_plan *p)
+{
+	char me[1024];
+	size_t left;
+
+	if (rbac_dir_whoami(v->dir, me, sizeof(me)) != RBAC_DIR_OK) {
+		ctl_error(ctl, "cannot ask the directory who the administrator is");
+		return EXIT_ERROR;
+	}
+	left = roles_held(&v->ns, a->uid, r) +
+	       (v->has_global ? roles_held(&v->global, a->uid, r) : 0);
+	if (rbac_dn_equal(me, a->dn) && left == 0)
+		return ctl_refuse(ctl, "own-last-role",
+				  "%s is bound as %s and would remove their own last role", me,
+				  a->uid);
+	return ctl_plan_check(p, "own-last-role", "%s (%zu other role(s) left to %s)",
+			      rbac_dn_equal(me, a->dn) ? "the administrator is the user"
+						       : "the administrator is not the user",
+			      left, a->uid) == 0
+		   ? EXIT_OK
+		   : EXIT_ERROR;
+}
+
+/* --------------------------------------------------------------- grant */
+
+static int plan_grant(struct rbacctl *ctl, const struct ctl_view *v, void *arg,
+		      struct ctl_plan *p)
+{
+	struct change *c = arg;
+	const struct rbac_namespace *ns;
+	const struct rbac_account *a = find_user(ctl, v, c->uid);
+	const struct rbac_role *r;
+	struct rbac_write *w;
+	char ref[ROLE_REF_BUFSZ];
+	int rc;
+
+	if (a == NULL)
+		return EXIT_ERROR;
+	if ((r = view_find_role(ctl, v, c->role_ref, &ns)) == NULL)
+		return EXIT_ERROR;
+	role_ref(ns, r, ref, sizeof(ref));
+	if (ctl_plan_check(p, "user-exists", "%s is %s", c->uid, a->dn) != 0)
+		return EXIT_ERROR;
+	rc = check_master_list(ctl, ns, r, p);
+	if (rc != EXIT_OK)
+		return rc;
+	if (rbac_role_has_member(r, c->uid)) {
+		snprintf(p->done, sizeof(p->done), "%s already holds %s (memberUid)", c->uid,
+			 ref);
+		return EXIT_OK;
+	}
+	c->values[0] = c->uid;
+	w = ctl_plan_write(p, RBAC_WRITE_MODIFY, r->dn);
+	ctl_plan_mod(p, w, LDAP_MOD_ADD, "memberUid", c->values);
+	snprintf(p->done, sizeof(p->done), "granted %s to %s", ref, c->uid);
+	return EXIT_OK;
+}
+
+/* -------------------------------------------------------------- revoke */
+
+static int plan_revoke(struct rbacctl *ctl, const struct ctl_view *v, void *arg,
+		       struct ctl_plan *p)
+{
+	struct change *c = arg;
+	const struct rbac_namespace *ns;
+	const struct rbac_role *r;
+	const struct rbac_account *a;
+	struct rbac_write *w;
+	char ref[ROLE_REF_BUFSZ];
+	size_t count;
+	int rc;
+
+	if ((r = view_find_role(ctl, v, c->role_ref, &ns)) == NULL)
+		return EXIT_ERROR;
+	role_ref(ns, r, ref, sizeof(ref));
+	if (!rbac_role_has_member(r, c->uid)) {
+		snprintf(p->done, sizeof(p->done), "%s does not hold %s (no memberUid %s)",
+			 c->uid, ref, c->uid);
+		return EXIT_OK;
+	}
+	rc = check_last_admin(ctl, v, ns, c->uid, r, false, p);
+	a = view_account(v, c->uid, &count);
+	if (rc == EXIT_OK && a != NULL && count == 1)
+		rc = check_own_last_role(ctl, v, a, r, p);
+	if (rc != EXIT_OK)
+		return rc;
+	c->values[0] = c->uid;
+	w = ctl_plan_write(p, RBAC_WRITE_MODIFY, r->dn);
+	ctl_plan_mod(p, w, LDAP_MOD_DELETE, "memberUid", c->values);
+	snprintf(p->done, sizeof(p->done), "revoked %s from %s", ref, c->uid);
+	return EXIT_OK;
+}
+
+/* ------------------------------------------------------ suspend/activate */
+
+static int plan_status(struct rbacctl *ctl, const struct ctl_view *v, struct change *c,
+		       struct ctl_plan *p, bool suspend)
+{
+	const struct rbac_account *a = find_user(ctl, v, c->uid);
+	struct rbac_write *w;
+	int rc;
+
+	if (a == NULL)
+		return EXIT_ERROR;
+	if (ctl_plan_check(p, "user-exists", "%s is %s", c->uid, a->dn) != 0)
+		return EXIT_ERROR;
+	if (suspend) {
+		rc = check_last_admin(ctl, v, &v->ns, c->uid, NULL, true, p);
+		if (rc != EXIT_OK)
+			return rc;
+	}
+	c->values[0] = suspend ? "suspended" : "active";
+	w = ctl_plan_write(p, RBAC_WRITE_MODIFY, a->dn);
+	ctl_plan_mod(p, w, LDAP_MOD_REPLACE, "rbacAccountStatus", c->values);
+	if (suspend) {
+		c->values2[0] = c->reason;
+		ctl_plan_mod(p, w, LDAP_MOD_REPLACE, "rbacStatusReason", c->values2);
+	} else if (a->status_reason != NULL)
+		ctl_plan_mod(p, w, LDAP_MOD_DELETE, "rbacStatusReason", NULL);
+	snprintf(p->done, sizeof(p->done), "%s is now %s", c->uid, c->values[0]);
+	return EXIT_OK;
+}
+
+static int plan_suspend(struct rbacctl *ctl, const struct ctl_view *v, void *arg,
+			struct ctl_plan *p)
+{
+	return plan_status(ctl, v, arg, p, true);
+}
+
+static int plan_activate(struct rbacctl *ctl, const struct ctl_view *v, void *arg,
+			 struct ctl_plan *p)
+{
+	return plan_status(ctl, v, arg, p, false);
+}
+
+/* ------------------------------------------------------------ commands */
+
+/* The admin options, maybe --reason, and `operands` operands. */
+static int write_args(struct rbacctl *ctl, int argc, char **argv, struct ctl_admin *adm,
+		      const char **reason, int operands, char ***ops)
+{
+	const struct ctl_option with_reason[] = {
+	    CTL_ADMIN_OPTIONS(adm), {"reason", 'r', reason, NULL}, {NULL, 0, NULL, NULL}};
+	const struct ctl_option plain[] = {CTL_ADMIN_OPTIONS(adm), {NULL, 0, NULL, NULL}};
+	struct ctl_args a = {.options = reason != NULL ? with_reason : plain,
+			     .help = reason != NULL ? CTL_ADMIN_HELP
+					 "  -r, --reason TEXT         why "
+					 "(rbacStatusReason), required\n"
+						    : CTL_ADMIN_HELP};
+	int rc = ctl_parse_args(ctl, argc, argv, &a);
+
+	if (rc != EXIT_OK)
+		return rc == CTL_HELP_SHOWN ? EXIT_OK : rc;
+	if (argc - a.operand != operands)
+		return ctl_usage(ctl, "%s takes %s", ctl->command->name, ctl->command->args);
+	if (reason != NULL && (*reason == NULL || (*reason)[0] == '\0'))
+		return ctl_usage(ctl, "suspend needs --reason TEXT (kept as rbacStatusReason)");
+	*ops = argv + a.operand;
+	return ctl_admin_config(ctl, adm);
+}
+
+static int run_change(struct rbacctl *ctl, int argc, char **argv, ctl_plan_fn plan, bool two,
+		      bool reason)
+{
+	struct ctl_admin adm = {0};
+	struct change c = {0};
+	char **ops = NULL;
+	int rc =
+	    write_args(ctl, argc, argv, &adm, reason ? &c.reason : NULL, two ? 2 : 1, &ops);
+
+	if (rc != EXIT_OK || ops == NULL)
+		return rc;
+	c.uid = ops[0];
+	c.role_ref = two ? ops[1] : NULL;
+	return ctl_guarded_write(ctl, &adm, plan, &c);
+}
+
+int cmd_grant(struct rbacctl *ctl, int argc, char **argv)
+{
+	return run_change(ctl, argc, argv, plan_grant, true, false);
+}
+
+int cmd_revoke(struct rbacctl *ctl, int argc, char **argv)
+{
+	return run_change(ctl, argc, argv, plan_revoke, true, false);
+}
+
+int cmd_suspend(struct rbacctl *ctl, int argc, char **argv)
+{
+	return run_change(ctl, argc, argv, plan_suspend, false, true);
+}
+
+int cmd_activate(struct rbacctl *ctl, int argc, char **argv)
+{
+	return run_change(ctl, argc, argv, plan_activate, false, false);
+}

@@ -1,0 +1,252 @@
+/*
+ * write.c - the administrator's identity and one guarded change (write.h).
+ *
+ * Why the entryCSN is read before the directory is read again: the write
+ * asserts "this entry has not changed since its CSN was read", so what the
+ * checks saw of it is at most as old as that CSN. A CSN read after the
+ * checks would let a change in between pass unseen.
+ */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rbac_write.h"
+#include "write.h"
+
+/* Two reads and checks after the first: the usual one before the write,
+ * and one more after a concurrent change. */
+#define ROUNDS 3
+
+int ctl_refuse(const struct rbacctl *ctl, const char *rule, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	ctl_error(ctl, "refused by rule %s: %s; nothing was written", rule, msg);
+	return EXIT_NO;
+}
+
+int ctl_plan_check(struct ctl_plan *p, const char *rule, const char *fmt, ...)
+{
+	char msg[1024];
+	int n;
+	va_list ap;
+
+	n = snprintf(msg, sizeof(msg), "%s: ", rule);
+	va_start(ap, fmt);
+	vsnprintf(msg + n, sizeof(msg) - (size_t)n, fmt, ap);
+	va_end(ap);
+	return rbac_strlist_add(&p->checks, msg);
+}
+
+struct rbac_write *ctl_plan_write(struct ctl_plan *p, enum rbac_write_kind kind, const char *dn)
+{
+	struct rbac_write *w;
+
+	if (p->n >= CTL_WRITES_MAX)
+		return NULL;
+	w = &p->w[p->n];
+	*w = (struct rbac_write){kind, dn, NULL, p->mods[p->n], 0};
+	p->n++;
+	return w;
+}
+
+void ctl_plan_mod(struct ctl_plan *p, struct rbac_write *w, int op, const char *attr,
+		  const char *const *values)
+{
+	(void)p;
+	if (w->n_mods < CTL_MODS_MAX)
+		((struct rbac_write_mod *)w->mods)[w->n_mods++] =
+		    (struct rbac_write_mod){op, attr, values};
+}
+
+/* ------------------------------------------------------------ identity */
+
+static int set_uri(struct rbacctl *ctl, const char *uri)
+{
+	char **v = malloc(sizeof(*v));
+
+	if (v == NULL || (v[0] = strdup(uri)) == NULL) {
+		free(v);
+		ctl_error(ctl, "out of memory");
+		return EXIT_ERROR;
+	}
+	for (size_t i = 0; i < ctl->cfg.ldap.n_uri; i++)
+		free(ctl->cfg.ldap.uri[i]);
+	free(ctl->cfg.ldap.uri);
+	ctl->cfg.ldap.uri = v;
+	ctl->cfg.ldap.n_uri = 1;
+	ctl->cfg.ldap.uri_line = 0;
+	return EXIT_OK;
+}
+
+int ctl_admin_config(struct rbacctl *ctl, const struct ctl_admin *a)
+{
+	char err[RBAC_ERRLEN];
+	int rc;
+
+	if (a->bind_dn == NULL || a->password_file == NULL)
+		return ctl_usage(ctl, "a write binds as the administrator: give -D DN and "
+				      "-y FILE (never the host's identity of rbac.conf)");
+	rc = ctl_config(ctl, NULL);
+	if (rc != EXIT_OK)
+		return rc;
+	if (a->uri != NULL && set_uri(ctl, a->uri) != EXIT_OK)
+		return EXIT_ERROR;
+	if (rbac_config_set(&ctl->cfg, "ldap.bind_dn", a->bind_dn, "-D", err, sizeof(err)) !=
+		0 ||
+	    rbac_config_set(&ctl->cfg, "ldap.bind_password_file", a->password_file, "-y", err,
+			    sizeof(err)) != 0 ||
+	    rbac_config_validate(&ctl->cfg, err, sizeof(err)) != 0) {
+		ctl_error(ctl, "%s", err);
+		return EXIT_ERROR;
+	}
+	return EXIT_OK;
+}
+
+/* --------------------------------------------------------- the change */
+
+struct csns {
+	char dn[CTL_WRITES_MAX][1024];
+	char csn[CTL_WRITES_MAX][RBAC_CSN_MAX];
+	size_t n;
+};
+
+static void plan_free(struct ctl_plan *p)
+{
+	rbac_strlist_free(&p->checks);
+	memset(p, 0, sizeof(*p));
+}
+
+static void print_dry_run(const struct ctl_plan *p)
+{
+	for (size_t i = 0; i < p->checks.n; i++)
+		printf("# check %s\n", p->checks.v[i]);
+	if (p->n == 0)
+		printf("# nothing to write: %s\n", p->done);
+	for (size_t i = 0; i < p->n; i++)
+		rbac_write_ldif(stdout, &p->w[i]);
+}
+
+/* The CSNs of the entries p modifies or deletes, read now. */
+static int read_csns(struct rbacctl *ctl, struct rbac_dir *dir, const struct ctl_plan *p,
+		     struct csns *c)
+{
+	c->n = 0;
+	for (size_t i = 0; i < p->n; i++) {
+		enum rbac_dir_result r;
+
+		if (p->w[i].kind == RBAC_WRITE_ADD)
+			continue;
+		snprintf(c->dn[c->n], sizeof(c->dn[0]), "%s", p->w[i].dn);
+		r = rbac_dir_read_csn(dir, p->w[i].dn, c->csn[c->n], sizeof(c->csn[0]));
+		if (r == RBAC_DIR_NOT_FOUND)
+			c->csn[c->n][0] = '\0'; /* gone: the next round sees it */
+		else if (r != RBAC_DIR_OK) {
+			ctl_error(ctl, "cannot read the entryCSN of %s; nothing was written",
+				  p->w[i].dn);
+			return EXIT_ERROR;
+		}
+		c->n++;
+	}
+	return EXIT_OK;
+}
+
+/* Gives each write of p the CSN read for its entry; false when one has
+ * none (the plan changed its target since, or it was gone). */
+static bool assert_csns(struct ctl_plan *p, const struct csns *c)
+{
+	for (size_t i = 0; i < p->n; i++) {
+		bool found = false;
+
+		if (p->w[i].kind == RBAC_WRITE_ADD)
+			continue;
+		for (size_t j = 0; j < c->n && !found; j++)
+			if (strcmp(c->dn[j], p->w[i].dn) == 0 && c->csn[j][0] != '\0') {
+				p->w[i].assert_csn = c->csn[j];
+				found = true;
+			}
+		if (!found)
+			return false;
+	}
+	return true;
+}
+
+/* Returns EXIT_OK when all were written, -1 when one met a concurrent
+ * change (the writes before it stand: the plans keep at most one write
+ * whose failure could leave a half change, see cmd_grant.c), else an exit
+ * code. */
+static int apply(struct rbacctl *ctl, struct rbac_dir *dir, const struct ctl_plan *p)
+{
+	char msg[512];
+
+	for (size_t i = 0; i < p->n; i++) {
+		enum rbac_write_result r = rbac_dir_write(dir, &p->w[i], msg, sizeof(msg));
+
+		if (r == RBAC_WRITE_CHANGED && i == 0)
+			return -1;
+		if (r == RBAC_WRITE_OK)
+			continue;
+		ctl_error(ctl, "%s: %s: %s%s", p->w[i].dn,
+			  r == RBAC_WRITE_UNAVAILABLE ? "no answer to the write (it may or may "
+							"not have been applied)"
+						      : "the server refused the write",
+			  msg, i > 0 ? "; the writes before it were applied" : "");
+		return r == RBAC_WRITE_UNAVAILABLE ? EXIT_UNAVAILABLE : EXIT_ERROR;
+	}
+	return EXIT_OK;
+}
+
+/* One round: read, plan, and (with CSNs) write. *again when the next
+ * round must run. */
+static int round_run(struct rbacctl *ctl, const struct ctl_admin *a, ctl_plan_fn plan,
+		     void *arg, struct csns *c, bool have_csns, bool *again)
+{
+	struct ctl_view v;
+	struct ctl_plan p = {.checks = RBAC_STRLIST_INIT};
+	int rc;
+
+	*again = false;
+	rc = ctl_view_load(ctl, &v, true, NULL);
+	if (rc == EXIT_OK)
+		rc = plan(ctl, &v, arg, &p);
+	if (rc == EXIT_OK && a->dry_run)
+		print_dry_run(&p);
+	else if (rc == EXIT_OK && p.n == 0)
+		printf("%s\n", p.done);
+	else if (rc == EXIT_OK && have_csns && assert_csns(&p, c)) {
+		rc = apply(ctl, v.dir, &p);
+		if (rc == EXIT_OK)
+			printf("%s\n", p.done);
+		*again = rc < 0;
+	} else if (rc == EXIT_OK)
+		*again = true;
+	if (*again)
+		rc = read_csns(ctl, v.dir, &p, c);
+	*again = *again && rc == EXIT_OK;
+	plan_free(&p);
+	ctl_view_free(&v);
+	return rc;
+}
+
+int ctl_guarded_write(struct rbacctl *ctl, const struct ctl_admin *a, ctl_plan_fn plan,
+		      void *arg)
+{
+	struct csns c = {.n = 0};
+	bool again = true;
+	int rc = EXIT_OK;
+
+	for (int i = 0; i < ROUNDS && again; i++)
+		rc = round_run(ctl, a, plan, arg, &c, i > 0, &again);
+	if (again)
+		return ctl_refuse(ctl, "concurrent-change",
+				  "the entries changed while being checked, twice (another "
+				  "administrator is changing them); try again");
+	return rc;
+}

@@ -1,0 +1,87 @@
+/*
+ * write.h - what rbacctl's writing commands (grant, revoke, suspend,
+ * activate; import) share (rbacctl(8), WRITING): the administrator's
+ * identity options, and one guarded change: read, check, write under the
+ * assertion control (common/rbac_write.h), and on a concurrent change
+ * read and check once more.
+ */
+#ifndef RBACCTL_WRITE_H
+#define RBACCTL_WRITE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "rbac_strlist.h"
+#include "rbac_write.h"
+#include "rbacctl.h"
+
+/* -D DN -y FILE [-H URI] [--dry-run], as in ldapmodify: the write binds
+ * as DN with the password in FILE (trusted as ldap.bind_password_file is:
+ * owned by root or the caller, not readable by others); never with the
+ * host's read identity of rbac.conf. */
+struct ctl_admin {
+	const char *bind_dn;
+	const char *password_file;
+	const char *uri;
+	bool dry_run;
+};
+
+/* The lines of a command's option table for them, before its {NULL}. */
+#define CTL_ADMIN_OPTIONS(a)                                                                   \
+	{"bind-dn", 'D', &(a)->bind_dn, NULL},                                                 \
+	    {"password-file", 'y', &(a)->password_file, NULL}, {"uri", 'H', &(a)->uri, NULL},  \
+	{                                                                                      \
+		"dry-run", 'N', NULL, &(a)->dry_run                                            \
+	}
+/* Their lines of --help. */
+#define CTL_ADMIN_HELP                                                                         \
+	"  -D, --bind-dn DN          bind as DN (the administrator), as ldapmodify -D\n"       \
+	"  -y, --password-file FILE  DN's password (mode 0600, owned by root or you)\n"        \
+	"  -H, --uri URI             this server instead of ldap.uri\n"                        \
+	"  -N, --dry-run             print the checks and the LDIF, write nothing\n"
+
+/* Reads rbac.conf and puts the administrator's identity in place of its
+ * bind settings. EXIT_OK, or EXIT_ERROR after saying why. */
+int ctl_admin_config(struct rbacctl *ctl, const struct ctl_admin *a);
+
+/* The writes one change makes, and what its checks found. */
+#define CTL_WRITES_MAX 2
+#define CTL_MODS_MAX   4
+struct ctl_plan {
+	struct rbac_write w[CTL_WRITES_MAX];
+	struct rbac_write_mod mods[CTL_WRITES_MAX][CTL_MODS_MAX];
+	size_t n;
+	struct rbac_strlist checks; /* "RULE: what was found", printed by --dry-run */
+	char done[1024];	    /* what stdout says once written */
+};
+
+/* Looks at the directory as read and plans the change into p: returns
+ * EXIT_OK (p->n may be 0: nothing to do, p->done says why), or the exit
+ * code after printing which rule refused it (ctl_refuse). */
+typedef int (*ctl_plan_fn)(struct rbacctl *ctl, const struct ctl_view *v, void *arg,
+			   struct ctl_plan *p);
+
+/* "refused by RULE: ..." on stderr; returns EXIT_NO. */
+int ctl_refuse(const struct rbacctl *ctl, const char *rule, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* Appends "RULE: ..." to p->checks; -1 when out of memory. */
+int ctl_plan_check(struct ctl_plan *p, const char *rule, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* The next write of p (NULL when CTL_WRITES_MAX are planned already). */
+struct rbac_write *ctl_plan_write(struct ctl_plan *p, enum rbac_write_kind kind,
+				  const char *dn);
+/* Adds one attribute change to w (at most CTL_MODS_MAX). */
+void ctl_plan_mod(struct ctl_plan *p, struct rbac_write *w, int op, const char *attr,
+		  const char *const *values);
+
+/* Runs one guarded change: reads the directory as the administrator (the
+ * view with every account) and plans; with --dry-run prints the checks as
+ * LDIF comments and the LDIF, and stops. Else reads the entryCSN of every
+ * entry the plan writes, reads and plans again, and writes each with the
+ * assertion that its entryCSN is unchanged. When one changed meanwhile
+ * (another admin), reads, checks and writes once more; a second
+ * concurrent change refuses. Returns the command's exit code. */
+int ctl_guarded_write(struct rbacctl *ctl, const struct ctl_admin *a, ctl_plan_fn plan,
+		      void *arg);
+
+#endif
