@@ -142,7 +142,7 @@ static const struct berval *dn_first_cn(LDAPDN dn)
  * just sends more. NULL when the value cannot be expressed (too long). */
 #define RBAC_VRFILTER_KEEP                                                                     \
 	"(objectClass=*)(cn=*)(rbacPermission=*)(rbacRestriction=*)(rbacInherits=*)"           \
-	"(gidNumber=*)"
+	"(gidNumber=*)(uid=*)(rbacValidFrom=*)(rbacValidUntil=*)(rbacTicket=*)"
 
 static LDAPControl *member_filter_control(const char *uid)
 {
@@ -184,14 +184,18 @@ struct ns_query {
 	LDAPDN parsed;	     /* dn, parsed */
 	LDAPControl *vrctrl; /* memberUid filter, or NULL */
 	struct rbac_namespace *out;
+	/* Assignments as they come, each below a role of the same name here;
+	 * given to the loaded roles by ns_finish (a role may come later, or,
+	 * for a member's decision, only with the inherited roles). */
+	struct rbac_namespace pending;
 	bool found;	    /* the namespace entry was seen */
 	bool not_namespace; /* ... but it is not an rbacNamespace */
 };
 
 /* Keep in step with RBAC_VRFILTER_KEEP. */
 static const char *const ns_attrs[] = {
-    "objectClass",  "cn",	 "rbacPermission", "rbacRestriction",
-    "rbacInherits", "memberUid", "gidNumber",	   NULL};
+    "objectClass", "cn",  "rbacPermission", "rbacRestriction", "rbacInherits", "memberUid",
+    "gidNumber",   "uid", "rbacValidFrom",  "rbacValidUntil",  "rbacTicket",   NULL};
 
 static bool has_object_class(LDAP *ld, LDAPMessage *e, const char *oc)
 {
@@ -304,8 +308,40 @@ static int take_role(struct rbac_dir *dir, struct ns_query *q, LDAPMessage *e, c
 	return r != NULL ? fill_role(dir, q, e, dn, r) : -1;
 }
 
+/* An rbacAssignment two levels below the namespace: kept in q->pending
+ * under the cn of its parent's RDN. Anything else that deep is ignored. */
+static int take_assignment(struct rbac_dir *dir, struct ns_query *q, LDAPMessage *e,
+			   const char *dn, LDAPDN parsed)
+{
+	const struct berval *cn = dn_first_cn(parsed + 1);
+	struct rbac_role *r;
+	struct rbac_ldap_entry b;
+	char *name;
+	int rc;
+	QBUF(a);
+
+	if (!has_object_class(rbac_dir_ld(dir), e, "rbacAssignment") || cn == NULL ||
+	    cn->bv_len == 0 || bv_has_nul(cn)) {
+		rbac_log(rbac_dir_logger(dir), LOG_DEBUG,
+			 "%s: not an rbacAssignment below a role; ignored", Q(a, dn));
+		return 0;
+	}
+	if ((name = strndup(cn->bv_val, cn->bv_len)) == NULL)
+		return -1;
+	r = rbac_namespace_find_role(&q->pending, name);
+	if (r == NULL)
+		r = rbac_namespace_add_role(&q->pending, name, NULL);
+	free(name);
+	if (r == NULL || rbac_ldap_entry_read(rbac_dir_ld(dir), e, dn, ns_attrs, &b) != 0)
+		return -1;
+	rc = rbac_entry_assignment(&b.e, rbac_dir_logger(dir), r);
+	rbac_ldap_entry_free(&b);
+	return rc;
+}
+
 /* Sorts one entry of the namespace subtree: the namespace itself, one of
- * its roles (exactly one level below), or something deeper (ignored). */
+ * its roles (exactly one level below), an assignment below a role, or
+ * something else (ignored). */
 static int take_ns_entry(struct rbac_dir *dir, struct ns_query *q, LDAPMessage *e)
 {
 	char *dn = ldap_get_dn(rbac_dir_ld(dir), e);
@@ -321,6 +357,8 @@ static int take_ns_entry(struct rbac_dir *dir, struct ns_query *q, LDAPMessage *
 		rc = take_namespace(dir, q, e, dn, parsed);
 	} else if (dn_tail_equals(parsed, 1, q->parsed)) {
 		rc = take_role(dir, q, e, dn, parsed);
+	} else if (dn_tail_equals(parsed, 2, q->parsed)) {
+		rc = take_assignment(dir, q, e, dn, parsed);
 	} else {
 		rbac_log(rbac_dir_logger(dir), LOG_DEBUG,
 			 "%s: not directly below the namespace; ignored", Q(a, dn));
@@ -401,20 +439,30 @@ static bool name_listed(const struct rbac_strlist *l, const char *name)
 	return false;
 }
 
-static int inherited_names(const struct rbac_namespace *ns, struct rbac_strlist *asked,
+static int want_name(const struct rbac_namespace *ns, const char *name,
+		     struct rbac_strlist *asked, struct rbac_strlist *want)
+{
+	if (rbac_namespace_find_role(ns, name) != NULL || name_listed(asked, name))
+		return 0;
+	return rbac_strlist_add(asked, name) != 0 || rbac_strlist_add(want, name) != 0 ? -1 : 0;
+}
+
+/* Roles held by an assignment only (memberUid did not bring them) go with
+ * the first round of inherited roles: a member's decision costs one search
+ * more only when it has an assigned role and no inherited one to ask for. */
+static int inherited_names(const struct rbac_namespace *ns,
+			   const struct rbac_namespace *pending, struct rbac_strlist *asked,
 			   struct rbac_strlist *want)
 {
+	for (size_t i = 0; i < pending->n_roles; i++)
+		if (want_name(ns, pending->roles[i].name, asked, want) != 0)
+			return -1;
 	for (size_t i = 0; i < ns->n_roles; i++) {
 		const struct rbac_strlist *in = &ns->roles[i].inherits;
 
-		for (size_t j = 0; j < in->n; j++) {
-			if (rbac_namespace_find_role(ns, in->v[j]) != NULL ||
-			    name_listed(asked, in->v[j]))
-				continue;
-			if (rbac_strlist_add(asked, in->v[j]) != 0 ||
-			    rbac_strlist_add(want, in->v[j]) != 0)
+		for (size_t j = 0; j < in->n; j++)
+			if (want_name(ns, in->v[j], asked, want) != 0)
 				return -1;
-		}
 	}
 	return 0;
 }
@@ -461,7 +509,7 @@ static enum rbac_dir_result ns_inherited(struct rbac_dir *dir, struct ns_query *
 
 	while (res == RBAC_DIR_OK) {
 		rbac_strlist_free(&want);
-		if (inherited_names(q->out, &asked, &want) != 0) {
+		if (inherited_names(q->out, &q->pending, &asked, &want) != 0) {
 			res = RBAC_DIR_ERROR;
 			break;
 		}
@@ -494,6 +542,7 @@ static enum rbac_dir_result ns_search(struct rbac_dir *dir, void *arg, bool *los
 	/* A retry after a lost connection starts from nothing. */
 	rbac_namespace_free(q->out);
 	rbac_namespace_init(q->out);
+	rbac_namespace_free(&q->pending);
 	q->found = q->not_namespace = false;
 	res = ns_search_all(dir, q, LDAP_SCOPE_SUBTREE, q->filter, lost);
 	if (res == RBAC_DIR_OK && !q->every_role && q->found && !q->not_namespace)
@@ -544,21 +593,48 @@ static int ns_filter(struct ns_query *q)
 	 * role comes, and rbac_entry_values() keeps only its own memberUid. */
 	if (q->only_member == NULL || strlen(q->only_member) > RBAC_LDAP_VALUE_MAX) {
 		q->every_role = true;
-		q->filter = strdup("(|(objectClass=rbacNamespace)(objectClass=rbacRole))");
+		q->filter = strdup("(|(objectClass=rbacNamespace)(objectClass=rbacRole)"
+				   "(objectClass=rbacAssignment))");
 		return q->filter != NULL ? 0 : -1;
 	}
 	esc = rbac_ldap_escape_filter(q->only_member, strlen(q->only_member));
 	if (esc == NULL)
 		return -1;
 	rc = asprintf(&q->filter,
-		      "(|(objectClass=rbacNamespace)(&(objectClass=rbacRole)(memberUid=%s)))",
-		      esc);
+		      "(|(objectClass=rbacNamespace)(&(objectClass=rbacRole)(memberUid=%s))"
+		      "(&(objectClass=rbacAssignment)(uid=%s)))",
+		      esc, esc);
 	free(esc);
 	if (rc < 0) {
 		q->filter = NULL;
 		return -1;
 	}
 	return 0;
+}
+
+/* Each pending assignment to the loaded role of its parent's name; one
+ * whose role is not there (not an rbacRole, or a role without a usable cn)
+ * grants nothing. */
+static void give_assignments(struct rbac_dir *dir, struct ns_query *q)
+{
+	for (size_t i = 0; i < q->pending.n_roles; i++) {
+		struct rbac_role *p = &q->pending.roles[i];
+		struct rbac_role *r = rbac_namespace_find_role(q->out, p->name);
+		QBUF(a);
+
+		if (r == NULL) {
+			rbac_log(rbac_dir_logger(dir), LOG_DEBUG,
+				 "%s: below no loaded role; ignored",
+				 Q(a, p->n_assignments ? p->assignments[0].dn : p->name));
+			continue;
+		}
+		/* moved whole: the pending role keeps nothing to free */
+		free(r->assignments);
+		r->assignments = p->assignments;
+		r->n_assignments = p->n_assignments;
+		p->assignments = NULL;
+		p->n_assignments = 0;
+	}
 }
 
 static enum rbac_dir_result ns_finish(struct rbac_dir *dir, struct ns_query *q)
@@ -571,6 +647,7 @@ static enum rbac_dir_result ns_finish(struct rbac_dir *dir, struct ns_query *q)
 				 "%s: no such rbacNamespace entry", Q(a, q->dn));
 		return RBAC_DIR_NOT_FOUND;
 	}
+	give_assignments(dir, q);
 	if (rbac_namespace_resolve(q->out, rbac_dir_logger(dir)) < 0)
 		return RBAC_DIR_ERROR;
 	return RBAC_DIR_OK;
@@ -599,6 +676,7 @@ static enum rbac_dir_result ns_query_prepare(struct rbac_dir *dir, struct ns_que
 
 static void ns_query_free(struct ns_query *q)
 {
+	rbac_namespace_free(&q->pending);
 	ldap_control_free(q->vrctrl);
 	ldap_dnfree(q->parsed);
 	free(q->filter);

@@ -383,17 +383,70 @@ static void table_decision(struct table *t, const struct rbacctl *ctl,
 	table_add(t, "source", source_text(o, f, buf, sizeof(buf)));
 }
 
+/* "2026-12-04 11:00 UTC": assignments are checked to the minute (NSS). */
+static const char *minute_text(time_t t, char *buf, size_t bufsz)
+{
+	struct tm tm;
+
+	if (gmtime_r(&t, &tm) == NULL || strftime(buf, bufsz, "%Y-%m-%d %H:%M UTC", &tm) == 0)
+		snprintf(buf, bufsz, "?");
+	return buf;
+}
+
+/* "holds eng/admin until 2026-12-04 11:00 UTC (INC-4711)" for a role held
+ * through an assignment; for one whose window cannot be read, which value. */
+static void print_assignment(const struct rbac_namespace *ns, const struct rbac_role *r,
+			     enum rbac_hold h, const struct rbac_assignment *a)
+{
+	const struct rbac_time_bound *bad =
+	    a->valid_from.present && !a->valid_from.valid ? &a->valid_from : &a->valid_until;
+	char ref[ROLE_REF_BUFSZ], when[64];
+	char *ticket = a->ticket != NULL ? text_clean(a->ticket) : NULL;
+	char *raw = h == RBAC_HOLD_UNREADABLE ? text_clean(bad->raw) : NULL;
+
+	role_ref(ns, r, ref, sizeof(ref));
+	if (h == RBAC_HOLD_UNREADABLE)
+		printf("does not hold %s: %s \"%s\" of %s cannot be read (invalid_entry)", ref,
+		       bad == &a->valid_from ? "rbacValidFrom" : "rbacValidUntil",
+		       raw != NULL ? raw : "?", a->dn);
+	else if (a->valid_until.present)
+		printf("holds %s until %s", ref,
+		       minute_text(a->valid_until.t, when, sizeof(when)));
+	else
+		printf("holds %s with no end", ref);
+	printf("%s%s%s\n", ticket != NULL ? " (" : "", ticket != NULL ? ticket : "",
+	       ticket != NULL ? ")" : "");
+	free(ticket);
+	free(raw);
+}
+
 static void roles_of(struct table *t, const struct rbac_namespace *ns, const char *uid,
-		     const char *perm, size_t *held)
+		     const char *perm, time_t now, size_t *held)
 {
 	char ref[ROLE_REF_BUFSZ], verdict[TEXT_MAX];
+	const struct rbac_assignment *a;
 
 	for (size_t i = 0; i < ns->n_roles; i++) {
-		if (!rbac_role_has_member(&ns->roles[i], uid))
+		enum rbac_hold h = rbac_role_holds(&ns->roles[i], uid, now, &a);
+
+		if (h != RBAC_HOLD_MEMBER && h != RBAC_HOLD_ASSIGNED)
 			continue;
 		(*held)++;
 		table_add(t, role_ref(ns, &ns->roles[i], ref, sizeof(ref)),
 			  role_verdict(ns, &ns->roles[i], perm, verdict, sizeof(verdict)));
+	}
+}
+
+/* The assignments behind the roles above, and those that cannot count. */
+static void assignments_of(const struct rbac_namespace *ns, const char *uid, time_t now)
+{
+	const struct rbac_assignment *a;
+
+	for (size_t i = 0; i < ns->n_roles; i++) {
+		enum rbac_hold h = rbac_role_holds(&ns->roles[i], uid, now, &a);
+
+		if (h == RBAC_HOLD_ASSIGNED || h == RBAC_HOLD_UNREADABLE)
+			print_assignment(ns, &ns->roles[i], h, a);
 	}
 }
 
@@ -435,27 +488,47 @@ static int print_human(const struct rbacctl *ctl, const struct check_opts *o,
 	if (f->facts.source == RBAC_FACTS_LOCAL)
 		return print_local_roles(f) < 0 ? -1 : rc;
 	table_init(&t, 2);
-	roles_of(&t, &f->facts.ns, f->account->uid, f->permission, &held);
+	roles_of(&t, &f->facts.ns, f->account->uid, f->permission, f->now, &held);
 	if (f->facts.has_global)
-		roles_of(&t, &f->facts.global, f->account->uid, f->permission, &held);
+		roles_of(&t, &f->facts.global, f->account->uid, f->permission, f->now, &held);
 	printf("\nroles held: %zu\n", held);
 	if (table_print(&t, stdout, 2) != 0)
 		rc = -1;
 	table_free(&t);
+	assignments_of(&f->facts.ns, f->account->uid, f->now);
+	if (f->facts.has_global)
+		assignments_of(&f->facts.global, f->account->uid, f->now);
 	return rc;
 }
 
 /* ------------------------------------------------------------------ JSON */
 
+/* The rbacAssignment a role is held through, or null (memberUid). */
+static void json_assignment(struct json *j, const struct rbac_assignment *a)
+{
+	if (a == NULL) {
+		json_string(j, "assignment", NULL);
+		return;
+	}
+	json_object(j, "assignment");
+	json_string(j, "dn", a->dn);
+	json_time(j, "valid_from", a->valid_from.present, a->valid_from.t);
+	json_time(j, "valid_until", a->valid_until.present, a->valid_until.t);
+	json_string(j, "ticket", a->ticket);
+	json_end(j);
+}
+
 static void json_roles_of(struct json *j, const struct rbac_namespace *ns, const char *uid,
-			  const char *perm)
+			  const char *perm, time_t now)
 {
 	struct rbac_denial_info e;
+	const struct rbac_assignment *a;
 
 	for (size_t i = 0; i < ns->n_roles; i++) {
 		const struct rbac_role *r = &ns->roles[i];
+		enum rbac_hold h = rbac_role_holds(r, uid, now, &a);
 
-		if (!rbac_role_has_member(r, uid))
+		if (h != RBAC_HOLD_MEMBER && h != RBAC_HOLD_ASSIGNED)
 			continue;
 		rbac_role_explain(ns, r, perm, &e);
 		json_object(j, NULL);
@@ -469,6 +542,7 @@ static void json_roles_of(struct json *j, const struct rbac_namespace *ns, const
 		json_role_ref(j, "restricted_by", ns, e.restricted_by);
 		json_string(j, "restriction", e.restriction);
 		json_role_ref(j, "broken_inheritance", ns, e.broken);
+		json_assignment(j, a);
 		json_end(j);
 	}
 }
@@ -502,9 +576,10 @@ static int print_json(const struct rbacctl *ctl, const struct check_opts *o,
 	json_account(&j, "account", f->account, f->now);
 	json_array(&j, "roles");
 	if (f->account != NULL && f->facts.source != RBAC_FACTS_LOCAL) {
-		json_roles_of(&j, &f->facts.ns, f->account->uid, f->permission);
+		json_roles_of(&j, &f->facts.ns, f->account->uid, f->permission, f->now);
 		if (f->facts.has_global)
-			json_roles_of(&j, &f->facts.global, f->account->uid, f->permission);
+			json_roles_of(&j, &f->facts.global, f->account->uid, f->permission,
+				      f->now);
 	}
 	json_end(&j);
 	if (d->grant_role != NULL) {
