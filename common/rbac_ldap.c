@@ -447,9 +447,10 @@ static int want_name(const struct rbac_namespace *ns, const char *name,
 	return rbac_strlist_add(asked, name) != 0 || rbac_strlist_add(want, name) != 0 ? -1 : 0;
 }
 
-/* Roles held by an assignment only (memberUid did not bring them) go with
- * the first round of inherited roles: a member's decision costs one search
- * more only when it has an assigned role and no inherited one to ask for. */
+/* Roles held by an assignment only (memberUid did not bring them) are asked
+ * for with the first round of inherited roles, and what they inherit in the
+ * rounds after: a member's decision takes at most one search more than if
+ * memberUid listed the user in those roles, and none for memberUid holders. */
 static int inherited_names(const struct rbac_namespace *ns,
 			   const struct rbac_namespace *pending, struct rbac_strlist *asked,
 			   struct rbac_strlist *want)
