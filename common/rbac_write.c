@@ -266,6 +266,24 @@ bool rbac_dn_equal(const char *a, const char *b)
 	return strcasecmp(x, y) == 0;
 }
 
+char *rbac_dn_child(const char *attr, const char *value, const char *parent)
+{
+	LDAPAVA ava = {{strlen(attr), (char *)attr},
+		       {strlen(value), (char *)value},
+		       LDAP_AVA_STRING,
+		       NULL};
+	LDAPAVA *rdn[2] = {&ava, NULL};
+	LDAPRDN dn[2] = {rdn, NULL};
+	char *first = NULL, *out = NULL;
+
+	if (ldap_dn2str(dn, &first, LDAP_DN_FORMAT_LDAPV3) != LDAP_SUCCESS)
+		return NULL;
+	if (asprintf(&out, "%s,%s", first, parent) < 0)
+		out = NULL;
+	ldap_memfree(first);
+	return out;
+}
+
 /* ----------------------------------------------------------------- LDIF */
 
 /* RFC 2849 SAFE-STRING: no NUL, CR, LF or non-ASCII; no leading space,

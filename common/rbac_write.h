@@ -74,6 +74,10 @@ enum rbac_dir_result rbac_dir_whoami(struct rbac_dir *dir, char *out, size_t out
  * separators ignored). */
 bool rbac_dn_equal(const char *a, const char *b);
 
+/* "ATTR=VALUE,PARENT" with VALUE escaped as RFC 4514 requires: a
+ * malloc()ed string, or NULL when out of memory. */
+char *rbac_dn_child(const char *attr, const char *value, const char *parent);
+
 /* w as an LDIF change record (RFC 2849), values base64-encoded where LDIF
  * requires it, followed by an empty line. */
 void rbac_write_ldif(FILE *out, const struct rbac_write *w);

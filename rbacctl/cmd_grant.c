@@ -17,20 +17,31 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <ldap.h>
 
 #include "rbac_decision.h"
+#include "rbac_time.h"
 #include "write.h"
 
 struct change {
 	const char *uid;
 	const char *role_ref;
 	const char *reason; /* suspend */
+	const char *ticket; /* grant --ticket */
+	time_t until;	    /* grant --for/--until; 0: not time-bound */
+	char until_text[16];
+	char *assignment_dn[CTL_WRITES_MAX]; /* the plan's, freed by the command */
 	const char *values[2];
 	const char *values2[2];
+	const char *values3[2];
+	const char *values4[2];
 };
+
+static const char *const assignment_class[] = {"rbacAssignment", NULL};
 
 /* ------------------------------------------------------------- helpers */
 
@@ -51,6 +62,35 @@ static const struct rbac_account *find_user(const struct rbacctl *ctl, const str
 	return a;
 }
 
+static bool active(const struct ctl_view *v, const char *uid)
+{
+	const char *attr;
+	size_t count;
+	const struct rbac_account *a = view_account(v, uid, &count);
+
+	return a != NULL && count == 1 &&
+	       rbac_account_state(a, v->now, &attr) == RBAC_REASON_GRANTED;
+}
+
+/* The holders of r by an assignment in force, as admins_after counts. */
+static int assigned_admins(const struct ctl_view *v, const struct rbac_role *r, const char *uid,
+			   const struct rbac_role *without, bool inactive,
+			   struct rbac_strlist *out)
+{
+	for (size_t i = 0; i < r->n_assignments; i++) {
+		const char *who = r->assignments[i].uid;
+
+		if (strcmp(who, uid) == 0 && (inactive || r == without))
+			continue;
+		if (!rbac_assignment_in_force(&r->assignments[i], v->now) || !active(v, who) ||
+		    rbac_strlist_contains(out, who))
+			continue;
+		if (rbac_strlist_add(out, who) != 0)
+			return -1;
+	}
+	return 0;
+}
+
 /* After the change (uid out of role `without`, or uid no longer active
  * when `inactive`), the active users holding a full administrator's role
  * of ns, appended to out. */
@@ -58,9 +98,6 @@ static int admins_after(const struct ctl_view *v, const struct rbac_namespace *n
 			const char *uid, const struct rbac_role *without, bool inactive,
 			struct rbac_strlist *out)
 {
-	const char *attr;
-	size_t count;
-
 	for (size_t i = 0; i < ns->n_roles; i++) {
 		const struct rbac_role *r = &ns->roles[i];
 
@@ -68,17 +105,16 @@ static int admins_after(const struct ctl_view *v, const struct rbac_namespace *n
 			continue;
 		for (size_t m = 0; m < r->members.n; m++) {
 			const char *who = r->members.v[m];
-			const struct rbac_account *a = view_account(v, who, &count);
 
 			if (strcmp(who, uid) == 0 && (inactive || r == without))
 				continue;
-			if (a == NULL || count != 1 ||
-			    rbac_account_state(a, v->now, &attr) != RBAC_REASON_GRANTED ||
-			    rbac_strlist_contains(out, who))
+			if (!active(v, who) || rbac_strlist_contains(out, who))
 				continue;
 			if (rbac_strlist_add(out, who) != 0)
 				return -1;
 		}
+		if (assigned_admins(v, r, uid, without, inactive, out) != 0)
+			return -1;
 	}
 	return 0;
 }
@@ -185,13 +221,18 @@ static int check_master_list(const struct rbacctl *ctl, const struct rbac_namesp
 }
 
 static size_t roles_held(const struct rbac_namespace *ns, const char *uid,
-			 const struct rbac_role *without)
+			 const struct rbac_role *without, time_t now)
 {
+	const struct rbac_assignment *a;
 	size_t n = 0;
 
-	for (size_t i = 0; i < ns->n_roles; i++)
-		if (&ns->roles[i] != without && rbac_role_has_member(&ns->roles[i], uid))
+	for (size_t i = 0; i < ns->n_roles; i++) {
+		enum rbac_hold h = rbac_role_holds(&ns->roles[i], uid, now, &a);
+
+		if (&ns->roles[i] != without &&
+		    (h == RBAC_HOLD_MEMBER || h == RBAC_HOLD_ASSIGNED))
 			n++;
+	}
 	return n;
 }
 
@@ -206,8 +247,8 @@ static int check_own_last_role(const struct rbacctl *ctl, const struct ctl_view 
 		ctl_error(ctl, "cannot ask the directory who the administrator is");
 		return EXIT_ERROR;
 	}
-	left = roles_held(&v->ns, a->uid, r) +
-	       (v->has_global ? roles_held(&v->global, a->uid, r) : 0);
+	left = roles_held(&v->ns, a->uid, r, v->now) +
+	       (v->has_global ? roles_held(&v->global, a->uid, r, v->now) : 0);
 	if (rbac_dn_equal(me, a->dn) && left == 0)
 		return ctl_refuse(ctl, "own-last-role",
 				  "%s is bound as %s and would remove their own last role", me,
@@ -221,6 +262,55 @@ static int check_own_last_role(const struct rbacctl *ctl, const struct ctl_view 
 }
 
 /* --------------------------------------------------------------- grant */
+
+/* The assignment entry of c->uid below r: "uid=USER,<role>" (DESIGN 11).
+ * Stored in c->assignment_dn[slot]; NULL when out of memory. */
+static const char *assignment_dn(struct change *c, const struct rbac_role *r, size_t slot)
+{
+	free(c->assignment_dn[slot]);
+	c->assignment_dn[slot] = rbac_dn_child("uid", c->uid, r->dn);
+	return c->assignment_dn[slot];
+}
+
+/* Does the entry dn exist (a base search as the admin)? -1: cannot tell. */
+static int entry_exists(const struct rbacctl *ctl, const struct ctl_view *v, const char *dn)
+{
+	char csn[RBAC_CSN_MAX];
+	enum rbac_dir_result r = rbac_dir_read_csn(v->dir, dn, csn, sizeof(csn));
+
+	if (r == RBAC_DIR_OK || r == RBAC_DIR_NOT_FOUND)
+		return r == RBAC_DIR_OK;
+	ctl_error(ctl, "cannot read %s", dn);
+	return -1;
+}
+
+/* grant --for/--until: an rbacAssignment entry, added, or its window and
+ * ticket replaced when it exists. */
+static int plan_assignment(struct rbacctl *ctl, const struct ctl_view *v, struct change *c,
+			   const struct rbac_role *r, const char *ref, struct ctl_plan *p)
+{
+	const char *dn = assignment_dn(c, r, 0);
+	struct rbac_write *w;
+	int exists;
+
+	if (dn == NULL || (exists = entry_exists(ctl, v, dn)) < 0)
+		return EXIT_ERROR;
+	c->values[0] = c->uid;
+	c->values2[0] = c->until_text;
+	c->values3[0] = c->ticket;
+	w = ctl_plan_write(p, exists ? RBAC_WRITE_MODIFY : RBAC_WRITE_ADD, dn);
+	if (!exists) {
+		ctl_plan_mod(p, w, LDAP_MOD_ADD, "objectClass", assignment_class);
+		ctl_plan_mod(p, w, LDAP_MOD_ADD, "uid", c->values);
+	}
+	ctl_plan_mod(p, w, LDAP_MOD_REPLACE, "rbacValidUntil", c->values2);
+	if (c->ticket != NULL)
+		ctl_plan_mod(p, w, LDAP_MOD_REPLACE, "rbacTicket", c->values3);
+	snprintf(p->done, sizeof(p->done), "granted %s to %s until %s%s%s%s", ref, c->uid,
+		 c->until_text, c->ticket != NULL ? " (" : "",
+		 c->ticket != NULL ? c->ticket : "", c->ticket != NULL ? ")" : "");
+	return EXIT_OK;
+}
 
 static int plan_grant(struct rbacctl *ctl, const struct ctl_view *v, void *arg,
 		      struct ctl_plan *p)
@@ -248,6 +338,8 @@ static int plan_grant(struct rbacctl *ctl, const struct ctl_view *v, void *arg,
 			 ref);
 		return EXIT_OK;
 	}
+	if (c->until != 0)
+		return plan_assignment(ctl, v, c, r, ref, p);
 	c->values[0] = c->uid;
 	w = ctl_plan_write(p, RBAC_WRITE_MODIFY, r->dn);
 	ctl_plan_mod(p, w, LDAP_MOD_ADD, "memberUid", c->values);
@@ -256,6 +348,32 @@ static int plan_grant(struct rbacctl *ctl, const struct ctl_view *v, void *arg,
 }
 
 /* -------------------------------------------------------------- revoke */
+
+/* The assignment entries of c->uid below r: the canonical one when it
+ * exists, and any other the directory layer read. Each becomes a delete. */
+static int plan_unassign(struct rbacctl *ctl, const struct ctl_view *v, struct change *c,
+			 const struct rbac_role *r, struct ctl_plan *p)
+{
+	const char *dn = assignment_dn(c, r, 0);
+	int exists;
+
+	if (dn == NULL || (exists = entry_exists(ctl, v, dn)) < 0)
+		return EXIT_ERROR;
+	if (exists && ctl_plan_write(p, RBAC_WRITE_DELETE, dn) == NULL)
+		return EXIT_ERROR;
+	for (size_t i = 0; i < r->n_assignments; i++) {
+		const struct rbac_assignment *as = &r->assignments[i];
+
+		if (strcmp(as->uid, c->uid) != 0 || (exists && rbac_dn_equal(as->dn, dn)))
+			continue;
+		if (ctl_plan_write(p, RBAC_WRITE_DELETE, as->dn) == NULL) {
+			ctl_error(ctl, "%s holds %s by more entries than one revoke removes",
+				  c->uid, r->dn);
+			return EXIT_ERROR;
+		}
+	}
+	return EXIT_OK;
+}
 
 static int plan_revoke(struct rbacctl *ctl, const struct ctl_view *v, void *arg,
 		       struct ctl_plan *p)
@@ -272,20 +390,28 @@ static int plan_revoke(struct rbacctl *ctl, const struct ctl_view *v, void *arg,
 	if ((r = view_find_role(ctl, v, c->role_ref, &ns)) == NULL)
 		return EXIT_ERROR;
 	role_ref(ns, r, ref, sizeof(ref));
-	if (!rbac_role_has_member(r, c->uid)) {
-		snprintf(p->done, sizeof(p->done), "%s does not hold %s (no memberUid %s)",
-			 c->uid, ref, c->uid);
+	if (rbac_role_has_member(r, c->uid)) {
+		c->values[0] = c->uid;
+		w = ctl_plan_write(p, RBAC_WRITE_MODIFY, r->dn);
+		ctl_plan_mod(p, w, LDAP_MOD_DELETE, "memberUid", c->values);
+	}
+	rc = plan_unassign(ctl, v, c, r, p);
+	if (rc != EXIT_OK)
+		return rc;
+	if (p->n == 0) {
+		snprintf(p->done, sizeof(p->done),
+			 "%s does not hold %s (no memberUid %s, no assignment entry)", c->uid,
+			 ref, c->uid);
 		return EXIT_OK;
 	}
 	rc = check_last_admin(ctl, v, ns, c->uid, r, false, p);
 	a = view_account(v, c->uid, &count);
 	if (rc == EXIT_OK && a != NULL && count == 1)
 		rc = check_own_last_role(ctl, v, a, r, p);
-	if (rc != EXIT_OK)
+	if (rc != EXIT_OK) {
+		p->n = 0;
 		return rc;
-	c->values[0] = c->uid;
-	w = ctl_plan_write(p, RBAC_WRITE_MODIFY, r->dn);
-	ctl_plan_mod(p, w, LDAP_MOD_DELETE, "memberUid", c->values);
+	}
 	snprintf(p->done, sizeof(p->done), "revoked %s from %s", ref, c->uid);
 	return EXIT_OK;
 }
@@ -358,6 +484,12 @@ static int write_args(struct rbacctl *ctl, int argc, char **argv, struct ctl_adm
 	return ctl_admin_config(ctl, adm);
 }
 
+static void change_free(struct change *c)
+{
+	for (size_t i = 0; i < CTL_WRITES_MAX; i++)
+		free(c->assignment_dn[i]);
+}
+
 static int run_change(struct rbacctl *ctl, int argc, char **argv, ctl_plan_fn plan, bool two,
 		      bool reason)
 {
@@ -371,12 +503,72 @@ static int run_change(struct rbacctl *ctl, int argc, char **argv, ctl_plan_fn pl
 		return rc;
 	c.uid = ops[0];
 	c.role_ref = two ? ops[1] : NULL;
-	return ctl_guarded_write(ctl, &adm, plan, &c);
+	rc = ctl_guarded_write(ctl, &adm, plan, &c);
+	change_free(&c);
+	return rc;
+}
+
+#define GRANT_HELP                                                                             \
+	"  -f, --for DURATION        for this long from now: a number and a unit,\n"           \
+	"                            s m h d w, summed (2h, 90m, 1d12h)\n"                     \
+	"  -u, --until TIME          until TIME (UTC): 20261204110000Z or\n"                   \
+	"                            2026-12-04T11:00[:00]Z\n"                                 \
+	"  -t, --ticket TEXT         why (rbacTicket of the assignment)\n"
+
+/* The end of a time-bound grant: c->until and its GeneralizedTime. */
+static int grant_window(struct rbacctl *ctl, const char *dur, const char *until,
+			struct change *c)
+{
+	time_t now = time(NULL), end;
+
+	if (dur != NULL && until != NULL)
+		return ctl_usage(ctl, "give --for or --until, not both");
+	if (dur == NULL && until == NULL)
+		return EXIT_OK;
+	if (dur != NULL && ctl_parse_duration(dur, now, &end) != 0)
+		return ctl_usage(ctl, "--for \"%s\": not a duration (2h, 90m, 1d12h, 1w)", dur);
+	if (until != NULL && ctl_parse_when(until, &end) != 0)
+		return ctl_usage(
+		    ctl, "--until \"%s\": not a time (20261204110000Z, 2026-12-04T11:00Z)",
+		    until);
+	if (end <= now)
+		return ctl_usage(
+		    ctl, "the window ends (%s) before it starts (now): nothing to grant",
+		    rbac_time_format(end, c->until_text, sizeof(c->until_text)));
+	c->until = end;
+	rbac_time_format(end, c->until_text, sizeof(c->until_text));
+	return EXIT_OK;
 }
 
 int cmd_grant(struct rbacctl *ctl, int argc, char **argv)
 {
-	return run_change(ctl, argc, argv, plan_grant, true, false);
+	struct ctl_admin adm = {0};
+	struct change c = {0};
+	const char *dur = NULL, *until = NULL;
+	const struct ctl_option options[] = {CTL_ADMIN_OPTIONS(&adm),
+					     {"for", 'f', &dur, NULL},
+					     {"until", 'u', &until, NULL},
+					     {"ticket", 't', &c.ticket, NULL},
+					     {NULL, 0, NULL, NULL}};
+	struct ctl_args a = {.options = options, .help = CTL_ADMIN_HELP GRANT_HELP};
+	int rc = ctl_parse_args(ctl, argc, argv, &a);
+
+	if (rc != EXIT_OK)
+		return rc == CTL_HELP_SHOWN ? EXIT_OK : rc;
+	if (argc - a.operand != 2)
+		return ctl_usage(ctl, "grant takes %s", ctl->command->args);
+	if ((rc = grant_window(ctl, dur, until, &c)) != EXIT_OK)
+		return rc;
+	if (c.ticket != NULL && c.until == 0)
+		return ctl_usage(ctl,
+				 "--ticket goes with --for or --until (a memberUid has none)");
+	if ((rc = ctl_admin_config(ctl, &adm)) != EXIT_OK)
+		return rc;
+	c.uid = argv[a.operand];
+	c.role_ref = argv[a.operand + 1];
+	rc = ctl_guarded_write(ctl, &adm, plan_grant, &c);
+	change_free(&c);
+	return rc;
 }
 
 int cmd_revoke(struct rbacctl *ctl, int argc, char **argv)

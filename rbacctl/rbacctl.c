@@ -46,10 +46,13 @@ static const struct ctl_command commands[] = {
      "CSV (RFC 4180) for an access review"},
     {"import", cmd_import, "FILE.csv [--dry-run] [--namespace NS]",
      "check a bulk file (Email,Name,Role,Groups,Status) and print the LDIF that applies it"},
-    {"grant", cmd_grant, "USER ROLE -D DN -y FILE [-H URI] [--dry-run]",
-     "add USER to ROLE's memberUid, unless a rule refuses it (rbacctl(8), WRITING)"},
+    {"grant", cmd_grant,
+     "USER ROLE [--for DURATION | --until TIME] [--ticket TEXT] -D DN -y FILE [-H URI] "
+     "[--dry-run]",
+     "USER holds ROLE: a memberUid, or for a while an rbacAssignment entry; unless a rule "
+     "refuses it (rbacctl(8), WRITING)"},
     {"revoke", cmd_revoke, "USER ROLE -D DN -y FILE [-H URI] [--dry-run]",
-     "remove USER from ROLE's memberUid, unless a rule refuses it"},
+     "USER no longer holds ROLE (memberUid and assignment entry), unless a rule refuses it"},
     {"suspend", cmd_suspend, "USER --reason TEXT -D DN -y FILE [-H URI] [--dry-run]",
      "set USER's rbacAccountStatus to suspended, unless a rule refuses it"},
     {"activate", cmd_activate, "USER -D DN -y FILE [-H URI] [--dry-run]",

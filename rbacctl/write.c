@@ -8,11 +8,13 @@
  */
 #include "config.h"
 
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "rbac_time.h"
 #include "rbac_write.h"
 #include "write.h"
 
@@ -64,6 +66,73 @@ void ctl_plan_mod(struct ctl_plan *p, struct rbac_write *w, int op, const char *
 	if (w->n_mods < CTL_MODS_MAX)
 		((struct rbac_write_mod *)w->mods)[w->n_mods++] =
 		    (struct rbac_write_mod){op, attr, values};
+}
+
+/* ---------------------------------------------------------------- times */
+
+#define DURATION_MAX (10L * 366 * 86400)
+
+static long unit_seconds(char u)
+{
+	switch (u) {
+	case 's':
+		return 1;
+	case 'm':
+		return 60;
+	case 'h':
+		return 3600;
+	case 'd':
+		return 86400;
+	case 'w':
+		return 7 * 86400;
+	default:
+		return 0;
+	}
+}
+
+int ctl_parse_duration(const char *s, time_t now, time_t *end)
+{
+	long total = 0;
+
+	if (*s == '\0')
+		return -1;
+	while (*s != '\0') {
+		long n = 0;
+
+		if (!isdigit((unsigned char)*s))
+			return -1;
+		for (; isdigit((unsigned char)*s); s++) {
+			n = n * 10 + (*s - '0');
+			if (n > DURATION_MAX)
+				return -1;
+		}
+		if (unit_seconds(*s) == 0 || n > DURATION_MAX / unit_seconds(*s))
+			return -1;
+		total += n * unit_seconds(*s++);
+		if (total > DURATION_MAX)
+			return -1;
+	}
+	*end = now + total;
+	return 0;
+}
+
+int ctl_parse_when(const char *s, time_t *out)
+{
+	char g[64];
+	size_t n = 0, len = strlen(s);
+
+	if (len >= sizeof(g))
+		return -1;
+	if (len > 10 && s[4] == '-' && s[7] == '-' && (s[10] == 'T' || s[10] == 't')) {
+		/* ISO 8601 to GeneralizedTime: the date's '-', the 'T' and
+		 * every ':' go; an offset's sign stays. */
+		for (size_t i = 0; i < len; i++)
+			if (!((i == 4 || i == 7) && s[i] == '-') && i != 10 && s[i] != ':')
+				g[n++] = s[i];
+		g[n] = '\0';
+		s = g;
+	}
+	return rbac_time_parse(s, out);
 }
 
 /* ------------------------------------------------------------ identity */

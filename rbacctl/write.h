@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <time.h>
 
 #include "rbac_strlist.h"
 #include "rbac_write.h"
@@ -73,6 +74,13 @@ struct rbac_write *ctl_plan_write(struct ctl_plan *p, enum rbac_write_kind kind,
 /* Adds one attribute change to w (at most CTL_MODS_MAX). */
 void ctl_plan_mod(struct ctl_plan *p, struct rbac_write *w, int op, const char *attr,
 		  const char *const *values);
+
+/* grant --for: now plus DURATION, a sum of a number and a unit each
+ * (s, m, h, d, w: "2h", "90m", "1d12h"), at most 10 years. 0, or -1. */
+int ctl_parse_duration(const char *s, time_t now, time_t *end);
+/* grant --until: GeneralizedTime (rbac_time_parse: "20261204110000Z") or
+ * the ISO 8601 form "2026-12-04T11:00[:SS](Z|+hh:mm|-hh:mm)". 0, or -1. */
+int ctl_parse_when(const char *s, time_t *out);
 
 /* Runs one guarded change: reads the directory as the administrator (the
  * view with every account) and plans; with --dry-run prints the checks as
