@@ -48,6 +48,7 @@ static void read_directory(const struct rbac_config *cfg, const struct rbac_logg
 
 	rbac_namespace_init(&d->ns);
 	rbac_namespace_init(&d->global);
+	d->has_global = false; /* no global_namespace configured */
 	if (dir == NULL)
 		die("out of memory");
 	if (rbac_dir_load_namespace(dir, cfg->namespace_name, NULL, &d->ns) != RBAC_DIR_OK)
@@ -123,7 +124,7 @@ int main(int argc, char **argv)
 	struct rbac_logger lg = {NULL, NULL, false};
 	struct rbac_snapshot_file sf;
 	struct rbac_config cfg;
-	struct directory d;
+	struct directory d = {0};
 	char err[RBAC_ERRLEN + 64];
 	size_t n_perms, bad = 0, asked = 0;
 	time_t now = time(NULL);
