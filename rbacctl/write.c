@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "rbac_time.h"
 #include "rbac_write.h"
@@ -155,9 +156,38 @@ static int set_uri(struct rbacctl *ctl, const char *uri)
 	return EXIT_OK;
 }
 
-int ctl_admin_config(struct rbacctl *ctl, const struct ctl_admin *a)
+/* -y FILE as ldapmodify takes it, relative to the working directory; the
+ * configuration's key wants an absolute path. NULL when out of memory. */
+static char *absolute(const char *path)
+{
+	char *cwd, *out = NULL;
+
+	if (path[0] == '/')
+		return strdup(path);
+	cwd = getcwd(NULL, 0);
+	if (cwd != NULL && asprintf(&out, "%s/%s", cwd, path) < 0)
+		out = NULL;
+	free(cwd);
+	return out;
+}
+
+static int set_identity(struct rbacctl *ctl, const char *dn, const char *pw_path)
 {
 	char err[RBAC_ERRLEN];
+
+	if (rbac_config_set(&ctl->cfg, "ldap.bind_dn", dn, "-D", err, sizeof(err)) != 0 ||
+	    rbac_config_set(&ctl->cfg, "ldap.bind_password_file", pw_path, "-y", err,
+			    sizeof(err)) != 0 ||
+	    rbac_config_validate(&ctl->cfg, err, sizeof(err)) != 0) {
+		ctl_error(ctl, "%s", err);
+		return EXIT_ERROR;
+	}
+	return EXIT_OK;
+}
+
+int ctl_admin_config(struct rbacctl *ctl, const struct ctl_admin *a)
+{
+	char *pw_path;
 	int rc;
 
 	if (a->bind_dn == NULL || a->password_file == NULL)
@@ -168,15 +198,14 @@ int ctl_admin_config(struct rbacctl *ctl, const struct ctl_admin *a)
 		return rc;
 	if (a->uri != NULL && set_uri(ctl, a->uri) != EXIT_OK)
 		return EXIT_ERROR;
-	if (rbac_config_set(&ctl->cfg, "ldap.bind_dn", a->bind_dn, "-D", err, sizeof(err)) !=
-		0 ||
-	    rbac_config_set(&ctl->cfg, "ldap.bind_password_file", a->password_file, "-y", err,
-			    sizeof(err)) != 0 ||
-	    rbac_config_validate(&ctl->cfg, err, sizeof(err)) != 0) {
-		ctl_error(ctl, "%s", err);
+	pw_path = absolute(a->password_file);
+	if (pw_path == NULL) {
+		ctl_error(ctl, "-y %s: cannot make the path absolute", a->password_file);
 		return EXIT_ERROR;
 	}
-	return EXIT_OK;
+	rc = set_identity(ctl, a->bind_dn, pw_path);
+	free(pw_path);
+	return rc;
 }
 
 /* --------------------------------------------------------- the change */
