@@ -19,5 +19,5 @@ bench_pambench_LDADD = $(PAM_LIBS)
 # bench/syncd's publish watcher (the script builds its own copy).
 bench_syncwatch_SOURCES = bench/syncwatch.c
 
-EXTRA_DIST += bench/run bench/gen-directory bench/backend.sh bench/report.sh \
+EXTRA_DIST += bench/run bench/gen-directory bench/backend.sh bench/report.sh bench/import \
 	bench/install-deps.sh bench/RESULTS.md bench/syncd

@@ -45,6 +45,8 @@ struct pstate {
 /* ------------------------------------------------------------ messages */
 
 static int msg_vadd(struct imp_msg **v, size_t *n, size_t *cap, unsigned line, unsigned col,
+		    const char *fmt, va_list ap) __attribute__((format(printf, 6, 0)));
+static int msg_vadd(struct imp_msg **v, size_t *n, size_t *cap, unsigned line, unsigned col,
 		    const char *fmt, va_list ap)
 {
 	if (*n == *cap) {
@@ -546,8 +548,10 @@ int imp_parse(struct imp_file *f, const char *path, const char *data, size_t len
 		duplicates_find(&ps);
 	if (ps.oom)
 		return -1;
-	qsort(f->errors, f->n_errors, sizeof(*f->errors), msg_cmp);
-	qsort(f->warnings, f->n_warnings, sizeof(*f->warnings), msg_cmp);
+	if (f->n_errors) /* qsort of NULL, even for 0, is undefined */
+		qsort(f->errors, f->n_errors, sizeof(*f->errors), msg_cmp);
+	if (f->n_warnings)
+		qsort(f->warnings, f->n_warnings, sizeof(*f->warnings), msg_cmp);
 	return f->n_errors ? 1 : 0;
 }
 

@@ -23,6 +23,9 @@
 #                   CSN vector (rbac_sync_proto.c)
 #   fuzz_syncd_state rbac-syncd's syncd.state into its model, and the
 #                   model's derive (syncd/state.c, syncd/model.c)
+#   fuzz_import     rbacctl import's bulk CSV (rbacctl/import.c over
+#                   libcsv): every message placed inside the input, a good
+#                   file's rows sound and its LDIF well formed
 #   fuzz_nss        libnss_rbac's _nss_rbac_* functions on groups.db, through
 #                   the file as refresh installs it, small buffers and large
 #                   (needs root, skipped otherwise)
@@ -61,7 +64,7 @@ FUZZ_CC = clang
 FUZZ_TIME = 30
 FUZZ_RUNS =
 FUZZ_TARGETS = fuzz_time fuzz_config fuzz_entry fuzz_snapshot fuzz_groups fuzz_accounts \
-	fuzz_sync_proto fuzz_syncd_state fuzz_nss
+	fuzz_sync_proto fuzz_syncd_state fuzz_import fuzz_nss
 FUZZ_SAN = -fsanitize=address,undefined -fno-sanitize-recover=undefined
 # configure's warnings are gcc's, and gcc's -Werror build judges the code;
 # clang adds a few of its own, of which -Wstring-concatenation takes a long
@@ -105,11 +108,14 @@ FUZZ_SEEDS = \
 	tests/fuzz/seeds/sync/info-refresh-present tests/fuzz/seeds/sync/info-refresh-delete \
 	tests/fuzz/seeds/sync/info-idset tests/fuzz/seeds/sync/cookie-two-sids \
 	tests/fuzz/seeds/sync/cookie-pair \
-	tests/fuzz/seeds/syncd-state/example tests/fuzz/seeds/syncd-state/renamed
+	tests/fuzz/seeds/syncd-state/example tests/fuzz/seeds/syncd-state/renamed \
+	tests/fuzz/seeds/import/readme.csv tests/fuzz/seeds/import/quoted.csv \
+	tests/fuzz/seeds/import/uid.csv
 EXTRA_DIST += tests/fuzz/fuzz_snapshot.c tests/fuzz/fuzz_groups.c tests/fuzz/fuzz_accounts.c \
 	tests/fuzz/fuzz_config.c tests/fuzz/fuzz_time.c tests/fuzz/fuzz_nss.c \
 	tests/fuzz/fuzz_entry.c tests/fuzz/entry.dict \
 	tests/fuzz/fuzz_sync_proto.c tests/fuzz/sync.dict tests/fuzz/fuzz_syncd_state.c \
+	tests/fuzz/fuzz_import.c tests/fuzz/import.dict \
 	tests/fuzz/snapshot_seeds.c \
 	tests/fuzz/config.dict tests/fuzz/time.dict tests/fuzz/lsan.supp tests/fuzz/snapshot_exercise.c \
 	tests/fuzz/snapshot_exercise.h $(FUZZ_SEEDS)
@@ -150,6 +156,10 @@ tests/fuzz/fuzz_nss: $(srcdir)/tests/fuzz/fuzz_nss.c $(srcdir)/nss_rbac/nss_rbac
 		$(FUZZ_EXERCISE_H) $(FUZZ_READER) config.h
 	$(FUZZ_LINK) $(AM_CPPFLAGS) $(srcdir)/tests/fuzz/fuzz_nss.c \
 		$(srcdir)/nss_rbac/nss_rbac.c $(FUZZ_READER) -lpthread
+tests/fuzz/fuzz_import: $(srcdir)/tests/fuzz/fuzz_import.c $(srcdir)/rbacctl/import.c \
+		$(srcdir)/rbacctl/import.h $(srcdir)/common/rbac_names.c $(FUZZ_READER) config.h
+	$(FUZZ_LINK) -I$(srcdir)/rbacctl $(srcdir)/tests/fuzz/fuzz_import.c \
+		$(srcdir)/rbacctl/import.c $(srcdir)/common/rbac_names.c $(FUZZ_READER) $(CSV_LIBS)
 tests/fuzz/snapshot_seeds: $(srcdir)/tests/fuzz/snapshot_seeds.c $(FUZZ_READER) \
 		$(FUZZ_WRITER) config.h
 	$(AM_V_CCLD)$(MKDIR_P) tests/fuzz && \
@@ -163,7 +173,7 @@ tests/fuzz/seed-corpus-stamp: tests/fuzz/snapshot_seeds $(FUZZ_SEEDS) etc/rbac.c
 	rm -rf tests/fuzz/seed-corpus && $(MKDIR_P) tests/fuzz/seed-corpus/snapshot
 	cp -R $(srcdir)/tests/fuzz/seeds/config $(srcdir)/tests/fuzz/seeds/time \
 		$(srcdir)/tests/fuzz/seeds/entry $(srcdir)/tests/fuzz/seeds/sync \
-		$(srcdir)/tests/fuzz/seeds/syncd-state \
+		$(srcdir)/tests/fuzz/seeds/syncd-state $(srcdir)/tests/fuzz/seeds/import \
 		tests/fuzz/seed-corpus/
 	chmod -R u+w tests/fuzz/seed-corpus
 	cp $(srcdir)/etc/rbac.conf.example tests/fuzz/seed-corpus/config/example.conf
@@ -182,6 +192,7 @@ fuzz: tests/fuzz/seed-corpus-stamp $(FUZZ_TARGETS:%=tests/fuzz/%)
 	    fuzz_entry) seeds=entry opts="-dict=$(srcdir)/tests/fuzz/entry.dict -max_len=4096" ;; \
 	    fuzz_sync_proto) seeds=sync opts="-dict=$(srcdir)/tests/fuzz/sync.dict -max_len=4096" ;; \
 	    fuzz_syncd_state) seeds=syncd-state opts=-max_len=16384 ;; \
+	    fuzz_import) seeds=import opts="-dict=$(srcdir)/tests/fuzz/import.dict -max_len=4096" ;; \
 	    *) seeds=snapshot opts=-max_len=16384 ;; \
 	  esac; \
 	  if test $$t = fuzz_nss && test "$$(id -u)" != 0; then \
@@ -202,5 +213,5 @@ fuzz-clean:
 	rm -rf tests/fuzz/seed-corpus tests/fuzz/seed-corpus-stamp tests/fuzz/corpus
 	rm -f tests/fuzz/fuzz_time tests/fuzz/fuzz_config tests/fuzz/fuzz_entry tests/fuzz/fuzz_snapshot \
 		tests/fuzz/fuzz_groups tests/fuzz/fuzz_accounts tests/fuzz/fuzz_nss \
-		tests/fuzz/fuzz_sync_proto tests/fuzz/fuzz_syncd_state \
+		tests/fuzz/fuzz_sync_proto tests/fuzz/fuzz_syncd_state tests/fuzz/fuzz_import \
 		tests/fuzz/snapshot_seeds
