@@ -588,6 +588,10 @@ void rbac_config_free(struct rbac_config *cfg)
 	free(cfg->ldap.user_base);
 	free(cfg->ldap.bind_dn);
 	free(cfg->ldap.bind_password_file);
+	if (cfg->ldap.bind_password != NULL) {
+		explicit_bzero(cfg->ldap.bind_password, strlen(cfg->ldap.bind_password));
+		free(cfg->ldap.bind_password);
+	}
 	free(cfg->ldap.tls.ca_file);
 	free(cfg->namespace_name);
 	free(cfg->global_namespace);
@@ -1183,7 +1187,8 @@ static int check_required(const struct rbac_config *cfg, const char *file, char 
 static int check_bind_pair(const struct rbac_config *cfg, const char *file, char *err,
 			   size_t errlen)
 {
-	if (cfg->ldap.bind_dn != NULL && cfg->ldap.bind_password_file == NULL)
+	if (cfg->ldap.bind_dn != NULL && cfg->ldap.bind_password_file == NULL &&
+	    cfg->ldap.bind_password == NULL)
 		return put_error(
 		    err, errlen,
 		    "%s: ldap.bind_password_file: required when ldap.bind_dn is set", file);

@@ -43,6 +43,12 @@ struct rbac_config {
 		 * implies it) */
 		bool allow_insecure;
 		unsigned uri_line; /* where ldap.uri was set; 0: not from a file */
+		/* Never from a file: rbacctl's writing commands set them.
+		 * sasl_external binds with SASL EXTERNAL instead of bind_dn
+		 * (-Y EXTERNAL, on ldapi://); bind_password is -W's answer,
+		 * used instead of bind_password_file (wiped when freed). */
+		bool sasl_external;
+		char *bind_password;
 		struct {
 			bool starttls; /* default false */
 			char *ca_file; /* default NULL: the system's trust store */

@@ -341,6 +341,11 @@ static int read_bind_password(struct rbac_dir *dir, char **pw, size_t *len)
 	*len = 0;
 	if (dir->cfg->ldap.bind_dn == NULL)
 		return 0;
+	if (dir->cfg->ldap.bind_password != NULL) {
+		*pw = strdup(dir->cfg->ldap.bind_password);
+		*len = *pw != NULL ? strlen(*pw) : 0;
+		return *len > 0 ? 0 : -1;
+	}
 	if (path == NULL) {
 		rbac_log(dir->lg, LOG_ERR,
 			 "ldap.bind_dn is set but ldap.bind_password_file is not");
@@ -398,6 +403,7 @@ static enum rbac_dir_result open_session(struct rbac_dir *dir, LDAP *ld, const c
 	/* Anonymous is an empty name and an empty password (RFC 4513 5.1.1);
 	 * libldap would encode a NULL credential as a malformed request. */
 	struct berval cred = {pwlen, pw != NULL ? (char *)pw : (char *)""};
+	struct berval cred_none = {0, (char *)""};
 	int rc;
 	QBUF(q);
 	QBUF(b);
@@ -419,7 +425,11 @@ static enum rbac_dir_result open_session(struct rbac_dir *dir, LDAP *ld, const c
 	/* Anonymous sessions bind too: it proves the server answers before
 	 * this URI is chosen, rather than at the first search. */
 	rc = budget_apply(ld, deadline);
-	if (rc == LDAP_SUCCESS)
+	if (rc == LDAP_SUCCESS && cfg->ldap.sasl_external)
+		/* An empty initial response: the identity the server maps
+		 * from the connection, in one round trip (RFC 4422 A). */
+		rc = ldap_sasl_bind_s(ld, NULL, "EXTERNAL", &cred_none, NULL, NULL, NULL);
+	else if (rc == LDAP_SUCCESS)
 		rc = ldap_sasl_bind_s(ld, cfg->ldap.bind_dn != NULL ? cfg->ldap.bind_dn : "",
 				      LDAP_SASL_SIMPLE, &cred, NULL, NULL, NULL);
 	if (rc == LDAP_SUCCESS)
@@ -432,7 +442,9 @@ static enum rbac_dir_result open_session(struct rbac_dir *dir, LDAP *ld, const c
 		return RBAC_DIR_UNAVAILABLE;
 	}
 	rbac_log(dir->lg, LOG_ERR, "%s: bind as %s rejected: %s%s%s", Q(q, uri),
-		 Q(b, cfg->ldap.bind_dn != NULL ? cfg->ldap.bind_dn : "(anonymous)"),
+		 Q(b, cfg->ldap.sasl_external	  ? "(SASL EXTERNAL)"
+		      : cfg->ldap.bind_dn != NULL ? cfg->ldap.bind_dn
+						  : "(anonymous)"),
 		 ldap_err2string(rc), diagnostic(ld, d, sizeof(d))[0] != '\0' ? ": " : "", d);
 	return RBAC_DIR_ERROR;
 }
@@ -536,8 +548,9 @@ static char *connection_key(const struct rbac_config *cfg)
 	key_put(f, cfg->ldap.bind_dn);
 	key_put(f, cfg->ldap.bind_password_file);
 	key_put(f, cfg->ldap.tls.ca_file);
-	fprintf(f, "%a;%d;%d;%d;%d", cfg->ldap.timeout, cfg->ldap.allow_insecure_bind,
-		cfg->ldap.allow_insecure, cfg->ldap.tls.starttls, cfg->ldap.tls.verify);
+	fprintf(f, "%a;%d;%d;%d;%d;%d;%d", cfg->ldap.timeout, cfg->ldap.allow_insecure_bind,
+		cfg->ldap.allow_insecure, cfg->ldap.tls.starttls, cfg->ldap.tls.verify,
+		cfg->ldap.sasl_external, cfg->ldap.bind_password != NULL);
 	if (fclose(f) != 0) {
 		free(buf);
 		return NULL;

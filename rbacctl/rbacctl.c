@@ -51,11 +51,11 @@ static const struct ctl_command commands[] = {
      "[--dry-run]",
      "USER holds ROLE: a memberUid, or for a while an rbacAssignment entry; unless a rule "
      "refuses it (rbacctl(8), WRITING)"},
-    {"revoke", cmd_revoke, "USER ROLE -D DN -y FILE [-H URI] [--dry-run]",
+    {"revoke", cmd_revoke, "USER ROLE ADMIN [--dry-run]",
      "USER no longer holds ROLE (memberUid and assignment entry), unless a rule refuses it"},
-    {"suspend", cmd_suspend, "USER --reason TEXT -D DN -y FILE [-H URI] [--dry-run]",
+    {"suspend", cmd_suspend, "USER --reason TEXT ADMIN [--dry-run]",
      "set USER's rbacAccountStatus to suspended, unless a rule refuses it"},
-    {"activate", cmd_activate, "USER -D DN -y FILE [-H URI] [--dry-run]",
+    {"activate", cmd_activate, "USER ADMIN [--dry-run]",
      "set USER's rbacAccountStatus to active"},
 };
 
@@ -72,14 +72,16 @@ static void usage(FILE *out)
 	for (size_t i = 0; i < N_COMMANDS; i++)
 		fprintf(out, "  %s %s\n      %s\n", commands[i].name, commands[i].args,
 			commands[i].summary);
-	fprintf(out, "\nexit codes: 0 ok; 1 check: denied, lint: findings; 2 error.\n"
-		     "refresh: 0 ok, 1 failed, 2 usage, 3 configuration error, "
-		     "4 directory unavailable\n"
-		     "status: 0 usable (and current), 1 not, 2 cannot tell\n"
-		     "verify: 0 every file passes, 1 one does not, 2 usage or unreadable\n"
-		     "import: 0 LDIF printed, 2 a row refused or an error\n"
-		     "grant, revoke, suspend, activate: 0 done (or nothing to do), 1 refused "
-		     "by a rule, 2 error, 4 no answer to the write\n");
+	fprintf(out,
+		"\nexit codes: 0 ok; 1 check: denied, lint: findings; 2 error.\n"
+		"refresh: 0 ok, 1 failed, 2 usage, 3 configuration error, "
+		"4 directory unavailable\n"
+		"status: 0 usable (and current), 1 not, 2 cannot tell\n"
+		"verify: 0 every file passes, 1 one does not, 2 usage or unreadable\n"
+		"import: 0 LDIF printed, 2 a row refused or an error\n"
+		"ADMIN: -D DN (-y FILE | -W) | -Y EXTERNAL, and -H URI for another server\n"
+		"grant, revoke, suspend, activate: 0 done (or nothing to do), 1 refused "
+		"by a rule, 2 error, 4 no answer to the write\n");
 }
 
 /* ------------------------------------------------------- a command's options */

@@ -13,6 +13,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include "rbac_time.h"
@@ -22,6 +24,9 @@
 /* Two reads and checks after the first: the usual one before the write,
  * and one more after a concurrent change. */
 #define ROUNDS 3
+
+/* A typed password, as long as rbac.conf allows one in a file. */
+#define RBAC_PASSWORD_PROMPT_MAX 1024
 
 int ctl_refuse(const struct rbacctl *ctl, const char *rule, const char *fmt, ...)
 {
@@ -176,8 +181,8 @@ static int set_identity(struct rbacctl *ctl, const char *dn, const char *pw_path
 	char err[RBAC_ERRLEN];
 
 	if (rbac_config_set(&ctl->cfg, "ldap.bind_dn", dn, "-D", err, sizeof(err)) != 0 ||
-	    rbac_config_set(&ctl->cfg, "ldap.bind_password_file", pw_path, "-y", err,
-			    sizeof(err)) != 0 ||
+	    (pw_path != NULL && rbac_config_set(&ctl->cfg, "ldap.bind_password_file", pw_path,
+						"-y", err, sizeof(err)) != 0) ||
 	    rbac_config_validate(&ctl->cfg, err, sizeof(err)) != 0) {
 		ctl_error(ctl, "%s", err);
 		return EXIT_ERROR;
@@ -185,19 +190,86 @@ static int set_identity(struct rbacctl *ctl, const char *dn, const char *pw_path
 	return EXIT_OK;
 }
 
+/* -W: one line from the terminal, not echoed (as ldapmodify -W). NULL
+ * after saying why. */
+static char *prompt_password(const struct rbacctl *ctl)
+{
+	struct termios saved, quiet;
+	char buf[RBAC_PASSWORD_PROMPT_MAX], *out = NULL;
+	FILE *tty = fopen("/dev/tty", "r+e");
+	bool echo_off;
+
+	if (tty == NULL) {
+		ctl_error(ctl, "-W: no terminal to ask on (/dev/tty); use -y FILE");
+		return NULL;
+	}
+	echo_off = tcgetattr(fileno(tty), &saved) == 0;
+	quiet = saved;
+	quiet.c_lflag &= ~(tcflag_t)(ECHO | ECHONL);
+	if (echo_off)
+		tcsetattr(fileno(tty), TCSANOW, &quiet);
+	fputs("Enter LDAP Password: ", tty);
+	fflush(tty);
+	if (fgets(buf, sizeof(buf), tty) != NULL) {
+		buf[strcspn(buf, "\r\n")] = '\0';
+		out = buf[0] != '\0' ? strdup(buf) : NULL;
+	}
+	if (echo_off)
+		tcsetattr(fileno(tty), TCSANOW, &saved);
+	fputc('\n', tty);
+	fclose(tty);
+	explicit_bzero(buf, sizeof(buf));
+	if (out == NULL)
+		ctl_error(ctl, "-W: no password given");
+	return out;
+}
+
+/* Which of the three identities, checked before anything is read. */
+static int admin_usage(struct rbacctl *ctl, const struct ctl_admin *a)
+{
+	if (a->sasl_mech != NULL) {
+		if (strcasecmp(a->sasl_mech, "EXTERNAL") != 0)
+			return ctl_usage(ctl, "-Y %s: only EXTERNAL is supported",
+					 a->sasl_mech);
+		if (a->bind_dn != NULL || a->password_file != NULL || a->prompt)
+			return ctl_usage(ctl, "-Y EXTERNAL takes no -D, -y or -W");
+		return EXIT_OK;
+	}
+	if (a->bind_dn == NULL || (a->password_file == NULL) == !a->prompt)
+		return ctl_usage(ctl,
+				 "a write binds as the administrator: give -D DN with -y FILE "
+				 "or -W, or -Y EXTERNAL (never the host's identity of "
+				 "rbac.conf)");
+	return EXIT_OK;
+}
+
 int ctl_admin_config(struct rbacctl *ctl, const struct ctl_admin *a)
 {
-	char *pw_path;
-	int rc;
+	char *pw_path = NULL;
+	int rc = admin_usage(ctl, a);
 
-	if (a->bind_dn == NULL || a->password_file == NULL)
-		return ctl_usage(ctl, "a write binds as the administrator: give -D DN and "
-				      "-y FILE (never the host's identity of rbac.conf)");
-	rc = ctl_config(ctl, NULL);
+	if (rc == EXIT_OK)
+		rc = ctl_config(ctl, NULL);
 	if (rc != EXIT_OK)
 		return rc;
 	if (a->uri != NULL && set_uri(ctl, a->uri) != EXIT_OK)
 		return EXIT_ERROR;
+	if (a->sasl_mech != NULL) {
+		/* No DN, no password: the server names the identity. */
+		free(ctl->cfg.ldap.bind_dn);
+		free(ctl->cfg.ldap.bind_password_file);
+		ctl->cfg.ldap.bind_dn = ctl->cfg.ldap.bind_password_file = NULL;
+		ctl->cfg.ldap.sasl_external = true;
+		return EXIT_OK;
+	}
+	if (a->prompt) {
+		ctl->cfg.ldap.bind_password = prompt_password(ctl);
+		if (ctl->cfg.ldap.bind_password == NULL)
+			return EXIT_ERROR;
+		free(ctl->cfg.ldap.bind_password_file);
+		ctl->cfg.ldap.bind_password_file = NULL;
+		return set_identity(ctl, a->bind_dn, NULL);
+	}
 	pw_path = absolute(a->password_file);
 	if (pw_path == NULL) {
 		ctl_error(ctl, "-y %s: cannot make the path absolute", a->password_file);

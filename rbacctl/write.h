@@ -16,13 +16,17 @@
 #include "rbac_write.h"
 #include "rbacctl.h"
 
-/* -D DN -y FILE [-H URI] [--dry-run], as in ldapmodify: the write binds
- * as DN with the password in FILE (trusted as ldap.bind_password_file is:
- * owned by root or the caller, not readable by others); never with the
- * host's read identity of rbac.conf. */
+/* -D DN with -y FILE or -W, or -Y EXTERNAL; [-H URI] [--dry-run], as in
+ * ldapmodify: the write binds as DN with the password in FILE (trusted as
+ * ldap.bind_password_file is: owned by root or the caller, not readable by
+ * others) or typed at the terminal, or with SASL EXTERNAL (ldapi://: the
+ * directory maps the caller's uid); never with the host's read identity
+ * of rbac.conf. */
 struct ctl_admin {
 	const char *bind_dn;
 	const char *password_file;
+	bool prompt;
+	const char *sasl_mech;
 	const char *uri;
 	bool dry_run;
 };
@@ -30,7 +34,9 @@ struct ctl_admin {
 /* The lines of a command's option table for them, before its {NULL}. */
 #define CTL_ADMIN_OPTIONS(a)                                                                   \
 	{"bind-dn", 'D', &(a)->bind_dn, NULL},                                                 \
-	    {"password-file", 'y', &(a)->password_file, NULL}, {"uri", 'H', &(a)->uri, NULL},  \
+	    {"password-file", 'y', &(a)->password_file, NULL},                                 \
+	    {"prompt", 'W', NULL, &(a)->prompt}, {"sasl-mech", 'Y', &(a)->sasl_mech, NULL},    \
+	    {"uri", 'H', &(a)->uri, NULL},                                                     \
 	{                                                                                      \
 		"dry-run", 'N', NULL, &(a)->dry_run                                            \
 	}
@@ -38,6 +44,8 @@ struct ctl_admin {
 #define CTL_ADMIN_HELP                                                                         \
 	"  -D, --bind-dn DN          bind as DN (the administrator), as ldapmodify -D\n"       \
 	"  -y, --password-file FILE  DN's password (mode 0600, owned by root or you)\n"        \
+	"  -W, --prompt              ask for DN's password on the terminal instead\n"          \
+	"  -Y, --sasl-mech EXTERNAL  bind with SASL EXTERNAL (ldapi://) instead of -D\n"       \
 	"  -H, --uri URI             this server instead of ldap.uri\n"                        \
 	"  -N, --dry-run             print the checks and the LDIF, write nothing\n"
 
