@@ -1,13 +1,14 @@
 /*
- * cmd_import.c - `rbacctl import FILE.csv [--dry-run] [--namespace NS]`:
- * validates every row of the bulk file against the directory as read for
- * the other read commands, and prints the LDIF that applies it (to review,
- * or to feed to ldapmodify as the administrator). Writing it itself
- * (--apply, all or nothing) comes with the guarded write layer (#14).
+ * cmd_import.c - `rbacctl import FILE.csv [--apply] [-D DN -y FILE] [-H URI]
+ * [--namespace NS]`: validates every row of the bulk file against the
+ * directory and prints the LDIF that applies it; with --apply writes it as
+ * the administrator (the guarded write layer, write.h), all or nothing:
+ * a write that fails has the ones before it undone, in reverse.
  */
 #include "config.h"
 
 #include <errno.h>
+#include <ldap.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,7 @@
 
 #include "import.h"
 #include "rbacctl.h"
+#include "write.h"
 
 /* A bulk file larger than this is not a list of users. */
 #define IMPORT_MAX_BYTES (64u << 20)
@@ -94,21 +96,26 @@ fail:
 	return NULL;
 }
 
-static int parse_import_args(struct rbacctl *ctl, int argc, char **argv, const char **file,
-			     const char **ns)
+struct import_args {
+	struct ctl_admin admin;
+	bool apply;
+	const char *file, *ns;
+};
+
+static int parse_import_args(struct rbacctl *ctl, int argc, char **argv, struct import_args *ia)
 {
-	bool dry_run = false;
 	const struct ctl_option options[] = {
-	    {"dry-run", 'N', NULL, &dry_run},
-	    {"namespace", 'n', ns, NULL},
+	    CTL_ADMIN_OPTIONS(&ia->admin),
+	    {"apply", 'a', NULL, &ia->apply},
+	    {"namespace", 'n', &ia->ns, NULL},
 	    {NULL, 0, NULL, NULL},
 	};
 	struct ctl_args a = {
 	    .options = options,
-	    .help = "  prints the LDIF that applies FILE (nothing is written); every row is\n"
-		    "  checked first, and any error (FILE:LINE:COLUMN) prints no LDIF\n"
-		    "  -N, --dry-run        the default: print, write nothing\n"
-		    "  -n, --namespace NS   the namespace of a Role without NS/\n",
+	    .help = "  checks every row first (an error: FILE:LINE:COLUMN, nothing printed or\n"
+		    "  written), then prints the LDIF that applies FILE\n" CTL_ADMIN_HELP
+		    "  -a, --apply               write it (needs -D and -y): all or nothing\n"
+		    "  -n, --namespace NS        the namespace of a Role without NS/\n",
 	};
 	int rc = ctl_parse_args(ctl, argc, argv, &a);
 
@@ -118,56 +125,353 @@ static int parse_import_args(struct rbacctl *ctl, int argc, char **argv, const c
 		return ctl_usage(ctl, "import: no --json output");
 	if (a.operand + 1 != argc)
 		return ctl_usage(ctl, "import: exactly one FILE.csv expected");
-	*file = argv[a.operand];
+	if (ia->apply && ia->admin.dry_run)
+		return ctl_usage(ctl, "import: --apply and --dry-run exclude each other");
+	ia->file = argv[a.operand];
 	return EXIT_OK;
 }
 
-static int import_run(struct rbacctl *ctl, const struct ctl_view *v, const char *path,
-		      const char *data, size_t len)
+/* The administrator's identity when given (always for --apply), else the
+ * configuration's, which only reads. */
+static int import_config(struct rbacctl *ctl, const struct import_args *ia)
 {
-	struct import_dir d = {.v = v};
-	const struct imp_dir dir = {&d, dir_role_dn, dir_holds, dir_account_dn};
-	struct imp_file f;
-	int rc = imp_parse(&f, path, data, len, &dir);
+	char err[RBAC_ERRLEN];
+	int rc;
 
-	imp_print_msgs(&f, f.warnings, f.n_warnings, "warning: ", stderr);
-	if (rc < 0) {
-		ctl_error(ctl, "out of memory");
-	} else if (rc > 0) {
-		imp_print_msgs(&f, f.errors, f.n_errors, "", stderr);
-		ctl_error(ctl, "%s: %zu error%s: nothing to apply", path, f.n_errors,
-			  f.n_errors == 1 ? "" : "s");
-	} else {
-		long n = imp_write_ldif(&f, ctl->cfg.ldap.user_base, stdout);
-		rc = n < 0 || fflush(stdout) != 0 ? -1 : 0;
-		if (rc == 0)
-			fprintf(stderr, "%s: %zu row%s, %ld change%s (not applied)\n", path,
-				f.n_rows, f.n_rows == 1 ? "" : "s", n, n == 1 ? "" : "s");
-		else
-			ctl_error(ctl, "cannot write the output");
+	if (!ia->apply && ia->admin.bind_dn == NULL && ia->admin.password_file == NULL)
+		return ctl_config(ctl, ia->ns);
+	rc = ctl_admin_config(ctl, &ia->admin);
+	if (rc == EXIT_OK && ia->ns != NULL &&
+	    (rbac_config_set(&ctl->cfg, "namespace", ia->ns, "--namespace", err, sizeof(err)) ||
+	     rbac_config_validate(&ctl->cfg, err, sizeof(err)))) {
+		ctl_error(ctl, "%s", err);
+		rc = EXIT_ERROR;
 	}
-	imp_file_free(&f);
-	return rc == 0 ? EXIT_OK : EXIT_ERROR;
+	return rc;
+}
+
+/* ---------------------------------------------------------- the plan */
+
+/* A file checked against the directory as read once, and its LDIF. */
+struct import_plan {
+	struct ctl_view v;
+	struct imp_file f;
+	struct import_dir d;
+	char *ldif;
+	size_t ldif_len;
+	long changes;
+};
+
+static void plan_free(struct import_plan *p)
+{
+	imp_file_free(&p->f);
+	ctl_view_free(&p->v);
+	free(p->ldif);
+}
+
+/* Reads the directory and checks the file; prints the refusals. EXIT_OK
+ * with p->ldif set, or the exit code. */
+static int plan_make(struct rbacctl *ctl, const char *path, const char *data, size_t len,
+		     struct import_plan *p, bool warn)
+{
+	FILE *out;
+	int rc = ctl_view_load(ctl, &p->v, true, NULL);
+
+	if (rc != EXIT_OK)
+		return rc;
+	p->d.v = &p->v;
+	const struct imp_dir dir = {&p->d, dir_role_dn, dir_holds, dir_account_dn};
+	rc = imp_parse(&p->f, path, data, len, &dir);
+	if (warn)
+		imp_print_msgs(&p->f, p->f.warnings, p->f.n_warnings, "warning: ", stderr);
+	if (rc > 0) {
+		imp_print_msgs(&p->f, p->f.errors, p->f.n_errors, "", stderr);
+		ctl_error(ctl, "%s: %zu error%s: nothing %s", path, p->f.n_errors,
+			  p->f.n_errors == 1 ? "" : "s", warn ? "to apply" : "written");
+		return EXIT_ERROR;
+	}
+	out = rc == 0 ? open_memstream(&p->ldif, &p->ldif_len) : NULL;
+	if (out != NULL) {
+		p->changes = imp_write_ldif(&p->f, ctl->cfg.ldap.user_base, out);
+		if (fclose(out) == 0 && p->changes >= 0)
+			return EXIT_OK;
+	}
+	ctl_error(ctl, "out of memory");
+	return EXIT_ERROR;
+}
+
+/* ------------------------------------------------------------- writing */
+
+/* What one write did, and the write that takes it back. */
+struct undo {
+	struct rbac_write w;
+	struct rbac_write_mod mod;
+	const char *vals[2];
+	const char *did; /* "added", "status set", "members added" */
+};
+
+struct applier {
+	struct rbacctl *ctl;
+	struct rbac_dir *dir;
+	struct import_plan *p;
+	struct undo *undo;
+	size_t n_undo;
+	char **csn_rows;  /* per row: the account's entryCSN (modified ones) */
+	char **csn_roles; /* per role of adds */
+	struct imp_role_adds *adds;
+	size_t n_adds;
+	const char ***uids; /* per role: its NULL-terminated memberUid values */
+	char **dns;	    /* per row: the DN written */
+};
+
+static int csn_read(struct applier *a, const char *dn, char **out)
+{
+	char csn[RBAC_CSN_MAX];
+
+	if (rbac_dir_read_csn(a->dir, dn, csn, sizeof(csn)) != RBAC_DIR_OK ||
+	    (*out = strdup(csn)) == NULL) {
+		ctl_error(a->ctl, "cannot read the entryCSN of %s; nothing was written", dn);
+		return EXIT_ERROR;
+	}
+	return EXIT_OK;
+}
+
+/* The entryCSN of every entry the import modifies, read before the
+ * directory is read and checked again: a change made after it fails the
+ * write that meets it (RFC 4528) instead of landing unchecked. */
+static int csns_read(struct applier *a)
+{
+	const struct imp_file *f = &a->p->f;
+
+	for (size_t i = 0; i < f->n_rows; i++)
+		if (f->rows[i].account_dn != NULL &&
+		    csn_read(a, f->rows[i].account_dn, &a->csn_rows[i]) != EXIT_OK)
+			return EXIT_ERROR;
+	for (size_t i = 0; i < a->n_adds; i++)
+		if (csn_read(a, a->adds[i].role_dn, &a->csn_roles[i]) != EXIT_OK)
+			return EXIT_ERROR;
+	return EXIT_OK;
+}
+
+static void undo_all(struct applier *a)
+{
+	char msg[512];
+	size_t failed = 0;
+
+	for (size_t i = a->n_undo; i-- > 0;) {
+		struct undo *u = &a->undo[i];
+		enum rbac_write_result r = rbac_dir_write(a->dir, &u->w, msg, sizeof(msg));
+
+		if (r == RBAC_WRITE_OK) {
+			fprintf(stderr, "%s: %s: undone\n", PROG, u->w.dn);
+			continue;
+		}
+		failed++;
+		ctl_error(a->ctl, "%s: %s, and could not be undone: %s", u->w.dn, u->did,
+			  r == RBAC_WRITE_UNAVAILABLE ? "no answer" : msg);
+	}
+	if (failed)
+		ctl_error(a->ctl,
+			  "%zu of the %zu writes made could not be undone: the directory "
+			  "holds part of the import (listed above)",
+			  failed, a->n_undo);
+	else
+		ctl_error(a->ctl,
+			  "the %zu writes made before it were undone: the directory is "
+			  "as it was",
+			  a->n_undo);
+}
+
+/* Sends w; on success records u as its undo. EXIT_OK, or after undoing
+ * everything written so far the exit code. */
+static int write_one(struct applier *a, const struct rbac_write *w, const struct undo *u)
+{
+	char msg[512];
+	enum rbac_write_result r = rbac_dir_write(a->dir, w, msg, sizeof(msg));
+
+	if (r == RBAC_WRITE_OK) {
+		a->undo[a->n_undo] = *u;
+		a->undo[a->n_undo].w.mods = &a->undo[a->n_undo].mod;
+		if (u->mod.values == u->vals)
+			a->undo[a->n_undo].mod.values = a->undo[a->n_undo].vals;
+		a->n_undo++;
+		return EXIT_OK;
+	}
+	ctl_error(a->ctl, "%s: %s", w->dn,
+		  r == RBAC_WRITE_CHANGED ? "changed by someone else since it was checked"
+		  : r == RBAC_WRITE_UNAVAILABLE
+		      ? "no answer to the write (it may or may not have "
+			"been applied)"
+		      : msg);
+	undo_all(a);
+	return r == RBAC_WRITE_UNAVAILABLE ? EXIT_UNAVAILABLE : EXIT_ERROR;
+}
+
+static int write_account(struct applier *a, size_t i)
+{
+	const struct imp_row *r = &a->p->f.rows[i];
+	const char *oc[] = {"inetOrgPerson", "rbacAccount", NULL}, *uid[] = {r->uid, NULL};
+	const char *cn[] = {r->name, NULL}, *mail[] = {r->email, NULL};
+	const char *st[] = {r->status, NULL};
+	struct undo u = {.did = r->account_dn ? "its status set" : "added"};
+
+	if (r->account_dn != NULL) {
+		size_t count;
+		const struct rbac_account *acc = view_account(&a->p->v, r->uid, &count);
+		const struct rbac_write_mod mod = {LDAP_MOD_REPLACE, "rbacAccountStatus", st};
+		const struct rbac_write w = {RBAC_WRITE_MODIFY, r->account_dn, a->csn_rows[i],
+					     &mod, 1};
+
+		u.vals[0] = acc != NULL ? acc->status_raw : NULL;
+		u.mod = (struct rbac_write_mod){u.vals[0] ? LDAP_MOD_REPLACE : LDAP_MOD_DELETE,
+						"rbacAccountStatus", u.vals};
+		u.w = (struct rbac_write){RBAC_WRITE_MODIFY, r->account_dn, NULL, NULL, 1};
+		return write_one(a, &w, &u);
+	}
+	if (asprintf(&a->dns[i], "uid=%s,%s", r->uid, a->ctl->cfg.ldap.user_base) < 0) {
+		a->dns[i] = NULL;
+		ctl_error(a->ctl, "out of memory");
+		undo_all(a);
+		return EXIT_ERROR;
+	}
+	const struct rbac_write_mod mods[] = {
+	    {LDAP_MOD_ADD, "objectClass", oc}, {LDAP_MOD_ADD, "uid", uid},
+	    {LDAP_MOD_ADD, "cn", cn},	       {LDAP_MOD_ADD, "sn", cn},
+	    {LDAP_MOD_ADD, "mail", mail},      {LDAP_MOD_ADD, "rbacAccountStatus", st},
+	};
+	const struct rbac_write w = {RBAC_WRITE_ADD, a->dns[i], NULL, mods, 6};
+
+	u.w = (struct rbac_write){RBAC_WRITE_DELETE, a->dns[i], NULL, NULL, 0};
+	return write_one(a, &w, &u);
+}
+
+static int write_role(struct applier *a, size_t i)
+{
+	const struct imp_role_adds *ra = &a->adds[i];
+	const char **v = calloc(ra->n + 1, sizeof(*v));
+	struct undo u = {.did = "members added"};
+
+	if (v == NULL) {
+		ctl_error(a->ctl, "out of memory");
+		undo_all(a);
+		return EXIT_ERROR;
+	}
+	memcpy(v, ra->uids, ra->n * sizeof(*v));
+	a->uids[i] = v;
+	const struct rbac_write_mod mod = {LDAP_MOD_ADD, "memberUid", v};
+	const struct rbac_write w = {RBAC_WRITE_MODIFY, ra->role_dn, a->csn_roles[i], &mod, 1};
+
+	u.mod = (struct rbac_write_mod){LDAP_MOD_DELETE, "memberUid", v};
+	u.w = (struct rbac_write){RBAC_WRITE_MODIFY, ra->role_dn, NULL, NULL, 1};
+	return write_one(a, &w, &u);
+}
+
+static int writes_run(struct applier *a)
+{
+	const struct imp_file *f = &a->p->f;
+	int rc = EXIT_OK;
+
+	for (size_t i = 0; rc == EXIT_OK && i < f->n_rows; i++)
+		rc = write_account(a, i);
+	for (size_t i = 0; rc == EXIT_OK && i < a->n_adds; i++)
+		rc = write_role(a, i);
+	return rc;
+}
+
+static void applier_free(struct applier *a)
+{
+	for (size_t i = 0; a->csn_rows && i < a->p->f.n_rows; i++) {
+		free(a->csn_rows[i]);
+		free(a->dns[i]);
+	}
+	for (size_t i = 0; a->csn_roles && i < a->n_adds; i++) {
+		free(a->csn_roles[i]);
+		free(a->uids[i]);
+	}
+	free(a->csn_rows);
+	free(a->dns);
+	free(a->csn_roles);
+	free(a->uids);
+	free(a->undo);
+	imp_role_adds_free(a->adds, a->n_adds);
+}
+
+static int applier_init(struct applier *a)
+{
+	size_t rows = a->p->f.n_rows;
+
+	if (imp_role_adds(&a->p->f, &a->adds, &a->n_adds) != 0)
+		return -1;
+	a->csn_rows = calloc(rows + 1, sizeof(*a->csn_rows));
+	a->dns = calloc(rows + 1, sizeof(*a->dns));
+	a->csn_roles = calloc(a->n_adds + 1, sizeof(*a->csn_roles));
+	a->uids = calloc(a->n_adds + 1, sizeof(*a->uids));
+	a->undo = calloc(rows + a->n_adds + 1, sizeof(*a->undo));
+	return a->csn_rows && a->dns && a->csn_roles && a->uids && a->undo ? 0 : -1;
+}
+
+/* --apply: the CSNs, the directory read and checked again (the same LDIF,
+ * or nothing is written), then every write under its assertion. */
+static int import_apply(struct rbacctl *ctl, struct import_plan *p, const char *path,
+			const char *data, size_t len)
+{
+	struct applier a = {.ctl = ctl, .dir = p->v.dir, .p = p};
+	struct import_plan again = {0};
+	int rc = applier_init(&a) == 0 ? EXIT_OK : EXIT_ERROR;
+
+	if (rc != EXIT_OK)
+		ctl_error(ctl, "out of memory");
+	if (rc == EXIT_OK)
+		rc = csns_read(&a);
+	if (rc == EXIT_OK)
+		rc = plan_make(ctl, path, data, len, &again, false);
+	if (rc == EXIT_OK &&
+	    (again.ldif_len != p->ldif_len || memcmp(again.ldif, p->ldif, p->ldif_len) != 0)) {
+		ctl_error(ctl,
+			  "%s: the directory changed while it was read; nothing was "
+			  "written (run the import again)",
+			  path);
+		rc = EXIT_ERROR;
+	}
+	if (rc == EXIT_OK)
+		rc = writes_run(&a);
+	if (rc == EXIT_OK)
+		fprintf(stderr, "%s: %zu rows, %zu changes applied\n", path, p->f.n_rows,
+			a.n_undo);
+	plan_free(&again);
+	applier_free(&a);
+	return rc;
 }
 
 int cmd_import(struct rbacctl *ctl, int argc, char **argv)
 {
-	const char *file = NULL, *ns = NULL;
-	struct ctl_view v = {0};
+	struct import_args ia = {0};
+	struct import_plan p = {0};
 	size_t len;
 	char *data;
-	int rc = parse_import_args(ctl, argc, argv, &file, &ns);
+	int rc = parse_import_args(ctl, argc, argv, &ia);
 
 	if (rc != EXIT_OK)
 		return rc == CTL_HELP_SHOWN ? EXIT_OK : rc;
-	if ((data = read_all(ctl, file, &len)) == NULL)
+	if ((data = read_all(ctl, ia.file, &len)) == NULL)
 		return EXIT_ERROR;
-	rc = ctl_config(ctl, ns);
+	rc = import_config(ctl, &ia);
 	if (rc == EXIT_OK)
-		rc = ctl_view_load(ctl, &v, true, NULL);
-	if (rc == EXIT_OK)
-		rc = import_run(ctl, &v, file, data, len);
-	ctl_view_free(&v);
+		rc = plan_make(ctl, ia.file, data, len, &p, true);
+	if (rc == EXIT_OK && !ia.apply) {
+		if (fwrite(p.ldif, 1, p.ldif_len, stdout) != p.ldif_len ||
+		    fflush(stdout) != 0) {
+			ctl_error(ctl, "cannot write the output");
+			rc = EXIT_ERROR;
+		} else {
+			fprintf(stderr, "%s: %zu row%s, %ld change%s (not applied)\n", ia.file,
+				p.f.n_rows, p.f.n_rows == 1 ? "" : "s", p.changes,
+				p.changes == 1 ? "" : "s");
+		}
+	} else if (rc == EXIT_OK) {
+		rc = import_apply(ctl, &p, ia.file, data, len);
+	}
+	plan_free(&p);
 	free(data);
 	return rc;
 }

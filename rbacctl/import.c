@@ -632,23 +632,74 @@ static int ldif_account(const struct imp_row *r, const char *user_base, FILE *ou
 	return 0;
 }
 
+static int role_adds_push(struct imp_role_adds **out, size_t *n, const struct imp_grant *g,
+			  const char *uid)
+{
+	size_t i = 0;
+	while (i < *n && strcmp((*out)[i].canon, g->canon) != 0)
+		i++;
+	if (i == *n) {
+		struct imp_role_adds *nv = realloc(*out, (*n + 1) * sizeof(*nv));
+		if (!nv)
+			return -1;
+		*out = nv;
+		nv[(*n)++] = (struct imp_role_adds){g->canon, g->role_dn, NULL, 0};
+	}
+	struct imp_role_adds *r = &(*out)[i];
+	const char **nu = realloc(r->uids, (r->n + 1) * sizeof(*nu));
+	if (!nu)
+		return -1;
+	r->uids = nu;
+	r->uids[r->n++] = uid;
+	return 0;
+}
+
+int imp_role_adds(const struct imp_file *f, struct imp_role_adds **out, size_t *n)
+{
+	*out = NULL;
+	*n = 0;
+	for (size_t i = 0; i < f->n_rows; i++)
+		for (size_t g = 0; g < f->rows[i].n_grants; g++)
+			if (!f->rows[i].grants[g].held &&
+			    role_adds_push(out, n, &f->rows[i].grants[g], f->rows[i].uid)) {
+				imp_role_adds_free(*out, *n);
+				*out = NULL;
+				*n = 0;
+				return -1;
+			}
+	return 0;
+}
+
+void imp_role_adds_free(struct imp_role_adds *a, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(a[i].uids);
+	free(a);
+}
+
 long imp_write_ldif(const struct imp_file *f, const char *user_base, FILE *out)
 {
+	struct imp_role_adds *adds;
+	size_t n_adds;
 	long changes = 0;
-	for (size_t i = 0; i < f->n_rows; i++) {
-		const struct imp_row *r = &f->rows[i];
-		if (ldif_account(r, user_base, out))
-			return -1;
-		changes++;
-		for (size_t g = 0; g < r->n_grants; g++) {
-			if (r->grants[g].held)
-				continue;
-			fprintf(out, "# line %u: grant %s\n", r->line, r->grants[g].canon);
-			ldif_attr(out, "dn", r->grants[g].role_dn);
-			fprintf(out, "changetype: modify\nadd: memberUid\nmemberUid: %s\n-\n\n",
-				r->uid);
-			changes++;
-		}
+
+	if (imp_role_adds(f, &adds, &n_adds))
+		return -1;
+	for (size_t i = 0; i < f->n_rows; i++, changes++)
+		if (ldif_account(&f->rows[i], user_base, out))
+			goto fail;
+	for (size_t i = 0; i < n_adds; i++, changes++) {
+		fprintf(out, "# grant %s: %zu user%s\n", adds[i].canon, adds[i].n,
+			adds[i].n == 1 ? "" : "s");
+		ldif_attr(out, "dn", adds[i].role_dn);
+		fputs("changetype: modify\nadd: memberUid\n", out);
+		for (size_t u = 0; u < adds[i].n; u++)
+			fprintf(out, "memberUid: %s\n", adds[i].uids[u]);
+		fputs("-\n\n", out);
 	}
+	imp_role_adds_free(adds, n_adds);
 	return ferror(out) ? -1 : changes;
+fail:
+	imp_role_adds_free(adds, n_adds);
+	return -1;
 }

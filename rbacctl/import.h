@@ -63,11 +63,22 @@ int imp_parse(struct imp_file *f, const char *path, const char *data, size_t len
 	      const struct imp_dir *dir);
 void imp_file_free(struct imp_file *f);
 
+/* The grants of a validated file not yet held, one entry per role in the
+ * order the file first names it: its memberUid values to add. */
+struct imp_role_adds {
+	const char *canon, *role_dn;
+	const char **uids; /* the rows' uids, in file order */
+	size_t n;
+};
+/* 0, or -1 when out of memory; free with imp_role_adds_free(). */
+int imp_role_adds(const struct imp_file *f, struct imp_role_adds **out, size_t *n);
+void imp_role_adds_free(struct imp_role_adds *a, size_t n);
+
 /* Writes the LDIF that applies a validated file: each new account added
  * as uid=UID,user_base (inetOrgPerson + rbacAccount), each existing one's
- * rbacAccountStatus replaced, then each grant not yet held as a memberUid
- * add on the role. Returns the number of changes written, -1 on a write
- * error. */
+ * rbacAccountStatus replaced, then per role one modify adding the
+ * memberUid values not yet there. Returns the number of changes written,
+ * -1 on a write error or out of memory. */
 long imp_write_ldif(const struct imp_file *f, const char *user_base, FILE *out);
 
 /* "FILE:LINE:COL: TEXT" for each message, one a line. */

@@ -44,8 +44,10 @@ static const struct ctl_command commands[] = {
     {"report", cmd_report,
      "users|privileged|inactive [--output FILE] [--namespace NS] [--json]",
      "CSV (RFC 4180) for an access review"},
-    {"import", cmd_import, "FILE.csv [--dry-run] [--namespace NS]",
-     "check a bulk file (Email,Name,Role,Groups,Status) and print the LDIF that applies it"},
+    {"import", cmd_import,
+     "FILE.csv [--apply -D DN -y FILE] [-H URI] [--dry-run] [--namespace NS]",
+     "check a bulk file (Email,Name,Role,Groups,Status), print its LDIF; --apply: all or "
+     "nothing"},
     {"grant", cmd_grant,
      "USER ROLE [--for DURATION | --until TIME] [--ticket TEXT] -D DN -y FILE [-H URI] "
      "[--dry-run]",
