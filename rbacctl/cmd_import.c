@@ -1,6 +1,6 @@
 /*
- * cmd_import.c - `rbacctl import FILE.csv [--apply] [-D DN -y FILE] [-H URI]
- * [--namespace NS]`: validates every row of the bulk file against the
+ * cmd_import.c - `rbacctl import FILE.csv [--apply] [-D DN -y FILE | -W |
+ * -Y EXTERNAL] [-H URI] [--namespace NS]`: validates every row of the bulk file against the
  * directory and prints the LDIF that applies it; with --apply writes it as
  * the administrator (the guarded write layer, write.h), all or nothing:
  * a write that fails has the ones before it undone, in reverse.
@@ -112,10 +112,11 @@ static int parse_import_args(struct rbacctl *ctl, int argc, char **argv, struct 
 	};
 	struct ctl_args a = {
 	    .options = options,
-	    .help = "  checks every row first (an error: FILE:LINE:COLUMN, nothing printed or\n"
-		    "  written), then prints the LDIF that applies FILE\n" CTL_ADMIN_HELP
-		    "  -a, --apply               write it (needs -D and -y): all or nothing\n"
-		    "  -n, --namespace NS        the namespace of a Role without NS/\n",
+	    .help =
+		"  checks every row first (an error: FILE:LINE:COLUMN, nothing printed or\n"
+		"  written), then prints the LDIF that applies FILE\n" CTL_ADMIN_HELP
+		"  -a, --apply               write it as the administrator: all or nothing\n"
+		"  -n, --namespace NS        the namespace of a Role without NS/\n",
 	};
 	int rc = ctl_parse_args(ctl, argc, argv, &a);
 
@@ -138,7 +139,8 @@ static int import_config(struct rbacctl *ctl, const struct import_args *ia)
 	char err[RBAC_ERRLEN];
 	int rc;
 
-	if (!ia->apply && ia->admin.bind_dn == NULL && ia->admin.password_file == NULL)
+	if (!ia->apply && ia->admin.bind_dn == NULL && ia->admin.password_file == NULL &&
+	    !ia->admin.prompt && ia->admin.sasl_mech == NULL)
 		return ctl_config(ctl, ia->ns);
 	rc = ctl_admin_config(ctl, &ia->admin);
 	if (rc == EXIT_OK && ia->ns != NULL &&

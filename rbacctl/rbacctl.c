@@ -45,7 +45,8 @@ static const struct ctl_command commands[] = {
      "users|privileged|inactive [--output FILE] [--namespace NS] [--json]",
      "CSV (RFC 4180) for an access review"},
     {"import", cmd_import,
-     "FILE.csv [--apply -D DN -y FILE] [-H URI] [--dry-run] [--namespace NS]",
+     "FILE.csv [--apply] [-D DN (-y FILE | -W) | -Y EXTERNAL] [-H URI] [--dry-run] "
+     "[--namespace NS]",
      "check a bulk file (Email,Name,Role,Groups,Status), print its LDIF; --apply: all or "
      "nothing"},
     {"grant", cmd_grant,
