@@ -373,6 +373,30 @@ static int apply(struct rbacctl *ctl, struct rbac_dir *dir, const struct ctl_pla
 	return EXIT_OK;
 }
 
+/* A test-only hook (rbacctl-write.test's forced interleaving, documented
+ * there and nowhere for users): with RBACCTL_TEST_PAUSE=PATH, the first
+ * write waits, after its checks, until PATH.go exists, having created
+ * PATH.reached; another admin's change can then land in between, every
+ * time. At most 60 s, then it goes on. */
+static void test_pause(void)
+{
+	static bool paused;
+	const char *path = getenv("RBACCTL_TEST_PAUSE");
+	char reached[4096], go[4096];
+	FILE *f;
+
+	if (path == NULL || paused)
+		return;
+	paused = true;
+	snprintf(reached, sizeof(reached), "%s.reached", path);
+	snprintf(go, sizeof(go), "%s.go", path);
+	f = fopen(reached, "we");
+	if (f != NULL)
+		fclose(f);
+	for (int i = 0; i < 6000 && access(go, F_OK) != 0; i++)
+		usleep(10000);
+}
+
 /* One round: read, plan, and (with CSNs) write. *again when the next
  * round must run. */
 static int round_run(struct rbacctl *ctl, const struct ctl_admin *a, ctl_plan_fn plan,
@@ -391,6 +415,7 @@ static int round_run(struct rbacctl *ctl, const struct ctl_admin *a, ctl_plan_fn
 	else if (rc == EXIT_OK && p.n == 0)
 		printf("%s\n", p.done);
 	else if (rc == EXIT_OK && have_csns && assert_csns(&p, c)) {
+		test_pause();
 		rc = apply(ctl, v.dir, &p);
 		if (rc == EXIT_OK)
 			printf("%s\n", p.done);
