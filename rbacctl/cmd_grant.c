@@ -1,6 +1,6 @@
 /*
  * cmd_grant.c - rbacctl grant, revoke, suspend and activate (rbacctl(8),
- * WRITING; DESIGN 12): each plans one change to one entry on the directory
+ * "grant"; DESIGN 12): each plans one change to one entry on the directory
  * as read by the administrator, refuses it when it would break a rule, and
  * leaves the write, its assertion and the second look to write.c.
  *

@@ -50,10 +50,10 @@ static const struct ctl_command commands[] = {
      "check a bulk file (Email,Name,Role,Groups,Status), print its LDIF; --apply: all or "
      "nothing"},
     {"grant", cmd_grant,
-     "USER ROLE [--for DURATION | --until TIME] [--ticket TEXT] -D DN -y FILE [-H URI] "
+     "USER ROLE [--for DURATION | --until TIME] [--ticket TEXT] ADMIN "
      "[--dry-run]",
      "USER holds ROLE: a memberUid, or for a while an rbacAssignment entry; unless a rule "
-     "refuses it (rbacctl(8), WRITING)"},
+     "refuses it (rbacctl(8), grant)"},
     {"revoke", cmd_revoke, "USER ROLE ADMIN [--dry-run]",
      "USER no longer holds ROLE (memberUid and assignment entry), unless a rule refuses it"},
     {"suspend", cmd_suspend, "USER --reason TEXT ADMIN [--dry-run]",

@@ -1,6 +1,6 @@
 /*
  * write.h - what rbacctl's writing commands (grant, revoke, suspend,
- * activate; import) share (rbacctl(8), WRITING): the administrator's
+ * activate; import) share (rbacctl(8), "grant"): the administrator's
  * identity options, and one guarded change: read, check, write under the
  * assertion control (common/rbac_write.h), and on a concurrent change
  * read and check once more.
