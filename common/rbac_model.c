@@ -120,6 +120,8 @@ static void assignment_free(struct rbac_assignment *a)
 	free(a->ticket);
 }
 
+void rbac_role_free_assignments(struct rbac_role *r);
+
 static void role_free(struct rbac_role *r)
 {
 	free(r->name);
@@ -128,10 +130,17 @@ static void role_free(struct rbac_role *r)
 	rbac_strlist_free(&r->restrictions);
 	rbac_strlist_free(&r->inherits);
 	rbac_strlist_free(&r->members);
+	rbac_role_free_assignments(r);
+	free(r->parents);
+}
+
+void rbac_role_free_assignments(struct rbac_role *r)
+{
 	for (size_t i = 0; i < r->n_assignments; i++)
 		assignment_free(&r->assignments[i]);
 	free(r->assignments);
-	free(r->parents);
+	r->assignments = NULL;
+	r->n_assignments = 0;
 }
 
 void rbac_namespace_free(struct rbac_namespace *ns)

@@ -188,6 +188,8 @@ enum rbac_hold rbac_role_holds(const struct rbac_role *role, const char *uid, ti
 			       const struct rbac_assignment **a);
 /* The window of a contains now; false when a bound is unreadable. */
 bool rbac_assignment_in_force(const struct rbac_assignment *a, time_t now);
+/* Frees role's assignments and leaves it none. */
+void rbac_role_free_assignments(struct rbac_role *role);
 /* Appends an empty assignment of uid (its DN dn) to role. Returns NULL when
  * out of memory. Pointers to earlier ones are invalidated. */
 struct rbac_assignment *rbac_role_add_assignment(struct rbac_role *role, const char *uid,

@@ -474,6 +474,9 @@ static uint32_t group_sum(const struct rbac_snapshot *s, const unsigned char *r,
 
 	h = chain(h, g->name, (size_t)g->name_len + 1);
 	h = chain(h, rec(s, SEC_MEMBERS, 4, g->first_member), (size_t)g->n_members * 4);
+	if (s->version == RBAC_SNAPSHOT_VERSION) /* no sums in version 2 */
+		h = chain(h, rec(s, SEC_MEMBER_WINDOWS, WINDOW_REC, g->first_member),
+			  (size_t)g->n_members * WINDOW_REC);
 	h = chain(h, g->packed, g->packed_size);
 	return (uint32_t)chain(h, rec(s, SEC_PACKED_OFFS, 4, g->first_packed),
 			       (size_t)g->n_packed * 4);
@@ -559,6 +562,8 @@ static const unsigned char *group_fields(const struct rbac_snapshot *s, uint32_t
 	g->since = gets64(r + 40);
 	g->until = gets64(r + 48);
 	if (!range_ok(g->first_member, g->n_members, s->sec[SEC_MEMBERS].count) ||
+	    (s->version == RBAC_SNAPSHOT_VERSION &&
+	     !range_ok(g->first_member, g->n_members, s->sec[SEC_MEMBER_WINDOWS].count)) ||
 	    !range_ok(packed_off, g->packed_size, s->sec[SEC_PACKED].count) ||
 	    !range_ok(g->first_packed, g->n_packed, s->sec[SEC_PACKED_OFFS].count))
 		return NULL;
@@ -770,13 +775,18 @@ static bool group_members_ok(const struct rbac_snapshot *s, uint32_t i)
 	for (uint32_t j = 0; j < g.n_members; j++) {
 		struct rbac_snapshot_user u;
 
+		int64_t from, until;
+
 		if (!rbac_snapshot_member_at(s, &g, j, &u) ||
 		    !slice_has(s, SEC_USER_GROUPS, u.first_group, u.n_groups, i))
 			return false;
-		if (u.valid_from <= g.since && g.until - 1 <= u.valid_until) {
+		rbac_snapshot_membership_window(s, &g, j, &from, &until);
+		from = from > u.valid_from ? from : u.valid_from;
+		until = until < u.valid_until ? until : u.valid_until;
+		if (from <= g.since && g.until - 1 <= until) {
 			if (!packed_next(s, &g, &u, &k, &at))
 				return false;
-		} else if (!(u.valid_until < g.since || u.valid_from > g.until - 1)) {
+		} else if (!(until < g.since || from > g.until - 1)) {
 			return false;
 		}
 	}
@@ -996,7 +1006,8 @@ static enum rbac_snapshot_error check_sum_counts(const struct rbac_snapshot *s)
 		return RBAC_SNAPSHOT_OK;
 	if (s->kind == RBAC_SNAPSHOT_GROUPS)
 		ok = s->sec[SEC_GROUP_SUMS].count == s->sec[SEC_GROUPS].count &&
-		     s->sec[SEC_USER_SUMS].count == s->sec[SEC_USERS].count;
+		     s->sec[SEC_USER_SUMS].count == s->sec[SEC_USERS].count &&
+		     s->sec[SEC_MEMBER_WINDOWS].count == s->sec[SEC_MEMBERS].count;
 	else
 		ok = s->sec[SEC_ACCOUNT_SUMS].count == s->sec[SEC_ACCOUNTS].count;
 	return ok ? RBAC_SNAPSHOT_OK : RBAC_SNAPSHOT_E_LAYOUT;
@@ -1211,6 +1222,32 @@ bool rbac_snapshot_member_at(const struct rbac_snapshot *s, const struct rbac_sn
 	    s, u32_checked(s, SEC_MEMBERS, g->first_member + j, s->sec[SEC_USERS].count), u);
 }
 
+void rbac_snapshot_membership_window(const struct rbac_snapshot *s,
+				     const struct rbac_snapshot_group *g, uint32_t j,
+				     int64_t *from, int64_t *until)
+{
+	const unsigned char *r;
+
+	*from = INT64_MIN;
+	*until = INT64_MAX;
+	/* g passed group_fields: its member range is inside the windows */
+	if (s->version != RBAC_SNAPSHOT_VERSION || j >= g->n_members)
+		return;
+	r = rec(s, SEC_MEMBER_WINDOWS, WINDOW_REC, g->first_member + j);
+	*from = gets64(r);
+	*until = gets64(r + 8);
+}
+
+bool rbac_snapshot_membership_current(const struct rbac_snapshot *s,
+				      const struct rbac_snapshot_group *g, uint32_t j,
+				      time_t now)
+{
+	int64_t from, until;
+
+	rbac_snapshot_membership_window(s, g, j, &from, &until);
+	return from <= (int64_t)now && (int64_t)now <= until;
+}
+
 int rbac_snapshot_member_current(const struct rbac_snapshot *s,
 				 const struct rbac_snapshot_group *g, uint32_t j, time_t now)
 {
@@ -1219,7 +1256,32 @@ int rbac_snapshot_member_current(const struct rbac_snapshot *s,
 	if (s->kind != RBAC_SNAPSHOT_GROUPS || j >= g->n_members ||
 	    !rbac_snapshot_member_at(s, g, j, &u))
 		return -1;
-	return rbac_snapshot_user_current(&u, now);
+	return rbac_snapshot_user_current(&u, now) &&
+	       rbac_snapshot_membership_current(s, g, j, now);
+}
+
+/* Binary search of u's number in g's members (ascending, checked by
+ * rbac_snapshot_verify_full; out of order, it misses and says no). */
+int rbac_snapshot_user_in_group_current(const struct rbac_snapshot *s,
+					const struct rbac_snapshot_user *u,
+					const struct rbac_snapshot_group *g, time_t now)
+{
+	uint32_t lo = 0, hi = g->n_members;
+
+	if (s->kind != RBAC_SNAPSHOT_GROUPS)
+		return -1;
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		uint32_t v = u32_checked(s, SEC_MEMBERS, g->first_member + mid, UINT32_MAX);
+
+		if (v == u->index)
+			return rbac_snapshot_membership_current(s, g, mid, now);
+		if (v < u->index)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
 }
 
 bool rbac_snapshot_user_by_name(const struct rbac_snapshot *s, const char *name,

@@ -66,7 +66,8 @@
  *   6 user groups  u32 group numbers; each user's range is sorted, unique,
  *                  and agrees with the members section both ways
  *   7 packed names count bytes: per group, the names of the members whose
- *                  window holds all of [since, until), in member order, each
+ *                  windows (account's and membership's) hold all of
+ *                  [since, until), in member order, each
  *                  followed by its NUL (packed off, packed size)
  *   8 packed offs  u32 per packed name: where it starts in its group's
  *                  packed names (first packed name, packed count)
@@ -74,9 +75,17 @@
  *                  32 bits of XXH3-64 seeded with the group number over
  *                  the record, then chained (each seeded with the last
  *                  result) over its name with its NUL, its members, its
- *                  packed names and its packed offsets
+ *                  member windows (section 11), its packed names and its
+ *                  packed offsets
  *  10 user sums    (version 3) u32 per user, likewise: the record, its
  *                  name with its NUL, its groups
+ *  11 member windows (version 3) 16 bytes per entry of the members
+ *                  section: from (s64, INT64_MIN: none), until (s64,
+ *                  INT64_MAX: none) of that membership; a memberUid holder's
+ *                  is open at both ends, a role assignment's is its window
+ *                  (DESIGN.md §11). A member is listed while both its
+ *                  account's window and this one hold now; the group sums
+ *                  cover the group's windows after its members.
  *
  * [since, until) of a group is the interval around the refresh time in
  * which no member's window begins or ends, so inside it the packed names
@@ -315,11 +324,28 @@ bool rbac_snapshot_group_by_gid(const struct rbac_snapshot *s, uint32_t gid,
 /* The j-th stored member of g (j < g->n_members). */
 bool rbac_snapshot_member_at(const struct rbac_snapshot *s, const struct rbac_snapshot_group *g,
 			     uint32_t j, struct rbac_snapshot_user *u);
-/* Whether the j-th stored member of g is current at now (1 or 0, as
- * rbac_snapshot_user_current of rbac_snapshot_member_at). -1 when j is out
- * of range or the member's record fails its check. */
+/* Whether the j-th stored member of g is current at now (1 or 0: its
+ * account's window and its membership's window both hold now). -1 when j
+ * is out of range or the member's record fails its check. */
 int rbac_snapshot_member_current(const struct rbac_snapshot *s,
 				 const struct rbac_snapshot_group *g, uint32_t j, time_t now);
+/* The window of the j-th membership of g (a time-bound role assignment,
+ * DESIGN.md §11): [*from, *until], INT64_MIN / INT64_MAX where open. A
+ * memberUid membership, and every one of a version 2 file, is open at
+ * both ends. g must come from a lookup (its member range is checked). */
+void rbac_snapshot_membership_window(const struct rbac_snapshot *s,
+				     const struct rbac_snapshot_group *g, uint32_t j,
+				     int64_t *from, int64_t *until);
+/* That window holds now (the account's own window is checked apart). */
+bool rbac_snapshot_membership_current(const struct rbac_snapshot *s,
+				      const struct rbac_snapshot_group *g, uint32_t j,
+				      time_t now);
+/* u (from a lookup) is a member of g whose membership window holds now:
+ * 1, else 0 (also when the file does not list u in g); -1 for a file of
+ * the other kind. For initgroups, which walks a user's groups. */
+int rbac_snapshot_user_in_group_current(const struct rbac_snapshot *s,
+					const struct rbac_snapshot_user *u,
+					const struct rbac_snapshot_group *g, time_t now);
 bool rbac_snapshot_user_by_name(const struct rbac_snapshot *s, const char *name,
 				struct rbac_snapshot_user *u);
 /* The j-th group of u (j < u->n_groups). */

@@ -61,6 +61,7 @@ _Static_assert(H2_SECTIONS + 8 * RBAC_SNAPSHOT_SECTIONS == RBAC_SNAPSHOT_V2_HEAD
 #define USER_REC    32
 #define ACCOUNT_REC 56
 #define REF_REC	    8
+#define WINDOW_REC  16 /* from (s64), until (s64) */
 
 /* Sections of groups.db. */
 enum {
@@ -73,8 +74,9 @@ enum {
 	SEC_USER_GROUPS,
 	SEC_PACKED,
 	SEC_PACKED_OFFS,
-	SEC_GROUP_SUMS, /* version 3: u32 checksum of each group record */
-	SEC_USER_SUMS	/* version 3: u32 checksum of each user record */
+	SEC_GROUP_SUMS,	    /* version 3: u32 checksum of each group record */
+	SEC_USER_SUMS,	    /* version 3: u32 checksum of each user record */
+	SEC_MEMBER_WINDOWS, /* version 3: the window of each membership */
 };
 /* Sections of accounts.db (0 is the strings, as above). */
 enum { SEC_ACCOUNTS = 1, SEC_REFS, SEC_ACCOUNT_SUMS /* version 3 */ };
@@ -83,7 +85,7 @@ enum { SEC_ACCOUNTS = 1, SEC_REFS, SEC_ACCOUNT_SUMS /* version 3 */ };
  * others are 0,0. */
 #define GROUPS_SECTIONS_V2   (SEC_PACKED_OFFS + 1)
 #define ACCOUNTS_SECTIONS_V2 (SEC_REFS + 1)
-#define GROUPS_SECTIONS	     (SEC_USER_SUMS + 1)
+#define GROUPS_SECTIONS	     (SEC_MEMBER_WINDOWS + 1)
 #define ACCOUNTS_SECTIONS    (SEC_ACCOUNT_SUMS + 1)
 
 /* Bytes per entry of section i of a file of this kind and version; 0: the
@@ -91,8 +93,8 @@ enum { SEC_ACCOUNTS = 1, SEC_REFS, SEC_ACCOUNT_SUMS /* version 3 */ };
 static inline uint32_t rbac_snapshot_rec_size(enum rbac_snapshot_kind kind, uint32_t version,
 					      int i)
 {
-	static const uint32_t groups[RBAC_SNAPSHOT_SECTIONS] = {1, GROUP_REC, 4, 4, 4, USER_REC,
-								4, 1,	      4, 4, 4, 0};
+	static const uint32_t groups[RBAC_SNAPSHOT_SECTIONS] = {
+	    1, GROUP_REC, 4, 4, 4, USER_REC, 4, 1, 4, 4, 4, WINDOW_REC};
 	static const uint32_t accounts[RBAC_SNAPSHOT_SECTIONS] = {1, ACCOUNT_REC, REF_REC, 4};
 	bool groups_kind = kind == RBAC_SNAPSHOT_GROUPS;
 

@@ -336,6 +336,7 @@ struct wgroup {
 	uint32_t flags;
 	size_t *members; /* account table indexes, ascending */
 	size_t n_members;
+	int64_t *window; /* from, until of each membership (2 per member) */
 };
 
 /* For each role of a namespace, the roles that inherit it: those whose
@@ -353,7 +354,8 @@ struct group_builder {
 	const struct rbac_logger *lg;
 	const struct account_table *accounts; /* with members found */
 	struct inheritors inh[2];	      /* the host's namespace, the global one */
-	bool *mark; /* per account: already a member of the group being built */
+	bool *mark;	 /* per account: already a member of the group being built */
+	int64_t *window; /* per account: from, until of that membership */
 	struct wgroup *groups;
 	size_t n_groups, cap_groups;
 	size_t skipped;
@@ -386,10 +388,33 @@ static void log_skipped(const struct rbac_logger *lg, const struct rbac_role_gro
 			 dn, (unsigned long)e->gid, e->name, other->name);
 }
 
-static int add_member(struct group_builder *b, struct wgroup *g, int32_t idx, size_t *cap)
+/* A second way into the same group: memberUid (open) makes the membership
+ * open; two windows that overlap or touch become their hull. Two apart
+ * cannot be one window: the one in force at the write, else the next to
+ * start, is kept (the other comes with a later write). */
+static void merge_window(int64_t *w, int64_t from, int64_t until, int64_t now)
 {
-	if (idx < 0 || !b->accounts->usable[idx] || b->mark[idx])
+	bool apart =
+	    (until < INT64_MAX && until + 1 < w[0]) || (w[1] < INT64_MAX && w[1] + 1 < from);
+
+	if (!apart) {
+		w[0] = from < w[0] ? from : w[0];
+		w[1] = until > w[1] ? until : w[1];
+	} else if (w[1] < now || (until >= now && from < w[0])) {
+		w[0] = from;
+		w[1] = until;
+	}
+}
+
+static int add_member(struct group_builder *b, struct wgroup *g, int32_t idx, int64_t from,
+		      int64_t until, size_t *cap)
+{
+	if (idx < 0 || !b->accounts->usable[idx])
 		return 0;
+	if (b->mark[idx]) {
+		merge_window(&b->window[2 * idx], from, until, (int64_t)b->o->now);
+		return 0;
+	}
 	if (g->n_members == *cap) {
 		size_t ncap = *cap ? *cap * 2 : 16;
 		size_t *p = reallocarray(g->members, ncap, sizeof(*p));
@@ -400,6 +425,8 @@ static int add_member(struct group_builder *b, struct wgroup *g, int32_t idx, si
 		*cap = ncap;
 	}
 	b->mark[idx] = true;
+	b->window[2 * idx] = from;
+	b->window[2 * idx + 1] = until;
 	g->members[g->n_members++] = (size_t)idx;
 	return 0;
 }
@@ -465,15 +492,51 @@ done:
 	return rc;
 }
 
-/* The holders of role x of ns. */
+/* An assignment that can still grant: its window readable, not inverted
+ * and not over at the write (DESIGN.md §11). */
+static bool assignment_lasting(const struct rbac_assignment *a, int64_t now, int64_t *w)
+{
+	if ((a->valid_from.present && !a->valid_from.valid) ||
+	    (a->valid_until.present && !a->valid_until.valid))
+		return false;
+	w[0] = a->valid_from.present ? (int64_t)a->valid_from.t : INT64_MIN;
+	w[1] = a->valid_until.present ? (int64_t)a->valid_until.t : INT64_MAX;
+	return w[0] <= w[1] && w[1] >= now;
+}
+
+/* The holders of role x of ns: by memberUid, and (unless the options
+ * leave them out) by an assignment, with its window. */
 static int add_holders(struct group_builder *b, struct wgroup *g,
 		       const struct rbac_namespace *ns, size_t x, size_t *cap)
 {
 	const struct member_ids *d = ids_of(b->accounts, ns);
+	const struct rbac_role *r = &ns->roles[x];
+	int64_t w[2];
 
 	for (size_t j = d->first[x]; j < d->first[x + 1]; j++) {
-		if (add_member(b, g, d->acc[j], cap) != 0)
+		if (add_member(b, g, d->acc[j], INT64_MIN, INT64_MAX, cap) != 0)
 			return -1;
+	}
+	for (size_t j = 0; !b->o->without_assignments && j < r->n_assignments; j++) {
+		const struct rbac_assignment *a = &r->assignments[j];
+
+		if (assignment_lasting(a, (int64_t)b->o->now, w) &&
+		    add_member(b, g, (int32_t)account_find(b->accounts, a->uid), w[0], w[1],
+			       cap) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Each member's window, in member order. */
+static int take_windows(struct group_builder *b, struct wgroup *g)
+{
+	g->window = calloc(2 * g->n_members + 1, sizeof(*g->window));
+	if (g->window == NULL)
+		return -1;
+	for (size_t j = 0; j < g->n_members; j++) {
+		g->window[2 * j] = b->window[2 * g->members[j]];
+		g->window[2 * j + 1] = b->window[2 * g->members[j] + 1];
 	}
 	return 0;
 }
@@ -515,7 +578,7 @@ static int collect_members(struct group_builder *b, const struct rbac_namespace 
 			return -1;
 	}
 	sort_members(b, g);
-	return 0;
+	return take_windows(b, g);
 }
 
 static struct wgroup *new_group(struct group_builder *b)
@@ -550,6 +613,7 @@ static int add_role(struct group_builder *b, const struct rbac_role_group *e, ui
 	g->flags = flags;
 	if (collect_members(b, e->ns, e->role, g) != 0) {
 		free(g->members);
+		free(g->window);
 		return -1;
 	}
 	b->n_groups++;
@@ -579,10 +643,13 @@ static int add_roles(struct group_builder *b, const struct rbac_snapshot_model *
 
 static void group_builder_free(struct group_builder *b)
 {
-	for (size_t i = 0; i < b->n_groups; i++)
+	for (size_t i = 0; i < b->n_groups; i++) {
 		free(b->groups[i].members);
+		free(b->groups[i].window);
+	}
 	free(b->groups);
 	free(b->mark);
+	free(b->window);
 	inheritors_free(&b->inh[0]);
 	inheritors_free(&b->inh[1]);
 }
@@ -792,20 +859,32 @@ static void narrow(int64_t boundary, int64_t now, int64_t *since, int64_t *until
 		*until = boundary;
 }
 
+/* Member j's window: its account's and its membership's, intersected. */
+static void member_window(const struct group_builder *b, const struct wgroup *g, size_t j,
+			  int64_t *from, int64_t *until)
+{
+	const struct rbac_account *a = b->accounts->v[g->members[j]];
+
+	*from = window_from(a) > g->window[2 * j] ? window_from(a) : g->window[2 * j];
+	*until =
+	    window_until(a) < g->window[2 * j + 1] ? window_until(a) : g->window[2 * j + 1];
+}
+
 /* The interval [since, until) around now in which no member of g starts
  * or stops being valid: the members valid now are valid all through it. */
 static void group_interval(const struct group_builder *b, const struct wgroup *g, int64_t now,
 			   int64_t *since, int64_t *until)
 {
+	int64_t from, to;
+
 	*since = INT64_MIN;
 	*until = INT64_MAX;
 	for (size_t j = 0; j < g->n_members; j++) {
-		const struct rbac_account *a = b->accounts->v[g->members[j]];
-
-		if (window_from(a) != INT64_MIN)
-			narrow(window_from(a), now, since, until);
-		if (window_until(a) != INT64_MAX)
-			narrow(window_until(a) + 1, now, since, until);
+		member_window(b, g, j, &from, &to);
+		if (from != INT64_MIN)
+			narrow(from, now, since, until);
+		if (to != INT64_MAX)
+			narrow(to + 1, now, since, until);
 	}
 }
 
@@ -820,8 +899,10 @@ static void put_packed(struct sections *s, const struct group_builder *b,
 	group_interval(b, g, now, &since, &until);
 	for (size_t j = 0; j < g->n_members; j++) {
 		const struct rbac_account *a = b->accounts->v[g->members[j]];
+		int64_t from, to;
 
-		if (window_from(a) > now || window_until(a) < now)
+		member_window(b, g, j, &from, &to);
+		if (from > now || to < now)
 			continue;
 		wb_u32(&s->sec[8], (uint32_t)s->sec[7].len - start);
 		wb_put(&s->sec[7], a->uid, strlen(a->uid) + 1);
@@ -852,11 +933,14 @@ static void put_groups_and_members(struct sections *s, const struct group_builde
 		wb_u32(&s->sec[1], (uint32_t)g->n_members);
 		wb_u32(&s->sec[1], g->flags);
 		put_packed(s, b, g, now);
-		for (size_t j = 0; j < g->n_members; j++)
+		for (size_t j = 0; j < g->n_members; j++) {
 			wb_u32(&s->sec[4], user_of[g->members[j]] - 1);
+			wb_s64(&s->sec[SEC_MEMBER_WINDOWS], g->window[2 * j]);
+			wb_s64(&s->sec[SEC_MEMBER_WINDOWS], g->window[2 * j + 1]);
+		}
 		first += (uint32_t)g->n_members;
 	}
-	s->count[4] = first;
+	s->count[4] = s->count[SEC_MEMBER_WINDOWS] = first;
 	s->count[7] = (uint32_t)s->sec[7].len;
 }
 
@@ -969,7 +1053,8 @@ static int build_groups(const struct rbac_snapshot_model *m,
 	int rc = -1;
 
 	b.mark = calloc(t->n + 1, sizeof(*b.mark));
-	if (b.mark == NULL || add_roles(&b, m) != 0)
+	b.window = calloc(2 * t->n + 2, sizeof(*b.window));
+	if (b.mark == NULL || b.window == NULL || add_roles(&b, m) != 0)
 		goto done;
 	rc = serialize_groups(&b, m, o, lg, out);
 	out->groups = b.n_groups;
@@ -1498,8 +1583,8 @@ static void mark_superseded(int fd)
 /* The image passes every check of a snapshot of this kind and version
  * (the whole-file checksum and every cross-check), checked in memory
  * before anything is written. */
-static int check_image(const void *data, size_t len, enum rbac_snapshot_kind kind,
-		       const char *name, char *err, size_t errlen)
+int rbac_snapshot_image_check(const void *data, size_t len, enum rbac_snapshot_kind kind,
+			      const char *name, char *err, size_t errlen)
 {
 	struct rbac_snapshot s;
 	char what[256] = "";
@@ -1574,8 +1659,8 @@ int rbac_snapshot_write_begin(const char *dir, const char *name, mode_t mode, co
 	p->dir = dir;
 	p->name = name;
 	if (check == RBAC_SNAPSHOT_WRITE_VERIFIED &&
-	    check_image(data, len, (enum rbac_snapshot_kind)verify_kind, name, err, errlen) !=
-		0)
+	    rbac_snapshot_image_check(data, len, (enum rbac_snapshot_kind)verify_kind, name,
+				      err, errlen) != 0)
 		return -1;
 	if (pending_paths(p, dir, name, err, errlen) != 0)
 		return -1;

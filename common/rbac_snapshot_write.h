@@ -14,7 +14,10 @@
  * of every role that inherits it) whose rbacAccount entry passes rules 5-9
  * of pam_rbac(8)'s DECISION table and whose window is readable
  * (rbac_account_standing); the window itself is stored and checked by the
- * reader at lookup time.
+ * reader at lookup time. Also the users an rbacAssignment below the role
+ * names (readable window, not over at the write), with the assignment's
+ * window as the membership's (groups.v3.db section 11), checked at lookup
+ * time too.
  */
 #ifndef RBAC_SNAPSHOT_WRITE_H
 #define RBAC_SNAPSHOT_WRITE_H
@@ -53,6 +56,10 @@ struct rbac_snapshot_options {
 	size_t n_permissions;
 	/* NULL: written by rbacctl refresh, never proven current. */
 	const struct rbac_snapshot_sync *sync;
+	/* Groups without the memberships of role assignments (DESIGN.md §11):
+	 * the content of the version 2 files, whose readers know no
+	 * membership window. */
+	bool without_assignments;
 };
 
 struct rbac_snapshot_model {
@@ -105,6 +112,11 @@ int rbac_snapshot_image_v2(const struct rbac_snapshot_image *img, enum rbac_snap
 int rbac_snapshot_image_v2_check(const struct rbac_snapshot_image *v3,
 				 const struct rbac_snapshot_image *v2,
 				 enum rbac_snapshot_kind kind);
+
+/* The image parses (any age) and passes rbac_snapshot_verify_full as a
+ * snapshot of kind; else -1 and err says what, naming the file name. */
+int rbac_snapshot_image_check(const void *data, size_t len, enum rbac_snapshot_kind kind,
+			      const char *name, char *err, size_t errlen);
 
 /* Writes len bytes to DIR/NAME atomically: a temporary file in DIR,
  * fchmod(mode), write, fsync, rename over NAME, fsync of DIR. On error the

@@ -206,9 +206,10 @@ static uint32_t current_members(const struct rbac_snapshot *s,
 	return n;
 }
 
-/* The members whose validity window holds now, into mem[] of room for n
- * (the count made by a first walk: a second walk that finds more read a
- * file that changed between the two, and stops before overflowing). */
+/* The members whose windows (the account's, and the membership's for a
+ * role held through an assignment) hold now, into mem[] of room for n (the
+ * count made by a first walk: a second walk that finds more read a file
+ * that changed between the two, and stops before overflowing). */
 static enum fill pack_members(struct pack *p, const struct rbac_snapshot *s,
 			      const struct rbac_snapshot_group *g, time_t now, char **mem,
 			      size_t n)
@@ -219,7 +220,8 @@ static enum fill pack_members(struct pack *p, const struct rbac_snapshot *s,
 	for (uint32_t j = 0; j < g->n_members; j++) {
 		if (!rbac_snapshot_member_at(s, g, j, &u))
 			return BAD_RECORD;
-		if (!rbac_snapshot_user_current(&u, now))
+		if (!rbac_snapshot_user_current(&u, now) ||
+		    !rbac_snapshot_membership_current(s, g, j, now))
 			continue;
 		if (k == n)
 			return BAD_RECORD;
@@ -429,8 +431,10 @@ static enum nss_status initgroups_locked(const char *user, gid_t skipgroup, stru
 			*l->start = first; /* nothing from a file that changed */
 			return unavailable(errnop);
 		}
-		if ((gid_t)g.gid != skipgroup && !gid_listed(l, (gid_t)g.gid))
-			rc = gid_append(l, (gid_t)g.gid);
+		if ((gid_t)g.gid == skipgroup || gid_listed(l, (gid_t)g.gid) ||
+		    rbac_snapshot_user_in_group_current(&snapshot.snap, &u, &g, now) != 1)
+			continue;
+		rc = gid_append(l, (gid_t)g.gid);
 	}
 	if (rc < 0) {
 		*errnop = ENOMEM;

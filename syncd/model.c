@@ -612,6 +612,13 @@ static bool shown(const struct syncd_model *m, size_t s)
 		return false;
 	if (e->account || is_shown_namespace(m, (long)s))
 		return true;
+	if (e->kind == K_ASSIGNMENT && e->has_parent) { /* below a shown role? */
+		long p = find_uuid(m, &e->parent);
+
+		e = p >= 0 ? &m->slots[p] : NULL;
+		if (e == NULL || !e->live || e->kind != K_ROLE)
+			return false;
+	}
 	return e->kind == K_ROLE && e->has_parent &&
 	       is_shown_namespace(m, find_uuid(m, &e->parent));
 }
@@ -1036,8 +1043,10 @@ size_t syncd_model_count(const struct syncd_model *m)
 static void derived_ns_free(struct rbac_namespace *ns)
 {
 	/* the roles are copies of the entries' but for their links */
-	for (size_t i = 0; i < ns->n_roles; i++)
+	for (size_t i = 0; i < ns->n_roles; i++) {
 		free(ns->roles[i].parents);
+		rbac_role_free_assignments(&ns->roles[i]); /* the derive's own */
+	}
 	free(ns->roles);
 	free(ns->name);
 	free(ns->dn);
@@ -1145,7 +1154,44 @@ static int derive_role(struct syncd_model *m, size_t s, const struct entry *ns,
 	out->roles[out->n_roles].parents = NULL; /* set by the resolve */
 	out->roles[out->n_roles].n_parents = 0;
 	out->roles[out->n_roles].on_cycle = false;
+	out->roles[out->n_roles].assignments = NULL; /* derive_assignments */
+	out->roles[out->n_roles].n_assignments = 0;
 	out->n_roles++;
+	return 0;
+}
+
+/* The role slot p derived into out (namespace slot ns), or NULL: not below
+ * ns, not built, or skipped as a second role of its name. */
+static struct rbac_role *derived_role(const struct syncd_model *m, long p, size_t ns,
+				      struct rbac_namespace *out)
+{
+	const struct entry *r = p >= 0 ? &m->slots[p] : NULL;
+	struct rbac_role *d;
+
+	if (r == NULL || !r->live || r->kind != K_ROLE || !r->has_parent || r->role == NULL ||
+	    memcmp(r->parent.b, m->slots[ns].uuid.b, RBAC_SYNC_UUID_LEN) != 0)
+		return NULL;
+	d = rbac_namespace_find_role(out, r->role->name);
+	return d != NULL && d->dn == r->role->dn ? d : NULL;
+}
+
+/* Each rbacAssignment linked below a derived role of out, given to that
+ * role (DESIGN.md §11), as rbac_ldap.c gives them: one pass over the
+ * entries, as for the roles. */
+static int derive_assignments(struct syncd_model *m, size_t ns, struct rbac_namespace *out)
+{
+	for (size_t s = 0; s < m->n_slots; s++) {
+		const struct entry *a = &m->slots[s];
+		struct rbac_role *r;
+		struct rbac_entry e;
+
+		if (!a->live || a->kind != K_ASSIGNMENT || !a->has_parent)
+			continue;
+		r = derived_role(m, find_uuid(m, &a->parent), ns, out);
+		if (r != NULL &&
+		    (view(m, a, a->dn, &e) != 0 || rbac_entry_assignment(&e, m->lg, r) != 0))
+			return -1;
+	}
 	return 0;
 }
 
@@ -1174,6 +1220,8 @@ static int derive_namespace(struct syncd_model *m, size_t ns, const char *fallba
 		    derive_role(m, s, &m->slots[ns], out) != 0)
 			return -1;
 	}
+	if (derive_assignments(m, ns, out) != 0)
+		return -1;
 	return rbac_namespace_resolve(out, m->lg) < 0 ? -1 : 0;
 }
 

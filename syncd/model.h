@@ -8,7 +8,7 @@
  * ldap.user_base:
  *   namespace   rbacNamespace directly below ldap.base
  *   role        rbacRole directly below a namespace
- *   assignment  rbacAssignment directly below a role (kept, not derived yet)
+ *   assignment  rbacAssignment directly below a role (derived onto it)
  *   account     rbacAccount anywhere under ldap.user_base (also any of the
  *               above: rbacAccount is auxiliary)
  * Roles and assignments point at their parent by entryUUID, not by DN, so a

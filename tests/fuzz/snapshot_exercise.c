@@ -62,7 +62,8 @@ static void check_packed_equals_walk(const struct rbac_snapshot *s,
 		return;
 	for (uint32_t j = 0; j < g->n_members; j++) {
 		FUZZ_CHECK(rbac_snapshot_member_at(s, g, j, &u));
-		if (!rbac_snapshot_user_current(&u, now))
+		if (!rbac_snapshot_user_current(&u, now) ||
+		    !rbac_snapshot_membership_current(s, g, j, now))
 			continue;
 		FUZZ_CHECK(k < g->n_packed && strcmp(mem[k], u.name) == 0);
 		k++;
@@ -146,7 +147,12 @@ static void exercise_group(const struct rbac_snapshot *s, uint32_t i, bool verif
 			continue;
 		}
 		FUZZ_CHECK(rbac_snapshot_member_current(s, &g, j, FUZZ_NOW) ==
-			   rbac_snapshot_user_current(&u, FUZZ_NOW));
+			   (rbac_snapshot_user_current(&u, FUZZ_NOW) &&
+			    rbac_snapshot_membership_current(s, &g, j, FUZZ_NOW)));
+		/* initgroups finds the same membership window by a search */
+		FUZZ_CHECK(!verified ||
+			   rbac_snapshot_user_in_group_current(s, &u, &g, FUZZ_NOW) ==
+			       (int)rbac_snapshot_membership_current(s, &g, j, FUZZ_NOW));
 		exercise_user(s, &u, i, verified);
 	}
 	FUZZ_CHECK(rbac_snapshot_member_current(s, &g, g.n_members, FUZZ_NOW) == -1);

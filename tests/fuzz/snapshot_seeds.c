@@ -8,7 +8,8 @@
  *   windows  members whose windows open and close around the time the
  *            snapshot is written, so groups carry a short pre-packed
  *            interval and lookups walk the members outside it; a role
- *            without gidNumber and one whose name is no group name
+ *            without gidNumber and one whose name is no group name; role
+ *            assignments (DESIGN.md §11) whose windows do the same
  *            (groups-windows.db, accounts-windows.db)
  *   empty    a namespace without roles or accounts
  *            (groups-empty.db, accounts-empty.db)
@@ -99,13 +100,27 @@ static void basic(struct seed_model *m)
 	account(m, "trent", "active", "20990101000000Z", NULL);
 }
 
+/* An rbacAssignment of uid below the last role added to ns. */
+static void assign(struct rbac_namespace *ns, const char *uid, const char *from,
+		   const char *until)
+{
+	struct rbac_assignment *x =
+	    rbac_role_add_assignment(&ns->roles[ns->n_roles - 1], uid, uid);
+
+	if (x == NULL || rbac_time_bound_set(&x->valid_from, from) != 0 ||
+	    rbac_time_bound_set(&x->valid_until, until) != 0)
+		fail("out of memory");
+}
+
 static void windows(struct seed_model *m)
 {
-	char a[16], b[16], c[16], d[16], e[16];
+	char a[16], b[16], c[16], d[16], e[16], f[16], g[16];
 
 	role(&m->eng, "oncall", "host.sudo", NULL, "ana", "ben", 900020);
 	role(&m->eng, "contractor", "host.login", NULL, "cid", "dee", 0);
 	role(&m->eng, "ops", "host.login", "oncall", "eve", "fay", 900021);
+	assign(&m->eng, "dee", around(-3, f), around(3, g));
+	assign(&m->eng, "ben", NULL, NULL);
 	role(&m->eng, "Bad Name", "host.login", NULL, "ana", NULL, 900022);
 	account(m, "ana", "active", around(-5, a), around(5, b));
 	account(m, "ben", "active", around(2, c), NULL);
@@ -130,7 +145,7 @@ static void write_model(const char *dir, struct seed_model *m, const char *group
 	static const char *const perms[] = {"host.login", "host.sudo"};
 	struct rbac_snapshot_options o = {
 	    "rbac-%r", "rbac-global-%r", 900000, 999999, true, 259200,
-	    1,	       SEED_NOW,	 perms,	 2,	 NULL};
+	    1,	       SEED_NOW,	 perms,	 2,	 NULL, false};
 	struct rbac_snapshot_model sm = {&m->eng, &m->global, m->acc, m->n_acc};
 	struct rbac_snapshot_image g, a;
 

@@ -747,6 +747,158 @@ START_TEST(test_publish_proof)
 }
 END_TEST
 
+/* ----------------------------------------- role assignments (DESIGN §11) */
+
+static void assign(const char *role, const char *uid, const char *from, const char *until)
+{
+	struct rbac_role *r = rbac_namespace_find_role(&f.eng, role);
+	struct rbac_assignment *a;
+
+	ck_assert_ptr_nonnull(r);
+	a = rbac_role_add_assignment(r, uid, "uid=x,cn=role,cn=eng");
+	ck_assert_ptr_nonnull(a);
+	ck_assert_int_eq(rbac_time_bound_set(&a->valid_from, from), 0);
+	ck_assert_int_eq(rbac_time_bound_set(&a->valid_until, until), 0);
+}
+
+/* uid in group name: its membership current at now (1, 0), -2 when the
+ * group does not list uid; checked the NSS ways: by the group's walk and
+ * by the user's own groups (initgroups). */
+static int member_state(const struct rbac_snapshot *s, const char *group, const char *uid,
+			time_t now)
+{
+	struct rbac_snapshot_group g;
+	struct rbac_snapshot_user u;
+
+	ck_assert(rbac_snapshot_group_by_name(s, group, &g));
+	for (uint32_t j = 0; j < g.n_members; j++) {
+		int c;
+
+		ck_assert(rbac_snapshot_member_at(s, &g, j, &u));
+		if (strcmp(u.name, uid) != 0)
+			continue;
+		c = rbac_snapshot_member_current(s, &g, j, now);
+		ck_assert_int_eq(rbac_snapshot_user_in_group_current(s, &u, &g, now),
+				 rbac_snapshot_membership_current(s, &g, j, now));
+		return c;
+	}
+	return -2;
+}
+
+/* The names a lookup at now copies from the packed block, when now is in
+ * the group's interval: exactly the members current at now. */
+static void assert_packed_agrees(const struct rbac_snapshot *s, const char *group, time_t now)
+{
+	struct rbac_snapshot_group g;
+	char buf[4096], *mem[64];
+	uint32_t current = 0;
+
+	ck_assert(rbac_snapshot_group_by_name(s, group, &g));
+	for (uint32_t j = 0; j < g.n_members; j++)
+		current += (uint32_t)rbac_snapshot_member_current(s, &g, j, now);
+	if (!rbac_snapshot_group_packed_at(&g, now))
+		return;
+	ck_assert_uint_lt(g.packed_size, sizeof(buf));
+	ck_assert(rbac_snapshot_group_unpack(s, &g, buf, mem));
+	ck_assert_uint_eq(g.n_packed, current);
+}
+
+START_TEST(test_assignment_memberships)
+{
+	struct rbac_snapshot s;
+	char what[256] = "";
+	time_t t[] = {SFX_NOW, SFX_NOW + 59, SFX_NOW + 60, SFX_NOW + 3600, SFX_NOW + 3601};
+
+	/* grace holds no role; from a minute from now for an hour */
+	assign("admin", "grace", "20270101000059Z", "20270101005959Z");
+	/* alice holds admin by memberUid: her ended assignment changes nothing */
+	assign("admin", "alice", NULL, "20200101000000Z");
+	/* unreadable, inverted, over: grant nothing, never listed */
+	assign("contractor", "grace", "20270101000000.5Z", NULL);
+	assign("super-admin", "grace", "20270102000000Z", "20270101000000Z");
+	assign("deployer", "grace", NULL, "20261231000000Z");
+	sfx_build(&f, RBAC_SNAPSHOT_GROUPS, &img);
+	ck_assert_int_eq(
+	    rbac_snapshot_parse(&s, img.data, img.len, RBAC_SNAPSHOT_GROUPS, SFX_NOW),
+	    RBAC_SNAPSHOT_OK);
+	ck_assert_msg(rbac_snapshot_verify_full(&s, what, sizeof(what)) == RBAC_SNAPSHOT_OK,
+		      "%s", what);
+	ck_assert_int_eq(member_state(&s, "rbac-admin", "grace", SFX_NOW), 0);
+	ck_assert_int_eq(member_state(&s, "rbac-admin", "grace", SFX_NOW + 59), 0);
+	ck_assert_int_eq(member_state(&s, "rbac-admin", "grace", SFX_NOW + 60), 1);
+	ck_assert_int_eq(member_state(&s, "rbac-admin", "grace", SFX_NOW + 3600), 1);
+	ck_assert_int_eq(member_state(&s, "rbac-admin", "grace", SFX_NOW + 3601), 0);
+	ck_assert_int_eq(member_state(&s, "rbac-admin", "alice", SFX_NOW + 3601), 1);
+	/* nss.expand_inherited: admin's holders are members of what it inherits */
+	ck_assert_int_eq(member_state(&s, "rbac-manager", "grace", SFX_NOW), 0);
+	ck_assert_int_eq(member_state(&s, "rbac-manager", "grace", SFX_NOW + 60), 1);
+	ck_assert_int_eq(member_state(&s, "rbac-contractor", "grace", SFX_NOW + 60), -2);
+	ck_assert_int_eq(member_state(&s, "rbac-super-admin", "grace", SFX_NOW + 60), -2);
+	ck_assert_int_eq(member_state(&s, "rbac-deployer", "grace", SFX_NOW + 60), -2);
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		assert_packed_agrees(&s, "rbac-admin", t[i]);
+}
+END_TEST
+
+/* Two windows of one user for one role: overlapping ones are one window;
+ * apart, the one in force at the write is kept. memberUid beats both. */
+START_TEST(test_assignment_windows_merge)
+{
+	struct rbac_snapshot s;
+
+	assign("admin", "grace", "20261231000000Z", "20270101000100Z");
+	assign("admin", "grace", "20270101000000Z", "20270101010000Z");
+	assign("admin", "heidi", "20261231000000Z", "20270101000100Z");
+	assign("admin", "heidi", "20270102000000Z", "20270103000000Z");
+	sfx_build(&f, RBAC_SNAPSHOT_GROUPS, &img);
+	ck_assert_int_eq(
+	    rbac_snapshot_parse(&s, img.data, img.len, RBAC_SNAPSHOT_GROUPS, SFX_NOW),
+	    RBAC_SNAPSHOT_OK);
+	ck_assert_int_eq(member_state(&s, "rbac-admin", "grace", SFX_NOW + 3600), 1);
+	ck_assert_int_eq(member_state(&s, "rbac-admin", "grace", SFX_NOW + 3602), 0);
+	ck_assert_int_eq(member_state(&s, "rbac-admin", "heidi", SFX_NOW), 1);
+	ck_assert_int_eq(member_state(&s, "rbac-admin", "heidi", SFX_NOW + 86400 + 60), 0);
+}
+END_TEST
+
+/* A membership window is covered by its group's checksum. */
+START_TEST(test_member_window_checked_at_use)
+{
+	assign("admin", "grace", "20270101000059Z", "20270101005959Z");
+	sfx_build(&f, RBAC_SNAPSHOT_GROUPS, &img);
+	ck_assert_uint_gt(le32(img.data + H_SECTIONS + 8 * 11 + 4), 0);
+	/* group 0's first membership window, then one of its later ones */
+	group_refused_at_use(sec_off(11));
+	group_refused_at_use(sec_off(11) + 16 * 2 + 8);
+}
+END_TEST
+
+/* groups.db (version 2) readers know no membership window: the publish
+ * gives them the groups without the assignments' memberships. */
+START_TEST(test_v2_without_assignments)
+{
+	struct rbac_publish_result r;
+	struct rbac_snapshot_file sf;
+	char p[256];
+
+	assign("admin", "grace", NULL, "20270101005959Z");
+	publish(-1, 1, &r);
+	snprintf(p, sizeof(p), "%s/groups.v3.db", dir);
+	ck_assert_int_eq(rbac_snapshot_open_version(&sf, p, RBAC_SNAPSHOT_GROUPS, geteuid(), 0,
+						    3, SFX_NOW, NULL, 0),
+			 RBAC_SNAPSHOT_OK);
+	ck_assert_int_eq(member_state(&sf.snap, "rbac-admin", "grace", SFX_NOW), 1);
+	rbac_snapshot_close(&sf);
+	snprintf(p, sizeof(p), "%s/groups.db", dir);
+	ck_assert_int_eq(rbac_snapshot_open_version(&sf, p, RBAC_SNAPSHOT_GROUPS, geteuid(), 0,
+						    2, SFX_NOW, NULL, 0),
+			 RBAC_SNAPSHOT_OK);
+	ck_assert_int_eq(member_state(&sf.snap, "rbac-admin", "grace", SFX_NOW), -2);
+	ck_assert_int_eq(member_state(&sf.snap, "rbac-admin", "alice", SFX_NOW), 1);
+	rbac_snapshot_close(&sf);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("snapshot v3");
@@ -767,6 +919,9 @@ static Suite *suite(void)
 	tcase_add_test(th, test_user_record_checked_at_use);
 	tcase_add_test(th, test_account_record_checked_at_use);
 	tcase_add_test(th, test_header_strings_covered);
+	tcase_add_test(th, test_assignment_memberships);
+	tcase_add_test(th, test_assignment_windows_merge);
+	tcase_add_test(th, test_member_window_checked_at_use);
 	tcase_add_test(tp, test_checked_records_remembered);
 	suite_add_tcase(s, th);
 	tcase_add_checked_fixture(tp, setup, teardown);
@@ -774,6 +929,7 @@ static Suite *suite(void)
 	tcase_add_test(tp, test_generation_continues_from_v2);
 	tcase_add_test(tp, test_writer_lock);
 	tcase_add_test(tp, test_publish_proof);
+	tcase_add_test(tp, test_v2_without_assignments);
 	suite_add_tcase(s, tp);
 	return s;
 }

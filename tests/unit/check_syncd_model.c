@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <check.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -469,13 +470,18 @@ START_TEST(test_dirty)
 		"objectClass=posixAccount " ACCT " uid=bob rbacAccountStatus=active cn=Bob "
 		"gidNumber=100");
 	ck_assert(!syncd_model_dirty(m));
-	/* Another namespace and its roles, an assignment, something else. */
+	/* Another namespace, its roles and an assignment below one. */
 	sfx_put(m, 20, "cn=sales," BASE, NS " cn=sales");
 	sfx_put(m, 21, "cn=rep,cn=sales," BASE, ROLE " cn=rep memberUid=bob");
 	sfx_put(m, 21, "cn=rep,cn=sales," BASE, ROLE " cn=rep memberUid=alice");
-	sfx_put(m, 22, "uid=bob,cn=user,cn=eng," BASE, "objectClass=rbacAssignment uid=bob");
+	sfx_put(m, 23, "uid=bob,cn=rep,cn=sales," BASE, "objectClass=rbacAssignment uid=bob");
+	del(23);
 	del(21);
 	ck_assert(!syncd_model_dirty(m));
+	/* An assignment below a shown role (DESIGN.md §11) is shown. */
+	sfx_put(m, 22, "uid=bob,cn=user,cn=eng," BASE, "objectClass=rbacAssignment uid=bob");
+	ck_assert(syncd_model_dirty(m));
+	syncd_model_clean(m);
 	/* A shown role's member. */
 	sfx_put(m, 5, "cn=ops,cn=global," BASE, ROLE " cn=ops gidNumber=900100");
 	ck_assert(syncd_model_dirty(m));
@@ -591,6 +597,29 @@ static const char *cn_below(const char *dn, const char *parent)
 	return dn + 3;
 }
 
+/* An rbacAssignment uid=X,cn=ROLE,nsdn: given to ROLE, as rbac_ldap.c does. */
+static void ref_assignment(const struct sfx_record *r, const char *nsdn,
+			   struct rbac_namespace *ns)
+{
+	struct rbac_entry_attr a[16];
+	struct rbac_bytes v[256];
+	struct rbac_entry e;
+	const char *comma = strchr(r->dn, ',');
+	const char *cn = comma != NULL ? cn_below(comma + 1, nsdn) : NULL;
+	struct rbac_role *role;
+	char *name;
+
+	if (cn == NULL || !sfx_record_has(r, "objectClass", "rbacAssignment"))
+		return;
+	name = strndup(cn, strcspn(cn, ","));
+	role = rbac_namespace_find_role(ns, name);
+	free(name);
+	if (role == NULL)
+		return;
+	sfx_record_entry(r, NULL, &e, a, v);
+	ck_assert_int_eq(rbac_entry_assignment(&e, &fx_logger, role), 0);
+}
+
 static bool ref_namespace(const struct sfx_record *r, size_t n, const char *name,
 			  struct rbac_namespace *ns)
 {
@@ -631,6 +660,8 @@ static bool ref_namespace(const struct sfx_record *r, size_t n, const char *name
 		}
 		free(name_);
 	}
+	for (size_t i = 0; found && i < n; i++)
+		ref_assignment(&r[i], dn, ns);
 	if (found)
 		ck_assert_int_ge(rbac_namespace_resolve(ns, &fx_logger), 0);
 	return found;
@@ -785,6 +816,64 @@ START_TEST(test_same_snapshot_as_refresh)
 }
 END_TEST
 
+/* A record appended to *r: dn, then attribute, value pairs up to NULL. */
+static void append_record(struct sfx_record **r, size_t *n, const char *dn, ...)
+{
+	struct sfx_record *x;
+	const char *attr;
+	va_list ap;
+
+	*r = reallocarray(*r, *n + 1, sizeof(**r));
+	ck_assert_ptr_nonnull(*r);
+	x = &(*r)[(*n)++];
+	memset(x, 0, sizeof(*x));
+	x->dn = strdup(dn);
+	x->attr = calloc(16, sizeof(*x->attr));
+	x->value = calloc(16, sizeof(*x->value));
+	va_start(ap, dn);
+	while ((attr = va_arg(ap, const char *)) != NULL && x->n < 16) {
+		x->attr[x->n] = strdup(attr);
+		x->value[x->n++] = strdup(va_arg(ap, const char *));
+	}
+	va_end(ap);
+}
+
+/* Role assignments (DESIGN.md §11) reach the snapshot the same way from
+ * the agent's model as from rbacctl refresh's reads: at the start, when
+ * one is added, changed, and deleted; a misplaced one nowhere. */
+START_TEST(test_same_snapshot_with_assignments)
+{
+	struct sfx_record *r, *x;
+	size_t n = sfx_example_ldif(&r);
+
+	append_record(&r, &n, "uid=grace,cn=admin,cn=eng," BASE, "objectClass",
+		      "rbacAssignment", "uid", "grace", "rbacValidUntil", "20991231235959Z",
+		      "rbacTicket", "INC-1", NULL);
+	append_record(&r, &n, "uid=heidi,cn=eng," BASE, "objectClass", "rbacAssignment", "uid",
+		      "heidi", NULL);
+	feed(r, n);
+	syncd_model_refresh_done(m);
+	assert_same_images(r, n);
+
+	append_record(&r, &n, "uid=ivan,cn=platform-admin,cn=global," BASE, "objectClass",
+		      "rbacAssignment", "uid", "ivan", "rbacValidFrom", "20200101000000Z",
+		      NULL);
+	x = &r[n - 1];
+	resend(r, n, x); /* a new UUID: an add */
+	x = record(r, n, "uid=grace,cn=admin,");
+	set_value(x, "rbacValidUntil", "20991231000000Z");
+	resend(r, n, x);
+	assert_same_images(r, n);
+
+	x = record(r, n, "uid=grace,cn=admin,");
+	del(1000 + (unsigned)(x - r));
+	free(x->dn);
+	x->dn = strdup("cn=gone,ou=elsewhere,dc=example,dc=org");
+	assert_same_images(r, n);
+	sfx_records_free(r, n);
+}
+END_TEST
+
 static Suite *syncd_model_suite(void)
 {
 	Suite *s = suite_create("syncd_model");
@@ -792,6 +881,7 @@ static Suite *syncd_model_suite(void)
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_add_and_derive);
+	tcase_add_test(tc, test_same_snapshot_with_assignments);
 	tcase_add_test(tc, test_no_namespace);
 	tcase_add_test(tc, test_global_missing);
 	tcase_add_test(tc, test_dn_spelling);
