@@ -383,16 +383,6 @@ static void table_decision(struct table *t, const struct rbacctl *ctl,
 	table_add(t, "source", source_text(o, f, buf, sizeof(buf)));
 }
 
-/* "2026-12-04 11:00 UTC": assignments are checked to the minute (NSS). */
-static const char *minute_text(time_t t, char *buf, size_t bufsz)
-{
-	struct tm tm;
-
-	if (gmtime_r(&t, &tm) == NULL || strftime(buf, bufsz, "%Y-%m-%d %H:%M UTC", &tm) == 0)
-		snprintf(buf, bufsz, "?");
-	return buf;
-}
-
 /* "holds eng/admin until 2026-12-04 11:00 UTC (INC-4711)" for a role held
  * through an assignment; for one whose window cannot be read, which value. */
 static void print_assignment(const struct rbac_namespace *ns, const struct rbac_role *r,
@@ -411,7 +401,7 @@ static void print_assignment(const struct rbac_namespace *ns, const struct rbac_
 		       raw != NULL ? raw : "?", a->dn);
 	else if (a->valid_until.present)
 		printf("holds %s until %s", ref,
-		       minute_text(a->valid_until.t, when, sizeof(when)));
+		       format_minute_time(a->valid_until.t, when, sizeof(when)));
 	else
 		printf("holds %s with no end", ref);
 	printf("%s%s%s\n", ticket != NULL ? " (" : "", ticket != NULL ? ticket : "",
@@ -502,21 +492,6 @@ static int print_human(const struct rbacctl *ctl, const struct check_opts *o,
 }
 
 /* ------------------------------------------------------------------ JSON */
-
-/* The rbacAssignment a role is held through, or null (memberUid). */
-static void json_assignment(struct json *j, const struct rbac_assignment *a)
-{
-	if (a == NULL) {
-		json_string(j, "assignment", NULL);
-		return;
-	}
-	json_object(j, "assignment");
-	json_string(j, "dn", a->dn);
-	json_time(j, "valid_from", a->valid_from.present, a->valid_from.t);
-	json_time(j, "valid_until", a->valid_until.present, a->valid_until.t);
-	json_string(j, "ticket", a->ticket);
-	json_end(j);
-}
 
 static void json_roles_of(struct json *j, const struct rbac_namespace *ns, const char *uid,
 			  const char *perm, time_t now)

@@ -127,6 +127,14 @@ static int report_write(const struct report *rp, FILE *out, bool json)
 
 /* The account's state now, "invalid_entry" when its uid is claimed twice
  * (as pam_rbac decides). */
+static bool holds_now(const struct rbac_role *r, const char *uid, time_t now)
+{
+	const struct rbac_assignment *a;
+	enum rbac_hold h = rbac_role_holds(r, uid, now, &a);
+
+	return h == RBAC_HOLD_MEMBER || h == RBAC_HOLD_ASSIGNED;
+}
+
 static const char *state_of(const struct ctl_view *v, const struct rbac_account *a)
 {
 	const char *attr;
@@ -138,7 +146,8 @@ static const char *state_of(const struct ctl_view *v, const struct rbac_account 
 	return account_state_word(rbac_account_state(a, v->now, &attr));
 }
 
-/* The roles whose memberUid holds uid, as "ns/role" joined by ';'. */
+/* The roles uid holds now (memberUid, or an assignment in force), as
+ * "ns/role" joined by ';'. */
 static void roles_of(const struct ctl_view *v, const char *uid, char *buf, size_t bufsz)
 {
 	const struct rbac_namespace *spaces[2] = {&v->ns, v->has_global ? &v->global : NULL};
@@ -148,7 +157,7 @@ static void roles_of(const struct ctl_view *v, const char *uid, char *buf, size_
 	buf[0] = '\0';
 	for (size_t s = 0; s < 2 && spaces[s] != NULL; s++)
 		for (size_t i = 0; i < spaces[s]->n_roles && used < bufsz; i++)
-			if (rbac_role_has_member(&spaces[s]->roles[i], uid))
+			if (holds_now(&spaces[s]->roles[i], uid, v->now))
 				used += (size_t)snprintf(
 				    buf + used, bufsz - used, "%s%s", used ? ";" : "",
 				    role_ref(spaces[s], &spaces[s]->roles[i], ref,
@@ -213,7 +222,7 @@ static void report_users(const struct rbacctl *ctl, const struct ctl_view *v, st
 /* ------------------------------------------------------------ privileged */
 
 static const char *const privileged_columns[] = {
-    "uid", "dn", "state", "namespace", "role", "privileges",
+    "uid", "dn", "state", "namespace", "role", "privileges", "until", "ticket",
 };
 
 /* The privileged permissions role grants, joined by ';'; "" when none. */
@@ -237,22 +246,44 @@ static int privileges(const struct rbacctl *ctl, const struct rbac_namespace *ns
 	return 0;
 }
 
+/* One holder's row; as is the assignment it holds the role through (its
+ * end and ticket), NULL for memberUid. */
+static void privileged_row(const struct ctl_view *v, const struct rbac_namespace *ns,
+			   const struct rbac_role *r, const char *privs, const char *uid,
+			   const struct rbac_assignment *as, struct report *rp)
+{
+	size_t count;
+	const struct rbac_account *a = view_account(v, uid, &count);
+	const char *row[8];
+	char until[32];
+
+	row[0] = uid;
+	row[1] = a != NULL ? a->dn : "";
+	row[2] = a != NULL ? state_of(v, a) : rbac_reason_name(RBAC_REASON_UNKNOWN_USER);
+	row[3] = ns->name;
+	row[4] = r->name;
+	row[5] = privs;
+	row[6] = as != NULL ? iso(&as->valid_until, until, sizeof(until)) : "";
+	row[7] = as != NULL && as->ticket != NULL ? as->ticket : "";
+	report_add(rp, row);
+}
+
+/* memberUid holders, then the time-bound ones (DESIGN.md §11): each user
+ * holding through an assignment in force now, once, with the end of the
+ * one rbac_role_holds names. */
 static void privileged_holders(const struct ctl_view *v, const struct rbac_namespace *ns,
 			       const struct rbac_role *r, const char *privs, struct report *rp)
 {
-	for (size_t m = 0; m < r->members.n; m++) {
-		size_t count;
-		const struct rbac_account *a = view_account(v, r->members.v[m], &count);
-		const char *row[6];
+	const struct rbac_assignment *as;
 
-		row[0] = r->members.v[m];
-		row[1] = a != NULL ? a->dn : "";
-		row[2] =
-		    a != NULL ? state_of(v, a) : rbac_reason_name(RBAC_REASON_UNKNOWN_USER);
-		row[3] = ns->name;
-		row[4] = r->name;
-		row[5] = privs;
-		report_add(rp, row);
+	for (size_t m = 0; m < r->members.n; m++)
+		privileged_row(v, ns, r, privs, r->members.v[m], NULL, rp);
+	for (size_t k = 0; k < r->n_assignments; k++) {
+		const char *uid = r->assignments[k].uid;
+
+		if (rbac_role_holds(r, uid, v->now, &as) == RBAC_HOLD_ASSIGNED &&
+		    as == &r->assignments[k])
+			privileged_row(v, ns, r, privs, uid, as, rp);
 	}
 }
 

@@ -96,12 +96,26 @@ static const char *state_text(const struct rbac_account *a, size_t count, time_t
 
 /* ----------------------------------------------------------------- roles */
 
+/* uid holds r directly now: by memberUid (*as NULL), or through the
+ * assignment *as in force (DESIGN.md §11). */
+static bool holds_now(const struct rbac_role *r, const char *uid, time_t now,
+		      const struct rbac_assignment **as)
+{
+	enum rbac_hold h = rbac_role_holds(r, uid, now, as);
+
+	if (h != RBAC_HOLD_ASSIGNED)
+		*as = NULL;
+	return h == RBAC_HOLD_MEMBER || h == RBAC_HOLD_ASSIGNED;
+}
+
 /* The first role held directly that inherits r, or NULL. */
 static const struct rbac_role *held_heir(const struct rbac_namespace *ns,
-					 const struct rbac_role *r, const char *uid)
+					 const struct rbac_role *r, const char *uid, time_t now)
 {
+	const struct rbac_assignment *as;
+
 	for (size_t i = 0; i < ns->n_roles; i++)
-		if (rbac_role_has_member(&ns->roles[i], uid) &&
+		if (holds_now(&ns->roles[i], uid, now, &as) &&
 		    rbac_role_inherits(ns, &ns->roles[i], r))
 			return &ns->roles[i];
 	return NULL;
@@ -117,20 +131,23 @@ struct user_roles {
 static void user_roles_table(struct user_roles *u, const struct rbac_namespace *ns,
 			     struct table *t)
 {
-	char ref[ROLE_REF_BUFSZ], via[ROLE_REF_BUFSZ + 16], group[300];
+	char ref[ROLE_REF_BUFSZ], via[TEXT_MAX], group[300];
+	const struct rbac_assignment *as;
 
 	for (size_t i = 0; i < ns->n_roles; i++) {
 		const struct rbac_role *r = &ns->roles[i];
 		const struct rbac_role *heir = NULL;
 
-		if (!rbac_role_has_member(r, u->uid) &&
-		    (heir = held_heir(ns, r, u->uid)) == NULL)
+		if (!holds_now(r, u->uid, u->v->now, &as) &&
+		    (heir = held_heir(ns, r, u->uid, u->v->now)) == NULL)
 			continue;
 		u->n++;
 		if (heir != NULL)
 			snprintf(via, sizeof(via), "via %s",
 				 role_ref(ns, heir, ref, sizeof(ref)));
-		table_add(t, role_ref(ns, r, ref, sizeof(ref)), heir ? via : "memberUid",
+		else
+			hold_text(as, via, sizeof(via));
+		table_add(t, role_ref(ns, r, ref, sizeof(ref)), via,
 			  group_text(u->ctl, u->v, ns, r, group, sizeof(group)));
 	}
 }
@@ -141,12 +158,14 @@ static void user_roles_json(struct user_roles *u, const struct rbac_namespace *n
 	char group[256];
 	unsigned long gid;
 
+	const struct rbac_assignment *as;
+
 	for (size_t i = 0; i < ns->n_roles; i++) {
 		const struct rbac_role *r = &ns->roles[i];
 		const struct rbac_role *heir = NULL;
-		bool direct = rbac_role_has_member(r, u->uid);
+		bool direct = holds_now(r, u->uid, u->v->now, &as);
 
-		if (!direct && (heir = held_heir(ns, r, u->uid)) == NULL)
+		if (!direct && (heir = held_heir(ns, r, u->uid, u->v->now)) == NULL)
 			continue;
 		u->n++;
 		json_object(j, NULL);
@@ -158,6 +177,7 @@ static void user_roles_json(struct user_roles *u, const struct rbac_namespace *n
 		json_string(j, "group",
 			    role_group(u->ctl, u->v, ns, r, group, sizeof(group), &gid));
 		json_int(j, "gid", (long long)gid);
+		json_assignment(j, direct ? as : NULL);
 		json_end(j);
 	}
 }
@@ -207,11 +227,13 @@ static int roles_json(struct user_roles *u, const struct rbac_account *a)
 
 static bool listed_anywhere(const struct ctl_view *v, const char *uid)
 {
+	const struct rbac_assignment *as;
+
 	for (size_t i = 0; i < v->ns.n_roles; i++)
-		if (rbac_role_has_member(&v->ns.roles[i], uid))
+		if (holds_now(&v->ns.roles[i], uid, v->now, &as))
 			return true;
 	for (size_t i = 0; v->has_global && i < v->global.n_roles; i++)
-		if (rbac_role_has_member(&v->global.roles[i], uid))
+		if (holds_now(&v->global.roles[i], uid, v->now, &as))
 			return true;
 	return false;
 }
@@ -254,7 +276,8 @@ int cmd_roles(struct rbacctl *ctl, int argc, char **argv)
 
 struct member_row {
 	const char *uid;
-	const struct rbac_role *via; /* NULL: memberUid of the role itself */
+	const struct rbac_role *via;	  /* NULL: a holder of the role itself */
+	const struct rbac_assignment *as; /* the holding's assignment, NULL: memberUid */
 };
 
 struct member_list {
@@ -263,7 +286,8 @@ struct member_list {
 };
 
 /* Adds uid unless it is there already (the first way found is kept). */
-static int member_add(struct member_list *l, const char *uid, const struct rbac_role *via)
+static int member_add(struct member_list *l, const char *uid, const struct rbac_role *via,
+		      const struct rbac_assignment *as)
 {
 	for (size_t k = 0; k < l->n; k++)
 		if (strcmp(l->rows[k].uid, uid) == 0)
@@ -278,23 +302,38 @@ static int member_add(struct member_list *l, const char *uid, const struct rbac_
 		l->cap = cap;
 	}
 	l->rows[l->n].uid = uid;
+	l->rows[l->n].as = as;
 	l->rows[l->n++].via = via;
+	return 0;
+}
+
+/* The holders of r now: memberUid, then the assignments in force. */
+static int add_holders(struct member_list *l, const struct rbac_role *r,
+		       const struct rbac_role *via, time_t now)
+{
+	const struct rbac_assignment *as;
+
+	for (size_t m = 0; m < r->members.n; m++)
+		if (member_add(l, r->members.v[m], via, NULL) != 0)
+			return -1;
+	for (size_t k = 0; k < r->n_assignments; k++)
+		if (rbac_role_holds(r, r->assignments[k].uid, now, &as) == RBAC_HOLD_ASSIGNED &&
+		    member_add(l, r->assignments[k].uid, via, via != NULL ? NULL : as) != 0)
+			return -1;
 	return 0;
 }
 
 /* Direct holders first, then the holders of each role that inherits it. */
 static int collect_members(const struct rbac_namespace *ns, const struct rbac_role *role,
-			   struct member_list *l)
+			   time_t now, struct member_list *l)
 {
-	for (size_t m = 0; m < role->members.n; m++)
-		if (member_add(l, role->members.v[m], NULL) != 0)
-			return -1;
+	if (add_holders(l, role, NULL, now) != 0)
+		return -1;
 	for (size_t i = 0; i < ns->n_roles; i++) {
 		const struct rbac_role *r = &ns->roles[i];
 
-		for (size_t m = 0; rbac_role_inherits(ns, r, role) && m < r->members.n; m++)
-			if (member_add(l, r->members.v[m], r) != 0)
-				return -1;
+		if (rbac_role_inherits(ns, r, role) && add_holders(l, r, r, now) != 0)
+			return -1;
 	}
 	return 0;
 }
@@ -303,7 +342,7 @@ static int members_print(const struct rbacctl *ctl, const struct ctl_view *v,
 			 const struct rbac_namespace *ns, const struct rbac_role *role,
 			 const struct member_row *rows, size_t n)
 {
-	char ref[ROLE_REF_BUFSZ], via[ROLE_REF_BUFSZ + 8], buf[TEXT_MAX];
+	char ref[ROLE_REF_BUFSZ], via[TEXT_MAX], buf[TEXT_MAX];
 	struct table t;
 	int rc;
 
@@ -323,8 +362,9 @@ static int members_print(const struct rbacctl *ctl, const struct ctl_view *v,
 		if (rows[i].via != NULL)
 			snprintf(via, sizeof(via), "via %s",
 				 role_ref(ns, rows[i].via, ref, sizeof(ref)));
-		table_add(&t, rows[i].uid, rows[i].via != NULL ? via : "memberUid",
-			  state_text(a, count, v->now, buf, sizeof(buf)));
+		else
+			hold_text(rows[i].as, via, sizeof(via));
+		table_add(&t, rows[i].uid, via, state_text(a, count, v->now, buf, sizeof(buf)));
 	}
 	if (n > 0 && table_print(&t, stdout, 2) != 0)
 		rc = -1;
@@ -357,6 +397,7 @@ static int members_json(const struct rbacctl *ctl, const struct ctl_view *v,
 		json_string(&j, "uid", rows[i].uid);
 		json_bool(&j, "direct", rows[i].via == NULL);
 		json_role_ref(&j, "via", ns, rows[i].via);
+		json_assignment(&j, rows[i].as);
 		json_string(&j, "dn", a != NULL ? a->dn : NULL);
 		if (a == NULL)
 			json_string(&j, "state", "unknown_user");
@@ -383,7 +424,7 @@ int cmd_members(struct rbacctl *ctl, int argc, char **argv)
 
 	if (rc == EXIT_OK && (role = view_find_role(ctl, &v, ref, &ns)) == NULL)
 		rc = EXIT_ERROR;
-	if (rc == EXIT_OK && collect_members(ns, role, &l) != 0) {
+	if (rc == EXIT_OK && collect_members(ns, role, v.now, &l) != 0) {
 		ctl_error(ctl, "out of memory");
 		rc = EXIT_ERROR;
 	}

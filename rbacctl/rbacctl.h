@@ -143,6 +143,16 @@ const char *account_state_word(enum rbac_reason r);
 #define ROLE_REF_BUFSZ 520
 const char *role_ref(const struct rbac_namespace *ns, const struct rbac_role *r, char *buf,
 		     size_t bufsz);
+/* "2026-12-04 11:00 UTC", the way an assignment's end is shown. */
+const char *format_minute_time(time_t t, char *buf, size_t bufsz);
+struct json;
+/* "assignment": the rbacAssignment a role is held through (dn, valid_from,
+ * valid_until, ticket), or null (memberUid, or held through a role). */
+void json_assignment(struct json *j, const struct rbac_assignment *a);
+/* How a role is held, for the HOW columns: "memberUid", or an assignment's
+ * "until 2026-12-04 11:00 UTC (INC-4711)" / "assignment, no end". */
+const char *hold_text(const struct rbac_assignment *a, char *buf, size_t bufsz);
+
 /* Finds "ROLE" in the host namespace or "NS/ROLE" in either namespace;
  * NULL when there is none (*ns NULL: the namespace is neither). */
 const struct rbac_role *view_lookup_role(const struct ctl_view *v, const char *ref,

@@ -492,3 +492,43 @@ void json_account(struct json *j, const char *key, const struct rbac_account *a,
 	json_string(j, "locked_raw", a->locked_raw);
 	json_end(j);
 }
+
+const char *format_minute_time(time_t t, char *buf, size_t bufsz)
+{
+	struct tm tm;
+
+	if (gmtime_r(&t, &tm) == NULL || strftime(buf, bufsz, "%Y-%m-%d %H:%M UTC", &tm) == 0)
+		snprintf(buf, bufsz, "?");
+	return buf;
+}
+
+void json_assignment(struct json *j, const struct rbac_assignment *a)
+{
+	if (a == NULL) {
+		json_string(j, "assignment", NULL);
+		return;
+	}
+	json_object(j, "assignment");
+	json_string(j, "dn", a->dn);
+	json_time(j, "valid_from", a->valid_from.present, a->valid_from.t);
+	json_time(j, "valid_until", a->valid_until.present, a->valid_until.t);
+	json_string(j, "ticket", a->ticket);
+	json_end(j);
+}
+
+const char *hold_text(const struct rbac_assignment *a, char *buf, size_t bufsz)
+{
+	char when[64];
+
+	if (a == NULL)
+		snprintf(buf, bufsz, "memberUid");
+	else if (a->valid_until.present)
+		snprintf(buf, bufsz, "until %s%s%s%s",
+			 format_minute_time(a->valid_until.t, when, sizeof(when)),
+			 a->ticket ? " (" : "", a->ticket ? a->ticket : "",
+			 a->ticket ? ")" : "");
+	else
+		snprintf(buf, bufsz, "assignment, no end%s%s%s", a->ticket ? " (" : "",
+			 a->ticket ? a->ticket : "", a->ticket ? ")" : "");
+	return buf;
+}
