@@ -39,6 +39,8 @@ struct change {
 	const char *values2[2];
 	const char *values3[2];
 	const char *values4[2];
+	/* What puts a revoke or suspend back (write.h, undo). */
+	const char *undo_vals[CTL_WRITES_MAX][CTL_MODS_MAX][2];
 };
 
 static const char *const assignment_class[] = {"rbacAssignment", NULL};
@@ -133,7 +135,8 @@ static void join(const struct rbac_strlist *l, char *buf, size_t bufsz)
  * (or makes uid inactive): refused only when it would end the last one. */
 static int check_last_admin(const struct rbacctl *ctl, const struct ctl_view *v,
 			    const struct rbac_namespace *ns, const char *uid,
-			    const struct rbac_role *without, bool inactive, struct ctl_plan *p)
+			    const struct rbac_role *without, bool inactive, struct ctl_plan *p,
+			    bool *reduces)
 {
 	struct rbac_strlist before = RBAC_STRLIST_INIT, after = RBAC_STRLIST_INIT;
 	char names[512];
@@ -157,8 +160,22 @@ static int check_last_admin(const struct rbacctl *ctl, const struct ctl_view *v,
 	}
 	if (rc == EXIT_ERROR)
 		ctl_error(ctl, "out of memory");
+	*reduces = rbac_strlist_contains(&before, uid) && !rbac_strlist_contains(&after, uid);
 	rbac_strlist_free(&before);
 	rbac_strlist_free(&after);
+	return rc;
+}
+
+/* write.h's recheck: the namespace of the change still has an active full
+ * administrator; EXIT_NO when not. */
+static int still_administered(const struct rbac_namespace *ns, const struct ctl_view *v)
+{
+	struct rbac_strlist l = RBAC_STRLIST_INIT;
+	int rc = admins_after(v, ns, "", NULL, false, &l) != 0 ? EXIT_ERROR
+		 : l.n > 0				       ? EXIT_OK
+							       : EXIT_NO;
+
+	rbac_strlist_free(&l);
 	return rc;
 }
 
@@ -375,9 +392,71 @@ static int plan_unassign(struct rbacctl *ctl, const struct ctl_view *v, struct c
 	return EXIT_OK;
 }
 
+static int recheck_revoke(struct rbacctl *ctl, const struct ctl_view *v, void *arg)
+{
+	struct change *c = arg;
+	const struct rbac_namespace *ns = NULL;
+
+	(void)ctl;
+	if (view_lookup_role(v, c->role_ref, &ns) == NULL || ns == NULL)
+		return EXIT_ERROR;
+	return still_administered(ns, v);
+}
+
+/* One value, kept in c for the undo write's lifetime. */
+static const char *const *undo_value(struct change *c, size_t w, size_t m, const char *value)
+{
+	c->undo_vals[w][m][0] = value;
+	c->undo_vals[w][m][1] = NULL;
+	return c->undo_vals[w][m];
+}
+
+/* The assignment entry dn as it was read, added back. */
+static void undo_assignment(struct change *c, const struct rbac_assignment *as,
+			    struct ctl_plan *p)
+{
+	size_t k = p->n_undo;
+	struct rbac_write *w = ctl_plan_undo(p, RBAC_WRITE_ADD, as->dn);
+
+	if (w == NULL)
+		return;
+	ctl_plan_mod(p, w, LDAP_MOD_ADD, "objectClass", assignment_class);
+	ctl_plan_mod(p, w, LDAP_MOD_ADD, "uid", undo_value(c, k, 1, as->uid));
+	if (as->valid_from.raw != NULL)
+		ctl_plan_mod(p, w, LDAP_MOD_ADD, "rbacValidFrom",
+			     undo_value(c, k, 2, as->valid_from.raw));
+	if (as->valid_until.raw != NULL)
+		ctl_plan_mod(p, w, LDAP_MOD_ADD, "rbacValidUntil",
+			     undo_value(c, k, 3, as->valid_until.raw));
+	if (as->ticket != NULL)
+		ctl_plan_mod(p, w, LDAP_MOD_ADD, "rbacTicket", undo_value(c, k, 4, as->ticket));
+}
+
+/* A revoke that takes away a full administrator is checked again once
+ * written, and put back when that finds none left (write.h). */
+static void plan_revoke_undo(struct change *c, const struct rbac_role *r, struct ctl_plan *p)
+{
+	for (size_t i = 0; i < p->n; i++) {
+		const struct rbac_write *w = &p->w[i];
+		struct rbac_write *u;
+
+		if (w->kind == RBAC_WRITE_MODIFY) {
+			u = ctl_plan_undo(p, RBAC_WRITE_MODIFY, w->dn);
+			if (u != NULL)
+				ctl_plan_mod(p, u, LDAP_MOD_ADD, "memberUid", c->values);
+			continue;
+		}
+		for (size_t j = 0; j < r->n_assignments; j++)
+			if (rbac_dn_equal(r->assignments[j].dn, w->dn))
+				undo_assignment(c, &r->assignments[j], p);
+	}
+	p->recheck = recheck_revoke;
+}
+
 static int plan_revoke(struct rbacctl *ctl, const struct ctl_view *v, void *arg,
 		       struct ctl_plan *p)
 {
+	bool reduces = false;
 	struct change *c = arg;
 	const struct rbac_namespace *ns;
 	const struct rbac_role *r;
@@ -404,7 +483,7 @@ static int plan_revoke(struct rbacctl *ctl, const struct ctl_view *v, void *arg,
 			 ref, c->uid);
 		return EXIT_OK;
 	}
-	rc = check_last_admin(ctl, v, ns, c->uid, r, false, p);
+	rc = check_last_admin(ctl, v, ns, c->uid, r, false, p, &reduces);
 	a = view_account(v, c->uid, &count);
 	if (rc == EXIT_OK && a != NULL && count == 1)
 		rc = check_own_last_role(ctl, v, a, r, p);
@@ -412,15 +491,47 @@ static int plan_revoke(struct rbacctl *ctl, const struct ctl_view *v, void *arg,
 		p->n = 0;
 		return rc;
 	}
+	if (reduces)
+		plan_revoke_undo(c, r, p);
 	snprintf(p->done, sizeof(p->done), "revoked %s from %s", ref, c->uid);
 	return EXIT_OK;
 }
 
 /* ------------------------------------------------------ suspend/activate */
 
+static int recheck_suspend(struct rbacctl *ctl, const struct ctl_view *v, void *arg)
+{
+	(void)ctl;
+	(void)arg;
+	return still_administered(&v->ns, v);
+}
+
+/* The account's status and reason as they were (absent: deleted). */
+static void plan_suspend_undo(struct change *c, const struct rbac_account *a,
+			      struct ctl_plan *p)
+{
+	size_t k = p->n_undo;
+	struct rbac_write *u = ctl_plan_undo(p, RBAC_WRITE_MODIFY, a->dn);
+
+	if (u == NULL)
+		return;
+	if (a->status_raw != NULL)
+		ctl_plan_mod(p, u, LDAP_MOD_REPLACE, "rbacAccountStatus",
+			     undo_value(c, k, 0, a->status_raw));
+	else
+		ctl_plan_mod(p, u, LDAP_MOD_DELETE, "rbacAccountStatus", NULL);
+	if (a->status_reason != NULL)
+		ctl_plan_mod(p, u, LDAP_MOD_REPLACE, "rbacStatusReason",
+			     undo_value(c, k, 1, a->status_reason));
+	else
+		ctl_plan_mod(p, u, LDAP_MOD_DELETE, "rbacStatusReason", NULL);
+	p->recheck = recheck_suspend;
+}
+
 static int plan_status(struct rbacctl *ctl, const struct ctl_view *v, struct change *c,
 		       struct ctl_plan *p, bool suspend)
 {
+	bool reduces = false;
 	const struct rbac_account *a = find_user(ctl, v, c->uid);
 	struct rbac_write *w;
 	int rc;
@@ -430,7 +541,7 @@ static int plan_status(struct rbacctl *ctl, const struct ctl_view *v, struct cha
 	if (ctl_plan_check(p, "user-exists", "%s is %s", c->uid, a->dn) != 0)
 		return EXIT_ERROR;
 	if (suspend) {
-		rc = check_last_admin(ctl, v, &v->ns, c->uid, NULL, true, p);
+		rc = check_last_admin(ctl, v, &v->ns, c->uid, NULL, true, p, &reduces);
 		if (rc != EXIT_OK)
 			return rc;
 	}
@@ -442,6 +553,8 @@ static int plan_status(struct rbacctl *ctl, const struct ctl_view *v, struct cha
 		ctl_plan_mod(p, w, LDAP_MOD_REPLACE, "rbacStatusReason", c->values2);
 	} else if (a->status_reason != NULL)
 		ctl_plan_mod(p, w, LDAP_MOD_DELETE, "rbacStatusReason", NULL);
+	if (reduces)
+		plan_suspend_undo(c, a, p);
 	snprintf(p->done, sizeof(p->done), "%s is now %s", c->uid, c->values[0]);
 	return EXIT_OK;
 }

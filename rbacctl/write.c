@@ -65,6 +65,18 @@ struct rbac_write *ctl_plan_write(struct ctl_plan *p, enum rbac_write_kind kind,
 	return w;
 }
 
+struct rbac_write *ctl_plan_undo(struct ctl_plan *p, enum rbac_write_kind kind, const char *dn)
+{
+	struct rbac_write *w;
+
+	if (p->n_undo >= CTL_WRITES_MAX)
+		return NULL;
+	w = &p->undo[p->n_undo];
+	*w = (struct rbac_write){kind, dn, NULL, p->undo_mods[p->n_undo], 0};
+	p->n_undo++;
+	return w;
+}
+
 void ctl_plan_mod(struct ctl_plan *p, struct rbac_write *w, int op, const char *attr,
 		  const char *const *values)
 {
@@ -373,6 +385,40 @@ static int apply(struct rbacctl *ctl, struct rbac_dir *dir, const struct ctl_pla
 	return EXIT_OK;
 }
 
+/* After the write: the rule checked again on the directory as it is now.
+ * When a concurrent change to another entry broke it together with this
+ * one, this one is undone and refused. Two such changes may then both be
+ * undone; never both kept. */
+static int recheck(struct rbacctl *ctl, const struct ctl_plan *p, void *arg)
+{
+	struct ctl_view v;
+	char msg[512];
+	int rc = ctl_view_load(ctl, &v, true, NULL);
+
+	if (rc == EXIT_OK)
+		rc = p->recheck(ctl, &v, arg);
+	if (rc != EXIT_NO) {
+		if (rc != EXIT_OK)
+			ctl_error(ctl,
+				  "warning: the change was written but could not be checked "
+				  "again: run rbacctl lint");
+		ctl_view_free(&v);
+		return EXIT_OK;
+	}
+	for (size_t i = 0; i < p->n_undo; i++)
+		if (rbac_dir_write(v.dir, &p->undo[i], msg, sizeof(msg)) != RBAC_WRITE_OK) {
+			ctl_error(ctl,
+				  "%s: the change could not be undone: %s; run rbacctl lint",
+				  p->undo[i].dn, msg);
+			ctl_view_free(&v);
+			return EXIT_ERROR;
+		}
+	ctl_view_free(&v);
+	return ctl_refuse(ctl, "last-admin",
+			  "another administrator's concurrent change, with this one, left no "
+			  "active full administrator; this change was undone");
+}
+
 /* A test-only hook (rbacctl-write.test's forced interleaving, documented
  * there and nowhere for users): with RBACCTL_TEST_PAUSE=PATH, the first
  * write waits, after its checks, until PATH.go exists, having created
@@ -417,6 +463,8 @@ static int round_run(struct rbacctl *ctl, const struct ctl_admin *a, ctl_plan_fn
 	else if (rc == EXIT_OK && have_csns && assert_csns(&p, c)) {
 		test_pause();
 		rc = apply(ctl, v.dir, &p);
+		if (rc == EXIT_OK && p.recheck != NULL)
+			rc = recheck(ctl, &p, arg);
 		if (rc == EXIT_OK)
 			printf("%s\n", p.done);
 		*again = rc < 0;

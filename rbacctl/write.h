@@ -55,11 +55,20 @@ int ctl_admin_config(struct rbacctl *ctl, const struct ctl_admin *a);
 
 /* The writes one change makes, and what its checks found. */
 #define CTL_WRITES_MAX 2
-#define CTL_MODS_MAX   4
+#define CTL_MODS_MAX   6
 struct ctl_plan {
 	struct rbac_write w[CTL_WRITES_MAX];
 	struct rbac_write_mod mods[CTL_WRITES_MAX][CTL_MODS_MAX];
 	size_t n;
+	/* For a change the last-admin rule allowed: what puts it back, and
+	 * the check run on the directory read again once it is written. The
+	 * assertion covers only the entries written; another admin's change
+	 * to another entry (another role, an account) in between is seen
+	 * here, and then the change is undone (write.c). */
+	struct rbac_write undo[CTL_WRITES_MAX];
+	struct rbac_write_mod undo_mods[CTL_WRITES_MAX][CTL_MODS_MAX];
+	size_t n_undo;
+	int (*recheck)(struct rbacctl *ctl, const struct ctl_view *v, void *arg);
 	struct rbac_strlist checks; /* "RULE: what was found", printed by --dry-run */
 	char done[1024];	    /* what stdout says once written */
 };
@@ -79,6 +88,8 @@ int ctl_plan_check(struct ctl_plan *p, const char *rule, const char *fmt, ...)
 /* The next write of p (NULL when CTL_WRITES_MAX are planned already). */
 struct rbac_write *ctl_plan_write(struct ctl_plan *p, enum rbac_write_kind kind,
 				  const char *dn);
+/* The next undo write of p (NULL when CTL_WRITES_MAX are planned). */
+struct rbac_write *ctl_plan_undo(struct ctl_plan *p, enum rbac_write_kind kind, const char *dn);
 /* Adds one attribute change to w (at most CTL_MODS_MAX). */
 void ctl_plan_mod(struct ctl_plan *p, struct rbac_write *w, int op, const char *attr,
 		  const char *const *values);
