@@ -47,12 +47,13 @@ static int dir_holds(void *data, const char *canon, const char *uid)
 	return r != NULL && rbac_strlist_contains(&r->members, uid);
 }
 
-static const char *dir_account_dn(void *data, const char *uid)
+static const char *dir_account_dn(void *data, const char *uid, const char **status)
 {
 	struct import_dir *d = data;
 	size_t count;
 	const struct rbac_account *a = view_account(d->v, uid, &count);
 
+	*status = a != NULL ? a->status_raw : NULL;
 	return a != NULL ? a->dn : NULL;
 }
 
@@ -374,7 +375,8 @@ static int writes_run(struct applier *a)
 	int rc = EXIT_OK;
 
 	for (size_t i = 0; rc == EXIT_OK && i < f->n_rows; i++)
-		rc = write_account(a, i);
+		if (!f->rows[i].unchanged)
+			rc = write_account(a, i);
 	for (size_t i = 0; rc == EXIT_OK && i < a->n_adds; i++)
 		rc = write_role(a, i);
 	return rc;

@@ -364,9 +364,11 @@ static bool row_fields_check(struct pstate *ps, struct imp_row *r)
 static int row_keep(struct pstate *ps, struct imp_row *r)
 {
 	struct imp_file *f = ps->f;
-	const char *adn = ps->dir->account_dn(ps->dir->data, r->uid);
+	const char *status = NULL;
+	const char *adn = ps->dir->account_dn(ps->dir->data, r->uid, &status);
 	if (adn && !(r->account_dn = strdup(adn)))
 		return -1;
+	r->unchanged = adn && status && !strcasecmp(status, r->status);
 	for (size_t i = 0; i < r->n_grants; i++)
 		r->grants[i].held = ps->dir->holds(ps->dir->data, r->grants[i].canon, r->uid);
 	if (f->n_rows == f->cap_rows) {
@@ -685,9 +687,13 @@ long imp_write_ldif(const struct imp_file *f, const char *user_base, FILE *out)
 
 	if (imp_role_adds(f, &adds, &n_adds))
 		return -1;
-	for (size_t i = 0; i < f->n_rows; i++, changes++)
+	for (size_t i = 0; i < f->n_rows; i++) {
+		if (f->rows[i].unchanged)
+			continue;
 		if (ldif_account(&f->rows[i], user_base, out))
 			goto fail;
+		changes++;
+	}
 	for (size_t i = 0; i < n_adds; i++, changes++) {
 		fprintf(out, "# grant %s: %zu user%s\n", adds[i].canon, adds[i].n,
 			adds[i].n == 1 ? "" : "s");

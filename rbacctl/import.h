@@ -8,6 +8,7 @@
 #ifndef RBACCTL_IMPORT_H
 #define RBACCTL_IMPORT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -19,8 +20,9 @@ struct imp_dir {
 	const char *(*role_dn)(void *data, const char *ref, const char **canon);
 	/* The user already holds the role by memberUid. */
 	int (*holds)(void *data, const char *role_canon, const char *uid);
-	/* The DN of the rbacAccount whose uid is uid, NULL when none. */
-	const char *(*account_dn)(void *data, const char *uid);
+	/* The DN of the rbacAccount whose uid is uid, NULL when none; *status
+	 * its rbacAccountStatus as read (NULL when absent). */
+	const char *(*account_dn)(void *data, const char *uid, const char **status);
 };
 
 /* A message tied to a place of the file (line and column count from 1,
@@ -41,6 +43,7 @@ struct imp_row {
 	char *email, *name, *uid;
 	const char *status; /* rbacAccountStatus: active, disabled, suspended */
 	char *account_dn;   /* the existing account, NULL when added */
+	bool unchanged;	    /* it exists with this status already: nothing to write */
 	struct imp_grant *grants;
 	size_t n_grants;
 };

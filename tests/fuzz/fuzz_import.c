@@ -43,9 +43,10 @@ static int f_holds(void *d, const char *canon, const char *uid)
 	return !strcmp(canon, "eng/user") && !strcmp(uid, "alice");
 }
 
-static const char *f_account_dn(void *d, const char *uid)
+static const char *f_account_dn(void *d, const char *uid, const char **status)
 {
 	(void)d;
+	*status = "suspended";
 	return strcmp(uid, "carol") ? NULL : "uid=carol,ou=people,dc=example,dc=org";
 }
 

@@ -34,9 +34,11 @@ static int t_holds(void *data, const char *canon, const char *uid)
 	return !strcmp(canon, "eng/admin") && !strcmp(uid, "alice");
 }
 
-static const char *t_account_dn(void *data, const char *uid)
+/* carol is there, active (rbacAccountStatus as read: "Active") */
+static const char *t_account_dn(void *data, const char *uid, const char **status)
 {
 	(void)data;
+	*status = "Active";
 	return strcmp(uid, "carol") ? NULL : "uid=carol,ou=people,dc=example,dc=org";
 }
 
@@ -277,6 +279,28 @@ START_TEST(ldif)
 }
 END_TEST
 
+START_TEST(unchanged_account)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&buf, &len);
+
+	/* carol active already: nothing for her account; the grant remains */
+	ck_assert_int_eq(parse(HEADER "carol@example.org,Carol,user,,ACTIVE\n"), 0);
+	ck_assert(f.rows[0].unchanged);
+	ck_assert_int_eq(imp_write_ldif(&f, "ou=people,dc=example,dc=org", out), 1);
+	fclose(out);
+	ck_assert_str_eq(buf, "# grant eng/user: 1 user\n"
+			      "dn: cn=user,cn=eng,ou=rbac,dc=example,dc=org\n"
+			      "changetype: modify\n"
+			      "add: memberUid\n"
+			      "memberUid: carol\n"
+			      "-\n"
+			      "\n");
+	free(buf);
+}
+END_TEST
+
 START_TEST(bom_and_blank_lines)
 {
 	ck_assert_int_eq(parse("\xef\xbb\xbf" HEADER "\n\na@example.org,A,admin,,ACTIVE\n\n"),
@@ -305,6 +329,7 @@ static Suite *import_suite(void)
 	tcase_add_test(tc, every_error_reported_in_order);
 	tcase_add_test(tc, messages_printed);
 	tcase_add_test(tc, ldif);
+	tcase_add_test(tc, unchanged_account);
 	tcase_add_test(tc, bom_and_blank_lines);
 	suite_add_tcase(s, tc);
 	return s;
