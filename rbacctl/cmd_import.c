@@ -153,6 +153,58 @@ static int import_config(struct rbacctl *ctl, const struct import_args *ia)
 	return rc;
 }
 
+/* ------------------------------------------------------- last-admin */
+
+/* A full administrator's role of ns that uid holds now, or NULL. */
+static const struct rbac_role *admin_role_held(const struct ctl_view *v,
+					       const struct rbac_namespace *ns, const char *uid)
+{
+	for (size_t i = 0; i < ns->n_roles; i++) {
+		const struct rbac_role *r = &ns->roles[i];
+		const struct rbac_assignment *as;
+		enum rbac_hold h = rbac_role_holds(r, uid, v->now, &as);
+
+		if ((h == RBAC_HOLD_MEMBER || h == RBAC_HOLD_ASSIGNED) &&
+		    role_is_full_admin(ns, r))
+			return r;
+	}
+	return NULL;
+}
+
+/* The last-admin rule (DESIGN 12), kept the simple way: an import never
+ * takes a full administrator out (the per-namespace count, and the
+ * assertion on every holder it needs, is rbacctl suspend's). Prints each
+ * such row; returns how many. */
+static size_t refuse_admins_out(const struct ctl_view *v, const struct imp_file *f)
+{
+	const struct rbac_namespace *nss[2] = {&v->ns, v->has_global ? &v->global : NULL};
+	char ref[ROLE_REF_BUFSZ];
+	size_t n = 0;
+
+	for (size_t i = 0; i < f->n_rows; i++) {
+		const struct imp_row *r = &f->rows[i];
+
+		if (r->account_dn == NULL || r->unchanged || strcmp(r->status, "active") == 0)
+			continue;
+		for (size_t k = 0; k < 2; k++) {
+			const struct rbac_role *role =
+			    nss[k] ? admin_role_held(v, nss[k], r->uid) : NULL;
+
+			if (role == NULL)
+				continue;
+			fprintf(stderr,
+				"%s:%u:%u: refused by last-admin: %s holds %s, a full "
+				"administrator's role; an import takes no administrator out "
+				"(use rbacctl suspend)\n",
+				f->path, r->line, r->status_col, r->uid,
+				role_ref(nss[k], role, ref, sizeof(ref)));
+			n++;
+			break;
+		}
+	}
+	return n;
+}
+
 /* ---------------------------------------------------------- the plan */
 
 /* A file checked against the directory as read once, and its LDIF. */
@@ -192,6 +244,10 @@ static int plan_make(struct rbacctl *ctl, const char *path, const char *data, si
 		ctl_error(ctl, "%s: %zu error%s: nothing %s", path, p->f.n_errors,
 			  p->f.n_errors == 1 ? "" : "s", warn ? "to apply" : "written");
 		return EXIT_ERROR;
+	}
+	if (rc == 0 && refuse_admins_out(&p->v, &p->f) > 0) {
+		ctl_error(ctl, "%s: refused: nothing %s", path, warn ? "to apply" : "written");
+		return EXIT_NO;
 	}
 	out = rc == 0 ? open_memstream(&p->ldif, &p->ldif_len) : NULL;
 	if (out != NULL) {

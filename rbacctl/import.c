@@ -343,6 +343,7 @@ static bool row_fields_check(struct pstate *ps, struct imp_row *r)
 	}
 	r->name = strdup(name->v);
 	ps->oom = ps->oom || !r->name;
+	r->status_col = status->col;
 	if (!(r->status = status_map(status->v))) {
 		error_at(ps, status->line, status->col,
 			 "Status: \"%.64s\" is not ACTIVE, INACTIVE or SUSPENDED", status->v);

@@ -39,7 +39,8 @@ struct imp_grant {
 };
 
 struct imp_row {
-	unsigned line; /* where the row starts */
+	unsigned line;	     /* where the row starts */
+	unsigned status_col; /* where its Status field starts */
 	char *email, *name, *uid;
 	const char *status; /* rbacAccountStatus: active, disabled, suspended */
 	char *account_dn;   /* the existing account, NULL when added */

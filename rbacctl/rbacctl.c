@@ -81,7 +81,8 @@ static void usage(FILE *out)
 		"4 directory unavailable\n"
 		"status: 0 usable (and current), 1 not, 2 cannot tell\n"
 		"verify: 0 every file passes, 1 one does not, 2 usage or unreadable\n"
-		"import: 0 LDIF printed, 2 a row refused or an error\n"
+		"import: 0 printed or applied, 1 refused by last-admin, 2 bad row or error, "
+		"4 no answer\n"
 		"ADMIN: -D DN (-y FILE | -W) | -Y EXTERNAL, and -H URI for another server\n"
 		"grant, revoke, suspend, activate: 0 done (or nothing to do), 1 refused "
 		"by a rule, 2 error, 4 no answer to the write\n");
