@@ -70,31 +70,96 @@ static int account_from_record(const struct rbac_snapshot_account *rec, struct r
  * strcmp() and never through rbac_perm_match(); the synthetic role then
  * carries that string alone, which rbac_decide() matches (P == R) and
  * nothing else. */
-static bool stored_grant(const struct rbac_snapshot *s, const struct rbac_snapshot_account *rec,
-			 const char *permission)
+static bool open_window(int64_t from, int64_t until)
 {
-	for (uint32_t j = 0; permission != NULL && j < rec->n_perms; j++)
-		if (strcmp(rbac_snapshot_account_perm(s, rec, j), permission) == 0)
-			return true;
-	return false;
+	return from == INT64_MIN && until == INT64_MAX;
 }
 
-/* One role that grants what the refresh found granted of `permission`. */
+/* An assignment of uid with the window [from, until] to role (a stored
+ * time-bound holding, DESIGN.md §11): rbac_decide() then checks it at the
+ * decision's time, as it does a directory's. */
+static int assign(struct rbac_role *role, const char *uid, int64_t from, int64_t until)
+{
+	struct rbac_assignment *a = rbac_role_add_assignment(role, uid, NULL);
+
+	if (a == NULL)
+		return -1;
+	a->valid_from.present = a->valid_from.valid = from != INT64_MIN;
+	a->valid_from.t = (time_t)from;
+	a->valid_until.present = a->valid_until.valid = until != INT64_MAX;
+	a->valid_until.t = (time_t)until;
+	return 0;
+}
+
+/* rec's stored grant of exactly `permission`: always (*always), or in
+ * *n_timed windows (given to `timed` as assignments, when not NULL). */
+static int stored_grant(const struct rbac_snapshot *s, const struct rbac_snapshot_account *rec,
+			const char *permission, struct rbac_role *timed, bool *always,
+			size_t *n_timed)
+{
+	int64_t from, until;
+
+	*always = false;
+	*n_timed = 0;
+	for (uint32_t j = 0; permission != NULL && j < rec->n_perms; j++) {
+		if (strcmp(rbac_snapshot_account_perm(s, rec, j), permission) != 0)
+			continue;
+		rbac_snapshot_account_perm_window(s, rec, j, &from, &until);
+		if (open_window(from, until))
+			*always = true;
+		else if (++*n_timed > 0 && timed != NULL &&
+			 assign(timed, rec->uid, from, until) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* The holding: memberUid when rec holds a role always, else one assignment
+ * per window of its time-bound roles. */
+static int stored_holding(const struct rbac_snapshot *s,
+			  const struct rbac_snapshot_account *rec, struct rbac_role *role)
+{
+	int64_t from, until;
+
+	for (uint32_t j = 0; j < rec->n_roles; j++) {
+		rbac_snapshot_account_role_window(s, rec, j, &from, &until);
+		if (open_window(from, until))
+			return rbac_strlist_add(&role->members, rec->uid) < 0 ? -1 : 0;
+	}
+	for (uint32_t j = 0; j < rec->n_roles; j++) {
+		rbac_snapshot_account_role_window(s, rec, j, &from, &until);
+		if (assign(role, rec->uid, from, until) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* One role that grants what the refresh found granted of `permission`,
+ * held as rec's roles are; when the permission is granted only for a
+ * while (roles held through assignments), a second role holds just that:
+ * granted in those windows. */
 static int grants_as_role(const struct rbac_snapshot *s,
 			  const struct rbac_snapshot_account *rec, const char *permission,
 			  struct rbac_namespace *ns)
 {
-	struct rbac_role *role;
+	struct rbac_role *role, *timed;
+	size_t n_timed;
+	bool always;
 
 	ns->name = strdup(s->namespace_name);
 	role = ns->name != NULL ? rbac_namespace_add_role(ns, RBAC_OFFLINE_ROLE, NULL) : NULL;
-	if (role == NULL)
+	if (role == NULL || stored_holding(s, rec, role) != 0 ||
+	    stored_grant(s, rec, permission, NULL, &always, &n_timed) != 0)
 		return -1;
-	if (stored_grant(s, rec, permission) &&
-	    rbac_strlist_add(&role->permissions, permission) < 0)
+	if (always && rbac_strlist_add(&role->permissions, permission) < 0)
 		return -1;
-	if (rec->n_roles > 0 && rbac_strlist_add(&role->members, rec->uid) < 0)
-		return -1;
+	if (!always && n_timed > 0) {
+		timed = rbac_namespace_add_role(ns, RBAC_OFFLINE_TIMED_ROLE, NULL);
+		if (timed == NULL ||
+		    stored_grant(s, rec, permission, timed, &always, &n_timed) != 0 ||
+		    rbac_strlist_add(&timed->permissions, permission) < 0)
+			return -1;
+	}
 	return rbac_namespace_resolve(ns, NULL) < 0 ? -1 : 0;
 }
 

@@ -22,6 +22,10 @@
 
 /* The name of the synthetic role that carries an account's stored grant. */
 #define RBAC_OFFLINE_ROLE "snapshot"
+/* The second synthetic role, when the permission is granted only for a
+ * while (roles held through rbacAssignment entries, DESIGN.md §11): it
+ * holds the permission, through one assignment per stored window. */
+#define RBAC_OFFLINE_TIMED_ROLE "snapshot-timed"
 
 enum rbac_offline_result {
 	RBAC_OFFLINE_ANSWERED,	/* account and ns hold the snapshot's facts */
@@ -33,9 +37,12 @@ enum rbac_offline_result {
 /* Fills account (initialised by the caller) from rec, and ns (initialised
  * and empty) with a resolved namespace named after the snapshot's, without
  * a master list, holding one role RBAC_OFFLINE_ROLE whose only member is
- * rec's uid when rec held at least one role (no member otherwise:
- * no_roles). The role's one rbacPermission value is `permission` when rec's
- * stored grants hold exactly that string, and it has none otherwise. A
+ * rec's uid when rec held at least one role always (no member otherwise:
+ * no_roles; a role held only for a while gives the synthetic role an
+ * rbacAssignment per stored window instead, and a permission granted only
+ * for a while goes to a second role RBAC_OFFLINE_TIMED_ROLE the same way,
+ * so that rbac_decide() checks the windows at its time). The role's one rbacPermission value is
+ * `permission` when rec's stored grants hold exactly that string, and it has none otherwise. A
  * window value the writer marked unreadable stays present but not valid; a
  * valid one gets a GeneralizedTime raw value for the log. Returns 0, or -1
  * when out of memory (the caller frees both either way). */

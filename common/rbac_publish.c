@@ -133,10 +133,11 @@ static uint64_t previous_generation(const char *dir)
  * at once. */
 struct images {
 	struct rbac_snapshot_image groups, accounts;
-	/* When roles are held through assignments, groups.db is made from
-	 * these groups without them: its readers know no membership window
-	 * (DESIGN.md §11), so they list only memberUid holders. */
-	struct rbac_snapshot_image groups_v2;
+	/* When roles are held through assignments, groups.db and accounts.db
+	 * are made from these, without them: their readers know no window of
+	 * a membership or a held role (DESIGN.md §11), so they see only
+	 * memberUid holders. */
+	struct rbac_snapshot_image groups_v2, accounts_v2;
 };
 
 static void images_free(struct images *im)
@@ -144,6 +145,7 @@ static void images_free(struct images *im)
 	rbac_snapshot_image_free(&im->groups);
 	rbac_snapshot_image_free(&im->accounts);
 	rbac_snapshot_image_free(&im->groups_v2);
+	rbac_snapshot_image_free(&im->accounts_v2);
 }
 
 static bool has_assignments(const struct rbac_namespace *ns)
@@ -154,22 +156,25 @@ static bool has_assignments(const struct rbac_namespace *ns)
 	return false;
 }
 
-/* The groups without assignments, checked as completely as the others
- * (rbac_snapshot_image_v2_check relies on it); its log lines are the
- * first build's, so it logs nothing. */
-static int build_groups_v2(const struct rbac_snapshot_model *m,
-			   const struct rbac_snapshot_options *o, struct images *im, char *err,
-			   size_t errlen)
+/* The images without assignments, checked as completely as the others
+ * (rbac_snapshot_image_v2_check relies on it); their log lines are the
+ * first build's, so this build logs nothing. */
+static int build_v2(const struct rbac_snapshot_model *m, const struct rbac_snapshot_options *o,
+		    struct images *im, char *err, size_t errlen)
 {
 	struct rbac_snapshot_options o2 = *o;
 
 	o2.without_assignments = true;
-	if (rbac_snapshot_build_groups(m, &o2, NULL, &im->groups_v2) != 0) {
-		snprintf(err, errlen, "cannot build the version 2 groups");
+	if (rbac_snapshot_build(m, &o2, NULL, &im->groups_v2, &im->accounts_v2) != 0) {
+		snprintf(err, errlen, "cannot build the version 2 images");
 		return -1;
 	}
-	return rbac_snapshot_image_check(im->groups_v2.data, im->groups_v2.len,
-					 RBAC_SNAPSHOT_GROUPS, RBAC_SNAPSHOT_GROUPS_V2_FILE,
+	if (rbac_snapshot_image_check(im->groups_v2.data, im->groups_v2.len,
+				      RBAC_SNAPSHOT_GROUPS, RBAC_SNAPSHOT_GROUPS_V2_FILE, err,
+				      errlen) != 0)
+		return -1;
+	return rbac_snapshot_image_check(im->accounts_v2.data, im->accounts_v2.len,
+					 RBAC_SNAPSHOT_ACCOUNTS, RBAC_SNAPSHOT_ACCOUNTS_V2_FILE,
 					 err, errlen);
 }
 
@@ -266,7 +271,8 @@ static int install_all(const char *dir, const struct images *im, int previous_ve
 		return -1;
 	if (previous_versions <= 0)
 		return remove_v2(dir, err, errlen);
-	if (begin_v2(dir, RBAC_SNAPSHOT_ACCOUNTS_V2_FILE, 0600, &im->accounts,
+	if (begin_v2(dir, RBAC_SNAPSHOT_ACCOUNTS_V2_FILE, 0600,
+		     im->accounts_v2.data != NULL ? &im->accounts_v2 : &im->accounts,
 		     RBAC_SNAPSHOT_ACCOUNTS, &acc, err, errlen) != 0)
 		return -1;
 	if (begin_v2(dir, RBAC_SNAPSHOT_GROUPS_V2_FILE, 0644,
@@ -321,7 +327,7 @@ int rbac_publish(const char *cache_dir, int lock_fd, const struct rbac_snapshot_
 	if (build(m, o, lg, &im, err, errlen) != 0)
 		goto done;
 	if (previous_versions > 0 && (has_assignments(m->ns) || has_assignments(m->global)) &&
-	    build_groups_v2(m, o, &im, err, errlen) != 0)
+	    build_v2(m, o, &im, err, errlen) != 0)
 		goto done;
 	t1 = now_ms();
 	out->build_ms = t1 - t0;

@@ -520,6 +520,12 @@ static bool account_sum(const struct rbac_snapshot *s, const unsigned char *r, u
 	if (!chain_refs(s, a->first_role, a->n_roles, &h) ||
 	    !chain_refs(s, a->first_perm, a->n_perms, &h))
 		return false;
+	if (s->version == RBAC_SNAPSHOT_VERSION) { /* no sums in version 2 */
+		h = chain(h, rec(s, SEC_REF_WINDOWS, WINDOW_REC, a->first_role),
+			  (size_t)a->n_roles * WINDOW_REC);
+		h = chain(h, rec(s, SEC_REF_WINDOWS, WINDOW_REC, a->first_perm),
+			  (size_t)a->n_perms * WINDOW_REC);
+	}
 	*sum = (uint32_t)h;
 	return true;
 }
@@ -1009,7 +1015,8 @@ static enum rbac_snapshot_error check_sum_counts(const struct rbac_snapshot *s)
 		     s->sec[SEC_USER_SUMS].count == s->sec[SEC_USERS].count &&
 		     s->sec[SEC_MEMBER_WINDOWS].count == s->sec[SEC_MEMBERS].count;
 	else
-		ok = s->sec[SEC_ACCOUNT_SUMS].count == s->sec[SEC_ACCOUNTS].count;
+		ok = s->sec[SEC_ACCOUNT_SUMS].count == s->sec[SEC_ACCOUNTS].count &&
+		     s->sec[SEC_REF_WINDOWS].count == s->sec[SEC_REFS].count;
 	return ok ? RBAC_SNAPSHOT_OK : RBAC_SNAPSHOT_E_LAYOUT;
 }
 
@@ -1402,6 +1409,10 @@ static bool account_fields(const struct rbac_snapshot *s, uint32_t i,
 	    !range_ok(a->first_role, a->n_roles, s->sec[SEC_REFS].count) ||
 	    !range_ok(a->first_perm, a->n_perms, s->sec[SEC_REFS].count))
 		return false;
+	if (s->version == RBAC_SNAPSHOT_VERSION && /* windows are parallel to refs */
+	    (!range_ok(a->first_role, a->n_roles, s->sec[SEC_REF_WINDOWS].count) ||
+	     !range_ok(a->first_perm, a->n_perms, s->sec[SEC_REF_WINDOWS].count)))
+		return false;
 	return account_sum(s, r, i, a, reason_len, sum);
 }
 
@@ -1486,6 +1497,54 @@ const char *rbac_snapshot_account_perm(const struct rbac_snapshot *s,
 				       const struct rbac_snapshot_account *a, uint32_t j)
 {
 	return j < a->n_perms ? ref_at(s, a->first_perm + j) : NULL;
+}
+
+/* Reference k of a (a role: k < n_roles; else permission k - n_roles):
+ * its window, open at both ends in version 2. a comes from a lookup, so
+ * its slices are inside the windows section. */
+static void ref_window(const struct rbac_snapshot *s, uint32_t k, int64_t *from, int64_t *until)
+{
+	const unsigned char *r;
+
+	*from = INT64_MIN;
+	*until = INT64_MAX;
+	if (s->version != RBAC_SNAPSHOT_VERSION || k >= s->sec[SEC_REF_WINDOWS].count)
+		return;
+	r = rec(s, SEC_REF_WINDOWS, WINDOW_REC, k);
+	*from = gets64(r);
+	*until = gets64(r + 8);
+}
+
+bool rbac_snapshot_account_role_current(const struct rbac_snapshot *s,
+					const struct rbac_snapshot_account *a, uint32_t j,
+					time_t now)
+{
+	int64_t from, until;
+
+	if (j >= a->n_roles)
+		return false;
+	ref_window(s, a->first_role + j, &from, &until);
+	return from <= (int64_t)now && (int64_t)now <= until;
+}
+
+void rbac_snapshot_account_perm_window(const struct rbac_snapshot *s,
+				       const struct rbac_snapshot_account *a, uint32_t j,
+				       int64_t *from, int64_t *until)
+{
+	*from = INT64_MAX; /* empty: no such permission */
+	*until = INT64_MIN;
+	if (j < a->n_perms)
+		ref_window(s, a->first_perm + j, from, until);
+}
+
+void rbac_snapshot_account_role_window(const struct rbac_snapshot *s,
+				       const struct rbac_snapshot_account *a, uint32_t j,
+				       int64_t *from, int64_t *until)
+{
+	*from = INT64_MAX;
+	*until = INT64_MIN;
+	if (j < a->n_roles)
+		ref_window(s, a->first_role + j, from, until);
 }
 
 /* --------------------------------------------------------------- sealing */

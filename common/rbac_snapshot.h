@@ -103,7 +103,13 @@
  *                  held roles; permission names for granted permissions)
  *   3 account sums (version 3) u32 per account, likewise: the record, its
  *                  uid and reason with their NULs, its role and permission
- *                  references, then each one's string with its NUL
+ *                  references, then each one's string with its NUL, then
+ *                  the windows of its roles and of its permissions
+ *   4 ref windows  (version 3) 16 bytes per string reference: from, until
+ *                  (s64; INT64_MIN / INT64_MAX: none) in which the role is
+ *                  held or the permission granted; open but for roles held
+ *                  through an rbacAssignment (DESIGN.md §11). A permission
+ *                  granted in several windows has one reference per window.
  *
  * rbac_snapshot_parse() (version 3) costs the same for any size of file:
  * it checks the header (its checksum covers the header and the strings it
@@ -392,6 +398,20 @@ const char *rbac_snapshot_account_role(const struct rbac_snapshot *s,
 				       const struct rbac_snapshot_account *a, uint32_t j);
 const char *rbac_snapshot_account_perm(const struct rbac_snapshot *s,
 				       const struct rbac_snapshot_account *a, uint32_t j);
+/* The window of a's j-th held role or granted permission (DESIGN.md §11:
+ * a role held through an assignment, a permission granted only through
+ * such roles): [*from, *until], open ends INT64_MIN / INT64_MAX; every
+ * reference of a version 2 file is open. Out of range: an empty window. */
+void rbac_snapshot_account_role_window(const struct rbac_snapshot *s,
+				       const struct rbac_snapshot_account *a, uint32_t j,
+				       int64_t *from, int64_t *until);
+void rbac_snapshot_account_perm_window(const struct rbac_snapshot *s,
+				       const struct rbac_snapshot_account *a, uint32_t j,
+				       int64_t *from, int64_t *until);
+/* a's j-th held role's window holds now. */
+bool rbac_snapshot_account_role_current(const struct rbac_snapshot *s,
+					const struct rbac_snapshot_account *a, uint32_t j,
+					time_t now);
 
 /* ---- a snapshot file, mapped ---- */
 

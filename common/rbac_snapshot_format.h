@@ -79,14 +79,19 @@ enum {
 	SEC_MEMBER_WINDOWS, /* version 3: the window of each membership */
 };
 /* Sections of accounts.db (0 is the strings, as above). */
-enum { SEC_ACCOUNTS = 1, SEC_REFS, SEC_ACCOUNT_SUMS /* version 3 */ };
+enum {
+	SEC_ACCOUNTS = 1,
+	SEC_REFS,
+	SEC_ACCOUNT_SUMS, /* version 3 */
+	SEC_REF_WINDOWS	  /* version 3: the window of each reference */
+};
 
 /* Sections 0 to these - 1 have a place in the file even when empty; the
  * others are 0,0. */
 #define GROUPS_SECTIONS_V2   (SEC_PACKED_OFFS + 1)
 #define ACCOUNTS_SECTIONS_V2 (SEC_REFS + 1)
 #define GROUPS_SECTIONS	     (SEC_MEMBER_WINDOWS + 1)
-#define ACCOUNTS_SECTIONS    (SEC_ACCOUNT_SUMS + 1)
+#define ACCOUNTS_SECTIONS    (SEC_REF_WINDOWS + 1)
 
 /* Bytes per entry of section i of a file of this kind and version; 0: the
  * section must be empty (offset and count 0). */
@@ -95,7 +100,8 @@ static inline uint32_t rbac_snapshot_rec_size(enum rbac_snapshot_kind kind, uint
 {
 	static const uint32_t groups[RBAC_SNAPSHOT_SECTIONS] = {
 	    1, GROUP_REC, 4, 4, 4, USER_REC, 4, 1, 4, 4, 4, WINDOW_REC};
-	static const uint32_t accounts[RBAC_SNAPSHOT_SECTIONS] = {1, ACCOUNT_REC, REF_REC, 4};
+	static const uint32_t accounts[RBAC_SNAPSHOT_SECTIONS] = {1, ACCOUNT_REC, REF_REC, 4,
+								  WINDOW_REC};
 	bool groups_kind = kind == RBAC_SNAPSHOT_GROUPS;
 
 	if (i < 0 || i >= RBAC_SNAPSHOT_SECTIONS)

@@ -1209,14 +1209,18 @@ static uint32_t account_flags(const struct rbac_account *a)
 	return f;
 }
 
-static void put_ref(struct sections *s, const char *str, size_t n)
+/* A string reference and its window (section 4, parallel). */
+static void put_ref(struct sections *s, const char *str, size_t n, const int64_t *w)
 {
 	uint32_t off, len;
 
 	wb_string_len(&s->sec[0], str, n, &off, &len);
 	wb_u32(&s->sec[2], off);
 	wb_u32(&s->sec[2], len);
+	wb_s64(&s->sec[SEC_REF_WINDOWS], w[0]);
+	wb_s64(&s->sec[SEC_REF_WINDOWS], w[1]);
 	s->count[2]++;
+	s->count[SEC_REF_WINDOWS]++;
 }
 
 /* Who holds what, indexed once per namespace: for each account of the
@@ -1230,6 +1234,7 @@ struct held_index {
 	size_t *first; /* account a's roles: role[first[a] .. first[a] + n[a]) */
 	uint32_t *n;
 	uint32_t *role;
+	int64_t *win; /* per (account, role) pair: the holding's window, 2 each */
 	bool *grants; /* [role * n_permissions + permission] */
 	char **ref;   /* per role, "namespace/role" */
 	size_t *ref_len;
@@ -1242,6 +1247,7 @@ static void held_index_free(struct held_index *h)
 	free(h->first);
 	free(h->n);
 	free(h->role);
+	free(h->win);
 	free(h->grants);
 	free(h->ref);
 	free(h->ref_len);
@@ -1288,41 +1294,68 @@ static int held_refs(struct held_index *h, const struct rbac_namespace *ns)
 	return 0;
 }
 
-/* Each (account, role) pair: counted into first[] (fill false), or listed
- * after the role's earlier pairs with that account. */
-static void held_walk(struct held_index *h, const int32_t *found, bool fill)
+/* One (account a, role i) pair with its window: counted into first[]
+ * (fill false), or listed after a's earlier pairs; the same role again
+ * (memberUid listed twice, memberUid and an assignment, two assignments)
+ * merges into the pair's window. */
+static void held_pair(struct held_index *h, int32_t a, size_t i, const int64_t *w, bool fill,
+		      int64_t now)
 {
+	size_t last = h->first[a] + h->n[a] - 1;
+
+	if (!fill)
+		h->first[a + 1]++;
+	else if (h->n[a] > 0 && h->role[last] == i)
+		merge_window(&h->win[2 * last], w[0], w[1], now);
+	else {
+		last = h->first[a] + h->n[a]++;
+		h->role[last] = (uint32_t)i;
+		h->win[2 * last] = w[0];
+		h->win[2 * last + 1] = w[1];
+	}
+}
+
+/* Every pair: memberUid values (always), then the role's assignments that
+ * can still grant (DESIGN.md §11), role by role. */
+static void held_walk(struct held_index *h, const struct account_table *t,
+		      const struct rbac_snapshot_options *o, bool fill)
+{
+	const int32_t *found = ids_of(t, h->ns)->acc;
+	const int64_t open[2] = {INT64_MIN, INT64_MAX};
+	int64_t w[2];
 	size_t k = 0;
 
 	for (size_t i = 0; i < h->ns->n_roles; i++) {
-		for (size_t j = 0; j < h->ns->roles[i].members.n; j++) {
-			int32_t a = found[k++];
+		const struct rbac_role *r = &h->ns->roles[i];
 
-			if (a < 0)
-				continue;
-			if (!fill)
-				h->first[a + 1]++;
-			else if (h->n[a] == 0 || h->role[h->first[a] + h->n[a] - 1] != i)
-				h->role[h->first[a] + h->n[a]++] = (uint32_t)i;
+		for (size_t j = 0; j < r->members.n; j++, k++)
+			if (found[k] >= 0)
+				held_pair(h, found[k], i, open, fill, (int64_t)o->now);
+		for (size_t j = 0; !o->without_assignments && j < r->n_assignments; j++) {
+			long a = account_find(t, r->assignments[j].uid);
+
+			if (a >= 0 &&
+			    assignment_lasting(&r->assignments[j], (int64_t)o->now, w))
+				held_pair(h, (int32_t)a, i, w, fill, (int64_t)o->now);
 		}
 	}
 }
 
-static int held_pairs(struct held_index *h, const struct account_table *t)
+static int held_pairs(struct held_index *h, const struct account_table *t,
+		      const struct rbac_snapshot_options *o)
 {
-	const int32_t *found = ids_of(t, h->ns)->acc;
-
 	h->first = calloc(t->n + 2, sizeof(*h->first));
 	h->n = calloc(t->n + 1, sizeof(*h->n));
 	if (h->first == NULL || h->n == NULL)
 		return -1;
-	held_walk(h, found, false);
+	held_walk(h, t, o, false);
 	for (size_t a = 0; a < t->n; a++)
 		h->first[a + 1] += h->first[a];
 	h->role = calloc(h->first[t->n] + 1, sizeof(*h->role));
-	if (h->role != NULL)
-		held_walk(h, found, true);
-	return h->role != NULL ? 0 : -1;
+	h->win = calloc(2 * h->first[t->n] + 2, sizeof(*h->win));
+	if (h->role != NULL && h->win != NULL)
+		held_walk(h, t, o, true);
+	return h->role != NULL && h->win != NULL ? 0 : -1;
 }
 
 /* Returns -1 when out of memory (h is left empty). */
@@ -1333,7 +1366,7 @@ static int held_index_init(struct held_index *h, const struct rbac_namespace *ns
 	h->ns = ns;
 	if (ns == NULL)
 		return 0;
-	if (held_pairs(h, t) != 0 || held_grants(h, ns, o) != 0 || held_refs(h, ns) != 0) {
+	if (held_pairs(h, t, o) != 0 || held_grants(h, ns, o) != 0 || held_refs(h, ns) != 0) {
 		held_index_free(h);
 		return -1;
 	}
@@ -1349,34 +1382,63 @@ static uint32_t put_held_roles(struct sections *s, const struct held_index *h, s
 	for (uint32_t k = 0; k < h->n[a]; k++) {
 		uint32_t r = h->role[h->first[a] + k];
 
-		put_ref(s, h->ref[r], h->ref_len[r]);
+		put_ref(s, h->ref[r], h->ref_len[r], &h->win[2 * (h->first[a] + k)]);
 	}
 	return h->n[a];
 }
 
-static bool namespace_grants(const struct held_index *h, const struct rbac_snapshot_options *o,
-			     size_t a, size_t perm)
+/* The windows of a's held roles of h that grant permission perm, into w
+ * (2 per window, *n of them, an identical one once); true as soon as one
+ * is open at both ends (then it alone counts). */
+static bool granting_windows(const struct held_index *h, const struct rbac_snapshot_options *o,
+			     size_t a, size_t perm, int64_t *w, size_t *n)
 {
-	if (h->ns == NULL)
-		return false;
-	for (uint32_t k = 0; k < h->n[a]; k++)
-		if (h->grants[h->role[h->first[a] + k] * o->n_permissions + perm])
+	for (uint32_t k = 0; h->ns != NULL && k < h->n[a]; k++) {
+		const int64_t *x = &h->win[2 * (h->first[a] + k)];
+		bool seen = false;
+
+		if (!h->grants[h->role[h->first[a] + k] * o->n_permissions + perm])
+			continue;
+		if (x[0] == INT64_MIN && x[1] == INT64_MAX)
 			return true;
+		for (size_t j = 0; j < *n && !seen; j++)
+			seen = w[2 * j] == x[0] && w[2 * j + 1] == x[1];
+		if (!seen) {
+			w[2 * *n] = x[0];
+			w[2 * (*n)++ + 1] = x[1];
+		}
+	}
 	return false;
 }
 
-static uint32_t put_granted(struct sections *s, const struct held_index held[2],
-			    const struct rbac_snapshot_options *o, size_t a)
+/* Each permission of the refresh's list that a's roles grant: one open
+ * reference when a role held always grants it, else one per distinct
+ * window of the time-bound roles that do. Returns the count, or -1. */
+static int put_granted(struct sections *s, const struct held_index held[2],
+		       const struct rbac_snapshot_options *o, size_t a)
 {
-	uint32_t n = 0;
+	static const int64_t open[2] = {INT64_MIN, INT64_MAX};
+	size_t cap =
+	    2 * ((held[0].ns ? held[0].n[a] : 0) + (held[1].ns ? held[1].n[a] : 0)) + 2;
+	int64_t *w = malloc(cap * sizeof(*w));
+	int n = 0;
 
+	if (w == NULL)
+		return -1;
 	for (size_t i = 0; i < o->n_permissions; i++) {
-		if (namespace_grants(&held[0], o, a, i) ||
-		    namespace_grants(&held[1], o, a, i)) {
-			put_ref(s, o->permissions[i], strlen(o->permissions[i]));
+		size_t nw = 0;
+		const char *p = o->permissions[i];
+
+		if (granting_windows(&held[0], o, a, i, w, &nw) ||
+		    granting_windows(&held[1], o, a, i, w, &nw)) {
+			put_ref(s, p, strlen(p), open);
 			n++;
+			continue;
 		}
+		for (size_t j = 0; j < nw; j++, n++)
+			put_ref(s, p, strlen(p), &w[2 * j]);
 	}
+	free(w);
 	return n;
 }
 
@@ -1386,11 +1448,17 @@ static void put_account(struct sections *s, const struct held_index held[2],
 			size_t a)
 {
 	uint32_t off, len, first_role = s->count[2], n_roles, first_perm, n_perms;
+	int granted;
 	uint32_t roff = 0, rlen = 0;
 
 	n_roles = put_held_roles(s, &held[0], a) + put_held_roles(s, &held[1], a);
 	first_perm = s->count[2];
-	n_perms = put_granted(s, held, o, a);
+	granted = put_granted(s, held, o, a);
+	if (granted < 0) {
+		s->sec[0].oom = true; /* assemble() reports it */
+		granted = 0;
+	}
+	n_perms = (uint32_t)granted;
 	if (acc->status_reason != NULL)
 		wb_string(&s->sec[0], acc->status_reason, &roff, &rlen);
 	wb_string(&s->sec[0], acc->uid, &off, &len);

@@ -444,9 +444,18 @@ static void assignments_of(const struct rbac_namespace *ns, const char *uid, tim
  * its roles granted the permission, not which role. */
 static int print_local_roles(const struct check_facts *f)
 {
-	const struct rbac_role *r = f->facts.ns.n_roles > 0 ? &f->facts.ns.roles[0] : NULL;
-	bool held = r != NULL && rbac_role_has_member(r, f->account->uid);
-	bool grants = held && r->permissions.n > 0;
+	const struct rbac_assignment *a;
+	bool held = false, grants = false;
+
+	/* the synthetic roles of rbac_snapshot_account_to_model(), at now */
+	for (size_t i = 0; i < f->facts.ns.n_roles; i++) {
+		const struct rbac_role *r = &f->facts.ns.roles[i];
+		enum rbac_hold h = rbac_role_holds(r, f->account->uid, f->now, &a);
+		bool now = h == RBAC_HOLD_MEMBER || h == RBAC_HOLD_ASSIGNED;
+
+		held = held || now;
+		grants = grants || (now && r->permissions.n > 0);
+	}
 
 	return printf("\nroles held: %s; they grant %s: %s (the local state records no more; "
 		      "--source directory names them)\n",

@@ -209,8 +209,15 @@ static void check_offline_grant(const struct rbac_snapshot *s,
 	FUZZ_CHECK(a->n_roles > 0);
 	FUZZ_CHECK(!(a->flags & RBAC_SNAPSHOT_ACCOUNT_FROM) || a->valid_from <= (int64_t)now);
 	FUZZ_CHECK(!(a->flags & RBAC_SNAPSHOT_ACCOUNT_UNTIL) || (int64_t)now <= a->valid_until);
-	for (uint32_t j = 0; j < a->n_perms; j++)
-		stored = stored || strcmp(rbac_snapshot_account_perm(s, a, j), permission) == 0;
+	/* ... stored with a window that holds now (DESIGN.md §11) */
+	for (uint32_t j = 0; j < a->n_perms; j++) {
+		int64_t from, until;
+
+		rbac_snapshot_account_perm_window(s, a, j, &from, &until);
+		stored =
+		    stored || (strcmp(rbac_snapshot_account_perm(s, a, j), permission) == 0 &&
+			       from <= (int64_t)now && (int64_t)now <= until);
+	}
 	FUZZ_CHECK(stored);
 }
 

@@ -873,6 +873,88 @@ START_TEST(test_member_window_checked_at_use)
 }
 END_TEST
 
+/* pam_rbac's local decision from accounts.v3.db for uid and perm at now. */
+static enum rbac_reason local_at(const struct rbac_snapshot *s, const char *uid,
+				 const char *perm, time_t now, size_t *n_roles)
+{
+	struct rbac_account account;
+	struct rbac_namespace ns;
+	struct rbac_decision d;
+
+	rbac_account_init(&account);
+	rbac_namespace_init(&ns);
+	ck_assert_int_eq(rbac_offline_lookup(s, f.opts.permissions, f.opts.n_permissions, uid,
+					     perm, &account, &ns),
+			 RBAC_OFFLINE_ANSWERED);
+	rbac_offline_decide(&ns, &account, perm, now, false, &d);
+	*n_roles = ns.n_roles;
+	rbac_account_free(&account);
+	rbac_namespace_free(&ns);
+	return d.reason;
+}
+
+/* accounts.v3.db stores each held role's and granted permission's window;
+ * the local decision checks them at its time (DESIGN.md §11). */
+START_TEST(test_assignment_accounts)
+{
+	struct rbac_snapshot s;
+	char what[256] = "";
+	size_t n;
+
+	assign("admin", "grace", "20270101000059Z", "20270101005959Z");
+	assign("admin", "alice", NULL, "20270101005959Z"); /* memberUid beside it */
+	assign("admin", "heidi", "20270101000059Z", "20270101005959Z"); /* heidi: user */
+	assign("contractor", "grace", "20270101000000.5Z", NULL);	/* unreadable */
+	sfx_build(&f, RBAC_SNAPSHOT_ACCOUNTS, &img);
+	ck_assert_int_eq(
+	    rbac_snapshot_parse(&s, img.data, img.len, RBAC_SNAPSHOT_ACCOUNTS, SFX_NOW),
+	    RBAC_SNAPSHOT_OK);
+	ck_assert_msg(rbac_snapshot_verify_full(&s, what, sizeof(what)) == RBAC_SNAPSHOT_OK,
+		      "%s", what);
+	ck_assert_int_eq(local_at(&s, "grace", "host.sudo", SFX_NOW, &n), RBAC_REASON_NO_ROLES);
+	ck_assert_int_eq(local_at(&s, "grace", "host.sudo", SFX_NOW + 60, &n),
+			 RBAC_REASON_GRANTED);
+	ck_assert_int_eq(local_at(&s, "grace", "host.login", SFX_NOW + 3600, &n),
+			 RBAC_REASON_GRANTED);
+	ck_assert_int_eq(local_at(&s, "grace", "host.sudo", SFX_NOW + 3601, &n),
+			 RBAC_REASON_NO_ROLES);
+	ck_assert_int_eq(local_at(&s, "alice", "host.sudo", SFX_NOW + 86400, &n),
+			 RBAC_REASON_GRANTED);
+	ck_assert_uint_eq(n, 1); /* held always: the one synthetic role */
+	/* heidi holds user always (host.login), admin for the hour (host.sudo) */
+	ck_assert_int_eq(local_at(&s, "heidi", "host.login", SFX_NOW, &n), RBAC_REASON_GRANTED);
+	ck_assert_int_eq(local_at(&s, "heidi", "host.sudo", SFX_NOW, &n),
+			 RBAC_REASON_NO_PERMISSION);
+	ck_assert_int_eq(local_at(&s, "heidi", "host.sudo", SFX_NOW + 60, &n),
+			 RBAC_REASON_GRANTED);
+	ck_assert_uint_eq(n, 2);
+	ck_assert_int_eq(local_at(&s, "heidi", "host.sudo", SFX_NOW + 3601, &n),
+			 RBAC_REASON_NO_PERMISSION);
+}
+END_TEST
+
+/* A held role's window is covered by its account's checksum. */
+START_TEST(test_ref_window_checked_at_use)
+{
+	struct rbac_snapshot s;
+	struct rbac_snapshot_account a;
+
+	assign("admin", "grace", "20270101000059Z", "20270101005959Z");
+	sfx_build(&f, RBAC_SNAPSHOT_ACCOUNTS, &img);
+	ck_assert_uint_gt(le32(img.data + H_SECTIONS + 8 * 4 + 4), 0);
+	for (uint32_t i = 0; i < le32(img.data + H_SECTIONS + 8 * 4 + 4); i++) {
+		size_t at = sec_off(4) + 16 * i;
+		uint32_t bad = 0;
+
+		open_flipped(at, RBAC_SNAPSHOT_ACCOUNTS, &s);
+		for (uint32_t k = 0; k < rbac_snapshot_account_count(&s); k++)
+			bad += !rbac_snapshot_account_at(&s, k, &a);
+		ck_assert_uint_eq(bad, 1); /* exactly the account that owns it */
+		img.data[at] ^= 0x20;
+	}
+}
+END_TEST
+
 /* groups.db (version 2) readers know no membership window: the publish
  * gives them the groups without the assignments' memberships. */
 START_TEST(test_v2_without_assignments)
@@ -895,6 +977,20 @@ START_TEST(test_v2_without_assignments)
 			 RBAC_SNAPSHOT_OK);
 	ck_assert_int_eq(member_state(&sf.snap, "rbac-admin", "grace", SFX_NOW), -2);
 	ck_assert_int_eq(member_state(&sf.snap, "rbac-admin", "alice", SFX_NOW), 1);
+	rbac_snapshot_close(&sf);
+	/* accounts.db: grace holds nothing there */
+	snprintf(p, sizeof(p), "%s/accounts.db", dir);
+	ck_assert_int_eq(rbac_snapshot_open_version(&sf, p, RBAC_SNAPSHOT_ACCOUNTS, geteuid(),
+						    0, 2, SFX_NOW, NULL, 0),
+			 RBAC_SNAPSHOT_OK);
+	ck_assert_int_eq(offline(&sf.snap, "grace"), RBAC_OFFLINE_ANSWERED);
+	{
+		struct rbac_snapshot_account a;
+
+		ck_assert_int_eq(rbac_snapshot_account_find(&sf.snap, "grace", &a),
+				 RBAC_SNAPSHOT_FOUND);
+		ck_assert_uint_eq(a.n_roles, 0);
+	}
 	rbac_snapshot_close(&sf);
 }
 END_TEST
@@ -922,6 +1018,8 @@ static Suite *suite(void)
 	tcase_add_test(th, test_assignment_memberships);
 	tcase_add_test(th, test_assignment_windows_merge);
 	tcase_add_test(th, test_member_window_checked_at_use);
+	tcase_add_test(th, test_assignment_accounts);
+	tcase_add_test(th, test_ref_window_checked_at_use);
 	tcase_add_test(tp, test_checked_records_remembered);
 	suite_add_tcase(s, th);
 	tcase_add_checked_fixture(tp, setup, teardown);
