@@ -220,6 +220,16 @@ static bool role_has_active_holder(const struct lint *l, const struct rbac_role 
 		    rbac_account_state(a, l->v.now, &attr) == RBAC_REASON_GRANTED)
 			return true;
 	}
+	/* or one holding it through an assignment in force now (DESIGN §11) */
+	for (size_t i = 0; i < r->n_assignments; i++) {
+		const struct rbac_account *a =
+		    view_account(&l->v, r->assignments[i].uid, &count);
+
+		if (a != NULL && count == 1 &&
+		    rbac_assignment_in_force(&r->assignments[i], l->v.now) &&
+		    rbac_account_state(a, l->v.now, &attr) == RBAC_REASON_GRANTED)
+			return true;
+	}
 	return false;
 }
 
@@ -318,6 +328,46 @@ static void lint_account(struct lint *l, const struct rbac_account *a)
 			    a->uid, first->dn);
 }
 
+/* ----------------------------------------------------------- assignments */
+
+static void lint_assignment_time(struct lint *l, const struct rbac_assignment *a,
+				 const char *attr, const struct rbac_time_bound *b)
+{
+	if (b->present && !b->valid)
+		add_finding(l, "unreadable_time", a->dn,
+			    "%s \"%s\" cannot be read (a GeneralizedTime in whole seconds, "
+			    "such as 20261231235959Z, is expected), so the assignment grants "
+			    "nothing (invalid_entry): correct the value",
+			    attr, b->raw);
+}
+
+/* An rbacAssignment below a role (DESIGN.md §11): its user, its window. */
+static void lint_assignments(struct lint *l, const struct rbac_role *r)
+{
+	char f[32], u[32];
+	size_t count;
+
+	for (size_t i = 0; i < r->n_assignments; i++) {
+		const struct rbac_assignment *a = &r->assignments[i];
+
+		if (view_account(&l->v, a->uid, &count) == NULL)
+			add_finding(l, "member_without_account", a->dn,
+				    "uid \"%s\" has no rbacAccount entry under %s, so the "
+				    "assignment grants nobody anything: delete it or create "
+				    "the account",
+				    a->uid, l->ctl->cfg.ldap.user_base);
+		lint_assignment_time(l, a, "rbacValidFrom", &a->valid_from);
+		lint_assignment_time(l, a, "rbacValidUntil", &a->valid_until);
+		if (a->valid_from.valid && a->valid_until.valid &&
+		    a->valid_from.t > a->valid_until.t)
+			add_finding(l, "inverted_window", a->dn,
+				    "rbacValidFrom %s is after rbacValidUntil %s, so the "
+				    "assignment never grants the role: correct one of them",
+				    format_iso_time(a->valid_from.t, f, sizeof(f)),
+				    format_iso_time(a->valid_until.t, u, sizeof(u)));
+	}
+}
+
 /* ------------------------------------------------------------- the run */
 
 static void lint_namespace(struct lint *l, const struct rbac_namespace *ns)
@@ -327,6 +377,7 @@ static void lint_namespace(struct lint *l, const struct rbac_namespace *ns)
 		lint_grants(l, ns, &ns->roles[i]);
 		lint_gid_range(l, ns, &ns->roles[i]);
 		lint_members(l, &ns->roles[i]);
+		lint_assignments(l, &ns->roles[i]);
 	}
 	lint_admins(l, ns);
 }
