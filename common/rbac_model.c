@@ -454,11 +454,41 @@ static int namespace_mark_cycles(struct rbac_namespace *ns, const struct rbac_lo
 	return errors;
 }
 
+/* An absent bound sorts first; an unreadable one after every readable one. */
+static int cmp_bound(const struct rbac_time_bound *x, const struct rbac_time_bound *y)
+{
+	int kx = !x->present ? 0 : x->valid ? 1 : 2, ky = !y->present ? 0 : y->valid ? 1 : 2;
+
+	if (kx != ky)
+		return kx < ky ? -1 : 1;
+	return kx == 1 && x->t != y->t ? (x->t < y->t ? -1 : 1) : 0;
+}
+
+static int cmp_assignment(const void *a, const void *b)
+{
+	const struct rbac_assignment *x = a, *y = b;
+	int c = strcmp(x->uid, y->uid);
+
+	if (c == 0)
+		c = cmp_bound(&x->valid_from, &y->valid_from);
+	if (c == 0)
+		c = cmp_bound(&x->valid_until, &y->valid_until);
+	return c != 0 ? c : strcmp(x->dn, y->dn);
+}
+
 int rbac_namespace_resolve(struct rbac_namespace *ns, const struct rbac_logger *lg)
 {
 	struct role_names rn;
 	int errors = 0, e = 0;
 
+	/* One order for the assignments whatever the order they were read
+	 * in (a search's, the sync agent's): by user, then start. Whoever
+	 * merges a user's windows (the snapshot writer) meets them in order
+	 * of start, and rbacctl refresh and rbac-syncd write the same bytes. */
+	for (size_t i = 0; i < ns->n_roles; i++)
+		if (ns->roles[i].n_assignments > 1)
+			qsort(ns->roles[i].assignments, ns->roles[i].n_assignments,
+			      sizeof(*ns->roles[i].assignments), cmp_assignment);
 	if (role_names_init(&rn, ns) != 0)
 		return -1;
 	for (size_t i = 0; i < ns->n_roles && e >= 0; i++) {

@@ -566,6 +566,39 @@ START_TEST(test_explain_unresolved_or_foreign)
 }
 END_TEST
 
+/* Resolving puts a role's assignments in one order, whatever the order
+ * they were read in: by uid, then start (absent first, unreadable last),
+ * then end, then DN (DESIGN.md §11; the snapshot writer relies on it). */
+START_TEST(test_assignments_sorted_by_resolve)
+{
+	static const char *const in[][4] = {
+	    {"zoe", "20270101000000Z", NULL, "d1"},
+	    {"amy", "x", NULL, "d2"},
+	    {"amy", "20270102000000Z", NULL, "d3"},
+	    {"amy", NULL, "20270101000000Z", "d4"},
+	    {"amy", "20270101000000Z", "20270105000000Z", "d5"},
+	    {"amy", "20270101000000Z", "20270103000000Z", "d6"}};
+	static const char *const want[] = {"d4", "d6", "d5", "d3", "d2", "d1"};
+	struct rbac_namespace ns;
+	struct rbac_role *r;
+
+	fx_namespace(&ns, "eng", NULL);
+	r = fx_role(&ns, "admin", "host.sudo", NULL, NULL, NULL);
+	for (size_t i = 0; i < sizeof(in) / sizeof(in[0]); i++) {
+		struct rbac_assignment *a = rbac_role_add_assignment(r, in[i][0], in[i][3]);
+
+		ck_assert_ptr_nonnull(a);
+		ck_assert_int_eq(rbac_time_bound_set(&a->valid_from, in[i][1]), 0);
+		ck_assert_int_eq(rbac_time_bound_set(&a->valid_until, in[i][2]), 0);
+	}
+	ck_assert_int_eq(fx_resolve(&ns), 0);
+	r = rbac_namespace_find_role(&ns, "admin");
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++)
+		ck_assert_str_eq(r->assignments[i].dn, want[i]);
+	rbac_namespace_free(&ns);
+}
+END_TEST
+
 static Suite *model_suite(void)
 {
 	Suite *s = suite_create("model");
@@ -605,6 +638,7 @@ static Suite *model_suite(void)
 	tcase_add_test(tc, test_explain_restriction_without_grant_is_missing);
 	tcase_add_test(tc, test_explain_notes_broken_inheritance);
 	tcase_add_test(tc, test_explain_unresolved_or_foreign);
+	tcase_add_test(tc, test_assignments_sorted_by_resolve);
 	suite_add_tcase(s, tc);
 	return s;
 }
