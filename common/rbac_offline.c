@@ -153,7 +153,10 @@ static int grants_as_role(const struct rbac_snapshot *s,
 		return -1;
 	if (always && rbac_strlist_add(&role->permissions, permission) < 0)
 		return -1;
-	if (!always && n_timed > 0) {
+	/* A permission stored only for a while is granted through the
+	 * roles held: no role held (a record the writer never makes, but a
+	 * file is not trusted for that), no timed role. */
+	if (!always && n_timed > 0 && rec->n_roles > 0) {
 		timed = rbac_namespace_add_role(ns, RBAC_OFFLINE_TIMED_ROLE, NULL);
 		if (timed == NULL ||
 		    stored_grant(s, rec, permission, timed, &always, &n_timed) != 0 ||
