@@ -77,7 +77,7 @@ bash "$top/bench/run" --quick --build "$top/build-ci"
 build "$top/build-asan" --enable-sanitizers
 check_in "$top/build-asan"
 make -C "$top/build-ci" check-nss-tsan
-# Nine fuzz targets, 30 s each (tests/fuzz/local.mk).
+# Ten fuzz targets, 30 s each (tests/fuzz/local.mk).
 make -C "$top/build-ci" fuzz FUZZ_TIME=30
 make -C "$top/build-ci" distcheck DISTCHECK_CONFIGURE_FLAGS=--enable-werror
 # The README's demo command, so it cannot rot.
