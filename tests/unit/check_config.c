@@ -292,24 +292,6 @@ START_TEST(test_design_example)
 }
 END_TEST
 
-/* make check exports abs_top_srcdir and srcdir; a manual run from the build
- * tree falls back to where the compiler found this file. */
-static void example_path(char *buf, size_t len)
-{
-	const char *top = getenv("abs_top_srcdir");
-	const char *me = __FILE__;
-	const char *cut;
-
-	if (top == NULL || *top == '\0')
-		top = getenv("srcdir");
-	if (top != NULL && *top != '\0') {
-		snprintf(buf, len, "%s/etc/rbac.conf.example", top);
-		return;
-	}
-	cut = strstr(me, "tests/unit/check_config.c");
-	snprintf(buf, len, "%.*setc/rbac.conf.example", cut != NULL ? (int)(cut - me) : 0, me);
-}
-
 static char *slurp(const char *path)
 {
 	char err[RBAC_ERRLEN] = "";
@@ -329,7 +311,7 @@ START_TEST(test_shipped_example)
 	struct rbac_config cfg;
 	char *text;
 
-	example_path(path, sizeof(path));
+	fx_source_path("etc/rbac.conf.example", path, sizeof(path));
 	text = slurp(path);
 	rbac_config_init(&cfg);
 	ck_assert_msg(load_text(text, &cfg, err, sizeof(err)) == 0, "%s", err);

@@ -144,3 +144,19 @@ void fx_remove_tree(const char *top)
 {
 	ck_assert_int_eq(nftw(top, fx_remove_entry, 16, FTW_DEPTH | FTW_PHYS), 0);
 }
+
+void fx_source_path(const char *rel, char *buf, size_t len)
+{
+	const char *top = getenv("abs_top_srcdir");
+	const char *me = __FILE__;
+	const char *cut;
+
+	if (top == NULL || *top == '\0')
+		top = getenv("srcdir");
+	if (top != NULL && *top != '\0') {
+		snprintf(buf, len, "%s/%s", top, rel);
+		return;
+	}
+	cut = strstr(me, "tests/unit/fixture.c");
+	snprintf(buf, len, "%.*s%s", cut != NULL ? (int)(cut - me) : 0, me, rel);
+}

@@ -40,4 +40,9 @@ int fx_run(Suite *s);
 /* rm -rf of a test's private directory. */
 void fx_remove_tree(const char *top);
 
+/* The path of rel (e.g. "etc/rbac.conf.example") in the source tree: make
+ * check exports abs_top_srcdir and srcdir; a manual run from the build tree
+ * falls back to where the compiler found fixture.c. */
+void fx_source_path(const char *rel, char *buf, size_t len);
+
 #endif

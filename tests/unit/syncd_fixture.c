@@ -97,23 +97,6 @@ void sfx_put(struct syncd_model *m, unsigned n, const char *dn, const char *spec
 
 /* ---- LDIF */
 
-static void example_path(char *buf, size_t len)
-{
-	const char *top = getenv("abs_top_srcdir");
-	const char *me = __FILE__;
-	const char *cut;
-
-	if (top == NULL || *top == '\0')
-		top = getenv("srcdir");
-	if (top != NULL && *top != '\0') {
-		snprintf(buf, len, "%s/etc/example/directory.ldif", top);
-		return;
-	}
-	cut = strstr(me, "tests/unit/syncd_fixture.c");
-	snprintf(buf, len, "%.*setc/example/directory.ldif", cut != NULL ? (int)(cut - me) : 0,
-		 me);
-}
-
 static void record_add(struct sfx_record *r, const char *attr, const char *value)
 {
 	r->attr = reallocarray(r->attr, r->n + 1, sizeof(char *));
@@ -153,7 +136,7 @@ size_t sfx_example_ldif(struct sfx_record **out)
 	size_t n = 0;
 	bool open = false;
 
-	example_path(path, sizeof(path));
+	fx_source_path("etc/example/directory.ldif", path, sizeof(path));
 	f = fopen(path, "r");
 	ck_assert_msg(f != NULL, "%s", path);
 	*out = NULL;
