@@ -79,7 +79,11 @@ check_in "$top/build-asan"
 make -C "$top/build-ci" check-nss-tsan
 # Ten fuzz targets, 30 s each (tests/fuzz/local.mk).
 make -C "$top/build-ci" fuzz FUZZ_TIME=30
-make -C "$top/build-ci" distcheck DISTCHECK_CONFIGURE_FLAGS=--enable-werror
+if ! make -C "$top/build-ci" distcheck DISTCHECK_CONFIGURE_FLAGS=--enable-werror; then
+	# distcheck removes its tree only when it passes: show what failed.
+	find "$top/build-ci" -path '*/_build/*' -name test-suite.log -exec cat {} + >&2 || true
+	exit 1
+fi
 # The README's demo command, so it cannot rot.
 bash "$top/tests/demo.sh"
 echo "ci: all tests passed"
