@@ -64,7 +64,9 @@ struct ctl_plan {
 	 * the check run on the directory read again once it is written. The
 	 * assertion covers only the entries written; another admin's change
 	 * to another entry (another role, an account) in between is seen
-	 * here, and then the change is undone (write.c). */
+	 * here, and then the change is undone (write.c). Not one LDAP
+	 * transaction (RFC 5805): slapd 2.5 dies when it refuses a commit,
+	 * which is the case that matters (rbacctl(8), BUGS). */
 	struct rbac_write undo[CTL_WRITES_MAX];
 	struct rbac_write_mod undo_mods[CTL_WRITES_MAX][CTL_MODS_MAX];
 	size_t n_undo;
