@@ -1036,10 +1036,14 @@ int rbac_config_load_owned(const char *path, uid_t owner, struct rbac_config *cf
 	return rbac_config_load_id(path, owner, cfg, NULL, err, errlen);
 }
 
+static bool sets_no_directory(const struct rbac_config *cfg);
+static int not_configured(const struct rbac_config *cfg, char *err, size_t errlen);
+
 int rbac_config_load_id(const char *path, uid_t owner, struct rbac_config *cfg,
 			struct rbac_file_id *id, char *err, size_t errlen)
 {
 	struct rbac_config tmp;
+	int rc = RBAC_CONFIG_INVALID;
 
 	if (path == NULL)
 		return put_error(err, errlen, "no config file given");
@@ -1058,14 +1062,18 @@ int rbac_config_load_id(const char *path, uid_t owner, struct rbac_config *cfg,
 			goto fail;
 		}
 	}
+	if (sets_no_directory(&tmp)) {
+		rc = not_configured(&tmp, err, errlen);
+		goto fail;
+	}
 	if (rbac_config_validate(&tmp, err, errlen) < 0)
 		goto fail;
 	rbac_config_free(cfg);
 	*cfg = tmp;
-	return 0;
+	return RBAC_CONFIG_LOADED;
 fail:
 	rbac_config_free(&tmp);
-	return -1;
+	return rc;
 }
 
 int rbac_config_load(const char *path, struct rbac_config *cfg, char *err, size_t errlen)
@@ -1176,6 +1184,12 @@ static int check_required(const struct rbac_config *cfg, const char *file, char 
 		missing = "namespace";
 	if (missing != NULL)
 		return put_error(err, errlen, "%s: %s: required key is missing", file, missing);
+	return 0;
+}
+
+static int check_defaults_set(const struct rbac_config *cfg, const char *file, char *err,
+			      size_t errlen)
+{
 	/* rbac_config_init() could not allocate; the built-in service map is
 	 * never shrunk, so an empty one means the same. */
 	if (cfg->pam.default_permission == NULL || cfg->nss.group_format == NULL ||
@@ -1213,18 +1227,18 @@ static int check_group_formats_differ(const struct rbac_config *cfg, const char 
 			 file);
 }
 
-int rbac_config_validate(const struct rbac_config *cfg, char *err, size_t errlen)
+/* Every rule across keys but the required ones. */
+static int check_combinations(const struct rbac_config *cfg, const char *file, char *err,
+			      size_t errlen)
 {
-	const char *file = cfg->path != NULL ? cfg->path : "(no config file)";
-
-	if (check_required(cfg, file, err, errlen) < 0)
+	if (check_defaults_set(cfg, file, err, errlen) < 0)
 		return -1;
 	if (cfg->nss.gid_min > cfg->nss.gid_max)
 		return put_error(
 		    err, errlen,
 		    "%s: nss.gid_min: must not be greater than nss.gid_max (%lu > %lu)", file,
 		    cfg->nss.gid_min, cfg->nss.gid_max);
-	if (cfg->global_namespace != NULL &&
+	if (cfg->global_namespace != NULL && cfg->namespace_name != NULL &&
 	    strcmp(cfg->global_namespace, cfg->namespace_name) == 0)
 		return put_error(err, errlen,
 				 "%s: global_namespace: must differ from namespace", file);
@@ -1235,6 +1249,35 @@ int rbac_config_validate(const struct rbac_config *cfg, char *err, size_t errlen
 	if (check_insecure_bind(cfg, file, err, errlen) < 0)
 		return -1;
 	return check_plaintext(cfg, file, err, errlen);
+}
+
+int rbac_config_validate(const struct rbac_config *cfg, char *err, size_t errlen)
+{
+	const char *file = cfg->path != NULL ? cfg->path : "(no config file)";
+
+	if (check_required(cfg, file, err, errlen) < 0)
+		return -1;
+	return check_combinations(cfg, file, err, errlen);
+}
+
+/* The packages' default file names no directory and no namespace: the
+ * modules stand aside until an admin sets them (rbac.conf(5), NOT
+ * CONFIGURED). Setting only some of the three is a mistake, not this. */
+static bool sets_no_directory(const struct rbac_config *cfg)
+{
+	return cfg->ldap.n_uri == 0 && cfg->ldap.base == NULL && cfg->namespace_name == NULL;
+}
+
+/* A file that sets none of the three is "not configured" only when
+ * everything else in it is right: any other mistake stays an error. */
+static int not_configured(const struct rbac_config *cfg, char *err, size_t errlen)
+{
+	if (check_combinations(cfg, cfg->path, err, errlen) < 0)
+		return RBAC_CONFIG_INVALID;
+	put_error(err, errlen,
+		  "%s: not configured: it sets none of namespace, ldap.uri and ldap.base",
+		  cfg->path);
+	return RBAC_CONFIG_NOT_CONFIGURED;
 }
 
 /* ---- lookups ---- */

@@ -111,13 +111,27 @@ void rbac_config_free(struct rbac_config *cfg);
  * setgid programs ignore it), else SYSCONFDIR/rbac.conf. */
 const char *rbac_config_default_path(void);
 
+/* What rbac_config_load*() made of a file. */
+enum rbac_config_result {
+	RBAC_CONFIG_LOADED = 0,
+	/* unreadable, untrusted, or any mistake: pam_rbac's config_error */
+	RBAC_CONFIG_INVALID = -1,
+	/* A file that sets none of namespace, ldap.uri and ldap.base and has
+	 * no other mistake: the packages' default (etc/rbac.conf.default).
+	 * pam_rbac steps aside (not_configured); nothing reads a directory. */
+	RBAC_CONFIG_NOT_CONFIGURED = -2,
+};
+
 /* Reads path into cfg (which rbac_config_init() prepared): the file must be
  * a regular file owned by root and not writable by group or others. On
  * error returns -1 and writes one line to err, e.g.
  *   "/etc/rbac.conf:7: ldap.timeout: must be between 0.1 and 300 (got 0)"
  * On error cfg is left exactly as it was; on success it is replaced by the
  * defaults plus the file (whatever was set before the load is dropped), and
- * ldap.user_base is never NULL (it defaults to ldap.base). */
+ * ldap.user_base is never NULL (it defaults to ldap.base). Returns an enum
+ * rbac_config_result: RBAC_CONFIG_NOT_CONFIGURED is a failure like -1 for
+ * a caller that does not tell them apart (cfg unchanged, err says
+ * "PATH: not configured: ..."). */
 int rbac_config_load(const char *path, struct rbac_config *cfg, char *err, size_t errlen);
 /* The same, with the trusted owner given: for tests that do not run as root. */
 int rbac_config_load_owned(const char *path, uid_t owner, struct rbac_config *cfg, char *err,

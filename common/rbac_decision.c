@@ -30,6 +30,7 @@ static const char *const reason_names[RBAC_REASON_COUNT] = {
     [RBAC_REASON_GRANTED] = "granted",
     [RBAC_REASON_INVALID_ENTRY] = "invalid_entry",
     [RBAC_REASON_NO_USER] = "no_user",
+    [RBAC_REASON_NOT_CONFIGURED] = "not_configured",
 };
 
 static const int reason_pam_codes[RBAC_REASON_COUNT] = {
@@ -49,6 +50,7 @@ static const int reason_pam_codes[RBAC_REASON_COUNT] = {
     [RBAC_REASON_GRANTED] = PAM_SUCCESS,
     [RBAC_REASON_INVALID_ENTRY] = PAM_PERM_DENIED,
     [RBAC_REASON_NO_USER] = PAM_SERVICE_ERR,
+    [RBAC_REASON_NOT_CONFIGURED] = PAM_IGNORE,
 };
 
 const char *rbac_reason_name(enum rbac_reason reason)
@@ -187,6 +189,11 @@ static enum rbac_reason decide_reason(const struct rbac_decision_input *in,
 {
 	enum rbac_reason r;
 
+	/* A host whose rbac.conf names no directory (the packages' default)
+	 * has not been set up: installing the module must lock nobody out,
+	 * so it steps aside for anyone, with or without a name. */
+	if (in->not_configured)
+		return RBAC_REASON_NOT_CONFIGURED;
 	/* Before the exempt list, which needs a name: an application that calls
 	 * the account phase without one is broken, and its caller must not
 	 * take that for an unknown (possibly ignored) user. */

@@ -32,10 +32,14 @@ enum rbac_reason {
 	RBAC_REASON_GRANTED,
 	RBAC_REASON_INVALID_ENTRY,
 	RBAC_REASON_NO_USER, /* rule 0: the application gave no user name */
+	/* before every rule: rbac.conf sets none of namespace, ldap.uri and
+	 * ldap.base (RBAC_CONFIG_NOT_CONFIGURED): the module steps aside */
+	RBAC_REASON_NOT_CONFIGURED,
 };
-#define RBAC_REASON_COUNT (RBAC_REASON_NO_USER + 1)
+#define RBAC_REASON_COUNT (RBAC_REASON_NOT_CONFIGURED + 1)
 
 struct rbac_decision_input {
+	bool not_configured;		     /* nothing to ask: PAM_IGNORE for anyone */
 	bool no_user;			     /* no user name: nothing else can be asked */
 	bool exempt;			     /* user is in pam.exempt_users */
 	bool config_error;		     /* config unreadable or invalid */

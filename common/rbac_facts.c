@@ -43,13 +43,15 @@ void rbac_facts_free(struct rbac_facts *f)
 }
 
 bool rbac_facts_screen(struct rbac_facts *f, const struct rbac_config *cfg, const char *user,
-		       bool config_ok)
+		       enum rbac_config_result config)
 {
-	if (user == NULL)
+	if (config == RBAC_CONFIG_NOT_CONFIGURED)
+		f->outcome = RBAC_FACTS_NOT_CONFIGURED;
+	else if (user == NULL)
 		f->outcome = RBAC_FACTS_NO_USER;
 	else if (rbac_config_is_exempt(cfg, user))
 		f->outcome = RBAC_FACTS_EXEMPT;
-	else if (!config_ok)
+	else if (config != RBAC_CONFIG_LOADED)
 		f->outcome = RBAC_FACTS_CONFIG_ERROR;
 	else if (!rbac_user_name_valid(user, RBAC_USER_NAME_LOGIN))
 		f->outcome = RBAC_FACTS_NAME_REJECTED;
@@ -483,6 +485,7 @@ void rbac_facts_decision_input(const struct rbac_facts *f, const struct rbac_con
 	rbac_facts_account_input(
 	    ns ? &f->ns : NULL, f->has_global ? &f->global : NULL, rbac_facts_account(f),
 	    f->account_state == RBAC_FACTS_ACCOUNT_AMBIGUOUS, cfg, permission, now, in);
+	in->not_configured = f->outcome == RBAC_FACTS_NOT_CONFIGURED;
 	in->no_user = f->outcome == RBAC_FACTS_NO_USER;
 	in->exempt = f->outcome == RBAC_FACTS_EXEMPT;
 	in->config_error = f->outcome == RBAC_FACTS_CONFIG_ERROR;

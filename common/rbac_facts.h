@@ -36,17 +36,18 @@
 /* What came of gathering, in the order of the decision table's first rules:
  * every value but ANSWERED is decided without looking at the roles. */
 enum rbac_facts_outcome {
-	RBAC_FACTS_UNREAD,	  /* screened in, not read yet */
-	RBAC_FACTS_NO_USER,	  /* rule 0: the application gave no name */
-	RBAC_FACTS_EXEMPT,	  /* rule 1: pam.exempt_users; nothing is read */
-	RBAC_FACTS_CONFIG_ERROR,  /* rule 2: nothing is read */
-	RBAC_FACTS_DOWN,	  /* rule 3: no server answered (accounts.db may) */
-	RBAC_FACTS_FAILED,	  /* rule 3: a server answered, the read failed
-				   * (bind refused, malformed namespace, no memory) */
-	RBAC_FACTS_NO_NAMESPACE,  /* rule 4: the host's namespace does not exist */
-	RBAC_FACTS_NAME_REJECTED, /* not a name any uid can equal: unknown_user,
-				   * decided without a search */
-	RBAC_FACTS_ANSWERED,	  /* ns, account and global hold the answers */
+	RBAC_FACTS_UNREAD,	   /* screened in, not read yet */
+	RBAC_FACTS_NOT_CONFIGURED, /* rbac.conf names no directory: nothing is read */
+	RBAC_FACTS_NO_USER,	   /* rule 0: the application gave no name */
+	RBAC_FACTS_EXEMPT,	   /* rule 1: pam.exempt_users; nothing is read */
+	RBAC_FACTS_CONFIG_ERROR,   /* rule 2: nothing is read */
+	RBAC_FACTS_DOWN,	   /* rule 3: no server answered (accounts.db may) */
+	RBAC_FACTS_FAILED,	   /* rule 3: a server answered, the read failed
+				    * (bind refused, malformed namespace, no memory) */
+	RBAC_FACTS_NO_NAMESPACE,   /* rule 4: the host's namespace does not exist */
+	RBAC_FACTS_NAME_REJECTED,  /* not a name any uid can equal: unknown_user,
+				    * decided without a search */
+	RBAC_FACTS_ANSWERED,	   /* ns, account and global hold the answers */
 };
 
 /* Where the answers came from. */
@@ -120,12 +121,13 @@ struct rbac_facts {
 void rbac_facts_init(struct rbac_facts *f);
 void rbac_facts_free(struct rbac_facts *f);
 
-/* The rules that need no directory, in the table's order: no user name,
- * exempt, broken config (config_ok false), a name no uid can equal
- * (rbac_user_name_valid, RBAC_USER_NAME_LOGIN). Returns true when the directory must be
- * read; the outcome is then UNREAD. */
+/* The rules that need no directory, in the table's order: a config that
+ * is not configured (config, what rbac_config_load() said), no user name,
+ * exempt, broken config (config RBAC_CONFIG_INVALID), a name no uid can
+ * equal (rbac_user_name_valid, RBAC_USER_NAME_LOGIN). Returns true when the
+ * directory must be read; the outcome is then UNREAD. */
 bool rbac_facts_screen(struct rbac_facts *f, const struct rbac_config *cfg, const char *user,
-		       bool config_ok);
+		       enum rbac_config_result config);
 
 /* The reads, in the order of rq: the host namespace (with the account when
  * rq->user is set), the global namespace, every account. Stops at the

@@ -5,7 +5,7 @@
 dist_noinst_DATA += \
 	etc/schema/rbac.schema etc/schema/rbac.ldif \
 	etc/example/directory.ldif \
-	etc/rbac.conf.example
+	etc/rbac.conf.example etc/rbac.conf.default
 
 # The slapd side of rbac-syncd (rbac-syncd(8), SLAPD): examples to edit and
 # apply, not configuration, so they go with the documentation.

@@ -36,6 +36,7 @@ PAM_INTEGRATION_TESTS = \
 	tests/integration/pam.test \
 	tests/integration/pam-unavailable.test \
 	tests/integration/pam-kept.test \
+	tests/integration/pam-unconfigured.test \
 	tests/integration/pam-readme.test \
 	tests/integration/pam-valgrind.test \
 	tests/integration/pam-offline.test \

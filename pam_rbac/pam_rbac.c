@@ -39,9 +39,10 @@ struct kept_config;
 
 struct options {
 	struct rbac_config cfg;
-	bool config_ok; /* false: rule 2, config_error */
-	bool debug;	/* pass LOG_DEBUG lines to syslog */
-	bool quiet;	/* never tell the user */
+	/* INVALID: rule 2, config_error; NOT_CONFIGURED: step aside */
+	enum rbac_config_result config;
+	bool debug; /* pass LOG_DEBUG lines to syslog */
+	bool quiet; /* never tell the user */
 	const char *config_path;
 	struct rbac_logger lg;
 	pam_handle_t *pamh;
@@ -60,15 +61,16 @@ static void log_to_pam(void *ctx, int priority, const char *message)
 }
 
 /* The config file: the last config= wins, else RBAC_CONFIG/SYSCONFDIR. On
- * failure the struct keeps every default, so root stays exempt. */
+ * failure the struct keeps every default, so root stays exempt. A file
+ * that is not configured is no mistake: the decision line says it, once
+ * per process (log_decision). */
 static void load_config(struct options *o)
 {
 	char err[RBAC_ERRLEN];
 
-	if (rbac_config_load_id(o->config_path, 0, &o->cfg, &o->id, err, sizeof(err)) < 0) {
+	o->config = rbac_config_load_id(o->config_path, 0, &o->cfg, &o->id, err, sizeof(err));
+	if (o->config == RBAC_CONFIG_INVALID)
 		rbac_log(&o->lg, LOG_ERR, "%s", err);
-		o->config_ok = false;
-	}
 }
 
 /* One argument; returns -1 when its value is wrong (a config error). */
@@ -107,7 +109,10 @@ static void log_options(const struct options *o)
 	rbac_log(&o->lg, LOG_DEBUG,
 		 "options: config=\"%s\" valid=%s namespace=%s global_namespace=%s "
 		 "unknown_user=%s messages=%s quiet=%s permission=%s",
-		 rbac_log_quote(q, sizeof(q), o->config_path), o->config_ok ? "yes" : "no",
+		 rbac_log_quote(q, sizeof(q), o->config_path),
+		 o->config == RBAC_CONFIG_LOADED	   ? "yes"
+		 : o->config == RBAC_CONFIG_NOT_CONFIGURED ? "not_configured"
+							   : "no",
 		 o->cfg.namespace_name != NULL ? o->cfg.namespace_name : "(none)",
 		 o->cfg.global_namespace != NULL ? o->cfg.global_namespace : "(none)",
 		 o->cfg.pam.unknown_user == RBAC_UNKNOWN_USER_IGNORE ? "ignore" : "deny",
@@ -189,7 +194,7 @@ static void config_offer(struct options *o, char *key)
 {
 	struct kept_config *k;
 
-	if (!o->config_ok || o->noted > 0 || key == NULL ||
+	if (o->config != RBAC_CONFIG_LOADED || o->noted > 0 || key == NULL ||
 	    (k = calloc(1, sizeof(*k))) == NULL) {
 		free(key);
 		return;
@@ -232,7 +237,7 @@ static void parse_options(pam_handle_t *pamh, struct options *o, int argc, const
 	int i;
 
 	memset(o, 0, sizeof(*o));
-	o->config_ok = true;
+	o->config = RBAC_CONFIG_LOADED;
 	o->pamh = pamh;
 	o->lg.fn = log_to_pam;
 	o->lg.ctx = o;
@@ -251,13 +256,16 @@ static void parse_options(pam_handle_t *pamh, struct options *o, int argc, const
 	}
 	rbac_config_init(&o->cfg);
 	load_config(o);
-	for (i = 0; i < argc; i++)
+	/* Not configured, the module does nothing, arguments included: a
+	 * profile's namespace= does not make a host configured. */
+	for (i = 0; i < argc && o->config != RBAC_CONFIG_NOT_CONFIGURED; i++)
 		if (parse_arg(o, argv[i]) < 0)
-			o->config_ok = false;
+			o->config = RBAC_CONFIG_INVALID;
 	/* An argument may break a rule across keys (namespace = global). */
-	if (o->config_ok && rbac_config_validate(&o->cfg, err, sizeof(err)) < 0) {
+	if (o->config == RBAC_CONFIG_LOADED &&
+	    rbac_config_validate(&o->cfg, err, sizeof(err)) < 0) {
 		rbac_log(&o->lg, LOG_ERR, "%s", err);
-		o->config_ok = false;
+		o->config = RBAC_CONFIG_INVALID;
 	}
 	config_offer(o, key);
 	log_options(o);
@@ -463,7 +471,7 @@ static struct rbac_dir *gather(struct options *o, const struct request *rq,
 	};
 	struct rbac_dir *dir = NULL;
 
-	if (rbac_facts_screen(f, &o->cfg, rq->user, o->config_ok) &&
+	if (rbac_facts_screen(f, &o->cfg, rq->user, o->config) &&
 	    !local_answers(o, &fr, rq, f, keep)) {
 		dir = dir_take(&o->cfg, &o->lg);
 		if (dir == NULL)
@@ -511,12 +519,16 @@ static int decision_priority(enum rbac_reason reason)
 }
 
 /* The fields after the fixed ones: what explains this particular outcome. */
-static void decision_details(const struct rbac_decision *d, const struct rbac_facts *f,
-			     char *buf, size_t bufsz)
+static void decision_details(const struct options *o, const struct rbac_decision *d,
+			     const struct rbac_facts *f, char *buf, size_t bufsz)
 {
 	char a[FIELD_BUFSZ], b[FIELD_BUFSZ];
 
 	buf[0] = '\0';
+	if (d->reason == RBAC_REASON_NOT_CONFIGURED) {
+		snprintf(buf, bufsz, " config=%s", field(a, sizeof(a), o->config_path));
+		return;
+	}
 	/* The snapshot knows that a held role grants it, not which one. */
 	if ((f->source == RBAC_FACTS_SNAPSHOT || f->source == RBAC_FACTS_LOCAL) &&
 	    d->reason == RBAC_REASON_GRANTED)
@@ -540,6 +552,11 @@ static void decision_details(const struct rbac_decision *d, const struct rbac_fa
 			 field(a, sizeof(a), f->account.valid_from.raw));
 }
 
+/* A host that is not configured says so once per process, not at every
+ * login of a long-lived one: nothing about it changes from call to call.
+ * The module stays loaded (-z nodelete), so this outlives the handle. */
+static bool not_configured_said;
+
 static void log_decision(pam_handle_t *pamh, const struct options *o, const struct request *rq,
 			 const struct rbac_facts *f, const struct rbac_decision *d)
 {
@@ -547,7 +564,10 @@ static void log_decision(pam_handle_t *pamh, const struct options *o, const stru
 	    rhost[FIELD_BUFSZ];
 	char details[2 * FIELD_BUFSZ + 16], source[48] = "";
 
-	decision_details(d, f, details, sizeof(details));
+	if (d->reason == RBAC_REASON_NOT_CONFIGURED &&
+	    __atomic_exchange_n(&not_configured_said, true, __ATOMIC_RELAXED))
+		return;
+	decision_details(o, d, f, details, sizeof(details));
 	if (f->source == RBAC_FACTS_SNAPSHOT)
 		snprintf(source, sizeof(source), " source=snapshot");
 	else if (f->source == RBAC_FACTS_LOCAL)

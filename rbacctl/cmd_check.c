@@ -51,6 +51,7 @@ struct check_facts {
 	const struct rbac_account *account; /* the account found, or NULL */
 	const char *permission;
 	time_t now;
+	enum rbac_config_result config; /* NOT_CONFIGURED: decided before any read */
 };
 
 static const struct {
@@ -375,7 +376,8 @@ static void table_decision(struct table *t, const struct rbacctl *ctl,
 	else
 		snprintf(buf, sizeof(buf), "%s (service %s)", f->permission, check_service(o));
 	table_add(t, "permission", buf);
-	snprintf(buf, sizeof(buf), "%s%s%s%s", ctl->cfg.namespace_name,
+	snprintf(buf, sizeof(buf), "%s%s%s%s",
+		 ctl->cfg.namespace_name != NULL ? ctl->cfg.namespace_name : "(none)",
 		 ctl->cfg.global_namespace != NULL ? " (global: " : "",
 		 ctl->cfg.global_namespace != NULL ? ctl->cfg.global_namespace : "",
 		 ctl->cfg.global_namespace != NULL ? ")" : "");
@@ -472,10 +474,17 @@ static int print_human(const struct rbacctl *ctl, const struct check_opts *o,
 	table_init(&t, 2);
 	table_decision(&t, ctl, o, f, d);
 	if (f->facts.outcome != RBAC_FACTS_EXEMPT &&
-	    f->facts.outcome != RBAC_FACTS_NAME_REJECTED)
+	    f->facts.outcome != RBAC_FACTS_NAME_REJECTED &&
+	    f->facts.outcome != RBAC_FACTS_NOT_CONFIGURED)
 		table_account(&t, f);
 	rc = table_print(&t, stdout, 0);
 	table_free(&t);
+	if (f->facts.outcome == RBAC_FACTS_NOT_CONFIGURED) {
+		char text[TEXT_MAX];
+
+		printf("\n%s.\n", ctl_not_configured_text(ctl, text, sizeof(text)));
+		return rc;
+	}
 	if (f->facts.outcome == RBAC_FACTS_EXEMPT) {
 		printf("\n%s is in pam.exempt_users: pam_rbac steps aside without asking the "
 		       "directory.\n",
@@ -590,7 +599,7 @@ static int check_run(struct rbacctl *ctl, const struct check_opts *o, struct che
 			    ? o->permission
 			    : rbac_config_permission_for(&ctl->cfg, check_service(o));
 	f->now = time(NULL);
-	if (rbac_facts_screen(&f->facts, &ctl->cfg, o->user, true)) {
+	if (rbac_facts_screen(&f->facts, &ctl->cfg, o->user, f->config)) {
 		struct ctl_view_capture cap;
 
 		rc = gather_local(ctl, o, f);
@@ -622,9 +631,12 @@ int cmd_check(struct rbacctl *ctl, int argc, char **argv)
 
 	if (rc != EXIT_OK)
 		return rc == CTL_HELP_SHOWN ? EXIT_OK : rc;
+	/* What pam_rbac decides on a host that is not configured. */
+	ctl->takes_unconfigured = true;
 	rc = ctl_config(ctl, o.namespace_name);
 	if (rc != EXIT_OK)
 		return rc;
+	f.config = ctl->config;
 	rbac_facts_init(&f.facts);
 	rc = check_run(ctl, &o, &f);
 	rbac_facts_free(&f.facts);

@@ -173,8 +173,17 @@ int cmd_refresh(struct rbacctl *ctl, int argc, char **argv)
 		return rc == CTL_HELP_SHOWN ? EXIT_OK : rc;
 	/* Its lines end up in a journal beside its logger's "warning: " ones. */
 	ctl->error_word = "error: ";
+	ctl->takes_unconfigured = true;
 	if (ctl_config(ctl, NULL) != EXIT_OK)
 		return EXIT_CONFIG;
+	if (ctl->config == RBAC_CONFIG_NOT_CONFIGURED) {
+		char text[1024];
+
+		/* Not an error word: nothing is wrong until an admin sets it up. */
+		fprintf(stderr, "%s: %s\n", PROG,
+			ctl_not_configured_text(ctl, text, sizeof(text)));
+		return EXIT_NOT_CONFIGURED;
+	}
 	if (geteuid() != 0)
 		rbac_log(&ctl->lg, LOG_WARNING,
 			 "not running as root: libnss_rbac refuses a "

@@ -285,6 +285,32 @@ static void status_gather(const struct rbacctl *ctl, const struct status_opts *o
 	decide(st, o->max_lag);
 }
 
+/* Nothing writes a snapshot on such a host, so none is usable: 1, a
+ * definite answer that a monitoring check shows as it is. */
+static int status_not_configured(const struct rbacctl *ctl)
+{
+	char text[1024];
+	struct json j;
+
+	ctl_not_configured_text(ctl, text, sizeof(text));
+	if (!ctl->json) {
+		printf("status: %s\n", text);
+	} else {
+		json_begin(&j, stdout);
+		json_object(&j, NULL);
+		json_string(&j, "command", "status");
+		json_int(&j, "version", 1);
+		json_string(&j, "config", ctl->config_path);
+		json_bool(&j, "configured", false);
+		json_string(&j, "verdict", text);
+		json_int(&j, "exit", EXIT_NO);
+		json_end(&j);
+		if (json_finish(&j) != 0)
+			return EXIT_ERROR;
+	}
+	return fflush(stdout) == 0 ? EXIT_NO : EXIT_ERROR;
+}
+
 int cmd_status(struct rbacctl *ctl, int argc, char **argv)
 {
 	struct status_opts o;
@@ -293,8 +319,11 @@ int cmd_status(struct rbacctl *ctl, int argc, char **argv)
 
 	if (rc != EXIT_OK)
 		return rc == CTL_HELP_SHOWN ? EXIT_OK : rc;
+	ctl->takes_unconfigured = true;
 	if (ctl_config(ctl, NULL) != EXIT_OK)
 		return EXIT_ERROR;
+	if (ctl->config == RBAC_CONFIG_NOT_CONFIGURED)
+		return status_not_configured(ctl);
 	status_gather(ctl, &o, &st);
 	rc = ctl->json ? status_print_json(&st) : status_print_text(&st);
 	for (size_t i = 0; i < 2; i++)

@@ -78,8 +78,8 @@ static void usage(FILE *out)
 	fprintf(out,
 		"\nexit codes: 0 ok; 1 check: denied, lint: findings; 2 error.\n"
 		"refresh: 0 ok, 1 failed, 2 usage, 3 configuration error, "
-		"4 directory unavailable\n"
-		"status: 0 usable (and current), 1 not, 2 cannot tell\n"
+		"4 directory unavailable, 6 not configured\n"
+		"status: 0 usable (and current), 1 not (or not configured), 2 cannot tell\n"
 		"verify: 0 every file passes, 1 one does not, 2 usage or unreadable\n"
 		"import: 0 printed or applied, 1 refused by last-admin, 2 bad row or error, "
 		"4 no answer\n"

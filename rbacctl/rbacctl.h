@@ -30,6 +30,10 @@ enum {
 				 status: cannot tell (a file absent or unreadable) */
 	EXIT_CONFIG = 3,      /* refresh: rbac.conf unreadable, untrusted or invalid */
 	EXIT_UNAVAILABLE = 4, /* refresh: no configured server answered */
+	/* refresh: rbac.conf is not configured (the packages' default). 6 is
+	 * LSB's "program is not configured", which systemd shows as
+	 * status=6/NOTCONFIGURED; rbac-refresh.service counts it as success. */
+	EXIT_NOT_CONFIGURED = 6,
 };
 
 /* What ctl_parse_args() returns after --help: the command then exits
@@ -56,6 +60,12 @@ struct rbacctl {
 	 * a journal beside its logger's "warning: " lines; NULL for the read
 	 * commands, which print the message alone. */
 	const char *error_word;
+	/* Set by a command before ctl_config() that answers for a host whose
+	 * rbac.conf is not configured (check, status, refresh): ctl_config()
+	 * then returns EXIT_OK, silent, with cfg at the defaults and config
+	 * RBAC_CONFIG_NOT_CONFIGURED. Every other command says so and fails. */
+	bool takes_unconfigured;
+	enum rbac_config_result config; /* what ctl_config() read */
 };
 
 /* The directory as read for one command. */
@@ -109,8 +119,12 @@ int ctl_usage(const struct rbacctl *ctl, const char *fmt, ...)
 
 /* Reads and checks the configuration (a failure names file:line:key);
  * namespace, when not NULL, replaces the config's namespace the way the
- * PAM argument namespace= does. Returns EXIT_OK or EXIT_ERROR. */
+ * PAM argument namespace= does. Returns EXIT_OK or EXIT_ERROR (see
+ * takes_unconfigured for a file that is not configured). */
 int ctl_config(struct rbacctl *ctl, const char *namespace_name);
+/* One line for a host that is not configured: what pam_rbac, libnss_rbac
+ * and the writers do about it (rbac.conf(5), NOT CONFIGURED). */
+const char *ctl_not_configured_text(const struct rbacctl *ctl, char *buf, size_t bufsz);
 
 /* Reads the host namespace, the global namespace (a missing one is a
  * warning, as in pam_rbac) and, with accounts, every rbacAccount entry.

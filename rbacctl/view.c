@@ -138,7 +138,14 @@ int ctl_config(struct rbacctl *ctl, const char *namespace_name)
 	char err[RBAC_ERRLEN];
 
 	rbac_config_init(&ctl->cfg);
-	if (rbac_config_load(ctl->config_path, &ctl->cfg, err, sizeof(err)) != 0 ||
+	ctl->config = rbac_config_load(ctl->config_path, &ctl->cfg, err, sizeof(err));
+	if (ctl->config == RBAC_CONFIG_NOT_CONFIGURED && ctl->takes_unconfigured)
+		return EXIT_OK;
+	if (ctl->config == RBAC_CONFIG_NOT_CONFIGURED) {
+		ctl_error(ctl, "%s; set them first (rbac.conf(5))", err);
+		return EXIT_ERROR;
+	}
+	if (ctl->config != RBAC_CONFIG_LOADED ||
 	    (namespace_name != NULL && rbac_config_set(&ctl->cfg, "namespace", namespace_name,
 						       "--namespace", err, sizeof(err)) != 0) ||
 	    rbac_config_validate(&ctl->cfg, err, sizeof(err)) != 0) {
@@ -146,6 +153,16 @@ int ctl_config(struct rbacctl *ctl, const char *namespace_name)
 		return EXIT_ERROR;
 	}
 	return EXIT_OK;
+}
+
+const char *ctl_not_configured_text(const struct rbacctl *ctl, char *buf, size_t bufsz)
+{
+	snprintf(buf, bufsz,
+		 "not configured: %s sets none of namespace, ldap.uri and ldap.base; "
+		 "pam_rbac steps aside for every user (PAM_IGNORE), libnss_rbac has no "
+		 "groups, nothing writes a snapshot (rbac.conf(5))",
+		 ctl->config_path);
+	return buf;
 }
 
 /* -------------------------------------------------------------- directory */

@@ -12,7 +12,9 @@
  * syncd.state saved, the lock released, exit 0.
  *
  * Exit: 0 stopped by a signal, 1 not started (lock held, cache directory),
- * 2 usage, 3 configuration.
+ * 2 usage, 3 configuration, 6 not configured (rbac.conf sets none of
+ * namespace, ldap.uri and ldap.base: LSB's "program is not configured",
+ * which the unit's RestartPreventExitStatus= does not restart).
  */
 #include "config.h"
 
@@ -153,10 +155,18 @@ static int parse_args(int argc, char **argv, const char **conf, struct agent *a)
 static int load_config(struct agent *a, const char *path)
 {
 	char err[RBAC_ERRLEN];
+	int rc;
 
 	rbac_config_init(&a->cfg);
-	if (rbac_config_load(path, &a->cfg, err, sizeof(err)) != 0 ||
-	    rbac_config_validate(&a->cfg, err, sizeof(err)) != 0) {
+	rc = rbac_config_load(path, &a->cfg, err, sizeof(err));
+	if (rc == RBAC_CONFIG_NOT_CONFIGURED) {
+		rbac_log(&a->lg, LOG_ERR,
+			 "%s; nothing to synchronise: set them (rbac.conf(5)), then start "
+			 "rbac-syncd again",
+			 err);
+		return 6;
+	}
+	if (rc != 0 || rbac_config_validate(&a->cfg, err, sizeof(err)) != 0) {
 		rbac_log(&a->lg, LOG_ERR, "%s", err);
 		return 3;
 	}

@@ -98,7 +98,7 @@ static int compare(const struct directory *d, size_t i, bool twice,
 
 	rbac_facts_init(&f);
 	directory_decides(d, i, twice, cfg, perm, now, &dd);
-	if (!rbac_facts_screen(&f, cfg, uid, true)) {
+	if (!rbac_facts_screen(&f, cfg, uid, RBAC_CONFIG_LOADED)) {
 		rbac_facts_free(&f);
 		return 0; /* exempt or no login name: decided before either source */
 	}

@@ -322,6 +322,120 @@ START_TEST(test_shipped_example)
 }
 END_TEST
 
+/* ------------------------------------------------------- not configured */
+
+/* Bit 0: ldap.uri, bit 1: ldap.base, bit 2: namespace. Every other key as
+ * a real file may have it, so only the three decide. */
+static const char *three_keys_text(unsigned set, char *buf, size_t bufsz)
+{
+	snprintf(buf, bufsz,
+		 "ldap = {\n%s%s  timeout = 2.0;\n};\n%s"
+		 "pam = { exempt_users = [ \"root\" ]; };\n",
+		 (set & 1) ? URI_LINE : "", (set & 2) ? BASE_LINE : "",
+		 (set & 4) ? "namespace = \"eng\";\n" : "");
+	return buf;
+}
+
+/* Every combination of namespace, ldap.uri and ldap.base: none is not
+ * configured, all three is a config, and some but not all is an error
+ * naming the first one missing. */
+START_TEST(test_not_configured_combinations)
+{
+	static const char *const missing[8] = {
+	    NULL,
+	    ": ldap.base: required key is missing",
+	    ": ldap.uri: required key is missing",
+	    ": namespace: required key is missing",
+	    ": ldap.uri: required key is missing",
+	    ": ldap.base: required key is missing",
+	    ": ldap.uri: required key is missing",
+	    NULL,
+	};
+	char text[1024], err[RBAC_ERRLEN], want[PATH_MAX + RBAC_ERRLEN];
+	const char *path;
+	struct rbac_config cfg;
+	unsigned set = (unsigned)_i;
+	int rc;
+
+	path = write_file("rbac.conf", three_keys_text(set, text, sizeof(text)), 0644);
+	rbac_config_init(&cfg);
+	rc = rbac_config_load_owned(path, getuid(), &cfg, err, sizeof(err));
+	if (set == 0) {
+		ck_assert_int_eq(rc, RBAC_CONFIG_NOT_CONFIGURED);
+		snprintf(want, sizeof(want),
+			 "%s: not configured: it sets none of namespace, ldap.uri and "
+			 "ldap.base",
+			 path);
+		ck_assert_str_eq(err, want);
+		ck_assert_ptr_null(cfg.path); /* cfg untouched, as on any failure */
+	} else if (set == 7) {
+		ck_assert_msg(rc == RBAC_CONFIG_LOADED, "%s", err);
+		ck_assert_str_eq(cfg.namespace_name, "eng");
+	} else {
+		ck_assert_int_eq(rc, RBAC_CONFIG_INVALID);
+		snprintf(want, sizeof(want), "%s%s", path, missing[set]);
+		ck_assert_str_eq(err, want);
+	}
+	rbac_config_free(&cfg);
+}
+END_TEST
+
+/* Not configured needs a file that is otherwise right: a syntax error, an
+ * unknown key, a bad value or a broken rule across keys stays an error. */
+START_TEST(test_not_configured_other_mistakes)
+{
+	check_load_error("pam = { exempt_users = [ \"root\" ; };\n", ":1: syntax error");
+	check_load_error("ldap = { timeout = 0; };\n",
+			 ":1: ldap.timeout: must be between 0.1 and 300 (got 0)");
+	check_load_error("nss = { gid_min = 5; gid_max = 4; };\n",
+			 ": nss.gid_min: must not be greater than nss.gid_max (5 > 4)");
+	check_load_error("ldap = { bind_dn = \"cn=x,dc=example,dc=org\"; };\n",
+			 ": ldap.bind_password_file: required when ldap.bind_dn is set");
+	check_load_error("colour = \"blue\";\n", ":1: colour: unknown key");
+}
+END_TEST
+
+/* An empty file sets none of them either. */
+START_TEST(test_not_configured_empty)
+{
+	char err[RBAC_ERRLEN];
+	struct rbac_config cfg;
+
+	rbac_config_init(&cfg);
+	ck_assert_int_eq(load_text("", &cfg, err, sizeof(err)), RBAC_CONFIG_NOT_CONFIGURED);
+	ck_assert_int_eq(load_text("# nothing yet\n", &cfg, err, sizeof(err)),
+			 RBAC_CONFIG_NOT_CONFIGURED);
+	rbac_config_free(&cfg);
+}
+END_TEST
+
+/* The packages' default file: not configured, root exempt; and the same
+ * text with the three keys set is a config. */
+START_TEST(test_shipped_default)
+{
+	char path[PATH_MAX], err[RBAC_ERRLEN] = "";
+	struct rbac_config cfg;
+	char *text, *configured;
+	size_t len;
+
+	fx_source_path("etc/rbac.conf.default", path, sizeof(path));
+	text = slurp(path);
+	rbac_config_init(&cfg);
+	ck_assert_int_eq(load_text(text, &cfg, err, sizeof(err)), RBAC_CONFIG_NOT_CONFIGURED);
+	ck_assert_ptr_nonnull(strstr(err, ": not configured: "));
+	/* exempt_users is set in it: root stays exempt once it is configured */
+	len = strlen(text) + 256;
+	configured = malloc(len);
+	ck_assert_ptr_nonnull(configured);
+	snprintf(configured, len, "%snamespace = \"eng\";\n", text);
+	ck_assert_int_eq(load_text(configured, &cfg, err, sizeof(err)), RBAC_CONFIG_INVALID);
+	ck_assert_ptr_nonnull(strstr(err, ": ldap.uri: required key is missing"));
+	free(configured);
+	free(text);
+	rbac_config_free(&cfg);
+}
+END_TEST
+
 START_TEST(test_every_key_set)
 {
 	static const char text[] =
@@ -609,7 +723,6 @@ static const struct bad_case bad_files[] = {
     {"ldap = {\n" BASE_LINE "};\n" NS_LINE, ": ldap.uri: required key is missing"},
     {"ldap = {\n" URI_LINE "};\n" NS_LINE, ": ldap.base: required key is missing"},
     {LDAP_OK, ": namespace: required key is missing"},
-    {"", ": ldap.uri: required key is missing"},
     {MINIMAL "nss = { gid_min = 5000; gid_max = 4000; };\n",
      ": nss.gid_min: must not be greater than nss.gid_max (5000 > 4000)"},
     {MINIMAL "global_namespace = \"eng\";\n", ": global_namespace: must differ from namespace"},
@@ -1415,6 +1528,10 @@ static Suite *config_suite(void)
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("set");
+	tcase_add_loop_test(tc, test_not_configured_combinations, 0, 8);
+	tcase_add_test(tc, test_not_configured_other_mistakes);
+	tcase_add_test(tc, test_not_configured_empty);
+	tcase_add_test(tc, test_shipped_default);
 	tcase_add_test(tc, test_set_good);
 	tcase_add_test(tc, test_set_bad);
 	tcase_add_test(tc, test_set_error_keeps_value);

@@ -335,15 +335,35 @@ START_TEST(test_no_user)
 }
 END_TEST
 
+/* A host whose rbac.conf names no directory steps aside before every
+ * rule: no name, exempt and broken alike. */
+START_TEST(test_not_configured)
+{
+	struct rbac_decision_input in = {.not_configured = true,
+					 .no_user = true,
+					 .exempt = true,
+					 .config_error = true,
+					 .permission = "host.login",
+					 .now = NOW};
+	struct rbac_decision d;
+
+	rbac_decide(&in, &d);
+	ck_assert_int_eq(d.reason, RBAC_REASON_NOT_CONFIGURED);
+	ck_assert_int_eq(d.pam_code, PAM_IGNORE);
+	ck_assert_str_eq(rbac_reason_name(d.reason), "not_configured");
+	ck_assert_str_eq(rbac_decision_word(d.pam_code), "ignore");
+}
+END_TEST
+
 START_TEST(test_reason_keywords)
 {
 	static const char *const want[RBAC_REASON_COUNT] = {
-	    "exempt",	     "config_error", "directory_unavailable",
-	    "no_namespace",  "unknown_user", "deleted",
-	    "disabled",	     "suspended",    "locked",
-	    "not_yet_valid", "expired",	     "no_roles",
-	    "no_permission", "granted",	     "invalid_entry",
-	    "no_user",
+	    "exempt",	     "config_error",   "directory_unavailable",
+	    "no_namespace",  "unknown_user",   "deleted",
+	    "disabled",	     "suspended",      "locked",
+	    "not_yet_valid", "expired",	       "no_roles",
+	    "no_permission", "granted",	       "invalid_entry",
+	    "no_user",	     "not_configured",
 	};
 
 	for (int r = 0; r < RBAC_REASON_COUNT; r++)
@@ -403,8 +423,10 @@ START_TEST(test_messages)
 			 "Access denied: you hold no role on this host.");
 	ck_assert_ptr_null(message_for(RBAC_REASON_GRANTED, NULL, &a, buf, sizeof(buf)));
 	ck_assert_ptr_null(message_for(RBAC_REASON_EXEMPT, NULL, &a, buf, sizeof(buf)));
+	/* PAM_IGNORE: the stack goes on, nobody was refused */
+	ck_assert_ptr_null(message_for(RBAC_REASON_NOT_CONFIGURED, NULL, &a, buf, sizeof(buf)));
 	for (int r = RBAC_REASON_CONFIG_ERROR; r < RBAC_REASON_COUNT; r++) {
-		if (r != RBAC_REASON_GRANTED)
+		if (r != RBAC_REASON_GRANTED && r != RBAC_REASON_NOT_CONFIGURED)
 			ck_assert_ptr_nonnull(
 			    message_for((enum rbac_reason)r, "p", &a, buf, sizeof(buf)));
 	}
@@ -583,6 +605,7 @@ static Suite *decision_suite(void)
 	tcase_add_test(tc, test_invalid_attribute_named);
 	tcase_add_test(tc, test_ambiguous_account);
 	tcase_add_test(tc, test_no_user);
+	tcase_add_test(tc, test_not_configured);
 	tcase_add_test(tc, test_reason_keywords);
 	tcase_add_test(tc, test_decision_words);
 	tcase_add_test(tc, test_messages);

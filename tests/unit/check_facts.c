@@ -292,7 +292,7 @@ static bool local(struct env *e, const char *permission, time_t now,
 	bool answered;
 
 	rbac_facts_free(&e->f);
-	ck_assert(rbac_facts_screen(&e->f, &e->cfg, e->rq.user, true));
+	ck_assert(rbac_facts_screen(&e->f, &e->cfg, e->rq.user, RBAC_CONFIG_LOADED));
 	answered = rbac_facts_local_from(&e->f, &e->rq, &e->snap, PATH, permission, now, why);
 	ck_assert_int_eq(answered, why->why == RBAC_LOCAL_ANSWERED);
 	if (answered)
@@ -472,10 +472,11 @@ END_TEST
 
 /* --------------------------------------------- screen and decision input */
 
-static enum rbac_reason screened(struct env *e, const char *user, bool config_ok, bool *read)
+static enum rbac_reason screened(struct env *e, const char *user,
+				 enum rbac_config_result config, bool *read)
 {
 	rbac_facts_free(&e->f);
-	*read = rbac_facts_screen(&e->f, &e->cfg, user, config_ok);
+	*read = rbac_facts_screen(&e->f, &e->cfg, user, config);
 	rbac_facts_decide(&e->f, &e->cfg, "host.login", SFX_NOW, &e->d);
 	return e->d.reason;
 }
@@ -486,22 +487,35 @@ START_TEST(test_screen)
 	bool read;
 
 	env_init(&e, "eng", "alice");
-	/* The table's order: no name, then exempt, then the config. */
-	ck_assert_int_eq(screened(&e, NULL, false, &read), RBAC_REASON_NO_USER);
+	/* Not configured comes first: anyone, named or not, exempt or not. */
+	ck_assert_int_eq(screened(&e, NULL, RBAC_CONFIG_NOT_CONFIGURED, &read),
+			 RBAC_REASON_NOT_CONFIGURED);
 	ck_assert(!read);
-	ck_assert_int_eq(screened(&e, "root", false, &read), RBAC_REASON_EXEMPT);
+	ck_assert_int_eq(screened(&e, "root", RBAC_CONFIG_NOT_CONFIGURED, &read),
+			 RBAC_REASON_NOT_CONFIGURED);
+	ck_assert_int_eq(screened(&e, "alice", RBAC_CONFIG_NOT_CONFIGURED, &read),
+			 RBAC_REASON_NOT_CONFIGURED);
 	ck_assert(!read);
 	ck_assert_int_eq(e.d.pam_code, PAM_IGNORE);
-	ck_assert_int_eq(screened(&e, "alice", false, &read), RBAC_REASON_CONFIG_ERROR);
+	/* Then the table's order: no name, then exempt, then the config. */
+	ck_assert_int_eq(screened(&e, NULL, RBAC_CONFIG_INVALID, &read), RBAC_REASON_NO_USER);
+	ck_assert(!read);
+	ck_assert_int_eq(screened(&e, "root", RBAC_CONFIG_INVALID, &read), RBAC_REASON_EXEMPT);
+	ck_assert(!read);
+	ck_assert_int_eq(e.d.pam_code, PAM_IGNORE);
+	ck_assert_int_eq(screened(&e, "alice", RBAC_CONFIG_INVALID, &read),
+			 RBAC_REASON_CONFIG_ERROR);
 	ck_assert(!read);
 	/* A name no uid can equal is an unknown user, without a search. */
-	ck_assert_int_eq(screened(&e, "bad\nname", true, &read), RBAC_REASON_UNKNOWN_USER);
+	ck_assert_int_eq(screened(&e, "bad\nname", RBAC_CONFIG_LOADED, &read),
+			 RBAC_REASON_UNKNOWN_USER);
 	ck_assert(!read);
 	ck_assert_int_eq(e.f.outcome, RBAC_FACTS_NAME_REJECTED);
 	e.cfg.pam.unknown_user = RBAC_UNKNOWN_USER_IGNORE;
-	ck_assert_int_eq(screened(&e, "bad\nname", true, &read), RBAC_REASON_UNKNOWN_USER);
+	ck_assert_int_eq(screened(&e, "bad\nname", RBAC_CONFIG_LOADED, &read),
+			 RBAC_REASON_UNKNOWN_USER);
 	ck_assert_int_eq(e.d.pam_code, PAM_IGNORE);
-	screened(&e, "alice", true, &read);
+	screened(&e, "alice", RBAC_CONFIG_LOADED, &read);
 	ck_assert(read);
 	ck_assert_int_eq(e.f.outcome, RBAC_FACTS_UNREAD);
 	env_free(&e);
