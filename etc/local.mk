@@ -42,3 +42,9 @@ etc/systemd/rbac-syncd.service: $(srcdir)/etc/systemd/rbac-syncd.service.in Make
 # The units as shipped, and the cron example.
 TESTS += tests/integration/refresh_units.test tests/integration/syncd_units.test
 EXTRA_DIST += tests/integration/refresh_units.test tests/integration/syncd_units.test
+# Their hardening: systemd-analyze security's score of each, and each
+# ExecStart= run inside the unit's sandbox rebuilt (systemd is not PID 1 in
+# CI; tests/system/unit-sandbox.sh).
+TESTS += tests/integration/units-security.test tests/system/units-sandbox.test
+EXTRA_DIST += tests/integration/units-security.test tests/system/units-sandbox.test \
+	tests/system/unit-sandbox.sh
