@@ -39,6 +39,8 @@ struct change {
 	const char *values2[2];
 	const char *values3[2];
 	const char *values4[2];
+	bool reduces[2]; /* suspend takes a full administrator out of: the
+			    host's namespace, the global one */
 	/* What puts a revoke or suspend back (write.h, undo). */
 	const char *undo_vals[CTL_WRITES_MAX][CTL_MODS_MAX][2];
 };
@@ -74,51 +76,55 @@ static bool active(const struct ctl_view *v, const char *uid)
 	       rbac_account_state(a, v->now, &attr) == RBAC_REASON_GRANTED;
 }
 
-/* The holders of r by an assignment in force, as admins_after counts. */
-static int assigned_admins(const struct ctl_view *v, const struct rbac_role *r, const char *uid,
-			   const struct rbac_role *without, bool inactive,
-			   struct rbac_strlist *out)
+/* Whether who stops holding r as a full administrator with the change:
+ * made inactive (in gone), or uid taken out of role `without`. */
+static bool taken_out(const struct ctl_change_set *cs, const struct rbac_role *r,
+		      const char *who)
 {
-	for (size_t i = 0; i < r->n_assignments; i++) {
-		const char *who = r->assignments[i].uid;
-
-		if (strcmp(who, uid) == 0 && (inactive || r == without))
-			continue;
-		if (!rbac_assignment_in_force(&r->assignments[i], v->now) || !active(v, who) ||
-		    rbac_strlist_contains(out, who))
-			continue;
-		if (rbac_strlist_add(out, who) != 0)
-			return -1;
-	}
-	return 0;
+	return (cs->gone != NULL && rbac_strlist_contains(cs->gone, who)) ||
+	       (cs->uid != NULL && r == cs->without && strcmp(who, cs->uid) == 0);
 }
 
-/* After the change (uid out of role `without`, or uid no longer active
- * when `inactive`), the active users holding a full administrator's role
- * of ns, appended to out. */
-static int admins_after(const struct ctl_view *v, const struct rbac_namespace *ns,
-			const char *uid, const struct rbac_role *without, bool inactive,
-			struct rbac_strlist *out)
+static int add_admin(const struct ctl_view *v, const char *who, struct rbac_strlist *out)
+{
+	if (!active(v, who) || rbac_strlist_contains(out, who))
+		return 0;
+	return rbac_strlist_add(out, who);
+}
+
+int ctl_admins_after(const struct ctl_view *v, const struct rbac_namespace *ns,
+		     const struct ctl_change_set *cs, struct rbac_strlist *out)
 {
 	for (size_t i = 0; i < ns->n_roles; i++) {
 		const struct rbac_role *r = &ns->roles[i];
 
 		if (!role_is_full_admin(ns, r))
 			continue;
-		for (size_t m = 0; m < r->members.n; m++) {
-			const char *who = r->members.v[m];
+		for (size_t m = 0; m < r->members.n; m++)
+			if (!taken_out(cs, r, r->members.v[m]) &&
+			    add_admin(v, r->members.v[m], out) != 0)
+				return -1;
+		for (size_t k = 0; k < r->n_assignments; k++) {
+			const struct rbac_assignment *as = &r->assignments[k];
 
-			if (strcmp(who, uid) == 0 && (inactive || r == without))
-				continue;
-			if (!active(v, who) || rbac_strlist_contains(out, who))
-				continue;
-			if (rbac_strlist_add(out, who) != 0)
+			if (rbac_assignment_in_force(as, v->now) &&
+			    !taken_out(cs, r, as->uid) && add_admin(v, as->uid, out) != 0)
 				return -1;
 		}
-		if (assigned_admins(v, r, uid, without, inactive, out) != 0)
-			return -1;
 	}
 	return 0;
+}
+
+int ctl_last_admin(const struct ctl_view *v, const struct rbac_namespace *ns,
+		   const struct ctl_change_set *cs, struct rbac_strlist *out_before,
+		   struct rbac_strlist *out_after)
+{
+	const struct ctl_change_set none = {NULL, NULL, NULL};
+
+	if (ctl_admins_after(v, ns, &none, out_before) != 0 ||
+	    ctl_admins_after(v, ns, cs, out_after) != 0)
+		return -1;
+	return out_after->n == 0 && out_before->n > 0;
 }
 
 static void join(const struct rbac_strlist *l, char *buf, size_t bufsz)
@@ -131,27 +137,27 @@ static void join(const struct rbac_strlist *l, char *buf, size_t bufsz)
 		    (size_t)snprintf(buf + used, bufsz - used, "%s%s", i ? ", " : "", l->v[i]);
 }
 
-/* The last-admin rule for a change that takes uid out of role `without`
- * (or makes uid inactive): refused only when it would end the last one. */
-static int check_last_admin(const struct rbacctl *ctl, const struct ctl_view *v,
-			    const struct rbac_namespace *ns, const char *uid,
-			    const struct rbac_role *without, bool inactive, struct ctl_plan *p,
-			    bool *reduces)
+/* The last-admin rule in ns for a change that takes uid out of role
+ * `without` (or makes uid inactive): refused only when it would end the
+ * last one. *reduces: uid was one of them and is no more. A namespace
+ * with none before is named in the checks only when always_say. */
+static int check_last_admin_ns(const struct rbacctl *ctl, const struct ctl_view *v,
+			       const struct rbac_namespace *ns, const struct ctl_change_set *cs,
+			       bool always_say, struct ctl_plan *p, bool *reduces)
 {
 	struct rbac_strlist before = RBAC_STRLIST_INIT, after = RBAC_STRLIST_INIT;
 	char names[512];
-	int rc = EXIT_OK;
+	int last = ctl_last_admin(v, ns, cs, &before, &after), rc = EXIT_OK;
 
-	if (admins_after(v, ns, "", NULL, false, &before) != 0 ||
-	    admins_after(v, ns, uid, without, inactive, &after) != 0)
+	if (last < 0)
 		rc = EXIT_ERROR;
-	else if (after.n == 0 && before.n > 0)
+	else if (last)
 		rc =
 		    ctl_refuse(ctl, "last-admin",
 			       "%s is the last active user of namespace %s holding a role that "
 			       "grants rbac.*; grant such a role to another active user first",
-			       uid, ns->name);
-	else {
+			       cs->uid, ns->name);
+	else if (always_say || before.n > 0) {
 		join(&after, names, sizeof(names));
 		if (ctl_plan_check(p, "last-admin",
 				   "%zu active full administrator(s) of %s remain: %s", after.n,
@@ -160,7 +166,8 @@ static int check_last_admin(const struct rbacctl *ctl, const struct ctl_view *v,
 	}
 	if (rc == EXIT_ERROR)
 		ctl_error(ctl, "out of memory");
-	*reduces = rbac_strlist_contains(&before, uid) && !rbac_strlist_contains(&after, uid);
+	*reduces =
+	    rbac_strlist_contains(&before, cs->uid) && !rbac_strlist_contains(&after, cs->uid);
 	rbac_strlist_free(&before);
 	rbac_strlist_free(&after);
 	return rc;
@@ -170,10 +177,11 @@ static int check_last_admin(const struct rbacctl *ctl, const struct ctl_view *v,
  * administrator; EXIT_NO when not. */
 static int still_administered(const struct rbac_namespace *ns, const struct ctl_view *v)
 {
+	const struct ctl_change_set none = {NULL, NULL, NULL};
 	struct rbac_strlist l = RBAC_STRLIST_INIT;
-	int rc = admins_after(v, ns, "", NULL, false, &l) != 0 ? EXIT_ERROR
-		 : l.n > 0				       ? EXIT_OK
-							       : EXIT_NO;
+	int rc = ctl_admins_after(v, ns, &none, &l) != 0 ? EXIT_ERROR
+		 : l.n > 0				 ? EXIT_OK
+							 : EXIT_NO;
 
 	rbac_strlist_free(&l);
 	return rc;
@@ -211,30 +219,39 @@ static int outside_master(const struct rbac_namespace *ns, const struct rbac_rol
 	return 0;
 }
 
-static int check_master_list(const struct rbacctl *ctl, const struct rbac_namespace *ns,
-			     const struct rbac_role *r, struct ctl_plan *p)
+int ctl_master_list_refusal(const struct rbac_namespace *ns, const struct rbac_role *r,
+			    char *msg, size_t msgsz)
 {
 	struct rbac_strlist out = RBAC_STRLIST_INIT;
 	char names[512];
-	int rc = EXIT_OK;
+	int rc = outside_master(ns, r, 0, &out) != 0 ? -1 : out.n > 0;
 
-	if (outside_master(ns, r, 0, &out) != 0)
-		rc = EXIT_ERROR;
-	else if (out.n > 0) {
+	if (rc > 0) {
 		join(&out, names, sizeof(names));
-		rc = ctl_refuse(ctl, "master-list",
-				"role %s/%s grants permissions outside the master list of "
-				"namespace %s: %s",
-				ns->name, r->name, ns->name, names);
-	} else if (ctl_plan_check(p, "master-list", "%s",
-				  ns->has_master ? "every permission of the role is in the "
-						   "namespace's master list"
-						 : "the namespace has no master list") != 0)
-		rc = EXIT_ERROR;
-	if (rc == EXIT_ERROR)
-		ctl_error(ctl, "out of memory");
+		snprintf(msg, msgsz,
+			 "role %s/%s grants permissions outside the master list of namespace "
+			 "%s: %s",
+			 ns->name, r->name, ns->name, names);
+	}
 	rbac_strlist_free(&out);
 	return rc;
+}
+
+static int check_master_list(const struct rbacctl *ctl, const struct rbac_namespace *ns,
+			     const struct rbac_role *r, struct ctl_plan *p)
+{
+	char msg[1024];
+	int rc = ctl_master_list_refusal(ns, r, msg, sizeof(msg));
+
+	if (rc > 0)
+		return ctl_refuse(ctl, "master-list", "%s", msg);
+	if (rc == 0 && ctl_plan_check(p, "master-list", "%s",
+				      ns->has_master ? "every permission of the role is in the "
+						       "namespace's master list"
+						     : "the namespace has no master list") == 0)
+		return EXIT_OK;
+	ctl_error(ctl, "out of memory");
+	return EXIT_ERROR;
 }
 
 static size_t roles_held(const struct rbac_namespace *ns, const char *uid,
@@ -483,7 +500,8 @@ static int plan_revoke(struct rbacctl *ctl, const struct ctl_view *v, void *arg,
 			 ref, c->uid);
 		return EXIT_OK;
 	}
-	rc = check_last_admin(ctl, v, ns, c->uid, r, false, p, &reduces);
+	const struct ctl_change_set cs = {NULL, c->uid, r};
+	rc = check_last_admin_ns(ctl, v, ns, &cs, true, p, &reduces);
 	a = view_account(v, c->uid, &count);
 	if (rc == EXIT_OK && a != NULL && count == 1)
 		rc = check_own_last_role(ctl, v, a, r, p);
@@ -499,11 +517,38 @@ static int plan_revoke(struct rbacctl *ctl, const struct ctl_view *v, void *arg,
 
 /* ------------------------------------------------------ suspend/activate */
 
+/* The namespaces in which the suspended user was a full administrator
+ * (the host's, the global one) each still have one. */
 static int recheck_suspend(struct rbacctl *ctl, const struct ctl_view *v, void *arg)
 {
+	const struct change *c = arg;
+	int rc = EXIT_OK;
+
 	(void)ctl;
-	(void)arg;
-	return still_administered(&v->ns, v);
+	if (c->reduces[0])
+		rc = still_administered(&v->ns, v);
+	if (rc == EXIT_OK && c->reduces[1] && v->has_global)
+		rc = still_administered(&v->global, v);
+	return rc;
+}
+
+/* suspend's last-admin rule, in the host's namespace and the global one:
+ * c->reduces[] says where the user was a full administrator. */
+static int check_suspend_admins(const struct rbacctl *ctl, const struct ctl_view *v,
+				struct change *c, struct ctl_plan *p)
+{
+	struct rbac_strlist gone = RBAC_STRLIST_INIT;
+	int rc = rbac_strlist_add(&gone, c->uid) == 0 ? EXIT_OK : EXIT_ERROR;
+	const struct ctl_change_set cs = {&gone, c->uid, NULL};
+
+	if (rc == EXIT_OK)
+		rc = check_last_admin_ns(ctl, v, &v->ns, &cs, true, p, &c->reduces[0]);
+	if (rc == EXIT_OK && v->has_global)
+		rc = check_last_admin_ns(ctl, v, &v->global, &cs, false, p, &c->reduces[1]);
+	if (rc == EXIT_ERROR && gone.n == 0)
+		ctl_error(ctl, "out of memory");
+	rbac_strlist_free(&gone);
+	return rc;
 }
 
 /* The account's status and reason as they were (absent: deleted). */
@@ -531,7 +576,6 @@ static void plan_suspend_undo(struct change *c, const struct rbac_account *a,
 static int plan_status(struct rbacctl *ctl, const struct ctl_view *v, struct change *c,
 		       struct ctl_plan *p, bool suspend)
 {
-	bool reduces = false;
 	const struct rbac_account *a = find_user(ctl, v, c->uid);
 	struct rbac_write *w;
 	int rc;
@@ -540,11 +584,9 @@ static int plan_status(struct rbacctl *ctl, const struct ctl_view *v, struct cha
 		return EXIT_ERROR;
 	if (ctl_plan_check(p, "user-exists", "%s is %s", c->uid, a->dn) != 0)
 		return EXIT_ERROR;
-	if (suspend) {
-		rc = check_last_admin(ctl, v, &v->ns, c->uid, NULL, true, p, &reduces);
-		if (rc != EXIT_OK)
-			return rc;
-	}
+	c->reduces[0] = c->reduces[1] = false;
+	if (suspend && (rc = check_suspend_admins(ctl, v, c, p)) != EXIT_OK)
+		return rc;
 	c->values[0] = suspend ? "suspended" : "active";
 	w = ctl_plan_write(p, RBAC_WRITE_MODIFY, a->dn);
 	ctl_plan_mod(p, w, LDAP_MOD_REPLACE, "rbacAccountStatus", c->values);
@@ -553,7 +595,7 @@ static int plan_status(struct rbacctl *ctl, const struct ctl_view *v, struct cha
 		ctl_plan_mod(p, w, LDAP_MOD_REPLACE, "rbacStatusReason", c->values2);
 	} else if (a->status_reason != NULL)
 		ctl_plan_mod(p, w, LDAP_MOD_DELETE, "rbacStatusReason", NULL);
-	if (reduces)
+	if (c->reduces[0] || c->reduces[1])
 		plan_suspend_undo(c, a, p);
 	snprintf(p->done, sizeof(p->done), "%s is now %s", c->uid, c->values[0]);
 	return EXIT_OK;

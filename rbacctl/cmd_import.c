@@ -3,7 +3,9 @@
  * -Y EXTERNAL] [-H URI] [--namespace NS]`: validates every row of the bulk file against the
  * directory and prints the LDIF that applies it; with --apply writes it as
  * the administrator (the guarded write layer, write.h), all or nothing:
- * a write that fails has the ones before it undone, in reverse.
+ * a write that fails has the ones before it undone, in reverse. The rules
+ * are grant's and suspend's (cmd_grant.c, through write.h): master-list
+ * for every role granted, last-admin for the rows' status changes at once.
  */
 #include "config.h"
 
@@ -153,55 +155,106 @@ static int import_config(struct rbacctl *ctl, const struct import_args *ia)
 	return rc;
 }
 
-/* ------------------------------------------------------- last-admin */
+/* ------------------------------------------------------------ the rules */
 
-/* A full administrator's role of ns that uid holds now, or NULL. */
-static const struct rbac_role *admin_role_held(const struct ctl_view *v,
-					       const struct rbac_namespace *ns, const char *uid)
+/* The master-list rule for every role a row grants, as rbacctl grant has
+ * it. Prints each refusal; returns how many, or -1 when out of memory. */
+static long refuse_outside_master(const struct ctl_view *v, const struct imp_file *f)
 {
-	for (size_t i = 0; i < ns->n_roles; i++) {
-		const struct rbac_role *r = &ns->roles[i];
-		const struct rbac_assignment *as;
-		enum rbac_hold h = rbac_role_holds(r, uid, v->now, &as);
+	char msg[1024];
+	long n = 0;
 
-		if ((h == RBAC_HOLD_MEMBER || h == RBAC_HOLD_ASSIGNED) &&
-		    role_is_full_admin(ns, r))
-			return r;
-	}
-	return NULL;
+	for (size_t i = 0; i < f->n_rows; i++)
+		for (size_t k = 0; k < f->rows[i].n_grants; k++) {
+			const struct imp_grant *g = &f->rows[i].grants[k];
+			const struct rbac_namespace *ns;
+			const struct rbac_role *r = view_lookup_role(v, g->canon, &ns);
+			int rc =
+			    r != NULL ? ctl_master_list_refusal(ns, r, msg, sizeof(msg)) : 0;
+
+			if (rc < 0)
+				return -1;
+			if (rc > 0) {
+				fprintf(stderr, "%s:%u:%u: refused by master-list: %s\n",
+					f->path, g->line, g->col, msg);
+				n++;
+			}
+		}
+	return n;
 }
 
-/* The last-admin rule (DESIGN 12), kept the simple way: an import never
- * takes a full administrator out (the per-namespace count, and the
- * assertion on every holder it needs, is rbacctl suspend's). Prints each
- * such row; returns how many. */
-static size_t refuse_admins_out(const struct ctl_view *v, const struct imp_file *f)
+/* The uids of the rows that make an existing account inactive. */
+static int rows_gone(const struct imp_file *f, struct rbac_strlist *gone)
 {
-	const struct rbac_namespace *nss[2] = {&v->ns, v->has_global ? &v->global : NULL};
-	char ref[ROLE_REF_BUFSZ];
-	size_t n = 0;
-
 	for (size_t i = 0; i < f->n_rows; i++) {
 		const struct imp_row *r = &f->rows[i];
 
-		if (r->account_dn == NULL || r->unchanged || strcmp(r->status, "active") == 0)
-			continue;
-		for (size_t k = 0; k < 2; k++) {
-			const struct rbac_role *role =
-			    nss[k] ? admin_role_held(v, nss[k], r->uid) : NULL;
-
-			if (role == NULL)
-				continue;
-			fprintf(stderr,
-				"%s:%u:%u: refused by last-admin: %s holds %s, a full "
-				"administrator's role; an import takes no administrator out "
-				"(use rbacctl suspend)\n",
-				f->path, r->line, r->status_col, r->uid,
-				role_ref(nss[k], role, ref, sizeof(ref)));
-			n++;
-			break;
-		}
+		if (r->account_dn != NULL && !r->unchanged &&
+		    strcmp(r->status, "active") != 0 && rbac_strlist_add(gone, r->uid) != 0)
+			return -1;
 	}
+	return 0;
+}
+
+/* Each row taking out one of the last full administrators of ns. */
+static void print_admins_out(const struct imp_file *f, const struct rbac_namespace *ns,
+			     const struct rbac_strlist *before)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < f->n_rows; i++)
+		k += rbac_strlist_contains(before, f->rows[i].uid);
+	for (size_t i = 0; i < f->n_rows; i++) {
+		const struct imp_row *r = &f->rows[i];
+
+		if (!rbac_strlist_contains(before, r->uid))
+			continue;
+		fprintf(stderr, "%s:%u:%u: refused by last-admin: ", f->path, r->line,
+			r->status_col);
+		if (k == 1)
+			fprintf(stderr, "%s is the last active user", r->uid);
+		else
+			fprintf(stderr, "%s is one of the %zu last active users", r->uid, k);
+		fprintf(
+		    stderr,
+		    " of namespace %s holding a role that grants rbac.*%s; grant such a role "
+		    "to another active user first\n",
+		    ns->name, k == 1 ? "" : ", all taken out by this file");
+	}
+}
+
+/* The last-admin rule as rbacctl suspend has it, for all the rows at once:
+ * the host's namespace and the global one each keep an active full
+ * administrator when they had one. Prints the refusals; returns how many
+ * namespaces refuse, -1 when out of memory. reduces[k]: the file takes a
+ * full administrator out of namespace k (then it is checked again once
+ * written). */
+static long refuse_admins_out(const struct ctl_view *v, const struct imp_file *f,
+			      bool reduces[2])
+{
+	const struct rbac_namespace *nss[2] = {&v->ns, v->has_global ? &v->global : NULL};
+	struct rbac_strlist gone = RBAC_STRLIST_INIT;
+	const struct ctl_change_set cs = {&gone, NULL, NULL};
+	long n = rows_gone(f, &gone);
+
+	for (size_t k = 0; k < 2 && n >= 0; k++) {
+		struct rbac_strlist before = RBAC_STRLIST_INIT, after = RBAC_STRLIST_INIT;
+		int last = nss[k] != NULL ? ctl_last_admin(v, nss[k], &cs, &before, &after) : 0;
+
+		reduces[k] = false;
+		for (size_t i = 0; i < gone.n; i++)
+			reduces[k] = reduces[k] || (rbac_strlist_contains(&before, gone.v[i]) &&
+						    !rbac_strlist_contains(&after, gone.v[i]));
+		if (last < 0)
+			n = -1;
+		else if (last > 0) {
+			print_admins_out(f, nss[k], &before);
+			n++;
+		}
+		rbac_strlist_free(&before);
+		rbac_strlist_free(&after);
+	}
+	rbac_strlist_free(&gone);
 	return n;
 }
 
@@ -215,6 +268,7 @@ struct import_plan {
 	char *ldif;
 	size_t ldif_len;
 	long changes;
+	bool reduces[2]; /* refuse_admins_out's */
 };
 
 static void plan_free(struct import_plan *p)
@@ -245,9 +299,18 @@ static int plan_make(struct rbacctl *ctl, const char *path, const char *data, si
 			  p->f.n_errors == 1 ? "" : "s", warn ? "to apply" : "written");
 		return EXIT_ERROR;
 	}
-	if (rc == 0 && refuse_admins_out(&p->v, &p->f) > 0) {
-		ctl_error(ctl, "%s: refused: nothing %s", path, warn ? "to apply" : "written");
-		return EXIT_NO;
+	if (rc == 0) {
+		long refused = refuse_outside_master(&p->v, &p->f), r2 = 0;
+
+		if (refused >= 0)
+			r2 = refuse_admins_out(&p->v, &p->f, p->reduces);
+		if (refused < 0 || r2 < 0)
+			rc = -1;
+		else if (refused + r2 > 0) {
+			ctl_error(ctl, "%s: refused: nothing %s", path,
+				  warn ? "to apply" : "written");
+			return EXIT_NO;
+		}
 	}
 	out = rc == 0 ? open_memstream(&p->ldif, &p->ldif_len) : NULL;
 	if (out != NULL) {
@@ -470,6 +533,47 @@ static int applier_init(struct applier *a)
 	return a->csn_rows && a->dns && a->csn_roles && a->uids && a->undo ? 0 : -1;
 }
 
+/* Once written, when the file took out a full administrator: the
+ * directory read again, and each namespace it took one out of still has
+ * one; when another administrator's change to another entry (not covered
+ * by the assertions) together with this import left none, the import is
+ * undone, as rbacctl suspend does. */
+static int recheck_admins(struct applier *a)
+{
+	struct ctl_view v;
+	const struct ctl_change_set none = {NULL, NULL, NULL};
+	const char *left_none = NULL;
+	int rc = ctl_view_load(a->ctl, &v, true, NULL);
+
+	for (size_t k = 0; rc == EXIT_OK && k < 2 && left_none == NULL; k++) {
+		const struct rbac_namespace *ns = k == 0	 ? &v.ns
+						  : v.has_global ? &v.global
+								 : NULL;
+		struct rbac_strlist l = RBAC_STRLIST_INIT;
+
+		if (ns == NULL || !a->p->reduces[k])
+			continue;
+		if (ctl_admins_after(&v, ns, &none, &l) != 0)
+			rc = EXIT_ERROR;
+		else if (l.n == 0)
+			left_none = ns->name;
+		rbac_strlist_free(&l);
+	}
+	if (rc != EXIT_OK)
+		ctl_error(a->ctl, "warning: the import was written but could not be checked "
+				  "again: run rbacctl lint");
+	if (left_none != NULL) {
+		ctl_error(a->ctl,
+			  "refused by rule last-admin: another administrator's concurrent "
+			  "change, with this import, left namespace %s without an active full "
+			  "administrator",
+			  left_none);
+		undo_all(a);
+	}
+	ctl_view_free(&v);
+	return left_none != NULL ? EXIT_NO : EXIT_OK;
+}
+
 /* --apply: the CSNs, the directory read and checked again (the same LDIF,
  * or nothing is written), then every write under its assertion. */
 static int import_apply(struct rbacctl *ctl, struct import_plan *p, const char *path,
@@ -493,8 +597,12 @@ static int import_apply(struct rbacctl *ctl, struct import_plan *p, const char *
 			  path);
 		rc = EXIT_ERROR;
 	}
-	if (rc == EXIT_OK)
+	if (rc == EXIT_OK) {
+		ctl_test_pause();
 		rc = writes_run(&a);
+	}
+	if (rc == EXIT_OK && (p->reduces[0] || p->reduces[1]))
+		rc = recheck_admins(&a);
 	if (rc == EXIT_OK)
 		fprintf(stderr, "%s: %zu rows, %zu changes applied\n", path, p->f.n_rows,
 			a.n_undo);

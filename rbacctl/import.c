@@ -218,7 +218,8 @@ static void header_take(struct pstate *ps)
 	ps->n_header = ps->n;
 }
 
-static int grant_add(struct imp_row *r, const char *canon, const char *dn)
+static int grant_add(struct imp_row *r, const char *canon, const char *dn, unsigned line,
+		     unsigned col)
 {
 	for (size_t i = 0; i < r->n_grants; i++)
 		if (!strcmp(r->grants[i].canon, canon))
@@ -228,7 +229,7 @@ static int grant_add(struct imp_row *r, const char *canon, const char *dn)
 		return -1;
 	r->grants = g;
 	g = &g[r->n_grants];
-	*g = (struct imp_grant){strdup(canon), strdup(dn), 0};
+	*g = (struct imp_grant){strdup(canon), strdup(dn), 0, line, col};
 	if (!g->canon || !g->role_dn) {
 		free(g->canon);
 		free(g->role_dn);
@@ -274,7 +275,7 @@ static void groups_take(struct pstate *ps, const struct field *fl, struct imp_ro
 		field_place(fl, (size_t)(g - copy), &line, &col);
 		if (!dn)
 			warn_at(ps, line, col, "Groups: \"%.64s\" names no role: ignored", g);
-		else if (grant_add(r, canon, dn))
+		else if (grant_add(r, canon, dn, line, col))
 			ps->oom = true;
 	}
 	free(copy);
@@ -354,7 +355,7 @@ static bool row_fields_check(struct pstate *ps, struct imp_row *r)
 	if (!dn) {
 		error_at(ps, role->line, role->col, "Role: \"%.64s\" is no role", role->v);
 		ok = false;
-	} else if (grant_add(r, canon, dn)) {
+	} else if (grant_add(r, canon, dn, role->line, role->col)) {
 		ps->oom = true;
 	}
 	if (col_field(ps, COL_GROUPS))

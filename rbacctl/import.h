@@ -33,9 +33,10 @@ struct imp_msg {
 };
 
 struct imp_grant {
-	char *canon;   /* "NS/ROLE" */
-	char *role_dn; /* where memberUid is added */
-	int held;      /* already a memberUid: nothing to write */
+	char *canon;	    /* "NS/ROLE" */
+	char *role_dn;	    /* where memberUid is added */
+	int held;	    /* already a memberUid: nothing to write */
+	unsigned line, col; /* where the file names the role */
 };
 
 struct imp_row {

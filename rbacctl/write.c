@@ -419,12 +419,10 @@ static int recheck(struct rbacctl *ctl, const struct ctl_plan *p, void *arg)
 			  "active full administrator; this change was undone");
 }
 
-/* A test-only hook (rbacctl-write.test's forced interleaving, documented
- * there and nowhere for users): with RBACCTL_TEST_PAUSE=PATH, the first
- * write waits, after its checks, until PATH.go exists, having created
- * PATH.reached; another admin's change can then land in between, every
- * time. At most 60 s, then it goes on. */
-static void test_pause(void)
+/* Documented for tests only, not for users (write.h): another admin's
+ * change can then land between the checks and the first write, every
+ * time. */
+void ctl_test_pause(void)
 {
 	static bool paused;
 	const char *path = getenv("RBACCTL_TEST_PAUSE");
@@ -461,7 +459,7 @@ static int round_run(struct rbacctl *ctl, const struct ctl_admin *a, ctl_plan_fn
 	else if (rc == EXIT_OK && p.n == 0)
 		printf("%s\n", p.done);
 	else if (rc == EXIT_OK && have_csns && assert_csns(&p, c)) {
-		test_pause();
+		ctl_test_pause();
 		rc = apply(ctl, v.dir, &p);
 		if (rc == EXIT_OK && p.recheck != NULL)
 			rc = recheck(ctl, &p, arg);

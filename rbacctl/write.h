@@ -96,12 +96,44 @@ struct rbac_write *ctl_plan_undo(struct ctl_plan *p, enum rbac_write_kind kind, 
 void ctl_plan_mod(struct ctl_plan *p, struct rbac_write *w, int op, const char *attr,
 		  const char *const *values);
 
+/* What a change takes away, for the last-admin rule: the users in gone
+ * made inactive (suspend, import), and uid out of role `without`
+ * (revoke). Any may be NULL. */
+struct ctl_change_set {
+	const struct rbac_strlist *gone;
+	const char *uid;
+	const struct rbac_role *without;
+};
+/* The active users holding a full administrator's role of ns (one that
+ * grants rbac.*, by memberUid or an assignment in force, as lint's
+ * no_full_admin counts them) once cs is made, appended to out. 0, or -1
+ * when out of memory. */
+int ctl_admins_after(const struct ctl_view *v, const struct rbac_namespace *ns,
+		     const struct ctl_change_set *cs, struct rbac_strlist *out);
+/* The last-admin rule in ns: 1 when cs takes out the last active full
+ * administrator it had, 0 when not, -1 when out of memory; the lists
+ * before and after the change are appended to out_before, out_after. */
+int ctl_last_admin(const struct ctl_view *v, const struct rbac_namespace *ns,
+		   const struct ctl_change_set *cs, struct rbac_strlist *out_before,
+		   struct rbac_strlist *out_after);
+/* The master-list rule for a grant of r: 1 with msg set to the refusal
+ * ("role NS/ROLE grants permissions outside ..."), 0 when r is admitted,
+ * -1 when out of memory. */
+int ctl_master_list_refusal(const struct rbac_namespace *ns, const struct rbac_role *r,
+			    char *msg, size_t msgsz);
+
 /* grant --for: now plus DURATION, a sum of a number and a unit each
  * (s, m, h, d, w: "2h", "90m", "1d12h"), at most 10 years. 0, or -1. */
 int ctl_parse_duration(const char *s, time_t now, time_t *end);
 /* grant --until: GeneralizedTime (rbac_time_parse: "20261204110000Z") or
  * the ISO 8601 form "2026-12-04T11:00[:SS](Z|+hh:mm|-hh:mm)". 0, or -1. */
 int ctl_parse_when(const char *s, time_t *out);
+
+/* A test-only hook (rbacctl-write.test's and rbacctl-import.test's forced
+ * interleavings): with RBACCTL_TEST_PAUSE=PATH, the first call creates
+ * PATH.reached and waits until PATH.go exists (at most 60 s); later calls
+ * return at once. Without it, nothing. */
+void ctl_test_pause(void);
 
 /* Runs one guarded change: reads the directory as the administrator (the
  * view with every account) and plans; with --dry-run prints the checks as
