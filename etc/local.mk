@@ -10,7 +10,8 @@ dist_noinst_DATA += \
 # The slapd side of rbac-syncd (rbac-syncd(8), SLAPD): examples to edit and
 # apply, not configuration, so they go with the documentation.
 slapdexampledir = $(docdir)/slapd
-dist_slapdexample_DATA = etc/slapd/rbac-syncprov.ldif etc/slapd/rbac-syncprov.conf
+dist_slapdexample_DATA = etc/slapd/rbac-syncprov.ldif etc/slapd/rbac-syncprov.conf \
+	etc/slapd/rbac-accesslog.conf etc/slapd/rbac-accesslog.ldif
 
 # The refresh timer (nss_rbac(8), TIMER): systemd units and a cron alternative.
 # Installed to $(systemdsystemunitdir), by default $(prefix)/lib/systemd/system

@@ -51,6 +51,14 @@
 # the shipped session log length (0: no session log, so a resume is a
 # present phase).
 #
+# With RBAC_TEST_ACCESSLOG=1 set before rbac_slapd_start, every write is
+# logged by the accesslog overlay configured with the lines of
+# etc/slapd/rbac-accesslog.conf as shipped (only the log's directory moves
+# into RBAC_TEST_DIR): the cn=accesslog database before the main one, its
+# ACL and limits, and the overlay on the main database. The identity that
+# may read the log is loaded: RBAC_TEST_AUDIT_DN, password
+# RBAC_TEST_AUDIT_PW (exported whether or not the toggle is set).
+#
 # With RBAC_TEST_TLS=1 set before rbac_slapd_start, slapd also listens on
 # ldaps://127.0.0.1:<port+1> and answers StartTLS, with a certificate from
 # rbac_tls_certs; RBAC_TEST_LDAPS_URI and RBAC_TEST_CA_FILE are exported.
@@ -118,6 +126,9 @@ RBAC_TEST_ROOTDN="cn=admin,$RBAC_TEST_BASE"
 RBAC_TEST_ROOTPW='secret'
 RBAC_TEST_READER_DN="cn=host-reader,$RBAC_TEST_BASE"
 RBAC_TEST_READER_PW='readerpw'
+RBAC_TEST_AUDIT_DN="cn=audit-reader,$RBAC_TEST_BASE"
+RBAC_TEST_AUDIT_PW='auditpw'
+export RBAC_TEST_AUDIT_DN RBAC_TEST_AUDIT_PW
 export RBAC_TEST_BASE RBAC_TEST_RBAC_BASE RBAC_TEST_USER_BASE \
 	RBAC_TEST_ROOTDN RBAC_TEST_ROOTPW RBAC_TEST_READER_DN RBAC_TEST_READER_PW
 
@@ -252,8 +263,9 @@ _rbac_require_tools() {
 # ---------------------------------------------------------------------------
 # Building the server
 
-# _rbac_write_slapd_conf DIR [GLOBAL-LINES [DATABASE-LINES]]: the extra
-# lines go after the module loads and before the database's overlays.
+# _rbac_write_slapd_conf DIR [GLOBAL-LINES [DATABASE-LINES [DATABASES]]]:
+# the extra lines go after the module loads and before the database's
+# overlays; DATABASES (whole database sections) before the main database.
 _rbac_write_slapd_conf() {
 	local dir=$1 schema modules s
 	schema=$(_rbac_first_dir_with core.schema /etc/ldap/schema /etc/openldap/schema)
@@ -279,6 +291,7 @@ _rbac_write_slapd_conf() {
 		# as on a fresh server. Paging alone does not get past it (the
 		# paged total, size.prtotal, defaults to the same 500): the reading
 		# account needs a limits line, which directory.test adds.
+		printf '%s' "${4:-}"
 		printf 'database mdb\nsuffix "%s"\n' "$RBAC_TEST_BASE"
 		printf 'rootdn "%s"\nrootpw %s\n' "$RBAC_TEST_ROOTDN" "$RBAC_TEST_ROOTPW"
 		printf 'directory %s/db\nmaxsize %s\n\n' "$dir" "${RBAC_TEST_MAXSIZE:-104857600}"
@@ -484,6 +497,52 @@ _rbac_syncprov_conf_line() {
 	esac
 }
 
+# The RBAC_TEST_ACCESSLOG lines, from the shipped slapd.conf snippet's
+# "# [global]", "# [log database]" and "# [database]" parts (comments
+# dropped), the log's directory moved into the test's; sets _rbac_al_global,
+# _rbac_al_logdb and _rbac_al_db. Also writes the audit reader's entry, and
+# makes slapadd load the data into the main database (no longer the first).
+_rbac_accesslog_setup() {
+	local conf=$RBAC_SRCDIR/etc/slapd/rbac-accesslog.conf part='' line
+	[[ -r $conf ]] || {
+		_rbac_say "$conf not found"
+		exit 99
+	}
+	while IFS= read -r line; do
+		case $line in
+		'# [global]'*) part=global ;;
+		'# [log database]'*) part=logdb ;;
+		'# [database]'*) part=db ;;
+		'' | '#'*) ;;
+		'directory '*) _rbac_accesslog_line "$part" "directory $RBAC_TEST_DIR/accesslog" ;;
+		*) _rbac_accesslog_line "$part" "$line" ;;
+		esac
+	done <"$conf"
+	_rbac_al_global+=$'\n' _rbac_al_logdb+=$'\n' _rbac_al_db+=$'\n'
+	mkdir "$RBAC_TEST_DIR/accesslog" || exit 99
+	_rbac_slapadd_opts+=(-b "$RBAC_TEST_BASE")
+	cat >"$RBAC_TEST_DIR/audit-reader.ldif" <<EOF
+dn: $RBAC_TEST_AUDIT_DN
+objectClass: organizationalRole
+objectClass: simpleSecurityObject
+cn: audit-reader
+description: Account rbacctl audit binds as (test only)
+userPassword: $RBAC_TEST_AUDIT_PW
+EOF
+}
+
+_rbac_accesslog_line() {
+	case $1 in
+	global) _rbac_al_global+="$2"$'\n' ;;
+	logdb) _rbac_al_logdb+="$2"$'\n' ;;
+	db) _rbac_al_db+="$2"$'\n' ;;
+	*)
+		_rbac_say "rbac-accesslog.conf: \"$2\" before any part marker"
+		exit 99
+		;;
+	esac
+}
+
 # ---------------------------------------------------------------------------
 # Public API
 
@@ -508,7 +567,11 @@ rbac_slapd_start() {
 	[[ -z ${RBAC_TEST_TLS:-} ]] || rbac_tls_certs "$RBAC_TEST_DIR/tls"
 	_rbac_sp_global='' _rbac_sp_db=''
 	[[ -z ${RBAC_TEST_SYNCPROV:-} ]] || _rbac_syncprov_conf_lines
-	_rbac_write_slapd_conf "$RBAC_TEST_DIR" "$_rbac_sp_global" "$_rbac_sp_db"
+	_rbac_al_global='' _rbac_al_logdb='' _rbac_al_db=''
+	[[ -z ${RBAC_TEST_ACCESSLOG:-} ]] || _rbac_accesslog_setup
+	[[ -z ${RBAC_TEST_ACCESSLOG:-} ]] || set -- "$@" "$RBAC_TEST_DIR/audit-reader.ldif"
+	_rbac_write_slapd_conf "$RBAC_TEST_DIR" "$_rbac_sp_global$_rbac_al_global" \
+		"$_rbac_sp_db$_rbac_al_db" "$_rbac_al_logdb"
 	_rbac_load_ldifs "$RBAC_TEST_DIR" "$@"
 	_rbac_start_on_free_port
 	RBAC_TEST_URI="ldap://127.0.0.1:$RBAC_TEST_PORT"
