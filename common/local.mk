@@ -34,6 +34,7 @@ common_librbacdir_la_SOURCES = \
 	common/rbac_conn.c common/rbac_conn.h \
 	common/rbac_ldap.c common/rbac_ldap.h \
 	common/rbac_ldap_place.c \
+	common/rbac_ldap_each.c \
 	common/rbac_ldap_entry.c common/rbac_ldap_entry.h \
 	common/rbac_entry.c common/rbac_entry.h \
 	common/rbac_deadline.c common/rbac_deadline.h \

@@ -98,6 +98,26 @@ enum rbac_dir_result rbac_dir_misplaced_assignments(struct rbac_dir *dir,
 						    const char *const *bases, size_t n_bases,
 						    struct rbac_strlist *out);
 
+/* One entry of rbac_dir_search_each: each attribute asked for, with its
+ * values (none when the entry has none). */
+struct rbac_dir_values {
+	const char *name;
+	struct rbac_strlist values;
+};
+/* Called per entry; returns 0 to go on, non-zero to stop (the search then
+ * returns ERROR). The strings are valid during the call only. Called with
+ * dn NULL before the first entry, and again when a server failed and the
+ * search starts over on the next URI: forget every entry taken so far. */
+typedef int (*rbac_dir_entry_fn)(void *arg, const char *dn, const struct rbac_dir_values *v,
+				 size_t n);
+/* A subtree search at base with filter (its values escaped by the caller,
+ * rbac_ldap_escape_filter), paged, each entry's attrs (NULL-terminated)
+ * given to take. NOT_FOUND when the server answers noSuchObject for base:
+ * no such entry, or one the bound identity may not see. */
+enum rbac_dir_result rbac_dir_search_each(struct rbac_dir *dir, const char *base,
+					  const char *filter, const char *const *attrs,
+					  rbac_dir_entry_fn take, void *arg);
+
 /* The URI that answered last, or NULL. */
 const char *rbac_dir_current_uri(const struct rbac_dir *dir);
 

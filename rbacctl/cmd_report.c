@@ -557,7 +557,11 @@ int cmd_report(struct rbacctl *ctl, int argc, char **argv)
 	struct report_opts o = {0};
 	struct ctl_view v = {0};
 	struct report rp = {0};
-	int rc = parse_report_args(ctl, argc, argv, &o);
+	int rc;
+
+	if (argc > 1 && strcmp(argv[1], "changes") == 0)
+		return cmd_report_changes(ctl, argc - 1, argv + 1);
+	rc = parse_report_args(ctl, argc, argv, &o);
 
 	if (rc != EXIT_OK)
 		return rc == CTL_HELP_SHOWN ? EXIT_OK : rc;

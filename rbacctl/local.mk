@@ -7,7 +7,8 @@ rbacctl_rbacctl_SOURCES = rbacctl/rbacctl.c rbacctl/rbacctl.h \
 	rbacctl/cmd_refresh.c rbacctl/cmd_check.c rbacctl/cmd_show.c rbacctl/cmd_lint.c \
 	rbacctl/cmd_report.c rbacctl/cmd_verify.c rbacctl/cmd_status.c rbacctl/status.h rbacctl/status_print.c \
 	rbacctl/import.c rbacctl/import.h rbacctl/cmd_import.c \
-	rbacctl/write.c rbacctl/write.h rbacctl/cmd_grant.c
+	rbacctl/write.c rbacctl/write.h rbacctl/cmd_grant.c \
+	rbacctl/audit.c rbacctl/audit.h rbacctl/cmd_audit.c
 rbacctl_rbacctl_CFLAGS = $(AM_CFLAGS) $(LIBCONFIG_CFLAGS)
 rbacctl_rbacctl_LDADD = common/librbacdir.la $(CSV_LIBS)
 dist_man_MANS += man/rbacctl.8
@@ -34,7 +35,8 @@ RBACCTL_INTEGRATION_TESTS = tests/integration/rbacctl.test \
 	tests/integration/rbacctl-output.test tests/integration/rbacctl-status.test \
 	tests/integration/rbacctl-status-syncd.test tests/integration/rbacctl-local.test \
 	tests/integration/rbacctl-local-bench.test tests/integration/rbacctl-import.test \
-	tests/integration/rbacctl-write.test tests/integration/rbacctl-assign.test
+	tests/integration/rbacctl-write.test tests/integration/rbacctl-assign.test \
+	tests/integration/audit.test tests/integration/audit-cnconfig.test
 TESTS += $(RBACCTL_INTEGRATION_TESTS)
 EXTRA_DIST += $(RBACCTL_INTEGRATION_TESTS) tests/integration/rbacctl-golden.sh \
 	tests/integration/fixtures/lint.ldif tests/integration/golden
@@ -53,3 +55,12 @@ tests_unit_check_import_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/rbacctl -I$(to
 tests_unit_check_import_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_check_import_LDADD = $(UNIT_LDADD) $(CSV_LIBS)
 TESTS += tests/unit/check_import
+
+# check_audit: accesslog records to rbacctl audit's events (rbacctl/audit.c).
+check_PROGRAMS += tests/unit/check_audit
+tests_unit_check_audit_SOURCES = tests/unit/check_audit.c rbacctl/audit.c rbacctl/audit.h \
+	tests/unit/fixture.c tests/unit/fixture.h
+tests_unit_check_audit_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/rbacctl -I$(top_srcdir)/tests/unit
+tests_unit_check_audit_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_check_audit_LDADD = $(UNIT_LDADD)
+TESTS += tests/unit/check_audit

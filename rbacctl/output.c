@@ -192,6 +192,8 @@ static void json_quoted(FILE *out, const char *s)
 
 static void json_indent(struct json *j)
 {
+	if (j->one_line)
+		return;
 	fputc('\n', j->out);
 	put_padding(j->out, (size_t)j->depth * 2);
 }

@@ -44,6 +44,7 @@ struct json {
 	int depth;
 	bool has_items[JSON_MAX_DEPTH + 1]; /* a comma is due before the next */
 	char closer[JSON_MAX_DEPTH + 1];    /* '}' or ']' for each open level */
+	bool one_line; /* no line breaks or indentation (JSON lines: audit --json) */
 };
 
 /* key is the member name inside an object, NULL inside an array or at the

@@ -42,8 +42,9 @@ static const struct ctl_command commands[] = {
      "check snapshot files completely (default: the cache's groups and accounts) and say "
      "what is wrong"},
     {"report", cmd_report,
-     "users|privileged|inactive [--output FILE] [--namespace NS] [--json]",
-     "CSV (RFC 4180) for an access review"},
+     "users|privileged|inactive [--output FILE] [--namespace NS] [--json] | "
+     "changes --since TIME [--until TIME] [audit's options]",
+     "CSV (RFC 4180) for an access review; changes: audit's events of a period"},
     {"import", cmd_import,
      "FILE.csv [--apply] [-D DN (-y FILE | -W) | -Y EXTERNAL] [-H URI] [--dry-run] "
      "[--namespace NS]",
@@ -60,6 +61,10 @@ static const struct ctl_command commands[] = {
      "set USER's rbacAccountStatus to suspended, unless a rule refuses it"},
     {"activate", cmd_activate, "USER ADMIN [--dry-run]",
      "set USER's rbacAccountStatus to active"},
+    {"audit", cmd_audit,
+     "[--since TIME] [--until TIME] [--json] [--log-base DN] [-D DN (-y FILE | -W) | -Y "
+     "EXTERNAL] [-H URI]",
+     "the role and account changes of a period, from slapd's accesslog (rbacctl(8), AUDIT)"},
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -221,5 +221,9 @@ int cmd_grant(struct rbacctl *ctl, int argc, char **argv);
 int cmd_revoke(struct rbacctl *ctl, int argc, char **argv);
 int cmd_suspend(struct rbacctl *ctl, int argc, char **argv);
 int cmd_activate(struct rbacctl *ctl, int argc, char **argv);
+/* cmd_audit.c: the events of a period from the accesslog (audit.h);
+ * report changes is the same as CSV (argv[0] "changes"). */
+int cmd_audit(struct rbacctl *ctl, int argc, char **argv);
+int cmd_report_changes(struct rbacctl *ctl, int argc, char **argv);
 
 #endif

@@ -292,6 +292,18 @@ int ctl_admin_config(struct rbacctl *ctl, const struct ctl_admin *a)
 	return rc;
 }
 
+int ctl_identity_config(struct rbacctl *ctl, const struct ctl_admin *a)
+{
+	int rc;
+
+	if (a->bind_dn != NULL || a->password_file != NULL || a->prompt || a->sasl_mech != NULL)
+		return ctl_admin_config(ctl, a);
+	rc = ctl_config(ctl, NULL);
+	if (rc == EXIT_OK && a->uri != NULL)
+		rc = set_uri(ctl, a->uri);
+	return rc;
+}
+
 /* --------------------------------------------------------- the change */
 
 struct csns {

@@ -53,6 +53,11 @@ struct ctl_admin {
  * bind settings. EXIT_OK, or EXIT_ERROR after saying why. */
 int ctl_admin_config(struct rbacctl *ctl, const struct ctl_admin *a);
 
+/* For a reading command (audit): the administrator's identity when -D,
+ * -y, -W or -Y is given (as ctl_admin_config), else rbac.conf's own; -H
+ * in either case. EXIT_OK, or EXIT_ERROR after saying why. */
+int ctl_identity_config(struct rbacctl *ctl, const struct ctl_admin *a);
+
 /* The writes one change makes, and what its checks found. */
 #define CTL_WRITES_MAX 2
 #define CTL_MODS_MAX   6
