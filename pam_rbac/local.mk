@@ -16,6 +16,17 @@ pam_rbac_pam_rbac_la_LDFLAGS = $(AM_LDFLAGS) -module -avoid-version -shared -no-
 	-Wl,-z,nodelete -Wl,--version-script=$(srcdir)/pam_rbac/pam_rbac.map
 EXTRA_pam_rbac_pam_rbac_la_DEPENDENCIES = pam_rbac/pam_rbac.map
 EXTRA_DIST += pam_rbac/pam_rbac.map
+# libpam dlopen()s pam_rbac.so by path; the .la is of no use to anyone.
+# Automake installs pammod_LTLIBRARIES with the data (the directory name
+# lacks "exec"), so the hook is install-data-hook; without the .la,
+# libtool's uninstall no longer finds the module, hence the uninstall hook.
+install-data-hook: pam-rbac-install-data-hook
+uninstall-hook: pam-rbac-uninstall-hook
+.PHONY: pam-rbac-install-data-hook pam-rbac-uninstall-hook
+pam-rbac-install-data-hook:
+	rm -f "$(DESTDIR)$(pammoddir)/pam_rbac.la"
+pam-rbac-uninstall-hook:
+	rm -f "$(DESTDIR)$(pammoddir)/pam_rbac.so"
 
 
 # ---- tests: real libpam (pam_start_confdir) against a throwaway slapd
