@@ -84,6 +84,9 @@ if ! make -C "$top/build-ci" distcheck DISTCHECK_CONFIGURE_FLAGS=--enable-werror
 	find "$top/build-ci" -path '*/_build/*' -name test-suite.log -exec cat {} + >&2 || true
 	exit 1
 fi
+# The Debian packages: built from a clean clone of HEAD, linted, installed,
+# exercised and purged on a throwaway overlay of this host.
+bash "$top/tests/packages.sh" "$top/build-ci"
 # The README's demo command, so it cannot rot.
 bash "$top/tests/demo.sh"
 echo "ci: all tests passed"

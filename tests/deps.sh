@@ -13,7 +13,8 @@ RBAC_DEPS=(build-essential autoconf automake libtool pkg-config
 	clang clang-format libclang-rt-14-dev systemd jq
 	hyperfine time openssl ca-certificates
 	strace # tests/integration/pam-threads.test
-	nscd)  # tests/system/nscd.test runs its own, in a private namespace
+	nscd   # tests/system/nscd.test runs its own, in a private namespace
+	debhelper dh-nss lintian git) # tests/packages.sh: dpkg-buildpackage, lintian
 
 rbac_install_deps() {
 	local sudo=
