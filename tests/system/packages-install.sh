@@ -258,6 +258,19 @@ else
 	fail "pam_rbac's log: [$PAM_LOG]"
 fi
 sshd_pam_off
+says() { grep -q -- "$1" <<<"$out" && echo yes || echo no; }
+pam_line=$(grep 'reason=not_configured' <<<"$PAM_LOG")
+check "the line says decision=ignore" 1 "$(grep -c 'decision=ignore' <<<"$pam_line")"
+out=$(rbacctl refresh 2>&1)
+rc=$?
+check "rbacctl refresh (the timer's): exit 6, not configured" "6 yes" "$rc $(says 'not configured')"
+check "... and writes nothing" "" "$(ls -A /var/cache/rbac 2>/dev/null)"
+out=$(rbacctl status 2>&1)
+rc=$?
+check "rbacctl status: exit 1, not configured" "1 yes" "$rc $(says 'not configured')"
+out=$(rbacctl check alice 2>&1)
+rc=$?
+check "rbacctl check alice: exit 0, not_configured" "0 yes" "$rc $(says 'reason *not_configured')"
 check "getent group root: files answer" "root:x:0:" "$(getent group root)"
 getent group rbac-admin >/dev/null
 check "getent group rbac-admin: no snapshot, not found" 2 "$?"
