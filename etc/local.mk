@@ -47,5 +47,14 @@ EXTRA_DIST += tests/integration/refresh_units.test tests/integration/syncd_units
 # ExecStart= run inside the unit's sandbox rebuilt (systemd is not PID 1 in
 # CI; tests/system/unit-sandbox.sh).
 TESTS += tests/integration/units-security.test tests/system/units-sandbox.test
+
+# The authselect vendor profile (Fedora/RHEL; README): shipped in the
+# tarball for a packager to install as /usr/share/authselect/vendor/rbac/,
+# not installed here. Its templates rendered and run through libpam.
+authselect_profile = etc/authselect/rbac/README etc/authselect/rbac/REQUIREMENTS \
+	etc/authselect/rbac/nsswitch.conf etc/authselect/rbac/system-auth \
+	etc/authselect/rbac/password-auth etc/authselect/rbac/postlogin
+EXTRA_DIST += $(authselect_profile) tests/integration/authselect.test
+TESTS += tests/integration/authselect.test
 EXTRA_DIST += tests/integration/units-security.test tests/system/units-sandbox.test \
 	tests/system/unit-sandbox.sh
