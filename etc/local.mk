@@ -12,6 +12,10 @@ dist_noinst_DATA += \
 slapdexampledir = $(docdir)/slapd
 dist_slapdexample_DATA = etc/slapd/rbac-syncprov.ldif etc/slapd/rbac-syncprov.conf \
 	etc/slapd/rbac-accesslog.conf etc/slapd/rbac-accesslog.ldif
+# Delegated administration by role (rbac-acl(7)): the same access rules for
+# slapd.conf and cn=config.
+dist_slapdexample_DATA += etc/slapd/rbac-acl.conf etc/slapd/rbac-acl.ldif
+dist_man7_MANS = man/rbac-acl.7
 
 # The refresh timer (nss_rbac(8), TIMER): systemd units and a cron alternative.
 # Installed to $(systemdsystemunitdir), by default $(prefix)/lib/systemd/system

@@ -24,6 +24,12 @@ EXTRA_DIST += tests/integration/sync-proto.test
 # ldapmodify -Y EXTERNAL to a slapd configured as Debian's package does.
 TESTS += tests/integration/syncprov-cnconfig.test
 EXTRA_DIST += tests/integration/syncprov-cnconfig.test
+# acl.test, acl-config.test: etc/slapd/rbac-acl.conf and rbac-acl.ldif
+# loaded as rbac-acl(7) says, README's delegation walk-through, and the
+# policy table of acl-cases.sh as real binds and writes.
+TESTS += tests/integration/acl.test tests/integration/acl-config.test
+EXTRA_DIST += tests/integration/acl.test tests/integration/acl-config.test \
+	tests/integration/acl-cases.sh
 
 # syncd-*.test: the real rbac-syncd against a syncprov slapd, through glibc's
 # NSS and the snapshot reader (snapshot-dump).

@@ -59,6 +59,11 @@
 # may read the log is loaded: RBAC_TEST_AUDIT_DN, password
 # RBAC_TEST_AUDIT_PW (exported whether or not the toggle is set).
 #
+# With RBAC_TEST_ACL=1 set before rbac_slapd_start (or _pair), the
+# server's access rules are etc/slapd/rbac-acl.conf as shipped, included
+# where its default "access to" lines would be (anonymous then reads
+# nothing: read as RBAC_TEST_READER_DN or the rootdn).
+#
 # With RBAC_TEST_TLS=1 set before rbac_slapd_start, slapd also listens on
 # ldaps://127.0.0.1:<port+1> and answers StartTLS, with a certificate from
 # rbac_tls_certs; RBAC_TEST_LDAPS_URI and RBAC_TEST_CA_FILE are exported.
@@ -295,14 +300,30 @@ _rbac_write_slapd_conf() {
 		printf 'database mdb\nsuffix "%s"\n' "$RBAC_TEST_BASE"
 		printf 'rootdn "%s"\nrootpw %s\n' "$RBAC_TEST_ROOTDN" "$RBAC_TEST_ROOTPW"
 		printf 'directory %s/db\nmaxsize %s\n\n' "$dir" "${RBAC_TEST_MAXSIZE:-104857600}"
-		# Anonymous read is the default deployment; passwords are only
-		# usable for binding.
-		printf 'access to attrs=userPassword\n\tby self read\n'
-		printf '\tby anonymous auth\n\tby * none\n'
-		printf 'access to *\n\tby * read\n\n'
+		if [[ -n ${RBAC_TEST_ACL:-} ]]; then
+			_rbac_acl_conf_lines
+		else
+			# Anonymous read is the default deployment; passwords are
+			# only usable for binding.
+			printf 'access to attrs=userPassword\n\tby self read\n'
+			printf '\tby anonymous auth\n\tby * none\n'
+			printf 'access to *\n\tby * read\n\n'
+		fi
 		printf '%s' "${3:-}"
 		printf 'overlay ppolicy\n'
 	} >"$dir/slapd.conf"
+}
+
+# RBAC_TEST_ACL: the delegated-administration rules as rbac-acl(7) tells
+# an admin to load them: the shipped etc/slapd/rbac-acl.conf included in
+# place of the default access lines, nothing after it.
+_rbac_acl_conf_lines() {
+	local conf=$RBAC_SRCDIR/etc/slapd/rbac-acl.conf
+	[[ -r $conf ]] || {
+		_rbac_say "$conf not found"
+		exit 99
+	}
+	printf 'include %s\n\n' "$conf"
 }
 
 # A reader account for the bind tests; not in the example directory, which
