@@ -36,7 +36,8 @@ RBACCTL_INTEGRATION_TESTS = tests/integration/rbacctl.test \
 	tests/integration/rbacctl-status-syncd.test tests/integration/rbacctl-local.test \
 	tests/integration/rbacctl-local-bench.test tests/integration/rbacctl-import.test \
 	tests/integration/rbacctl-write.test tests/integration/rbacctl-assign.test \
-	tests/integration/audit.test tests/integration/audit-cnconfig.test
+	tests/integration/audit.test tests/integration/audit-cnconfig.test \
+	tests/integration/assign-windows.test
 TESTS += $(RBACCTL_INTEGRATION_TESTS)
 EXTRA_DIST += $(RBACCTL_INTEGRATION_TESTS) tests/integration/rbacctl-golden.sh \
 	tests/integration/fixtures/lint.ldif tests/integration/golden
