@@ -318,17 +318,31 @@ static int entry_exists(const struct rbacctl *ctl, const struct ctl_view *v, con
 	return -1;
 }
 
-/* grant --for/--until: an rbacAssignment entry, added, or its window and
- * ticket replaced when it exists. */
+/* The assignment entry dn of r as the directory layer read it, or NULL. */
+static const struct rbac_assignment *assignment_read(const struct rbac_role *r, const char *dn)
+{
+	for (size_t i = 0; i < r->n_assignments; i++)
+		if (rbac_dn_equal(r->assignments[i].dn, dn))
+			return &r->assignments[i];
+	return NULL;
+}
+
+/* grant --for/--until: the rbacAssignment entry uid=USER,<role>, added;
+ * when it exists, its window replaced by [now, the end] (a start it had
+ * is removed: a grant is from now) and its ticket by --ticket when given
+ * (else kept). One entry per user and role is grant's: other windows of
+ * the same user and role are entries of another RDN (rbacctl(8)). */
 static int plan_assignment(struct rbacctl *ctl, const struct ctl_view *v, struct change *c,
 			   const struct rbac_role *r, const char *ref, struct ctl_plan *p)
 {
 	const char *dn = assignment_dn(c, r, 0);
+	const struct rbac_assignment *old;
 	struct rbac_write *w;
 	int exists;
 
 	if (dn == NULL || (exists = entry_exists(ctl, v, dn)) < 0)
 		return EXIT_ERROR;
+	old = exists ? assignment_read(r, dn) : NULL;
 	c->values[0] = c->uid;
 	c->values2[0] = c->until_text;
 	c->values3[0] = c->ticket;
@@ -338,11 +352,14 @@ static int plan_assignment(struct rbacctl *ctl, const struct ctl_view *v, struct
 		ctl_plan_mod(p, w, LDAP_MOD_ADD, "uid", c->values);
 	}
 	ctl_plan_mod(p, w, LDAP_MOD_REPLACE, "rbacValidUntil", c->values2);
+	if (old != NULL && old->valid_from.raw != NULL)
+		ctl_plan_mod(p, w, LDAP_MOD_DELETE, "rbacValidFrom", NULL);
 	if (c->ticket != NULL)
 		ctl_plan_mod(p, w, LDAP_MOD_REPLACE, "rbacTicket", c->values3);
-	snprintf(p->done, sizeof(p->done), "granted %s to %s until %s%s%s%s", ref, c->uid,
+	snprintf(p->done, sizeof(p->done), "granted %s to %s until %s%s%s%s%s", ref, c->uid,
 		 c->until_text, c->ticket != NULL ? " (" : "",
-		 c->ticket != NULL ? c->ticket : "", c->ticket != NULL ? ")" : "");
+		 c->ticket != NULL ? c->ticket : "", c->ticket != NULL ? ")" : "",
+		 exists ? ": its assignment entry's window replaced, from now" : "");
 	return EXIT_OK;
 }
 

@@ -598,7 +598,7 @@ static int import_apply(struct rbacctl *ctl, struct import_plan *p, const char *
 		rc = EXIT_ERROR;
 	}
 	if (rc == EXIT_OK) {
-		ctl_test_pause();
+		ctl_test_pause_at(1);
 		rc = writes_run(&a);
 	}
 	if (rc == EXIT_OK && (p->reduces[0] || p->reduces[1]))

@@ -372,26 +372,60 @@ static bool assert_csns(struct ctl_plan *p, const struct csns *c)
 	return true;
 }
 
-/* Returns EXIT_OK when all were written, -1 when one met a concurrent
- * change (the writes before it stand: the plans keep at most one write
- * whose failure could leave a half change, see cmd_grant.c), else an exit
- * code. */
+/* "modify DN", "add DN" or "delete DN" for each of p's writes from
+ * `from` to `to` (excluded), joined with ", ". */
+static void name_writes(const struct ctl_plan *p, size_t from, size_t to, char *buf,
+			size_t bufsz)
+{
+	static const char *const verb[] = {"modify", "add", "delete"};
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (size_t i = from; i < to && used < bufsz; i++)
+		used += (size_t)snprintf(buf + used, bufsz - used, "%s%s %s",
+					 i > from ? ", " : "", verb[p->w[i].kind], p->w[i].dn);
+}
+
+/* A write after the first failed: what was written and what was not,
+ * so the administrator can finish (the same command again) or look. */
+static void half_written(const struct rbacctl *ctl, const struct ctl_plan *p, size_t i)
+{
+	char done[1024], left[1024];
+
+	name_writes(p, 0, i, done, sizeof(done));
+	name_writes(p, i, p->n, left, sizeof(left));
+	ctl_error(ctl,
+		  "the change is half written: written: %s; not written: %s; run the same "
+		  "command again to finish it",
+		  done, left);
+}
+
+/* Returns EXIT_OK when all were written, -1 when the first met a
+ * concurrent change (nothing written: read and check again), else an exit
+ * code; a failure after the first write names what was written and what
+ * was not (revoke's memberUid and its assignment entries are several). */
 static int apply(struct rbacctl *ctl, struct rbac_dir *dir, const struct ctl_plan *p)
 {
 	char msg[512];
 
 	for (size_t i = 0; i < p->n; i++) {
-		enum rbac_write_result r = rbac_dir_write(dir, &p->w[i], msg, sizeof(msg));
+		enum rbac_write_result r;
 
+		ctl_test_pause_at(i + 1);
+		r = rbac_dir_write(dir, &p->w[i], msg, sizeof(msg));
 		if (r == RBAC_WRITE_CHANGED && i == 0)
 			return -1;
 		if (r == RBAC_WRITE_OK)
 			continue;
-		ctl_error(ctl, "%s: %s: %s%s", p->w[i].dn,
+		ctl_error(ctl, "%s: %s: %s", p->w[i].dn,
 			  r == RBAC_WRITE_UNAVAILABLE ? "no answer to the write (it may or may "
 							"not have been applied)"
+			  : r == RBAC_WRITE_CHANGED   ? "changed by someone else since it was "
+							"checked (not written)"
 						      : "the server refused the write",
-			  msg, i > 0 ? "; the writes before it were applied" : "");
+			  msg[0] != '\0' ? msg : "-");
+		if (i > 0)
+			half_written(ctl, p, i);
 		return r == RBAC_WRITE_UNAVAILABLE ? EXIT_UNAVAILABLE : EXIT_ERROR;
 	}
 	return EXIT_OK;
@@ -432,16 +466,16 @@ static int recheck(struct rbacctl *ctl, const struct ctl_plan *p, void *arg)
 }
 
 /* Documented for tests only, not for users (write.h): another admin's
- * change can then land between the checks and the first write, every
- * time. */
-void ctl_test_pause(void)
+ * change can then land between the checks and a write, every time. */
+void ctl_test_pause_at(size_t write_no)
 {
 	static bool paused;
 	const char *path = getenv("RBACCTL_TEST_PAUSE");
+	const char *at = getenv("RBACCTL_TEST_PAUSE_BEFORE");
 	char reached[4096], go[4096];
 	FILE *f;
 
-	if (path == NULL || paused)
+	if (path == NULL || paused || write_no != (at != NULL ? strtoul(at, NULL, 10) : 1))
 		return;
 	paused = true;
 	snprintf(reached, sizeof(reached), "%s.reached", path);
@@ -471,7 +505,6 @@ static int round_run(struct rbacctl *ctl, const struct ctl_admin *a, ctl_plan_fn
 	else if (rc == EXIT_OK && p.n == 0)
 		printf("%s\n", p.done);
 	else if (rc == EXIT_OK && have_csns && assert_csns(&p, c)) {
-		ctl_test_pause();
 		rc = apply(ctl, v.dir, &p);
 		if (rc == EXIT_OK && p.recheck != NULL)
 			rc = recheck(ctl, &p, arg);

@@ -59,7 +59,7 @@ int ctl_admin_config(struct rbacctl *ctl, const struct ctl_admin *a);
 int ctl_identity_config(struct rbacctl *ctl, const struct ctl_admin *a);
 
 /* The writes one change makes, and what its checks found. */
-#define CTL_WRITES_MAX 2
+#define CTL_WRITES_MAX 8
 #define CTL_MODS_MAX   6
 struct ctl_plan {
 	struct rbac_write w[CTL_WRITES_MAX];
@@ -135,10 +135,11 @@ int ctl_parse_duration(const char *s, time_t now, time_t *end);
 int ctl_parse_when(const char *s, time_t *out);
 
 /* A test-only hook (rbacctl-write.test's and rbacctl-import.test's forced
- * interleavings): with RBACCTL_TEST_PAUSE=PATH, the first call creates
- * PATH.reached and waits until PATH.go exists (at most 60 s); later calls
- * return at once. Without it, nothing. */
-void ctl_test_pause(void);
+ * interleavings): with RBACCTL_TEST_PAUSE=PATH, before write number
+ * write_no (counted from 1) equal to RBACCTL_TEST_PAUSE_BEFORE (default
+ * 1), the first time, creates PATH.reached and waits until PATH.go exists
+ * (at most 60 s). Without it, nothing. */
+void ctl_test_pause_at(size_t write_no);
 
 /* Runs one guarded change: reads the directory as the administrator (the
  * view with every account) and plans; with --dry-run prints the checks as
