@@ -439,45 +439,6 @@ int cmd_members(struct rbacctl *ctl, int argc, char **argv)
 
 /* ----------------------------------------------------------- permissions */
 
-static bool is_pattern(const char *p)
-{
-	size_t n = strlen(p);
-
-	return strcmp(p, "*") == 0 || (n >= 2 && p[n - 2] == '.' && p[n - 1] == '*');
-}
-
-/* The role itself, then every role it inherits (sound edges). */
-static bool in_walk(const struct rbac_namespace *ns, const struct rbac_role *role,
-		    const struct rbac_role *r)
-{
-	return r == role || rbac_role_inherits(ns, role, r);
-}
-
-/* What to ask rbac_role_explain() about: every rbacPermission value of
- * the walk, and, for a pattern under a master list, the master values it
- * covers (so "rbac.*" shows as the rbac permissions the list admits). */
-static int permission_candidates(const struct rbac_namespace *ns, const struct rbac_role *role,
-				 struct rbac_strlist *out)
-{
-	for (size_t i = 0; i < ns->n_roles; i++) {
-		const struct rbac_role *r = &ns->roles[i];
-
-		for (size_t k = 0; in_walk(ns, role, r) && k < r->permissions.n; k++) {
-			const char *p = r->permissions.v[k];
-
-			if (!rbac_strlist_contains(out, p) && rbac_strlist_add(out, p) != 0)
-				return -1;
-			for (size_t m = 0; ns->has_master && is_pattern(p) && m < ns->master.n;
-			     m++)
-				if (rbac_perm_match(p, ns->master.v[m]) &&
-				    !rbac_strlist_contains(out, ns->master.v[m]) &&
-				    rbac_strlist_add(out, ns->master.v[m]) != 0)
-					return -1;
-		}
-	}
-	return 0;
-}
-
 /* Restrictions of the walk that carve permissions out of a granted
  * pattern: "host.* except host.sudo". */
 static void pattern_exceptions(const struct rbac_namespace *ns, const struct rbac_role *role,
@@ -489,7 +450,7 @@ static void pattern_exceptions(const struct rbac_namespace *ns, const struct rba
 	for (size_t i = 0; i < ns->n_roles; i++) {
 		const struct rbac_role *r = &ns->roles[i];
 
-		for (size_t k = 0; in_walk(ns, role, r) && k < r->restrictions.n; k++) {
+		for (size_t k = 0; role_in_walk(ns, role, r) && k < r->restrictions.n; k++) {
 			const char *x = r->restrictions.v[k];
 
 			if (!rbac_perm_match(pattern, x) || rbac_role_grants(ns, role, x) ||
@@ -508,7 +469,7 @@ static void master_covered(const struct rbac_namespace *ns, const char *pattern,
 	size_t used = 0;
 
 	buf[0] = '\0';
-	for (size_t m = 0; is_pattern(pattern) && m < ns->master.n && used < bufsz; m++)
+	for (size_t m = 0; perm_is_pattern(pattern) && m < ns->master.n && used < bufsz; m++)
 		if (rbac_perm_match(pattern, ns->master.v[m]))
 			used += (size_t)snprintf(buf + used, bufsz - used, "%s%s",
 						 used ? ", " : "", ns->master.v[m]);
@@ -694,7 +655,7 @@ int cmd_permissions(struct rbacctl *ctl, int argc, char **argv)
 
 	if (rc == EXIT_OK && (p.role = view_find_role(ctl, &v, ref, &p.ns)) == NULL)
 		rc = EXIT_ERROR;
-	if (rc == EXIT_OK && permission_candidates(p.ns, p.role, &p.cand) != 0) {
+	if (rc == EXIT_OK && role_permission_candidates(p.ns, p.role, &p.cand) != 0) {
 		ctl_error(ctl, "out of memory");
 		rc = EXIT_ERROR;
 	}

@@ -8,7 +8,8 @@ rbacctl_rbacctl_SOURCES = rbacctl/rbacctl.c rbacctl/rbacctl.h \
 	rbacctl/cmd_report.c rbacctl/cmd_verify.c rbacctl/cmd_status.c rbacctl/status.h rbacctl/status_print.c \
 	rbacctl/import.c rbacctl/import.h rbacctl/cmd_import.c \
 	rbacctl/write.c rbacctl/write.h rbacctl/cmd_grant.c \
-	rbacctl/audit.c rbacctl/audit.h rbacctl/cmd_audit.c
+	rbacctl/audit.c rbacctl/audit.h rbacctl/cmd_audit.c \
+	rbacctl/cmd_graph.c
 rbacctl_rbacctl_CFLAGS = $(AM_CFLAGS) $(LIBCONFIG_CFLAGS)
 rbacctl_rbacctl_LDADD = common/librbacdir.la $(CSV_LIBS)
 dist_man_MANS += man/rbacctl.8
@@ -38,9 +39,12 @@ RBACCTL_INTEGRATION_TESTS = tests/integration/rbacctl.test \
 	tests/integration/rbacctl-write.test tests/integration/rbacctl-assign.test \
 	tests/integration/audit.test tests/integration/audit-cnconfig.test \
 	tests/integration/assign-windows.test
+# rbacctl graph: DOT, rendered by Graphviz's dot (tests/deps.sh: graphviz).
+RBACCTL_INTEGRATION_TESTS += tests/integration/rbacctl-graph.test
 TESTS += $(RBACCTL_INTEGRATION_TESTS)
 EXTRA_DIST += $(RBACCTL_INTEGRATION_TESTS) tests/integration/rbacctl-golden.sh \
-	tests/integration/fixtures/lint.ldif tests/integration/golden
+	tests/integration/fixtures/lint.ldif tests/integration/fixtures/graph.ldif \
+	tests/integration/golden
 # rbacctl-local.test: rbac_facts_local against the directory's answer for
 # every account and permission of a directory (the example's, the bench's).
 check_PROGRAMS += tests/integration/local-agree

@@ -36,6 +36,9 @@ static const struct ctl_command commands[] = {
      "the effective permissions of ROLE, their origin, and what was removed"},
     {"lint", cmd_lint, "[--namespace NS] [--json]",
      "report mistakes in the directory (exit 1 when there are any)"},
+    {"graph", cmd_graph, "[--namespace NS]",
+     "the roles as Graphviz DOT: inheritance, effective permissions, holders, broken "
+     "edges in red (rbacctl graph | dot -Tsvg > roles.svg)"},
     {"status", cmd_status, "[--max-lag SECONDS] [--cache-dir DIR] [--json]",
      "the snapshot's age, generation, sync state and lag; 0 usable and current, 1 not"},
     {"verify", cmd_verify, "[--cache-dir DIR] [FILE...]",

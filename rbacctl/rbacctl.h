@@ -167,6 +167,18 @@ void json_assignment(struct json *j, const struct rbac_assignment *a);
  * "until 2026-12-04 11:00 UTC (INC-4711)" / "assignment, no end". */
 const char *hold_text(const struct rbac_assignment *a, char *buf, size_t bufsz);
 
+/* "*" or a pattern ending in ".*" (rbac_perm_match's wildcards). */
+bool perm_is_pattern(const char *p);
+/* role itself, or a role it inherits through sound edges. */
+bool role_in_walk(const struct rbac_namespace *ns, const struct rbac_role *role,
+		  const struct rbac_role *r);
+/* What to ask rbac_role_explain() about for role: every rbacPermission
+ * value of its walk and, for a pattern under a master list, the master
+ * values it covers. Appends to out (no duplicates); -1 when out of memory.
+ * `rbacctl permissions` and `rbacctl graph` list the same permissions. */
+int role_permission_candidates(const struct rbac_namespace *ns, const struct rbac_role *role,
+			       struct rbac_strlist *out);
+
 /* Finds "ROLE" in the host namespace or "NS/ROLE" in either namespace;
  * NULL when there is none (*ns NULL: the namespace is neither). */
 const struct rbac_role *view_lookup_role(const struct ctl_view *v, const char *ref,
@@ -210,6 +222,8 @@ int cmd_roles(struct rbacctl *ctl, int argc, char **argv);
 int cmd_members(struct rbacctl *ctl, int argc, char **argv);
 int cmd_permissions(struct rbacctl *ctl, int argc, char **argv);
 int cmd_lint(struct rbacctl *ctl, int argc, char **argv);
+/* cmd_graph.c: the roles as Graphviz DOT. */
+int cmd_graph(struct rbacctl *ctl, int argc, char **argv);
 int cmd_report(struct rbacctl *ctl, int argc, char **argv);
 int cmd_status(struct rbacctl *ctl, int argc, char **argv);
 /* cmd_verify.c: every check of snapshot files (rbac_snapshot_verify_full). */

@@ -360,6 +360,45 @@ const char *role_ref(const struct rbac_namespace *ns, const struct rbac_role *r,
 	return buf;
 }
 
+bool perm_is_pattern(const char *p)
+{
+	size_t n = strlen(p);
+
+	return strcmp(p, "*") == 0 || (n >= 2 && p[n - 2] == '.' && p[n - 1] == '*');
+}
+
+/* The role itself, then every role it inherits (sound edges). */
+bool role_in_walk(const struct rbac_namespace *ns, const struct rbac_role *role,
+		  const struct rbac_role *r)
+{
+	return r == role || rbac_role_inherits(ns, role, r);
+}
+
+/* What to ask rbac_role_explain() about: every rbacPermission value of
+ * the walk, and, for a pattern under a master list, the master values it
+ * covers (so "rbac.*" shows as the rbac permissions the list admits). */
+int role_permission_candidates(const struct rbac_namespace *ns, const struct rbac_role *role,
+			       struct rbac_strlist *out)
+{
+	for (size_t i = 0; i < ns->n_roles; i++) {
+		const struct rbac_role *r = &ns->roles[i];
+
+		for (size_t k = 0; role_in_walk(ns, role, r) && k < r->permissions.n; k++) {
+			const char *p = r->permissions.v[k];
+
+			if (!rbac_strlist_contains(out, p) && rbac_strlist_add(out, p) != 0)
+				return -1;
+			for (size_t m = 0;
+			     ns->has_master && perm_is_pattern(p) && m < ns->master.n; m++)
+				if (rbac_perm_match(p, ns->master.v[m]) &&
+				    !rbac_strlist_contains(out, ns->master.v[m]) &&
+				    rbac_strlist_add(out, ns->master.v[m]) != 0)
+					return -1;
+		}
+	}
+	return 0;
+}
+
 const struct rbac_role *view_lookup_role(const struct ctl_view *v, const char *ref,
 					 const struct rbac_namespace **ns)
 {

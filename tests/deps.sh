@@ -14,7 +14,8 @@ RBAC_DEPS=(build-essential autoconf automake libtool pkg-config
 	hyperfine time openssl ca-certificates
 	strace # tests/integration/pam-threads.test
 	nscd   # tests/system/nscd.test runs its own, in a private namespace
-	debhelper dh-nss lintian git) # tests/packages.sh: dpkg-buildpackage, lintian
+	debhelper dh-nss lintian git # tests/packages.sh: dpkg-buildpackage, lintian
+	graphviz) # tests/integration/rbacctl-graph.test renders rbacctl graph with dot
 
 rbac_install_deps() {
 	local sudo=
