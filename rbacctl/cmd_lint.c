@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "output.h"
 #include "rbac_names.h"
@@ -368,6 +369,49 @@ static void lint_assignments(struct lint *l, const struct rbac_role *r)
 	}
 }
 
+/* ------------------------------------------- delegated administration */
+
+/* The roles of etc/slapd/rbac-acl.conf (rbac-acl(7)): slapd's access rules
+ * give their holders rights in the directory itself, and those rules can
+ * only compare strings: a holder counts by memberUid alone, and only when
+ * their account says rbacAccountStatus: active. */
+static bool delegation_role(const struct lint *l, const struct rbac_namespace *ns,
+			    const struct rbac_role *r)
+{
+	if (strcasecmp(r->name, "ns-admin") == 0 || strcasecmp(r->name, "ns-auditor") == 0)
+		return true;
+	return ns == &l->v.global && strcasecmp(r->name, "user-support") == 0;
+}
+
+static void lint_delegation(struct lint *l, const struct rbac_namespace *ns,
+			    const struct rbac_role *r)
+{
+	const struct rbac_account *a;
+	size_t count;
+
+	if (!delegation_role(l, ns, r))
+		return;
+	for (size_t i = 0; i < r->n_assignments; i++)
+		add_finding(l, "delegation_assignment", r->assignments[i].dn,
+			    "an rbacAssignment below a delegated-administration role "
+			    "(rbac-acl(7)) gives \"%s\" no right in the directory: slapd's "
+			    "access rules count memberUid only (they cannot compare times): "
+			    "add the memberUid value and remove it when the delegation ends, "
+			    "or delete this entry",
+			    r->assignments[i].uid);
+	for (size_t i = 0; i < r->members.n; i++) {
+		a = view_account(&l->v, r->members.v[i], &count);
+		if (a != NULL && a->status_raw == NULL)
+			add_finding(
+			    l, "delegate_status_unset", r->dn,
+			    "memberUid \"%s\" holds a delegated-administration role "
+			    "(rbac-acl(7)), but the account has no rbacAccountStatus, and "
+			    "slapd's access rules give rights only to an account that says "
+			    "active: set rbacAccountStatus: active on %s",
+			    r->members.v[i], a->dn);
+	}
+}
+
 /* ------------------------------------------------------------- the run */
 
 static void lint_namespace(struct lint *l, const struct rbac_namespace *ns)
@@ -378,6 +422,7 @@ static void lint_namespace(struct lint *l, const struct rbac_namespace *ns)
 		lint_gid_range(l, ns, &ns->roles[i]);
 		lint_members(l, &ns->roles[i]);
 		lint_assignments(l, &ns->roles[i]);
+		lint_delegation(l, ns, &ns->roles[i]);
 	}
 	lint_admins(l, ns);
 }
