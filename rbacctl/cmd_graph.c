@@ -216,16 +216,39 @@ static bool is_parent(const struct rbac_namespace *ns, const struct rbac_role *r
 	return false;
 }
 
-/* r's rbacInherits values, each once (role names compare ignoring case),
- * sorted. */
-static int inherited_names(const struct rbac_role *r, struct rbac_strlist *out)
+/* Role names compare ignoring case, so "Ghost" and "ghost" name one
+ * missing role: its node takes the spelling that sorts first among all the
+ * rbacInherits values of ns, whatever the order they were read in. */
+static const char *unknown_spelling(const struct rbac_namespace *ns, const char *name)
+{
+	const char *best = name;
+
+	for (size_t i = 0; i < ns->n_roles; i++)
+		for (size_t k = 0; k < ns->roles[i].inherits.n; k++) {
+			const char *v = ns->roles[i].inherits.v[k];
+
+			if (strcasecmp(v, name) == 0 && strcmp(v, best) < 0)
+				best = v;
+		}
+	return best;
+}
+
+/* The name of the node an rbacInherits value leads to. */
+static const char *target_name(const struct rbac_namespace *ns, const char *value)
+{
+	const struct rbac_role *t = rbac_namespace_find_role(ns, value);
+
+	return t != NULL ? t->name : unknown_spelling(ns, value);
+}
+
+/* The nodes r's rbacInherits values lead to, each once, sorted. */
+static int inherited_names(const struct rbac_namespace *ns, const struct rbac_role *r,
+			   struct rbac_strlist *out)
 {
 	for (size_t i = 0; i < r->inherits.n; i++) {
-		bool dup = false;
+		const char *name = target_name(ns, r->inherits.v[i]);
 
-		for (size_t k = 0; k < out->n && !dup; k++)
-			dup = strcasecmp(out->v[k], r->inherits.v[i]) == 0;
-		if (!dup && rbac_strlist_add(out, r->inherits.v[i]) != 0)
+		if (!rbac_strlist_contains(out, name) && rbac_strlist_add(out, name) != 0)
 			return -1;
 	}
 	sort_strlist(out);
@@ -237,7 +260,7 @@ static int inherited_names(const struct rbac_role *r, struct rbac_strlist *out)
 static int role_edges(FILE *f, const struct rbac_namespace *ns, const struct rbac_role *r)
 {
 	struct rbac_strlist names = RBAC_STRLIST_INIT;
-	int rc = inherited_names(r, &names);
+	int rc = inherited_names(ns, r, &names);
 
 	for (size_t i = 0; rc == 0 && i < names.n; i++) {
 		const struct rbac_role *t = rbac_namespace_find_role(ns, names.v[i]);
@@ -245,7 +268,7 @@ static int role_edges(FILE *f, const struct rbac_namespace *ns, const struct rba
 		fputs("\t\t", f);
 		dot_id(f, ns, r->name);
 		fputs(" -> ", f);
-		dot_id(f, ns, t != NULL ? t->name : names.v[i]);
+		dot_id(f, ns, names.v[i]);
 		if (t == NULL)
 			fputs(" [color=red, fontcolor=red, label=\"unknown role\"]", f);
 		else if (!is_parent(ns, r, t))
@@ -265,11 +288,11 @@ static int unknown_nodes(FILE *f, const struct rbac_namespace *ns)
 	for (size_t i = 0; rc == 0 && i < ns->n_roles; i++)
 		for (size_t k = 0; rc == 0 && k < ns->roles[i].inherits.n; k++) {
 			const char *name = ns->roles[i].inherits.v[k];
-			bool dup = rbac_namespace_find_role(ns, name) != NULL;
 
-			for (size_t u = 0; u < unknown.n && !dup; u++)
-				dup = strcasecmp(unknown.v[u], name) == 0;
-			if (!dup)
+			if (rbac_namespace_find_role(ns, name) != NULL)
+				continue;
+			name = unknown_spelling(ns, name);
+			if (!rbac_strlist_contains(&unknown, name))
 				rc = rbac_strlist_add(&unknown, name);
 		}
 	sort_strlist(&unknown);
