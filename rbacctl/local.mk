@@ -41,6 +41,8 @@ RBACCTL_INTEGRATION_TESTS = tests/integration/rbacctl.test \
 	tests/integration/assign-windows.test
 # rbacctl graph: DOT, rendered by Graphviz's dot (tests/deps.sh: graphviz).
 RBACCTL_INTEGRATION_TESTS += tests/integration/rbacctl-graph.test
+# rbacctl grant/revoke bound with SASL EXTERNAL over ldapi://.
+RBACCTL_INTEGRATION_TESTS += tests/integration/rbacctl-write-external.test
 TESTS += $(RBACCTL_INTEGRATION_TESTS)
 EXTRA_DIST += $(RBACCTL_INTEGRATION_TESTS) tests/integration/rbacctl-golden.sh \
 	tests/integration/fixtures/lint.ldif tests/integration/fixtures/graph.ldif \

@@ -64,6 +64,11 @@
 # where its default "access to" lines would be (anonymous then reads
 # nothing: read as RBAC_TEST_READER_DN or the rootdn).
 #
+# With RBAC_TEST_EXTERNAL_DN=DN set before rbac_slapd_start, a client of
+# the ldapi socket running as this script's uid that binds with SASL
+# EXTERNAL is DN: an authz-regexp maps its peercred identity
+# (gidNumber=G+uidNumber=U,cn=peercred,cn=external,cn=auth) to it.
+#
 # With RBAC_TEST_TLS=1 set before rbac_slapd_start, slapd also listens on
 # ldaps://127.0.0.1:<port+1> and answers StartTLS, with a certificate from
 # rbac_tls_certs; RBAC_TEST_LDAPS_URI and RBAC_TEST_CA_FILE are exported.
@@ -518,6 +523,12 @@ _rbac_syncprov_conf_line() {
 	esac
 }
 
+# The RBAC_TEST_EXTERNAL_DN line (global): sets _rbac_ext_global.
+_rbac_external_conf_line() {
+	_rbac_ext_global=$(printf 'authz-regexp "^gidNumber=[0-9]+[+]uidNumber=%s,cn=peercred,cn=external,cn=auth$" "%s"' \
+		"$(id -u)" "$RBAC_TEST_EXTERNAL_DN")$'\n\n'
+}
+
 # The RBAC_TEST_ACCESSLOG lines, from the shipped slapd.conf snippet's
 # "# [global]", "# [log database]" and "# [database]" parts (comments
 # dropped), the log's directory moved into the test's; sets _rbac_al_global,
@@ -591,7 +602,10 @@ rbac_slapd_start() {
 	_rbac_al_global='' _rbac_al_logdb='' _rbac_al_db=''
 	[[ -z ${RBAC_TEST_ACCESSLOG:-} ]] || _rbac_accesslog_setup
 	[[ -z ${RBAC_TEST_ACCESSLOG:-} ]] || set -- "$@" "$RBAC_TEST_DIR/audit-reader.ldif"
-	_rbac_write_slapd_conf "$RBAC_TEST_DIR" "$_rbac_sp_global$_rbac_al_global" \
+	_rbac_ext_global=''
+	[[ -z ${RBAC_TEST_EXTERNAL_DN:-} ]] || _rbac_external_conf_line
+	_rbac_write_slapd_conf "$RBAC_TEST_DIR" \
+		"$_rbac_sp_global$_rbac_al_global$_rbac_ext_global" \
 		"$_rbac_sp_db$_rbac_al_db" "$_rbac_al_logdb"
 	_rbac_load_ldifs "$RBAC_TEST_DIR" "$@"
 	_rbac_start_on_free_port
