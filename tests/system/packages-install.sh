@@ -43,6 +43,20 @@ for p in dpkg "$SSHD" ssh ssh-keygen getent pam-auth-update; do
 	fi
 done
 
+# readme_block OPENER: the body of README.md's block opened by the line
+# OPENER ("```LANG NAME"), indented or not (inside a list item), with the
+# opener's indentation taken off every line.
+readme_block() {
+	awk -v open="$1" '
+		!inside && substr($0, match($0, /[^ ]/)) == open {
+			inside = 1; found++; indent = RSTART - 1; next
+		}
+		inside && $0 ~ "^ *```" { inside = 0; next }
+		inside { print substr($0, indent + 1) }
+		END { exit found == 1 ? 0 : 1 }
+	' "$README"
+}
+
 rbac_ns_enter "$@"
 T=$RBAC_NS_TMP
 
@@ -154,9 +168,19 @@ done
 # ---------------------------------------------------------------------------
 section "install all four packages"
 
-if ! dpkg -i "${debs[@]}" >"$T/dpkg-install.log" 2>&1; then
+# README's install command, exactly as written: it runs in the source tree
+# and names ../*.deb, so here the .debs sit one level up.
+if install_cmd=$(readme_block '```sh package=install'); then
+	pass "README: the install block"
+else
+	fail "README: no single \`\`\`sh package=install block"
+fi
+mkdir -p "$T/pkgsrc"
+ln -s "${debs[@]}" "$T/"
+if ! (cd "$T/pkgsrc" && DEBIAN_FRONTEND=noninteractive bash -e <<<"$install_cmd") \
+	</dev/null >"$T/dpkg-install.log" 2>&1; then
 	cat "$T/dpkg-install.log"
-	fail "dpkg -i"
+	fail "README's apt install"
 fi
 check "dpkg: four packages installed" "ii ii ii ii" \
 	"$(dpkg-query -W -f='${db:Status-Abbrev}\n' libnss-rbac libpam-rbac rbac-tools rbac-schema |
@@ -173,6 +197,11 @@ check "nsswitch.conf: rbac added last to group:" "rbac" \
 check "common-account: the profile's line" "account	required	pam_rbac.so" \
 	"$(grep 'pam_rbac' /etc/pam.d/common-account | sed 's/[[:space:]]*$//')"
 check "/var/lib/pam/seen has rbac" "rbac" "$(grep -x rbac /var/lib/pam/seen)"
+diffs=$(diff "$TREE/etc/schema/rbac.schema" /etc/ldap/schema/rbac.schema 2>&1
+	diff "$TREE/etc/schema/rbac.ldif" /etc/ldap/schema/rbac.ldif 2>&1
+	diff -r "$TREE/etc/slapd" /usr/share/rbac/slapd 2>&1
+	diff "$TREE/etc/example/directory.ldif" /usr/share/rbac/example/directory.ldif 2>&1)
+check "rbac-schema: the schema, every slapd template and the example, as in the tree" "" "$diffs"
 check "/etc/rbac.conf is a conffile of rbac-tools" "/etc/rbac.conf" \
 	"$(dpkg-query -W -f='${Conffiles}\n' rbac-tools | awk '$1 == "/etc/rbac.conf" {print $1}')"
 check "the timer is enabled, the agent is not" \
@@ -285,19 +314,6 @@ ln -s /etc/ldap/schema/rbac.schema "$T/pkgtree/etc/schema/rbac.schema"
 ln -s /usr/share/rbac/example/directory.ldif "$T/pkgtree/etc/example/directory.ldif"
 RBAC_SRCDIR=$T/pkgtree rbac_slapd_start
 
-# readme_block OPENER: the body of README.md's block opened by the line
-# OPENER ("```LANG NAME"), indented or not (inside a list item), with the
-# opener's indentation taken off every line.
-readme_block() {
-	awk -v open="$1" '
-		!inside && substr($0, match($0, /[^ ]/)) == open {
-			inside = 1; found++; indent = RSTART - 1; next
-		}
-		inside && $0 ~ "^ *```" { inside = 0; next }
-		inside { print substr($0, indent + 1) }
-		END { exit found == 1 ? 0 : 1 }
-	' "$README"
-}
 if conf=$(readme_block '```conf package=rbac.conf'); then
 	pass "README: the rbac.conf block"
 else
