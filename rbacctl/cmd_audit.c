@@ -104,8 +104,9 @@ static int parse_audit_args(struct rbacctl *ctl, int argc, char **argv, struct a
 struct collect {
 	const struct audit_layout *lay;
 	struct audit_events *events;
-	size_t keep;	/* events from before this search, kept on a restart */
-	size_t skipped; /* records that were not readable */
+	size_t keep;	   /* events from before this search, kept on a restart */
+	size_t skipped;	   /* records that were not readable */
+	size_t namespaces; /* namespace entries seen by the assignments' search */
 };
 
 static const struct rbac_strlist *values_of(const struct rbac_dir_values *v, size_t n,
@@ -161,6 +162,11 @@ static int take_assignment(void *arg, const char *dn, const struct rbac_dir_valu
 
 	if (v == NULL) {
 		audit_events_truncate(c->events, c->keep);
+		c->namespaces = 0;
+		return 0;
+	}
+	if (first_of(v, n, "rbacValidUntil") == NULL) { /* a namespace (the filter) */
+		c->namespaces++;
 		return 0;
 	}
 	return audit_expired_event(c->lay, dn, first_of(v, n, "uid"),
@@ -221,16 +227,23 @@ static int read_events(struct rbacctl *ctl, const struct audit_opts *o, struct r
 		return unreadable(ctl, r, "the audit log", o->log_base);
 	if (end <= o->t_since)
 		return EXIT_OK;
-	/* an assignment ends at its rbacValidUntil, whole seconds */
+	/* An assignment ends at its rbacValidUntil, whole seconds. The
+	 * namespace entries come along: an identity that sees none may not
+	 * read the tree, and would see no assignment either, which must not
+	 * pass for "none ended". */
 	bounds(o->t_since, end, lo, hi, sizeof(lo));
 	snprintf(filter, sizeof(filter),
-		 "(&(objectClass=rbacAssignment)(rbacValidUntil>=%s)(rbacValidUntil<=%.14sZ))",
+		 "(|(objectClass=rbacNamespace)(&(objectClass=rbacAssignment)"
+		 "(rbacValidUntil>=%s)(rbacValidUntil<=%.14sZ)))",
 		 lo, hi);
 	c->keep = c->events->n;
 	r = rbac_dir_search_each(dir, ctl->cfg.ldap.base, filter, assignment_attrs,
 				 take_assignment, c);
+	if (r == RBAC_DIR_OK && c->namespaces == 0)
+		r = RBAC_DIR_NOT_FOUND;
 	if (r != RBAC_DIR_OK)
-		return unreadable(ctl, r, "the role assignments (for ASSIGNMENT_EXPIRED)",
+		return unreadable(ctl, r,
+				  "the namespaces and role assignments (ASSIGNMENT_EXPIRED)",
 				  ctl->cfg.ldap.base);
 	return EXIT_OK;
 }
@@ -341,7 +354,7 @@ static int run_audit(struct rbacctl *ctl, int argc, char **argv, bool csv)
 	struct audit_events ev = {0};
 	struct rbac_dir *dir = NULL;
 	struct audit_layout lay;
-	struct collect c = {&lay, &ev, 0, 0};
+	struct collect c = {&lay, &ev, 0, 0, 0};
 	int rc = parse_audit_args(ctl, argc, argv, &o);
 
 	if (rc != EXIT_OK)

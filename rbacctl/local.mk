@@ -43,6 +43,8 @@ RBACCTL_INTEGRATION_TESTS = tests/integration/rbacctl.test \
 RBACCTL_INTEGRATION_TESTS += tests/integration/rbacctl-graph.test
 # rbacctl grant/revoke bound with SASL EXTERNAL over ldapi://.
 RBACCTL_INTEGRATION_TESTS += tests/integration/rbacctl-write-external.test
+# rbacctl audit: README's review recipe, as written.
+RBACCTL_INTEGRATION_TESTS += tests/integration/audit-readme.test
 TESTS += $(RBACCTL_INTEGRATION_TESTS)
 EXTRA_DIST += $(RBACCTL_INTEGRATION_TESTS) tests/integration/rbacctl-golden.sh \
 	tests/integration/fixtures/lint.ldif tests/integration/fixtures/graph.ldif \
