@@ -7,7 +7,8 @@
 #   acl_fixture URI             as the rootdn: passwords pw-<uid> for the
 #                               example users, namespace ops, the delegated
 #                               roles (but eng's ns-admin, which README's
-#                               walk-through creates), the replicator
+#                               walk-through creates), the replicator, the
+#                               audit identity
 #   acl_readme_delegate URI     README's ```sh recipe=delegate block, line by
 #                               line as an admin types it: exit 0 0 0 50
 #   acl_readme_undelegate URI   README's ```sh recipe=undelegate block
@@ -17,7 +18,8 @@
 # as the rootdn before and after the operation: a refusal must leave it as
 # it was (every attribute, operational ones included), a success must
 # show the change. WHO is a user (uid=WHO,ou=people, password pw-WHO),
-# host-reader, replicator, or admin (the rootdn, for a step between rows).
+# host-reader, replicator, audit-reader, or admin (the rootdn, for a step
+# between rows).
 # OP and ARGUMENT:
 #   mod   CHANGE[;CHANGE...]   CHANGE = add|replace|delete:ATTR[:VALUE]
 #   add   ATTR=VALUE[;...]     a new entry at TARGET
@@ -127,6 +129,17 @@ host-reader | read | cn=eng,$ACL_R | rbacPermission | seen
 host-reader | read | cn=replicator,dc=example,dc=org | userPassword | hidden
 host-reader | mod | cn=user,cn=eng,$ACL_R | add:memberUid:erin | 50
 host-reader | mod | uid=erin,$ACL_P | replace:rbacAccountStatus:suspended | 50
+# --- the audit identity (rbacctl audit): reads the roles, writes nothing
+audit-reader | read | cn=user,cn=ops,$ACL_R | memberUid | seen
+audit-reader | read | cn=eng,$ACL_R | rbacPermission | seen
+audit-reader | read | uid=alice,$ACL_P | userPassword | hidden
+audit-reader | mod | cn=user,cn=ops,$ACL_R | add:memberUid:erin | 50
+# --- oscar, auditor of the global namespace: reads every namespace
+admin | add | cn=ns-auditor,cn=global,$ACL_R | objectClass=rbacRole;cn=ns-auditor;memberUid=oscar | ok
+oscar | read | cn=user,cn=ops,$ACL_R | memberUid | seen
+oscar | read | cn=eng,$ACL_R | rbacPermission | seen
+oscar | mod | cn=user,cn=ops,$ACL_R | add:memberUid:erin | 50
+oscar | mod | cn=platform-admin,cn=global,$ACL_R | add:memberUid:erin | 50
 # --- the replicator: reads everything, writes nothing
 replicator | read | uid=alice,$ACL_P | userPassword | seen
 replicator | read | uid=alice,$ACL_P | cn | seen
@@ -167,6 +180,7 @@ _acl_bind() {
 	admin) printf '%s\n' -D "$RBAC_TEST_ROOTDN" -w "$RBAC_TEST_ROOTPW" ;;
 	host-reader) printf '%s\n' -D "$RBAC_TEST_READER_DN" -w "$RBAC_TEST_READER_PW" ;;
 	replicator) printf '%s\n' -D "$ACL_REPLICATOR_DN" -w pw-replicator ;;
+	audit-reader) printf '%s\n' -D "$RBAC_TEST_AUDIT_DN" -w "$RBAC_TEST_AUDIT_PW" ;;
 	*) printf '%s\n' -D "uid=$1,$ACL_P" -w "pw-$1" ;;
 	esac
 }
@@ -218,7 +232,15 @@ changetype: add
 objectClass: rbacRole
 cn: user-support
 memberUid: trent
+
 EOF
+		# rbacctl audit's identity: loaded by the harness with
+		# RBAC_TEST_ACCESSLOG, added here otherwise.
+		if [[ -z $(_acl_entry "$1" "$RBAC_TEST_AUDIT_DN") ]]; then
+			printf 'dn: %s\nchangetype: add\nobjectClass: organizationalRole\n' "$RBAC_TEST_AUDIT_DN"
+			printf 'objectClass: simpleSecurityObject\ncn: audit-reader\nuserPassword: %s\n\n' \
+				"$RBAC_TEST_AUDIT_PW"
+		fi
 	} | LDAPNOINIT=1 ldapmodify -x -H "$1" -D "$RBAC_TEST_ROOTDN" -w "$RBAC_TEST_ROOTPW" >/dev/null ||
 		exit 99
 }
