@@ -39,7 +39,11 @@ before=$(host_state)
 tmp=$(mktemp -d /tmp/rbac-packages.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
 
-echo "packages: clean clone of $(git -C "$top" rev-parse --short HEAD)"
+if ! head=$(git -C "$top" rev-parse --short HEAD 2>/dev/null); then
+	echo "packages.sh: $top is not a git work tree (the build is from a clean clone of HEAD)" >&2
+	exit 1
+fi
+echo "packages: clean clone of $head"
 git clone -q --no-local "$top" "$tmp/src"
 (cd "$tmp/src" && DEB_BUILD_OPTIONS=nocheck dpkg-buildpackage -us -uc -b) \
 	>"$tmp/build.log" 2>&1 || {
