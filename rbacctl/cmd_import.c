@@ -375,7 +375,10 @@ static int csns_read(struct applier *a)
 	return EXIT_OK;
 }
 
-static void undo_all(struct applier *a)
+/* Puts back every write made, in reverse; `which` says which they were
+ * ("made before it" for a write that failed, "of the import" after the
+ * last-admin recheck). */
+static void undo_all(struct applier *a, const char *which)
 {
 	char msg[512];
 	size_t failed = 0;
@@ -398,10 +401,9 @@ static void undo_all(struct applier *a)
 			  "holds part of the import (listed above)",
 			  failed, a->n_undo);
 	else
-		ctl_error(a->ctl,
-			  "the %zu writes made before it were undone: the directory is "
-			  "as it was",
-			  a->n_undo);
+		ctl_error(a->ctl, "the %zu write%s %s %s undone: the directory is as it was",
+			  a->n_undo, a->n_undo == 1 ? "" : "s", which,
+			  a->n_undo == 1 ? "was" : "were");
 }
 
 /* Sends w; on success records u as its undo. EXIT_OK, or after undoing
@@ -425,7 +427,7 @@ static int write_one(struct applier *a, const struct rbac_write *w, const struct
 		      ? "no answer to the write (it may or may not have "
 			"been applied)"
 		      : msg);
-	undo_all(a);
+	undo_all(a, "made before it");
 	return r == RBAC_WRITE_UNAVAILABLE ? EXIT_UNAVAILABLE : EXIT_ERROR;
 }
 
@@ -453,7 +455,7 @@ static int write_account(struct applier *a, size_t i)
 	if (asprintf(&a->dns[i], "uid=%s,%s", r->uid, a->ctl->cfg.ldap.user_base) < 0) {
 		a->dns[i] = NULL;
 		ctl_error(a->ctl, "out of memory");
-		undo_all(a);
+		undo_all(a, "made before it");
 		return EXIT_ERROR;
 	}
 	const struct rbac_write_mod mods[] = {
@@ -475,7 +477,7 @@ static int write_role(struct applier *a, size_t i)
 
 	if (v == NULL) {
 		ctl_error(a->ctl, "out of memory");
-		undo_all(a);
+		undo_all(a, "made before it");
 		return EXIT_ERROR;
 	}
 	memcpy(v, ra->uids, ra->n * sizeof(*v));
@@ -568,7 +570,7 @@ static int recheck_admins(struct applier *a)
 			  "change, with this import, left namespace %s without an active full "
 			  "administrator",
 			  left_none);
-		undo_all(a);
+		undo_all(a, "of the import");
 	}
 	ctl_view_free(&v);
 	return left_none != NULL ? EXIT_NO : EXIT_OK;
