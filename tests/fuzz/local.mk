@@ -26,6 +26,9 @@
 #   fuzz_import     rbacctl import's bulk CSV (rbacctl/import.c over
 #                   libcsv): every message placed inside the input, a good
 #                   file's rows sound and its LDIF well formed
+#   fuzz_audit      accesslog records to rbacctl audit's events
+#                   (rbacctl/audit.c): read or refused, every event whole,
+#                   its cells made, the events in order; at most 6 s
 #   fuzz_nss        libnss_rbac's _nss_rbac_* functions on groups.db, through
 #                   the file as refresh installs it, small buffers and large
 #                   (needs root, skipped otherwise)
@@ -64,7 +67,7 @@ FUZZ_CC = clang
 FUZZ_TIME = 30
 FUZZ_RUNS =
 FUZZ_TARGETS = fuzz_time fuzz_config fuzz_entry fuzz_snapshot fuzz_groups fuzz_accounts \
-	fuzz_sync_proto fuzz_syncd_state fuzz_import fuzz_nss
+	fuzz_sync_proto fuzz_syncd_state fuzz_import fuzz_audit fuzz_nss
 FUZZ_SAN = -fsanitize=address,undefined -fno-sanitize-recover=undefined
 # configure's warnings are gcc's, and gcc's -Werror build judges the code;
 # clang adds a few of its own, of which -Wstring-concatenation takes a long
@@ -110,12 +113,16 @@ FUZZ_SEEDS = \
 	tests/fuzz/seeds/sync/cookie-pair \
 	tests/fuzz/seeds/syncd-state/example tests/fuzz/seeds/syncd-state/renamed \
 	tests/fuzz/seeds/import/readme.csv tests/fuzz/seeds/import/quoted.csv \
-	tests/fuzz/seeds/import/uid.csv
+	tests/fuzz/seeds/import/uid.csv \
+	tests/fuzz/seeds/audit/role-modify tests/fuzz/seeds/audit/account-modify \
+	tests/fuzz/seeds/audit/assignment-add tests/fuzz/seeds/audit/role-delete \
+	tests/fuzz/seeds/audit/master-list
 EXTRA_DIST += tests/fuzz/fuzz_snapshot.c tests/fuzz/fuzz_groups.c tests/fuzz/fuzz_accounts.c \
 	tests/fuzz/fuzz_config.c tests/fuzz/fuzz_time.c tests/fuzz/fuzz_nss.c \
 	tests/fuzz/fuzz_entry.c tests/fuzz/entry.dict \
 	tests/fuzz/fuzz_sync_proto.c tests/fuzz/sync.dict tests/fuzz/fuzz_syncd_state.c \
 	tests/fuzz/fuzz_import.c tests/fuzz/import.dict \
+	tests/fuzz/fuzz_audit.c tests/fuzz/audit.dict \
 	tests/fuzz/snapshot_seeds.c \
 	tests/fuzz/config.dict tests/fuzz/time.dict tests/fuzz/lsan.supp tests/fuzz/snapshot_exercise.c \
 	tests/fuzz/snapshot_exercise.h $(FUZZ_SEEDS)
@@ -160,6 +167,11 @@ tests/fuzz/fuzz_import: $(srcdir)/tests/fuzz/fuzz_import.c $(srcdir)/rbacctl/imp
 		$(srcdir)/rbacctl/import.h $(srcdir)/common/rbac_names.c $(FUZZ_READER) config.h
 	$(FUZZ_LINK) -I$(srcdir)/rbacctl $(srcdir)/tests/fuzz/fuzz_import.c \
 		$(srcdir)/rbacctl/import.c $(srcdir)/common/rbac_names.c $(FUZZ_READER) $(CSV_LIBS)
+tests/fuzz/fuzz_audit: $(srcdir)/tests/fuzz/fuzz_audit.c $(srcdir)/rbacctl/audit.c \
+		$(srcdir)/rbacctl/audit.h $(srcdir)/common/rbac_strlist.c $(srcdir)/common/rbac_time.c \
+		config.h
+	$(FUZZ_LINK) -I$(srcdir)/rbacctl $(srcdir)/tests/fuzz/fuzz_audit.c \
+		$(srcdir)/rbacctl/audit.c $(srcdir)/common/rbac_strlist.c $(srcdir)/common/rbac_time.c
 tests/fuzz/snapshot_seeds: $(srcdir)/tests/fuzz/snapshot_seeds.c $(FUZZ_READER) \
 		$(FUZZ_WRITER) config.h
 	$(AM_V_CCLD)$(MKDIR_P) tests/fuzz && \
@@ -174,7 +186,7 @@ tests/fuzz/seed-corpus-stamp: tests/fuzz/snapshot_seeds $(FUZZ_SEEDS) etc/rbac.c
 	cp -R $(srcdir)/tests/fuzz/seeds/config $(srcdir)/tests/fuzz/seeds/time \
 		$(srcdir)/tests/fuzz/seeds/entry $(srcdir)/tests/fuzz/seeds/sync \
 		$(srcdir)/tests/fuzz/seeds/syncd-state $(srcdir)/tests/fuzz/seeds/import \
-		tests/fuzz/seed-corpus/
+		$(srcdir)/tests/fuzz/seeds/audit tests/fuzz/seed-corpus/
 	chmod -R u+w tests/fuzz/seed-corpus
 	cp $(srcdir)/etc/rbac.conf.example tests/fuzz/seed-corpus/config/example.conf
 	tests/fuzz/snapshot_seeds tests/fuzz/seed-corpus/snapshot
@@ -185,6 +197,7 @@ fuzz: tests/fuzz/seed-corpus-stamp $(FUZZ_TARGETS:%=tests/fuzz/%)
 	@fuzz_tmp=$${TMPDIR:-/tmp}; \
 	if test -d /dev/shm && test -w /dev/shm; then fuzz_tmp=/dev/shm; fi; \
 	for t in $(FUZZ_TARGETS); do \
+	  tmax=$(FUZZ_TIME); \
 	  case $$t in \
 	    fuzz_time) seeds=time opts="-dict=$(srcdir)/tests/fuzz/time.dict -max_len=64" ;; \
 	    fuzz_config) seeds=config opts="-dict=$(srcdir)/tests/fuzz/config.dict \
@@ -193,12 +206,14 @@ fuzz: tests/fuzz/seed-corpus-stamp $(FUZZ_TARGETS:%=tests/fuzz/%)
 	    fuzz_sync_proto) seeds=sync opts="-dict=$(srcdir)/tests/fuzz/sync.dict -max_len=4096" ;; \
 	    fuzz_syncd_state) seeds=syncd-state opts=-max_len=16384 ;; \
 	    fuzz_import) seeds=import opts="-dict=$(srcdir)/tests/fuzz/import.dict -max_len=4096" ;; \
+	    fuzz_audit) seeds=audit opts="-dict=$(srcdir)/tests/fuzz/audit.dict -max_len=4096"; \
+	      test $$tmax -gt 6 && tmax=6 ;; \
 	    *) seeds=snapshot opts=-max_len=16384 ;; \
 	  esac; \
 	  if test $$t = fuzz_nss && test "$$(id -u)" != 0; then \
 	    echo "fuzz: $$t skipped (needs root)"; continue; fi; \
 	  if test -n "$(FUZZ_RUNS)"; then limit=-runs=$(FUZZ_RUNS); \
-	  else limit=-max_total_time=$(FUZZ_TIME); fi; \
+	  else limit=-max_total_time=$$tmax; fi; \
 	  $(MKDIR_P) tests/fuzz/corpus/$$t || exit 1; \
 	  echo "fuzz: $$t $$limit"; \
 	  LSAN_OPTIONS=suppressions=$(srcdir)/tests/fuzz/lsan.supp TMPDIR=$$fuzz_tmp \
@@ -214,4 +229,4 @@ fuzz-clean:
 	rm -f tests/fuzz/fuzz_time tests/fuzz/fuzz_config tests/fuzz/fuzz_entry tests/fuzz/fuzz_snapshot \
 		tests/fuzz/fuzz_groups tests/fuzz/fuzz_accounts tests/fuzz/fuzz_nss \
 		tests/fuzz/fuzz_sync_proto tests/fuzz/fuzz_syncd_state tests/fuzz/fuzz_import \
-		tests/fuzz/snapshot_seeds
+		tests/fuzz/fuzz_audit tests/fuzz/snapshot_seeds
