@@ -3,7 +3,8 @@
 # installs the build and test dependencies, builds with -Werror, runs the
 # unit, integration and system tests, the unit tests again under valgrind,
 # the whole suite under ASan+UBSan, the NSS contract tests under TSan, the
-# fuzz targets (30 s each), make distcheck, and the demo.
+# fuzz targets (30 s each), make distcheck, the Debian packages
+# (tests/packages.sh: build, lintian, install and purge), and the demo.
 #
 #   bash tests/ci.sh
 #

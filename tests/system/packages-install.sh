@@ -356,9 +356,15 @@ fi
 login grace
 check "grace (no role): refused" "255 " "$SSH_RC $SSH_OUT"
 expect_log "grace: no_roles" decision=deny reason=no_roles user=grace service=sshd
+# The module sshd loaded is the packaged file: with it moved away the
+# stack cannot load its required module and refuses even alice.
+mv "$PAM_SO" "$T/moved-pam.so"
+login alice
+check "without the installed pam_rbac.so: refused" "255 " "$SSH_RC $SSH_OUT"
+mv "$T/moved-pam.so" "$PAM_SO"
+login alice
+check "with it back: logged in" "0 alice" "$SSH_RC $SSH_OUT"
 sshd_pam_off
-# The module sshd loaded is the packaged file: its path is the only
-# pam_rbac.so the stack names, and it is the .deb's.
 check "no other pam_rbac.so in the stack" "pam_rbac.so" \
 	"$(grep -rho 'pam_rbac[^[:space:]]*' /etc/pam.d | sort -u)"
 
