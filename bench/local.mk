@@ -20,4 +20,4 @@ bench_pambench_LDADD = $(PAM_LIBS)
 bench_syncwatch_SOURCES = bench/syncwatch.c
 
 EXTRA_DIST += bench/run bench/gen-directory bench/backend.sh bench/report.sh bench/import \
-	bench/install-deps.sh bench/RESULTS.md bench/syncd
+	bench/install-deps.sh bench/RESULTS.md bench/syncd bench/audit
