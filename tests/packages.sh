@@ -30,9 +30,14 @@ if ((EUID != 0)); then
 	exit 1
 fi
 
+ma=$(dpkg-architecture -qDEB_HOST_MULTIARCH)
 host_state() {
 	sha256sum /etc/nsswitch.conf /var/lib/dpkg/status
 	find /etc/pam.d /var/lib/pam -type f -print0 | sort -z | xargs -0 sha256sum
+	# Where the packages put files: nothing appears, nothing goes.
+	{ ls -ld /usr/share/pam-configs/* /etc/ldap/schema/* /etc/rbac.conf /usr/share/rbac \
+		"/lib/$ma/libnss_rbac.so.2" "/lib/$ma/security/pam_rbac.so" /usr/sbin/rbacctl \
+		/lib/systemd/system/rbac-* /etc/systemd/system/timers.target.wants/* 2>&1 || true; } | sort
 }
 before=$(host_state)
 
@@ -74,4 +79,4 @@ if [[ $before != "$after" ]]; then
 	echo "packages: this machine's files changed" >&2
 	exit 1
 fi
-echo "packages: this machine's nsswitch.conf, pam.d, /var/lib/pam and dpkg status unchanged"
+echo "packages: this machine's nsswitch.conf, pam.d, /var/lib/pam, dpkg status and the packages' paths unchanged"
