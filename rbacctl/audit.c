@@ -31,6 +31,7 @@ static const char *const kind_names[] = {
     [AUDIT_ROLE_CREATED] = "ROLE_CREATED",
     [AUDIT_ROLE_DELETED] = "ROLE_DELETED",
     [AUDIT_MASTER_LIST_CHANGED] = "MASTER_LIST_CHANGED",
+    [AUDIT_ACCOUNT_EXPIRED] = "ACCOUNT_EXPIRED",
 };
 
 const char *audit_kind_name(enum audit_kind k)
@@ -783,19 +784,23 @@ int audit_expired_event(const struct audit_layout *lay, const char *dn, const ch
 
 	if (valid_until == NULL || rbac_time_parse(valid_until, &t) != 0)
 		return 1;
-	if (locate(lay, dn, &w) != 0 || w.t != T_ASSIGNMENT) {
+	if (locate(lay, dn, &w) != 0 || (w.t != T_ASSIGNMENT && w.t != T_ACCOUNT)) {
 		dn_free(&w.d);
-		return w.t != T_ASSIGNMENT ? 1 : -1;
+		return w.t != T_ASSIGNMENT && w.t != T_ACCOUNT ? 1 : -1;
 	}
 	/* its stamp in reqStart's form ("YYYYMMDDHHMMSSZ" sorts after the
 	 * records of the same second), so it sorts among the records */
 	rbac_time_format(t, stamp, sizeof(stamp));
 	r.req_start = stamp;
-	e = event_new(out, AUDIT_ASSIGNMENT_EXPIRED, &r, t, &w, uid != NULL ? uid : w.uid);
-	dn_free(&w.d);
+	e = event_new(out, w.t == T_ACCOUNT ? AUDIT_ACCOUNT_EXPIRED : AUDIT_ASSIGNMENT_EXPIRED,
+		      &r, t, &w, uid != NULL ? uid : w.uid);
 	if (e == NULL || (e->attribute = strdup("rbacValidUntil")) == NULL ||
-	    (e->user != NULL && rbac_strlist_add(&e->before, e->user) != 0))
+	    (w.t == T_ASSIGNMENT && e->user != NULL &&
+	     rbac_strlist_add(&e->before, e->user) != 0)) {
+		dn_free(&w.d);
 		return -1;
+	}
+	dn_free(&w.d);
 	e->valid_from = dup_or_null(valid_from);
 	e->valid_until = strdup(valid_until);
 	e->ticket = dup_or_null(ticket);

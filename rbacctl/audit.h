@@ -36,6 +36,7 @@ enum audit_kind {
 	AUDIT_ROLE_CREATED,
 	AUDIT_ROLE_DELETED,
 	AUDIT_MASTER_LIST_CHANGED,
+	AUDIT_ACCOUNT_EXPIRED,
 };
 
 const char *audit_kind_name(enum audit_kind k);
@@ -97,9 +98,11 @@ struct audit_record {
 int audit_record_events(const struct audit_layout *lay, const struct audit_record *r,
 			struct audit_events *out);
 
-/* An assignment entry whose window ended (ASSIGNMENT_EXPIRED at
- * valid_until). 0; 1 when dn is not an assignment's DN under lay->base or
- * valid_until is not a time (nothing added); -1 when out of memory. */
+/* An entry whose window ended at valid_until: an assignment's
+ * (ASSIGNMENT_EXPIRED, its holder in before) or an account's
+ * (ACCOUNT_EXPIRED). 0; 1 when dn is neither an assignment's DN under
+ * lay->base nor an account's under lay->user_base, or valid_until is not a
+ * time (nothing added); -1 when out of memory. */
 int audit_expired_event(const struct audit_layout *lay, const char *dn, const char *uid,
 			const char *valid_from, const char *valid_until, const char *ticket,
 			struct audit_events *out);

@@ -245,6 +245,16 @@ static int read_events(struct rbacctl *ctl, const struct audit_opts *o, struct r
 		return unreadable(ctl, r,
 				  "the namespaces and role assignments (ASSIGNMENT_EXPIRED)",
 				  ctl->cfg.ldap.base);
+	/* and the accounts whose validity window closed */
+	snprintf(filter, sizeof(filter),
+		 "(&(objectClass=rbacAccount)(rbacValidUntil>=%s)(rbacValidUntil<=%.14sZ))", lo,
+		 hi);
+	c->keep = c->events->n;
+	r = rbac_dir_search_each(dir, ctl->cfg.ldap.user_base, filter, assignment_attrs,
+				 take_assignment, c);
+	if (r != RBAC_DIR_OK)
+		return unreadable(ctl, r, "the accounts (ACCOUNT_EXPIRED)",
+				  ctl->cfg.ldap.user_base);
 	return EXIT_OK;
 }
 

@@ -403,6 +403,9 @@ START_TEST(expired_and_sorted)
 	ck_assert_int_eq(
 	    audit_expired_event(&lay, ROLE_USER, "x", NULL, "20261205030000Z", NULL, &ev), 1);
 	ck_assert_int_eq(audit_expired_event(&lay, ASSIGN, "x", NULL, "bad", NULL, &ev), 1);
+	ck_assert_int_eq(audit_expired_event(&lay, "cn=x,ou=other,dc=example,dc=org", "x", NULL,
+					     "20261205030000Z", NULL, &ev),
+			 1);
 	audit_events_sort(&ev);
 	expect(3, "ASSIGNMENT_EXPIRED eng/admin alice rbacValidUntil [alice] []",
 	       "ROLE_GRANTED eng/user x1 memberUid [] [x1]",
@@ -410,6 +413,22 @@ START_TEST(expired_and_sorted)
 	ck_assert_ptr_null(ev.v[0].actor);
 	ck_assert_str_eq(ev.v[0].ticket, "INC-9");
 	ck_assert_str_eq(ev.v[2].valid_until, "20261205030000Z");
+}
+END_TEST
+
+START_TEST(account_expired)
+{
+	char *c[AUDIT_NCOLS];
+
+	ck_assert_int_eq(audit_expired_event(&lay, "uid=peggy," PEOPLE, "peggy",
+					     "20260101000000Z", "20261205030000Z", NULL, &ev),
+			 0);
+	expect(1, "ACCOUNT_EXPIRED -/- peggy rbacValidUntil [] []");
+	ck_assert_ptr_null(ev.v[0].actor);
+	ck_assert_int_eq(audit_cells(&ev.v[0], c), 0);
+	ck_assert_str_eq(c[12], "2026-01-01T00:00:00Z");
+	ck_assert_str_eq(c[13], "2026-12-05T03:00:00Z");
+	audit_cells_free(c);
 }
 END_TEST
 
@@ -460,6 +479,7 @@ static Suite *audit_suite(void)
 	tcase_add_test(tc, dn_forms);
 	tcase_add_test(tc, unreadable_records);
 	tcase_add_test(tc, expired_and_sorted);
+	tcase_add_test(tc, account_expired);
 	tcase_add_test(tc, cells);
 	suite_add_tcase(s, tc);
 	return s;
