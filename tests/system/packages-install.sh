@@ -101,10 +101,26 @@ rbac_ns_shadow_dir /run
 # No service manager and no nscd of the real host answer in here:
 # deb-systemd-invoke and the postinst see no running systemd, policy-rc.d
 # refuses every start, and glibc asks the modules, not the host's nscd.
+# /run is the harness's tmpfs of bind mounts: unmount the two entries and
+# remove only what is left of them in the tmpfs (an empty directory or
+# file), never anything behind a mount.
+if [[ $(findmnt -n -o SOURCE /run) != rbac-shadow ]]; then
+	echo "/run is not the private shadow" >&2
+	exit 99
+fi
 for r in /run/systemd /run/nscd; do
-	if [[ -e $r ]]; then
-		umount -l "$r" 2>/dev/null
-		rm -rf "$r"
+	[[ -e $r || -L $r ]] || continue
+	if mountpoint -q "$r"; then
+		umount -l "$r" || exit 99
+	fi
+	if mountpoint -q "$r"; then
+		echo "$r is still mounted" >&2
+		exit 99
+	fi
+	if [[ -d $r && ! -L $r ]]; then
+		rmdir "$r" || exit 99
+	else
+		rm -f "$r"
 	fi
 done
 printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
