@@ -54,7 +54,7 @@ static const char audit_help[] =
     "      TIME: 20261204110000Z, 2026-12-04T11:00[:SS](Z|+hh:mm), or a DURATION\n"
     "      ago (7d, 12h, 1w2d)\n"
     "  -b, --log-base DN         the accesslog database's suffix (default cn=accesslog)\n"
-    "  -j, --json                one JSON object per line\n"
+    "  -j, --json                one JSON object per line (report changes too)\n"
     "  -D, --bind-dn DN          bind as DN instead of rbac.conf's identity\n"
     "  -y, --password-file FILE  DN's password (mode 0600, owned by root or you)\n"
     "  -W, --prompt              ask for DN's password on the terminal instead\n"
@@ -388,7 +388,7 @@ static int run_audit(struct rbacctl *ctl, int argc, char **argv, bool csv)
 		    c.skipped);
 	if (rc == EXIT_OK) {
 		audit_events_sort(&ev);
-		rc = write_events(ctl, &ev, csv ? FORM_CSV : o.json ? FORM_JSON : FORM_TEXT);
+		rc = write_events(ctl, &ev, o.json ? FORM_JSON : csv ? FORM_CSV : FORM_TEXT);
 	}
 	audit_events_free(&ev);
 	rbac_dir_free(dir);
