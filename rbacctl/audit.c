@@ -736,9 +736,26 @@ static int stamp_time(const char *s, time_t *t)
 	return rbac_time_parse(g, t);
 }
 
-int audit_record_events(const struct audit_layout *lay, const struct audit_record *r,
+/* Who made the change: the modifiersName slapd set (on the provider the
+ * change was made on, the DN bound there), which a replicated copy keeps,
+ * while its reqAuthzID is the replication identity; else reqAuthzID (a
+ * delete carries no modifiersName). */
+static const char *actor_of(const struct audit_record *r)
+{
+	const char *v, *found = NULL;
+	char op;
+
+	for (size_t i = 0; i < r->n_mods; i++)
+		if (attr_value(r->mods[i], "modifiersName", &op, &v) && v != NULL &&
+		    (op == '=' || op == '+'))
+			found = v;
+	return found != NULL ? found : r->authz;
+}
+
+int audit_record_events(const struct audit_layout *lay, const struct audit_record *in,
 			struct audit_events *out)
 {
+	struct audit_record rec = *in, *r = &rec;
 	struct where w;
 	struct rec c = {r, &w, 0, out};
 	int rc = 0;
@@ -746,6 +763,7 @@ int audit_record_events(const struct audit_layout *lay, const struct audit_recor
 	if (r->req_start == NULL || r->req_type == NULL || r->dn == NULL ||
 	    stamp_time(r->req_start, &c.t) != 0)
 		return 1;
+	r->authz = actor_of(in);
 	if (strcasecmp(r->req_type, "modrdn") == 0)
 		return 0; /* rbac entries are not renamed; a rename is logged by slapd only */
 	if (locate(lay, r->dn, &w) != 0) {

@@ -9,6 +9,9 @@
  * ("attr:+ value", "attr:- value", "attr:-", "attr:= value") and, where the
  * overlay's logold filter matched the entry, reqOld ("attr: value": the
  * old values of the attributes a modify touched, all of a deleted entry).
+ * The actor is the record's modifiersName (set by slapd on the provider
+ * the change was made on, and kept by a replicated copy, whose reqAuthzID
+ * is the replication identity), else its reqAuthzID (a delete).
  * The DN says what the entry is: cn=NS,<ldap.base> a namespace,
  * cn=ROLE,cn=NS,<ldap.base> a role, uid=U,cn=ROLE,cn=NS,<ldap.base> an
  * assignment (DESIGN 11), anything below ldap.user_base an account.

@@ -45,6 +45,8 @@ RBACCTL_INTEGRATION_TESTS += tests/integration/rbacctl-graph.test
 RBACCTL_INTEGRATION_TESTS += tests/integration/rbacctl-write-external.test
 # rbacctl audit: README's review recipe, as written.
 RBACCTL_INTEGRATION_TESTS += tests/integration/audit-readme.test
+# rbacctl audit on either node of a multi-provider pair.
+RBACCTL_INTEGRATION_TESTS += tests/integration/audit-replication.test
 TESTS += $(RBACCTL_INTEGRATION_TESTS)
 EXTRA_DIST += $(RBACCTL_INTEGRATION_TESTS) tests/integration/rbacctl-golden.sh \
 	tests/integration/fixtures/lint.ldif tests/integration/fixtures/graph.ldif \

@@ -57,7 +57,9 @@
 # into RBAC_TEST_DIR): the cn=accesslog database before the main one, its
 # ACL and limits, and the overlay on the main database. The identity that
 # may read the log is loaded: RBAC_TEST_AUDIT_DN, password
-# RBAC_TEST_AUDIT_PW (exported whether or not the toggle is set).
+# RBAC_TEST_AUDIT_PW (exported whether or not the toggle is set). Also for
+# rbac_slapd_start_pair: each node logs (its own writes and the replicated
+# copies of the other's) in its own directory.
 #
 # With RBAC_TEST_ACL=1 set before rbac_slapd_start (or _pair), the
 # server's access rules are etc/slapd/rbac-acl.conf as shipped, included
@@ -535,7 +537,15 @@ _rbac_external_conf_line() {
 # _rbac_al_logdb and _rbac_al_db. Also writes the audit reader's entry, and
 # makes slapadd load the data into the main database (no longer the first).
 _rbac_accesslog_setup() {
+	_rbac_accesslog_lines "$RBAC_TEST_DIR"
+	_rbac_slapadd_opts+=(-b "$RBAC_TEST_BASE")
+	_rbac_audit_reader_ldif
+}
+
+# _rbac_accesslog_lines DIR: the snippet's parts with the log in DIR/accesslog.
+_rbac_accesslog_lines() {
 	local conf=$RBAC_SRCDIR/etc/slapd/rbac-accesslog.conf part='' line
+	_rbac_al_global='' _rbac_al_logdb='' _rbac_al_db=''
 	[[ -r $conf ]] || {
 		_rbac_say "$conf not found"
 		exit 99
@@ -546,13 +556,15 @@ _rbac_accesslog_setup() {
 		'# [log database]'*) part=logdb ;;
 		'# [database]'*) part=db ;;
 		'' | '#'*) ;;
-		'directory '*) _rbac_accesslog_line "$part" "directory $RBAC_TEST_DIR/accesslog" ;;
+		'directory '*) _rbac_accesslog_line "$part" "directory $1/accesslog" ;;
 		*) _rbac_accesslog_line "$part" "$line" ;;
 		esac
 	done <"$conf"
 	_rbac_al_global+=$'\n' _rbac_al_logdb+=$'\n' _rbac_al_db+=$'\n'
-	mkdir "$RBAC_TEST_DIR/accesslog" || exit 99
-	_rbac_slapadd_opts+=(-b "$RBAC_TEST_BASE")
+	mkdir -p "$1/accesslog" || exit 99
+}
+
+_rbac_audit_reader_ldif() {
 	cat >"$RBAC_TEST_DIR/audit-reader.ldif" <<EOF
 dn: $RBAC_TEST_AUDIT_DN
 objectClass: organizationalRole
@@ -765,9 +777,19 @@ _rbac_pair_conf_lines() {
 }
 
 _rbac_pair_write_confs() {
+	local dir
 	_rbac_pair_conf_lines "$1" "$2"
-	_rbac_write_slapd_conf "$RBAC_TEST_DIR" "$_rbac_pair_global" "$_rbac_pair_db"
-	_rbac_write_slapd_conf "$_rbac_n2_dir" "$_rbac_pair_global" "$_rbac_pair_db"
+	if [[ -z ${RBAC_TEST_ACCESSLOG:-} ]]; then
+		_rbac_write_slapd_conf "$RBAC_TEST_DIR" "$_rbac_pair_global" "$_rbac_pair_db"
+		_rbac_write_slapd_conf "$_rbac_n2_dir" "$_rbac_pair_global" "$_rbac_pair_db"
+		return
+	fi
+	# RBAC_TEST_ACCESSLOG: each node logs in its own DIR/accesslog.
+	for dir in "$RBAC_TEST_DIR" "$_rbac_n2_dir"; do
+		_rbac_accesslog_lines "$dir"
+		_rbac_write_slapd_conf "$dir" "$_rbac_pair_global$_rbac_al_global" \
+			"$_rbac_pair_db$_rbac_al_db" "$_rbac_al_logdb"
+	done
 }
 
 # Starts the node with its state in the globals; 0 up, 1 port taken.
@@ -791,6 +813,7 @@ _rbac_pair_start_on_free_ports() {
 		_rbac_pair_write_confs "$p1" "$p2"
 		if ((try == 0)); then
 			_rbac_slapadd_opts=(-S 1 -w)
+			[[ -z ${RBAC_TEST_ACCESSLOG:-} ]] || _rbac_slapadd_opts+=(-b "$RBAC_TEST_BASE")
 			_rbac_load_ldifs "$RBAC_TEST_DIR" "$@"
 			_rbac_slapadd_opts=()
 		fi
@@ -807,8 +830,10 @@ _rbac_pair_start_on_free_ports() {
 
 # rbac_node_context_csn N: the contextCSN values of the suffix on node N,
 # sorted, one line; empty when the node does not answer.
+# As the rootdn: under RBAC_TEST_ACL anonymous reads nothing.
 rbac_node_context_csn() {
-	rbac_node_ldapsearch "$1" -o nettimeout=2 -l 5 -b "$RBAC_TEST_BASE" -s base contextCSN 2>/dev/null |
+	rbac_node_ldapsearch "$1" -D "$RBAC_TEST_ROOTDN" -w "$RBAC_TEST_ROOTPW" -o nettimeout=2 -l 5 \
+		-b "$RBAC_TEST_BASE" -s base contextCSN 2>/dev/null |
 		sed -n 's/^contextCSN: //p' | sort | paste -sd ' '
 }
 
@@ -840,7 +865,8 @@ replace: description
 description: $mark
 LDIF
 	while ((SECONDS <= limit)); do
-		rbac_node_ldapsearch "$to" -b "$RBAC_TEST_READER_DN" -s base description 2>/dev/null |
+		rbac_node_ldapsearch "$to" -D "$RBAC_TEST_ROOTDN" -w "$RBAC_TEST_ROOTPW" \
+			-b "$RBAC_TEST_READER_DN" -s base description 2>/dev/null |
 			grep -qxF "description: $mark" && return 0
 		sleep 0.1
 	done
@@ -877,6 +903,10 @@ rbac_slapd_start_pair() {
 	if [[ -n ${RBAC_TEST_TLS:-} ]]; then
 		rbac_tls_certs "$RBAC_TEST_DIR/tls"
 		cp -R "$RBAC_TEST_DIR/tls" "$_rbac_n2_dir/tls" || exit 99
+	fi
+	if [[ -n ${RBAC_TEST_ACCESSLOG:-} ]]; then
+		_rbac_audit_reader_ldif
+		set -- "$@" "$RBAC_TEST_DIR/audit-reader.ldif"
 	fi
 	_rbac_pair_start_on_free_ports "$@"
 	RBAC_TEST_URI="ldap://127.0.0.1:$RBAC_TEST_PORT"

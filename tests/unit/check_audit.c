@@ -416,6 +416,28 @@ START_TEST(expired_and_sorted)
 }
 END_TEST
 
+START_TEST(actor_of_a_replicated_copy)
+{
+	struct audit_record r = {
+	    T0, "modify", "cn=replicator,dc=example,dc=org", ROLE_USER, NULL, 0, NULL, 0};
+	const char *mods[] = {"memberUid:+ q", "modifiersName:= uid=sam," PEOPLE};
+
+	r.mods = mods;
+	r.n_mods = 2;
+	ck_assert_int_eq(audit_record_events(&lay, &r, &ev), 0);
+	expect(1, "ROLE_GRANTED eng/user q memberUid [] [q]");
+	ck_assert_str_eq(ev.v[0].actor, "uid=sam," PEOPLE);
+	/* an add: modifiersName:+ */
+	mods[1] = "modifiersName:+ uid=ann," PEOPLE;
+	ck_assert_int_eq(audit_record_events(&lay, &r, &ev), 0);
+	ck_assert_str_eq(ev.v[1].actor, "uid=ann," PEOPLE);
+	/* a delete has none: reqAuthzID */
+	r.n_mods = 1;
+	ck_assert_int_eq(audit_record_events(&lay, &r, &ev), 0);
+	ck_assert_str_eq(ev.v[2].actor, "cn=replicator,dc=example,dc=org");
+}
+END_TEST
+
 START_TEST(account_expired)
 {
 	char *c[AUDIT_NCOLS];
@@ -479,6 +501,7 @@ static Suite *audit_suite(void)
 	tcase_add_test(tc, dn_forms);
 	tcase_add_test(tc, unreadable_records);
 	tcase_add_test(tc, expired_and_sorted);
+	tcase_add_test(tc, actor_of_a_replicated_copy);
 	tcase_add_test(tc, account_expired);
 	tcase_add_test(tc, cells);
 	suite_add_tcase(s, tc);
