@@ -104,9 +104,10 @@ static int parse_audit_args(struct rbacctl *ctl, int argc, char **argv, struct a
 struct collect {
 	const struct audit_layout *lay;
 	struct audit_events *events;
-	size_t keep;	   /* events from before this search, kept on a restart */
-	size_t skipped;	   /* records that were not readable */
-	size_t namespaces; /* namespace entries seen by the assignments' search */
+	size_t keep;		 /* events from before this search, kept on a restart */
+	size_t skipped;		 /* records that were not readable */
+	char first_skipped[512]; /* the first one's DN in the log */
+	size_t namespaces;	 /* namespace entries seen by the assignments' search */
 };
 
 static const struct rbac_strlist *values_of(const struct rbac_dir_values *v, size_t n,
@@ -135,7 +136,6 @@ static int take_record(void *arg, const char *dn, const struct rbac_dir_values *
 	struct audit_record r;
 	int rc;
 
-	(void)dn;
 	if (v == NULL) {
 		audit_events_truncate(c->events, c->keep);
 		c->skipped = 0;
@@ -148,8 +148,8 @@ static int take_record(void *arg, const char *dn, const struct rbac_dir_values *
 				  (const char *const *)mods->v, mods->n,
 				  (const char *const *)old->v,	old->n};
 	rc = audit_record_events(c->lay, &r, c->events);
-	if (rc == 1)
-		c->skipped++;
+	if (rc == 1 && c->skipped++ == 0)
+		snprintf(c->first_skipped, sizeof(c->first_skipped), "%s", dn);
 	return rc < 0 ? -1 : 0;
 }
 
@@ -364,7 +364,7 @@ static int run_audit(struct rbacctl *ctl, int argc, char **argv, bool csv)
 	struct audit_events ev = {0};
 	struct rbac_dir *dir = NULL;
 	struct audit_layout lay;
-	struct collect c = {&lay, &ev, 0, 0, 0};
+	struct collect c = {&lay, &ev, 0, 0, "", 0};
 	int rc = parse_audit_args(ctl, argc, argv, &o);
 
 	if (rc != EXIT_OK)
@@ -384,8 +384,9 @@ static int run_audit(struct rbacctl *ctl, int argc, char **argv, bool csv)
 	if (rc == EXIT_OK && c.skipped > 0)
 		rbac_log(
 		    &ctl->lg, LOG_WARNING,
-		    "%zu log record(s) without a readable reqStart, reqType or reqDN skipped",
-		    c.skipped);
+		    "%zu log record(s) without a readable reqStart, reqType or reqDN skipped, "
+		    "the first: %s",
+		    c.skipped, c.first_skipped);
 	if (rc == EXIT_OK) {
 		audit_events_sort(&ev);
 		rc = write_events(ctl, &ev, o.json ? FORM_JSON : csv ? FORM_CSV : FORM_TEXT);
