@@ -415,8 +415,44 @@ _rbac_start_failed() {
 	exit 99
 }
 
+# A random port below the kernel's range for outgoing connections, where a
+# client's own port could take ours between the choice and the bind; room
+# is left for port+1 (ldaps).
 _rbac_random_port() {
-	echo $((((RANDOM << 15) | RANDOM) % 41000 + 20000))
+	local low=32768 high
+	read -r low high </proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || low=32768
+	: "$high"
+	((low > 12000)) || low=32768
+	echo $((((RANDOM << 15) | RANDOM) % (low - 10002) + 10000))
+}
+
+# rbac_cnconfig_start SLAPD_D LDAPI LOG: slapd from the cn=config directory
+# SLAPD_D, listening on LDAPI and on 127.0.0.1:$port, waiting until it
+# answers on LDAPI; sets pid. An empty $port is chosen here, again while a
+# port turns out taken (another test's server or client got it first); a
+# set one (a restart) is kept. Exits 99 with slapd's log when it fails.
+rbac_cnconfig_start() {
+	local dir=$1 ldapi=$2 log=$3 fixed=${port:-} try i
+	for ((try = 0; try < 20; try++)); do
+		[[ -n $fixed ]] || port=$(_rbac_random_port)
+		((try == 0)) || : >"$log"
+		rbac_slapd_spawn "$log" -F "$dir" -h "ldap://127.0.0.1:$port/ $ldapi"
+		pid=$RBAC_SPAWNED_PID
+		for ((i = 0; i < 100; i++)); do
+			kill -0 "$pid" 2>/dev/null || break
+			LDAPNOINIT=1 ldapsearch -Q -Y EXTERNAL -H "$ldapi" -b cn=config -s base 1.1 \
+				>/dev/null 2>&1 && return 0
+			sleep 0.1
+		done
+		if kill -0 "$pid" 2>/dev/null || ! grep -q 'errno=98' "$log"; then
+			break
+		fi
+		[[ -z $fixed ]] || sleep 0.5
+	done
+	rbac_process_stop "$pid" KILL 0
+	echo "slapd did not start; its log:" >&2
+	cat "$log" >&2
+	exit 99
 }
 
 # Try random ports until slapd binds one; a taken port is the only

@@ -86,7 +86,7 @@ system_bind_etc() {
 system_free_port() {
 	local port i
 	for ((i = 0; i < 50; i++)); do
-		port=$(((RANDOM << 15 | RANDOM) % 30000 + 30000))
+		port=$(_rbac_random_port)
 		if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
 			echo "$port"
 			return 0
