@@ -38,16 +38,19 @@ build() {
 
 valgrind_unit_tests() {
 	local t
-	# Two at a time: check_snapshot alone takes half of the time.
-	# shellcheck disable=SC2016 # $1 is the inner shell's
+	# Two at a time (check_snapshot alone takes half of the time); what a
+	# test and valgrind said is shown when it fails.
+	# shellcheck disable=SC2016 # $1 and $out are the inner shell's
 	for t in "$1"/tests/unit/check_*; do
 		if [ -x "$t" ]; then printf '%s\0' "$t"; fi
 	done | xargs -0 -P2 -n1 bash -c '
 		echo "valgrind: $1"
 		# check_offline: a tenth of its property test'"'"'s random cases
 		# finds the same memory errors in a tenth of the time.
-		RBAC_OFFLINE_CASES=200 CK_FORK=no valgrind -q --error-exitcode=1 --leak-check=full \
-			--errors-for-leak-kinds=definite,indirect "$1" >/dev/null' valgrind-unit
+		out=$(RBAC_OFFLINE_CASES=200 CK_FORK=no valgrind -q --error-exitcode=1 \
+			--leak-check=full --errors-for-leak-kinds=definite,indirect "$1" 2>&1) && exit 0
+		printf "valgrind: %s failed (exit %d):\n%s\n" "$1" "$?" "$out" >&2
+		exit 1' valgrind-unit
 }
 
 # fuzz_in_halves BUILDDIR SECONDS: `make fuzz` of every target with
