@@ -389,6 +389,15 @@ static int plan_grant(struct rbacctl *ctl, const struct ctl_view *v, void *arg,
 			 ref);
 		return EXIT_OK;
 	}
+	if (c->until != 0 && view_delegation_role(v, ns, r))
+		return ctl_refuse(
+		    ctl, "delegation-window",
+		    "%s is a delegated-administration role (rbac-acl(7)): slapd's "
+		    "access rules count its memberUid values only and cannot compare "
+		    "times, so a time-bound grant would give %s no right in the "
+		    "directory; grant it without --for/--until and revoke it when the "
+		    "delegation ends",
+		    ref, c->uid);
 	if (c->until != 0)
 		return plan_assignment(ctl, v, c, r, ref, p);
 	c->values[0] = c->uid;

@@ -375,21 +375,13 @@ static void lint_assignments(struct lint *l, const struct rbac_role *r)
  * give their holders rights in the directory itself, and those rules can
  * only compare strings: a holder counts by memberUid alone, and only when
  * their account says rbacAccountStatus: active. */
-static bool delegation_role(const struct lint *l, const struct rbac_namespace *ns,
-			    const struct rbac_role *r)
-{
-	if (strcasecmp(r->name, "ns-admin") == 0 || strcasecmp(r->name, "ns-auditor") == 0)
-		return true;
-	return ns == &l->v.global && strcasecmp(r->name, "user-support") == 0;
-}
-
 static void lint_delegation(struct lint *l, const struct rbac_namespace *ns,
 			    const struct rbac_role *r)
 {
 	const struct rbac_account *a;
 	size_t count;
 
-	if (!delegation_role(l, ns, r))
+	if (!view_delegation_role(&l->v, ns, r))
 		return;
 	for (size_t i = 0; i < r->n_assignments; i++)
 		add_finding(l, "delegation_assignment", r->assignments[i].dn,

@@ -179,6 +179,12 @@ bool role_in_walk(const struct rbac_namespace *ns, const struct rbac_role *role,
 int role_permission_candidates(const struct rbac_namespace *ns, const struct rbac_role *role,
 			       struct rbac_strlist *out);
 
+/* A role the delegated-administration ACLs (rbac-acl(7)) give directory
+ * rights through: ns-admin and ns-auditor of any namespace, user-support of
+ * the global one. */
+bool view_delegation_role(const struct ctl_view *v, const struct rbac_namespace *ns,
+			  const struct rbac_role *r);
+
 /* Finds "ROLE" in the host namespace or "NS/ROLE" in either namespace;
  * NULL when there is none (*ns NULL: the namespace is neither). */
 const struct rbac_role *view_lookup_role(const struct ctl_view *v, const char *ref,

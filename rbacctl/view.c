@@ -399,6 +399,14 @@ int role_permission_candidates(const struct rbac_namespace *ns, const struct rba
 	return 0;
 }
 
+bool view_delegation_role(const struct ctl_view *v, const struct rbac_namespace *ns,
+			  const struct rbac_role *r)
+{
+	if (strcasecmp(r->name, "ns-admin") == 0 || strcasecmp(r->name, "ns-auditor") == 0)
+		return true;
+	return v->has_global && ns == &v->global && strcasecmp(r->name, "user-support") == 0;
+}
+
 const struct rbac_role *view_lookup_role(const struct ctl_view *v, const char *ref,
 					 const struct rbac_namespace **ns)
 {
