@@ -69,11 +69,7 @@ static int parse_audit_args(struct rbacctl *ctl, int argc, char **argv, struct a
 	    {"until", 'u', &o->until, NULL},
 	    {"log-base", 'b', &o->log_base, NULL},
 	    {"json", 'j', NULL, &o->json},
-	    {"bind-dn", 'D', &a->bind_dn, NULL},
-	    {"password-file", 'y', &a->password_file, NULL},
-	    {"prompt", 'W', NULL, &a->prompt},
-	    {"sasl-mech", 'Y', &a->sasl_mech, NULL},
-	    {"uri", 'H', &a->uri, NULL},
+	    CTL_BIND_OPTIONS(a),
 	    {NULL, 0, NULL, NULL},
 	};
 	struct ctl_args args = {.options = options, .help = audit_help};

@@ -31,12 +31,18 @@ struct ctl_admin {
 	bool dry_run;
 };
 
-/* The lines of a command's option table for them, before its {NULL}. */
-#define CTL_ADMIN_OPTIONS(a)                                                                   \
+/* The lines of a command's option table for the identity (-D, -y, -W,
+ * -Y, -H), before its {NULL}: the guarded writes' and audit's. */
+#define CTL_BIND_OPTIONS(a)                                                                    \
 	{"bind-dn", 'D', &(a)->bind_dn, NULL},                                                 \
 	    {"password-file", 'y', &(a)->password_file, NULL},                                 \
 	    {"prompt", 'W', NULL, &(a)->prompt}, {"sasl-mech", 'Y', &(a)->sasl_mech, NULL},    \
-	    {"uri", 'H', &(a)->uri, NULL},                                                     \
+	{                                                                                      \
+		"uri", 'H', &(a)->uri, NULL                                                    \
+	}
+/* The guarded writes': those and --dry-run. */
+#define CTL_ADMIN_OPTIONS(a)                                                                   \
+	CTL_BIND_OPTIONS(a),                                                                   \
 	{                                                                                      \
 		"dry-run", 'N', NULL, &(a)->dry_run                                            \
 	}
